@@ -1,0 +1,115 @@
+/* `crmsync sandbox`: serve both emulated APIs until SIGINT/SIGTERM. Prints
+ * exactly two lines on stdout once ready:
+ *   hubspot http://127.0.0.1:PORT
+ *   salesforce http://127.0.0.1:PORT */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "sandbox/sandbox.h"
+
+static void sandbox_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: crmsync sandbox --data DIR [OPTIONS]\n\n"
+            "Serves HubSpot's CRM API and Salesforce's REST API on 127.0.0.1, with state\n"
+            "kept in DIR (SQLite). Prints the two base URLs, then runs until SIGINT/SIGTERM.\n\n"
+            "  --data DIR                 data directory (created if missing; required)\n"
+            "  --hubspot-port N           HubSpot API port (default 0: a free port)\n"
+            "  --salesforce-port N        Salesforce API port (default 0: a free port)\n"
+            "  --token T                  bearer token both APIs accept (default sandbox-token)\n"
+            "  --seed-contacts N          make sure HubSpot holds at least N contacts\n"
+            "  --seed-leads N             make sure Salesforce holds at least N leads\n"
+            "  --hubspot-rate-limit N     requests per 10 s before 429 (default 150; 0 = off)\n"
+            "  --salesforce-daily-limit N DailyApiRequests maximum (default 1000000; 0 = off)\n"
+            "  --log-level L              debug|info|warn|error|off (default warn)\n");
+}
+
+int cs_cmd_sandbox(int argc, char **argv)
+{
+    cs_sandbox_options opts;
+    cs_sandbox_options_default(&opts);
+    cs_log_set_level(CS_LOG_WARN);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            sandbox_usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--data") == 0 && v) {
+            opts.data_dir = v;
+            i++;
+        } else if (strcmp(a, "--token") == 0 && v) {
+            if (v[0] == '\0') {
+                fprintf(stderr, "crmsync sandbox: --token must not be empty\n");
+                return 2;
+            }
+            opts.token = v;
+            i++;
+        } else if (strcmp(a, "--hubspot-port") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 65535, &n))
+                return 2;
+            opts.hubspot_port = (int)n;
+            i++;
+        } else if (strcmp(a, "--salesforce-port") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 65535, &n))
+                return 2;
+            opts.salesforce_port = (int)n;
+            i++;
+        } else if (strcmp(a, "--seed-contacts") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 10000000, &n))
+                return 2;
+            opts.seed_contacts = (int)n;
+            i++;
+        } else if (strcmp(a, "--seed-leads") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 10000000, &n))
+                return 2;
+            opts.seed_leads = (int)n;
+            i++;
+        } else if (strcmp(a, "--hubspot-rate-limit") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 1000000, &n))
+                return 2;
+            opts.hubspot_limit_per_10s = (int)n;
+            i++;
+        } else if (strcmp(a, "--salesforce-daily-limit") == 0) {
+            if (cs_cli_parse_int(a, v, 0, 1000000000, &n))
+                return 2;
+            opts.salesforce_daily_limit = n;
+            i++;
+        } else if (strcmp(a, "--log-level") == 0 && v) {
+            cs_log_level lvl;
+            if (cs_log_level_parse(v, &lvl) != 0) {
+                fprintf(stderr, "crmsync sandbox: --log-level: unknown level '%s'\n", v);
+                return 2;
+            }
+            cs_log_set_level(lvl);
+            i++;
+        } else {
+            fprintf(stderr, "crmsync sandbox: unknown or incomplete option '%s'\n\n", a);
+            sandbox_usage(stderr);
+            return 2;
+        }
+    }
+    if (opts.data_dir == NULL) {
+        fprintf(stderr, "crmsync sandbox: --data DIR is required\n\n");
+        sandbox_usage(stderr);
+        return 2;
+    }
+    cs_cli_block_signals();
+    cs_sandbox *sb = NULL;
+    cs_err err;
+    if (cs_sandbox_start(&opts, &sb, &err) != 0) {
+        fprintf(stderr, "crmsync sandbox: %s\n", err.message);
+        return 1;
+    }
+    printf("hubspot http://127.0.0.1:%d\n", cs_sandbox_hubspot_port(sb));
+    printf("salesforce http://127.0.0.1:%d\n", cs_sandbox_salesforce_port(sb));
+    fflush(stdout);
+    int sig = cs_cli_wait_signal();
+    cs_info("sandbox", "stopping on signal %d", sig);
+    cs_sandbox_stop(sb);
+    return 0;
+}

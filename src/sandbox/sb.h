@@ -1,0 +1,165 @@
+/* Private interface of the sandbox, shared by its HTTP layer (sb_http.c), its
+ * admin API (sb_admin.c) and the two emulated APIs (hs_*.c, sf_*.c).
+ *
+ * Threading: libmicrohttpd runs a thread per connection; sb_http.c holds
+ * ctx->lock around every handler call, so handlers use ctx->db freely and
+ * never lock themselves. Injected slowness is applied outside the lock. */
+#ifndef CS_SANDBOX_SB_H
+#define CS_SANDBOX_SB_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+typedef enum sb_api_id { SB_HUBSPOT = 0, SB_SALESFORCE = 1, SB_API_COUNT = 2 } sb_api_id;
+
+#define SB_MAX_PARAMS   8
+#define SB_MAX_HEADERS  16
+#define SB_BODY_MAX     (64u * 1024u * 1024u)
+
+typedef struct sb_ctx sb_ctx;
+
+typedef struct sb_request {
+    sb_api_id api;
+    const char *method;           /* "GET", "POST", ... */
+    const char *path;             /* decoded path, without the query string */
+    const char *body;             /* NUL-terminated; "" when none */
+    size_t body_len;
+    void *conn;                   /* struct MHD_Connection *, for sb_query/sb_header */
+    const char *param_names[SB_MAX_PARAMS];
+    const char *param_values[SB_MAX_PARAMS]; /* path segments captured by {name} */
+    int nparams;
+    const char *route_pattern;    /* the matched template, e.g. "/crm/v3/objects/{type}" */
+} sb_request;
+
+typedef struct sb_response {
+    int status;
+    cs_buf body;
+    const char *content_type;     /* static string; default application/json */
+    char *header_names[SB_MAX_HEADERS];
+    char *header_values[SB_MAX_HEADERS];
+    int nheaders;
+    bool drop_connection;         /* close without answering (fault injection) */
+} sb_response;
+
+typedef void (*sb_handler)(sb_ctx *ctx, const sb_request *req, sb_response *res);
+
+enum sb_route_flags {
+    SB_ROUTE_NO_AUTH = 1 << 0,       /* no bearer token needed (OAuth endpoints) */
+    SB_ROUTE_NO_RATE_LIMIT = 1 << 1, /* exempt from the burst limit (HS search) */
+};
+
+typedef struct sb_route {
+    const char *method;  /* NULL terminates a table */
+    const char *pattern; /* literal segments and {name} placeholders */
+    sb_handler handler;
+    unsigned flags;
+} sb_route;
+
+/* What each emulated API plugs into the HTTP layer. */
+typedef struct sb_api_ops {
+    const char *name; /* "hubspot" / "salesforce": stats keys, logs */
+    const sb_route *routes;
+    /* Routes of the sandbox-only admin API for this emulated service, served
+     * under /__sandbox/ on both ports without auth, e.g.
+     * "/__sandbox/salesforce/convert-lead". May be NULL. */
+    const sb_route *admin_routes;
+    /* Creates tables and the built-in schema; called once at start. */
+    int (*init)(sb_ctx *ctx, cs_err *err);
+    /* Seeds n records unless the data already holds at least n. */
+    int (*seed)(sb_ctx *ctx, int n, cs_err *err);
+    /* The API's own answers for: missing/bad token, unknown path, injected
+     * 429 and 500. */
+    void (*unauthorized)(sb_ctx *ctx, const sb_request *req, sb_response *res);
+    void (*not_found)(sb_ctx *ctx, const sb_request *req, sb_response *res);
+    void (*fault)(sb_ctx *ctx, int status, sb_response *res);
+    /* Before the handler, under the lock: enforce limits; return true when it
+     * answered (then the handler is not called). May be NULL. */
+    bool (*admit)(sb_ctx *ctx, const sb_request *req, unsigned route_flags, sb_response *res);
+    /* After the handler, under the lock: add headers every answer carries. */
+    void (*finish)(sb_ctx *ctx, const sb_request *req, sb_response *res);
+} sb_api_ops;
+
+extern const sb_api_ops sb_hubspot_api;
+extern const sb_api_ops sb_salesforce_api;
+
+typedef struct sb_faults {
+    double rate_429;
+    double rate_500;
+    double rate_slow;
+    int slow_ms;
+    double rate_drop;
+} sb_faults;
+
+typedef struct sb_stats {
+    long requests;
+    json_t *by_endpoint; /* "METHOD /template" -> count */
+    json_t *by_status;   /* "201" -> count */
+} sb_stats;
+
+struct sb_ctx {
+    pthread_mutex_t lock;
+    sqlite3 *db;
+    char *data_dir;
+    char *token;
+    int ports[SB_API_COUNT];
+    /* Limits, changeable at run time through /__sandbox/limits. */
+    int hubspot_limit_per_10s;
+    long hubspot_daily_limit;
+    long salesforce_daily_limit;
+    /* Usage counters the APIs keep themselves (under the lock). */
+    int64_t hs_window_start_ms; /* monotonic start of the current 10 s window */
+    int hs_window_count;
+    long hs_daily_used;
+    long sf_daily_used;
+    /* Set by /__sandbox/expire-tokens: the start token stops working and
+     * clients must obtain a new one (Salesforce OAuth). */
+    bool token_expired;
+    sb_stats stats[SB_API_COUNT];
+    sb_faults faults[SB_API_COUNT];
+    uint64_t rng; /* xorshift state for fault rates and ids */
+    /* Per-API private state (hs_*.c / sf_*.c own these). */
+    void *hs;
+    void *sf;
+};
+
+/* --- request helpers --------------------------------------------------- */
+
+/* A query-string argument (decoded), or NULL. Borrowed for the request. */
+const char *sb_query(const sb_request *req, const char *key);
+/* A request header (case-insensitive), or NULL. Borrowed for the request. */
+const char *sb_header(const sb_request *req, const char *name);
+/* A {name} path parameter, or NULL. */
+const char *sb_param(const sb_request *req, const char *name);
+/* Parses the body as JSON. NULL (and *error set to a short reason) when the
+ * body is empty or malformed. Caller owns the result. */
+json_t *sb_body_json(const sb_request *req, char *error, size_t error_size);
+/* Calls fn(key, value, user) for each query argument, in order. */
+void sb_query_each(const sb_request *req, void (*fn)(const char *key, const char *value, void *user),
+                   void *user);
+
+/* --- response helpers -------------------------------------------------- */
+
+/* Sets status and a JSON body; takes ownership of body (may be NULL: no body). */
+void sb_respond_json(sb_response *res, int status, json_t *body);
+void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text);
+void sb_respond_empty(sb_response *res, int status);
+/* Adds a header (copied). Silently ignores headers past SB_MAX_HEADERS. */
+void sb_response_header(sb_response *res, const char *name, const char *value);
+
+/* --- misc --------------------------------------------------------------- */
+
+uint64_t sb_random(sb_ctx *ctx);
+/* A random value in [0, 1). */
+double sb_random_unit(sb_ctx *ctx);
+/* A random RFC-4122 style UUID (correlation ids). out must hold 37 bytes. */
+void sb_uuid(sb_ctx *ctx, char out[37]);
+/* Runs SQL with no results; on failure fills err with the SQLite message. */
+int sb_exec(sb_ctx *ctx, const char *sql, cs_err *err);
+
+#endif

@@ -1,0 +1,225 @@
+/* The admin API no real service has, served on both ports under /__sandbox/:
+ * request statistics, fault injection, limits, token expiry, and the routes
+ * each emulated API adds (convert a lead, define a custom sObject, ...).
+ * Documented in docs/sandbox.md. */
+#include "sandbox/sb_admin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sandbox/sb_http.h"
+
+static void admin_error(sb_response *res, int status, const char *message)
+{
+    sb_respond_json(res, status, json_pack("{s:s}", "error", message));
+}
+
+static json_t *stats_json(const sb_stats *st)
+{
+    return json_pack("{s:I,s:O,s:O}", "requests", (json_int_t)st->requests, "by_endpoint",
+                     st->by_endpoint, "by_status", st->by_status);
+}
+
+static void get_stats(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)req;
+    sb_respond_json(res, 200,
+                    json_pack("{s:o,s:o}", "hubspot", stats_json(&ctx->stats[SB_HUBSPOT]),
+                              "salesforce", stats_json(&ctx->stats[SB_SALESFORCE])));
+}
+
+static void reset_stats(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)req;
+    for (int i = 0; i < SB_API_COUNT; i++) {
+        ctx->stats[i].requests = 0;
+        json_object_clear(ctx->stats[i].by_endpoint);
+        json_object_clear(ctx->stats[i].by_status);
+    }
+    sb_respond_json(res, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static json_t *faults_json(const sb_faults *f)
+{
+    return json_pack("{s:f,s:f,s:f,s:i,s:f}", "rate_429", f->rate_429, "rate_500", f->rate_500,
+                     "rate_slow", f->rate_slow, "slow_ms", f->slow_ms, "rate_drop", f->rate_drop);
+}
+
+static void get_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)req;
+    sb_respond_json(res, 200,
+                    json_pack("{s:o,s:o}", "hubspot", faults_json(&ctx->faults[SB_HUBSPOT]),
+                              "salesforce", faults_json(&ctx->faults[SB_SALESFORCE])));
+}
+
+/* Reads an optional rate in [0,1]; returns -1 (and answers 400) when invalid. */
+static int read_rate(json_t *body, const char *key, double *out, sb_response *res)
+{
+    json_t *v = json_object_get(body, key);
+    if (v == NULL)
+        return 0;
+    if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s must be a number between 0 and 1", key);
+        admin_error(res, 400, msg);
+        return -1;
+    }
+    *out = json_number_value(v);
+    return 0;
+}
+
+/* Body: {"api": "hubspot"|"salesforce"|"both", "rate_429", "rate_500",
+ * "rate_slow", "slow_ms", "rate_drop"}. Omitted rates become 0, so {} clears. */
+static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    char why[160];
+    json_t *body = req->body_len ? sb_body_json(req, why, sizeof why) : json_object();
+    if (!json_is_object(body)) {
+        json_decref(body);
+        admin_error(res, 400, "body must be a JSON object");
+        return;
+    }
+    sb_faults f = {0};
+    char api[16] = "both";
+    json_t *a = json_object_get(body, "api");
+    if (a && json_is_string(a))
+        snprintf(api, sizeof api, "%s", json_string_value(a));
+    if (strcmp(api, "both") != 0 && strcmp(api, "hubspot") != 0 &&
+        strcmp(api, "salesforce") != 0) {
+        json_decref(body);
+        admin_error(res, 400, "api must be hubspot, salesforce or both");
+        return;
+    }
+    if (read_rate(body, "rate_429", &f.rate_429, res) || read_rate(body, "rate_500", &f.rate_500, res) ||
+        read_rate(body, "rate_slow", &f.rate_slow, res) ||
+        read_rate(body, "rate_drop", &f.rate_drop, res)) {
+        json_decref(body);
+        return;
+    }
+    json_t *slow = json_object_get(body, "slow_ms");
+    if (slow) {
+        if (!json_is_integer(slow) || json_integer_value(slow) < 0 ||
+            json_integer_value(slow) > 60000) {
+            json_decref(body);
+            admin_error(res, 400, "slow_ms must be an integer between 0 and 60000");
+            return;
+        }
+        f.slow_ms = (int)json_integer_value(slow);
+    } else if (f.rate_slow > 0) {
+        f.slow_ms = 2000;
+    }
+    json_decref(body);
+    if (strcmp(api, "salesforce") != 0)
+        ctx->faults[SB_HUBSPOT] = f;
+    if (strcmp(api, "hubspot") != 0)
+        ctx->faults[SB_SALESFORCE] = f;
+    get_faults(ctx, req, res);
+}
+
+static json_t *limits_json(const sb_ctx *ctx)
+{
+    return json_pack("{s:i,s:I,s:I,s:I,s:I}", "hubspot_per_10s", ctx->hubspot_limit_per_10s,
+                     "hubspot_daily", (json_int_t)ctx->hubspot_daily_limit, "hubspot_daily_used",
+                     (json_int_t)ctx->hs_daily_used, "salesforce_daily",
+                     (json_int_t)ctx->salesforce_daily_limit, "salesforce_daily_used",
+                     (json_int_t)ctx->sf_daily_used);
+}
+
+static void get_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)req;
+    sb_respond_json(res, 200, limits_json(ctx));
+}
+
+static int read_limit(json_t *body, const char *key, long *out, sb_response *res)
+{
+    json_t *v = json_object_get(body, key);
+    if (v == NULL)
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s must be a non-negative integer (0 = unlimited)", key);
+        admin_error(res, 400, msg);
+        return -1;
+    }
+    *out = (long)json_integer_value(v);
+    return 0;
+}
+
+/* Body: {"hubspot_per_10s", "hubspot_daily", "salesforce_daily", "reset_usage"}. */
+static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    char why[160];
+    json_t *body = sb_body_json(req, why, sizeof why);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        admin_error(res, 400, "body must be a JSON object");
+        return;
+    }
+    long per10 = ctx->hubspot_limit_per_10s, hs_daily = ctx->hubspot_daily_limit,
+         sf_daily = ctx->salesforce_daily_limit;
+    if (read_limit(body, "hubspot_per_10s", &per10, res) ||
+        read_limit(body, "hubspot_daily", &hs_daily, res) ||
+        read_limit(body, "salesforce_daily", &sf_daily, res)) {
+        json_decref(body);
+        return;
+    }
+    if (per10 > 1000000) {
+        json_decref(body);
+        admin_error(res, 400, "hubspot_per_10s is too large");
+        return;
+    }
+    ctx->hubspot_limit_per_10s = (int)per10;
+    ctx->hubspot_daily_limit = hs_daily;
+    ctx->salesforce_daily_limit = sf_daily;
+    if (json_is_true(json_object_get(body, "reset_usage"))) {
+        ctx->hs_daily_used = 0;
+        ctx->sf_daily_used = 0;
+        ctx->hs_window_count = 0;
+    }
+    json_decref(body);
+    sb_respond_json(res, 200, limits_json(ctx));
+}
+
+static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)req;
+    cs_err err;
+    ctx->token_expired = true;
+    if (sb_exec(ctx, "DELETE FROM sandbox_tokens", &err) != 0) {
+        admin_error(res, 500, err.message);
+        return;
+    }
+    sb_respond_json(res, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static const sb_route admin_routes[] = {
+    {"GET", "/__sandbox/stats", get_stats, 0},
+    {"POST", "/__sandbox/reset-stats", reset_stats, 0},
+    {"GET", "/__sandbox/faults", get_faults, 0},
+    {"POST", "/__sandbox/faults", set_faults, 0},
+    {"GET", "/__sandbox/limits", get_limits, 0},
+    {"POST", "/__sandbox/limits", set_limits, 0},
+    {"POST", "/__sandbox/expire-tokens", expire_tokens, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+void sb_admin_handle(sb_ctx *ctx, sb_request *req, sb_response *res)
+{
+    const sb_route *tables[] = {admin_routes, sb_hubspot_api.admin_routes,
+                                sb_salesforce_api.admin_routes};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        if (tables[i] == NULL)
+            continue;
+        sb_route_scratch scratch = {0};
+        const sb_route *r = sb_route_lookup(tables[i], req, &scratch);
+        if (r) {
+            r->handler(ctx, req, res);
+            sb_route_scratch_dispose(&scratch);
+            return;
+        }
+        sb_route_scratch_dispose(&scratch);
+    }
+    admin_error(res, 404, "no such sandbox admin endpoint");
+}

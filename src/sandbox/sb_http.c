@@ -1,0 +1,483 @@
+/* The sandbox's HTTP layer: libmicrohttpd glue, routing on path templates,
+ * bearer-token auth, fault injection, request statistics. Each emulated API
+ * supplies a route table and its own error bodies through sb_api_ops.
+ *
+ * Route templates: literal segments, `{name}` (captured, kept as a template in
+ * the statistics key) and `[name]` (captured, and its value written into the
+ * statistics key, so "POST /crm/v3/objects/contacts/batch/create" and the same
+ * call on companies count apart). */
+#include "sandbox/sb_http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "sandbox/sb_admin.h"
+
+#define MAX_SEGMENTS 24
+
+typedef struct conn_state {
+    cs_buf body;
+    bool too_large;
+} conn_state;
+
+typedef struct listener {
+    sb_ctx *ctx;
+    sb_api_id api;
+    const sb_api_ops *ops;
+} listener;
+
+struct sb_server {
+    struct MHD_Daemon *daemon;
+    listener l;
+    int port;
+};
+
+/* --- request helpers ---------------------------------------------------- */
+
+const char *sb_query(const sb_request *req, const char *key)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
+                                       key);
+}
+
+const char *sb_header(const sb_request *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *sb_param(const sb_request *req, const char *name)
+{
+    for (int i = 0; i < req->nparams; i++)
+        if (strcmp(req->param_names[i], name) == 0)
+            return req->param_values[i];
+    return NULL;
+}
+
+json_t *sb_body_json(const sb_request *req, char *error, size_t error_size)
+{
+    if (req->body_len == 0) {
+        snprintf(error, error_size, "request body is empty");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j == NULL) {
+        int n = snprintf(error, error_size, "%s at line %d column %d", jerr.text, jerr.line,
+                         jerr.column);
+        if (n < 0 && error_size > 0)
+            error[0] = '\0';
+    }
+    return j;
+}
+
+typedef struct query_iter {
+    void (*fn)(const char *, const char *, void *);
+    void *user;
+} query_iter;
+
+static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    query_iter *it = cls;
+    it->fn(key, value ? value : "", it->user);
+    return MHD_YES;
+}
+
+void sb_query_each(const sb_request *req, void (*fn)(const char *key, const char *value, void *user),
+                   void *user)
+{
+    query_iter it = {fn, user};
+    MHD_get_connection_values((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
+                              query_iter_cb, &it);
+}
+
+/* --- response helpers --------------------------------------------------- */
+
+void sb_respond_json(sb_response *res, int status, json_t *body)
+{
+    res->status = status;
+    res->content_type = "application/json;charset=UTF-8";
+    cs_buf_reset(&res->body);
+    if (body == NULL)
+        return;
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(body);
+    if (text == NULL || cs_buf_append_str(&res->body, text) != 0) {
+        res->status = 500;
+        cs_buf_reset(&res->body);
+    }
+    free(text);
+}
+
+void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text)
+{
+    res->status = status;
+    res->content_type = content_type;
+    cs_buf_reset(&res->body);
+    if (text && cs_buf_append_str(&res->body, text) != 0)
+        res->status = 500;
+}
+
+void sb_respond_empty(sb_response *res, int status)
+{
+    res->status = status;
+    res->content_type = NULL;
+    cs_buf_reset(&res->body);
+}
+
+void sb_response_header(sb_response *res, const char *name, const char *value)
+{
+    if (res->nheaders >= SB_MAX_HEADERS)
+        return;
+    char *n = strdup(name);
+    char *v = strdup(value);
+    if (n == NULL || v == NULL) {
+        free(n);
+        free(v);
+        return;
+    }
+    res->header_names[res->nheaders] = n;
+    res->header_values[res->nheaders] = v;
+    res->nheaders++;
+}
+
+static void response_dispose(sb_response *res)
+{
+    cs_buf_free(&res->body);
+    for (int i = 0; i < res->nheaders; i++) {
+        free(res->header_names[i]);
+        free(res->header_values[i]);
+    }
+    res->nheaders = 0;
+}
+
+/* --- routing ------------------------------------------------------------ */
+
+static int split_path(char *path, char *segs[MAX_SEGMENTS])
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(path, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (n == MAX_SEGMENTS)
+            return -1;
+        segs[n++] = tok;
+    }
+    return n;
+}
+
+/* Matches path segments against a template; on success fills req params
+ * (names point into the static template copy kept in `names`). */
+static bool route_matches(const char *pattern, char *segs[], int nsegs, sb_request *req,
+                          char names[SB_MAX_PARAMS][SB_PARAM_NAME_MAX])
+{
+    const char *p = pattern;
+    int i = 0;
+    int nparams = 0;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (i >= nsegs)
+            return false;
+        bool capture = len >= 2 && ((p[0] == '{' && p[len - 1] == '}') ||
+                                    (p[0] == '[' && p[len - 1] == ']'));
+        if (capture) {
+            if (nparams == SB_MAX_PARAMS || len - 2 >= SB_PARAM_NAME_MAX)
+                return false;
+            memcpy(names[nparams], p + 1, len - 2);
+            names[nparams][len - 2] = '\0';
+            req->param_names[nparams] = names[nparams];
+            req->param_values[nparams] = segs[i];
+            nparams++;
+        } else if (strlen(segs[i]) != len || strncmp(segs[i], p, len) != 0) {
+            return false;
+        }
+        i++;
+        p += len;
+        while (*p == '/')
+            p++;
+    }
+    if (i != nsegs)
+        return false;
+    req->nparams = nparams;
+    return true;
+}
+
+/* "POST /crm/v3/objects/contacts/batch/create": [name] segments show their value. */
+static void stats_key(const sb_request *req, char *out, size_t size)
+{
+    cs_buf key;
+    cs_buf_init(&key, 1024);
+    cs_buf_appendf(&key, "%s ", req->method);
+    if (req->route_pattern == NULL) {
+        cs_buf_append_str(&key, "(unmatched)");
+    } else {
+        const char *p = req->route_pattern;
+        while (*p) {
+            if (*p == '[') {
+                const char *close = strchr(p, ']');
+                if (close == NULL)
+                    break;
+                char name[48];
+                size_t len = (size_t)(close - p - 1);
+                if (len >= sizeof name)
+                    len = sizeof name - 1;
+                memcpy(name, p + 1, len);
+                name[len] = '\0';
+                const char *v = sb_param(req, name);
+                cs_buf_append_str(&key, v ? v : "?");
+                p = close + 1;
+            } else {
+                cs_buf_append(&key, p, 1);
+                p++;
+            }
+        }
+    }
+    snprintf(out, size, "%s", cs_buf_str(&key));
+    cs_buf_free(&key);
+}
+
+static void record_stats(sb_ctx *ctx, const sb_request *req, int status)
+{
+    sb_stats *st = &ctx->stats[req->api];
+    char key[512];
+    stats_key(req, key, sizeof key);
+    st->requests++;
+    json_t *cur = json_object_get(st->by_endpoint, key);
+    json_object_set_new(st->by_endpoint, key, json_integer(cur ? json_integer_value(cur) + 1 : 1));
+    char code[16];
+    snprintf(code, sizeof code, "%d", status);
+    cur = json_object_get(st->by_status, code);
+    json_object_set_new(st->by_status, code, json_integer(cur ? json_integer_value(cur) + 1 : 1));
+}
+
+static bool bearer_ok(sb_ctx *ctx, const sb_request *req)
+{
+    const char *auth = sb_header(req, "Authorization");
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+        return false;
+    const char *tok = auth + 7;
+    while (*tok == ' ')
+        tok++;
+    return sb_token_valid(ctx, tok);
+}
+
+/* Decides injected faults for one API request; returns the fault status (429,
+ * 500), -1 to drop, 0 for none; *slow_ms gets a delay to apply. */
+static int pick_fault(sb_ctx *ctx, sb_api_id api, int *slow_ms)
+{
+    sb_faults *f = &ctx->faults[api];
+    *slow_ms = 0;
+    if (f->rate_slow > 0 && sb_random_unit(ctx) < f->rate_slow)
+        *slow_ms = f->slow_ms;
+    if (f->rate_drop > 0 && sb_random_unit(ctx) < f->rate_drop)
+        return -1;
+    if (f->rate_429 > 0 && sb_random_unit(ctx) < f->rate_429)
+        return 429;
+    if (f->rate_500 > 0 && sb_random_unit(ctx) < f->rate_500)
+        return 500;
+    return 0;
+}
+
+const sb_route *sb_route_lookup(const sb_route *routes, sb_request *req, sb_route_scratch *scratch)
+{
+    scratch->path = strdup(req->path);
+    char *segs[MAX_SEGMENTS];
+    int nsegs = scratch->path ? split_path(scratch->path, segs) : -1;
+    if (nsegs < 0)
+        return NULL;
+    for (const sb_route *r = routes; r->method; r++) {
+        if (strcmp(r->method, req->method) != 0)
+            continue;
+        if (route_matches(r->pattern, segs, nsegs, req, scratch->names)) {
+            req->route_pattern = r->pattern;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+void sb_route_scratch_dispose(sb_route_scratch *scratch)
+{
+    free(scratch->path);
+    scratch->path = NULL;
+}
+
+static void dispatch(listener *l, sb_request *req, sb_response *res)
+{
+    sb_ctx *ctx = l->ctx;
+    const sb_api_ops *ops = l->ops;
+    sb_route_scratch scratch = {0};
+    const sb_route *route = sb_route_lookup(ops->routes, req, &scratch);
+    if (route == NULL) {
+        if (!bearer_ok(ctx, req))
+            ops->unauthorized(ctx, req, res);
+        else
+            ops->not_found(ctx, req, res);
+    } else if (!(route->flags & SB_ROUTE_NO_AUTH) && !bearer_ok(ctx, req)) {
+        ops->unauthorized(ctx, req, res);
+    } else if (ops->admit == NULL || !ops->admit(ctx, req, route->flags, res)) {
+        route->handler(ctx, req, res);
+    }
+    if (ops->finish)
+        ops->finish(ctx, req, res);
+    record_stats(ctx, req, res->status);
+    sb_route_scratch_dispose(&scratch);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, sb_response *res)
+{
+    size_t len = res->body.len;
+    char *data = cs_buf_take(&res->body);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    if (res->content_type && len > 0)
+        MHD_add_response_header(r, "Content-Type", res->content_type);
+    for (int i = 0; i < res->nheaders; i++)
+        MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    listener *l = cls;
+    conn_state *st = *con_cls;
+    if (st == NULL) {
+        st = calloc(1, sizeof *st);
+        if (st == NULL)
+            return MHD_NO;
+        cs_buf_init(&st->body, SB_BODY_MAX);
+        *con_cls = st;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!st->too_large && cs_buf_append(&st->body, upload_data, *upload_data_size) != 0)
+            st->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    sb_request req;
+    memset(&req, 0, sizeof req);
+    req.api = l->api;
+    req.method = method;
+    req.path = url;
+    req.body = cs_buf_str(&st->body);
+    req.body_len = st->body.len;
+    req.conn = conn;
+    sb_response res;
+    memset(&res, 0, sizeof res);
+    cs_buf_init(&res.body, SB_BODY_MAX * 4);
+    res.status = 200;
+    res.content_type = "application/json;charset=UTF-8";
+
+    sb_ctx *ctx = l->ctx;
+    bool admin = strncmp(url, "/__sandbox/", 11) == 0 || strcmp(url, "/__sandbox") == 0;
+    if (admin) {
+        pthread_mutex_lock(&ctx->lock);
+        sb_admin_handle(ctx, &req, &res);
+        pthread_mutex_unlock(&ctx->lock);
+    } else if (st->too_large) {
+        sb_respond_text(&res, 413, "text/plain", "request body too large\n");
+    } else {
+        int slow_ms = 0;
+        pthread_mutex_lock(&ctx->lock);
+        int fault = pick_fault(ctx, l->api, &slow_ms);
+        pthread_mutex_unlock(&ctx->lock);
+        if (slow_ms > 0)
+            usleep((useconds_t)slow_ms * 1000u);
+        pthread_mutex_lock(&ctx->lock);
+        if (fault == -1) {
+            res.drop_connection = true;
+            req.route_pattern = NULL;
+            record_stats(ctx, &req, 0);
+        } else if (fault > 0) {
+            l->ops->fault(ctx, fault, &res);
+            record_stats(ctx, &req, res.status);
+        } else {
+            dispatch(l, &req, &res);
+        }
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    enum MHD_Result rc = res.drop_connection ? MHD_NO : send_response(conn, &res);
+    response_dispose(&res);
+    return rc;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *st = *con_cls;
+    if (st) {
+        cs_buf_free(&st->body);
+        free(st);
+        *con_cls = NULL;
+    }
+}
+
+sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port,
+                           cs_err *err)
+{
+    sb_server *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    s->l.ctx = ctx;
+    s->l.api = api;
+    s->l.ops = ops;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+        on_request, &s->l, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        cs_err_set(err, CS_ERR_IO, "%s API: cannot listen on 127.0.0.1:%d", ops->name, port);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : port;
+    return s;
+}
+
+int sb_server_port(const sb_server *s)
+{
+    return s->port;
+}
+
+void sb_server_stop(sb_server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}
