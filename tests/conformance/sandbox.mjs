@@ -36,6 +36,7 @@ export async function startSandbox(extraArgs = []) {
     hubspot: urls.hubspot,
     salesforce: urls.salesforce,
     dir,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

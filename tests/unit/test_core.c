@@ -1,0 +1,130 @@
+/* Unit tests of core/: errors, bounded buffers, time conversions, logger
+ * redaction. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+Test(err, set_returns_minus_one_and_formats)
+{
+    cs_err err;
+    int rc = cs_err_set(&err, CS_ERR_CONFIG, "%s:%d: bad", "a.yaml", 3);
+    cr_assert_eq(rc, -1);
+    cr_assert_eq(err.category, CS_ERR_CONFIG);
+    cr_assert_str_eq(err.message, "a.yaml:3: bad");
+    cs_err_prefix(&err, "loading %s: ", "config");
+    cr_assert_str_eq(err.message, "loading config: a.yaml:3: bad");
+    cr_assert_str_eq(cs_err_category_name(CS_ERR_RATE_LIMIT), "rate_limit");
+    cr_assert_eq(cs_err_set(NULL, CS_ERR_IO, "x"), -1);
+}
+
+Test(buf, append_and_bound)
+{
+    cs_buf b;
+    cs_buf_init(&b, 8);
+    cr_assert_str_eq(cs_buf_str(&b), "");
+    cr_assert_eq(cs_buf_append_str(&b, "abc"), 0);
+    cr_assert_eq(cs_buf_appendf(&b, "%d", 12345), 0);
+    cr_assert_str_eq(cs_buf_str(&b), "abc12345");
+    cr_assert_eq(b.len, 8);
+    /* Past the maximum: refused, contents unchanged. */
+    cr_assert_eq(cs_buf_append_str(&b, "x"), -1);
+    cr_assert_str_eq(cs_buf_str(&b), "abc12345");
+    char *taken = cs_buf_take(&b);
+    cr_assert_str_eq(taken, "abc12345");
+    free(taken);
+    cr_assert_eq(b.len, 0);
+    cs_buf_free(&b);
+    cs_buf_free(NULL);
+}
+
+Test(buf, grows_past_initial_capacity)
+{
+    cs_buf b;
+    cs_buf_init(&b, 1 << 20);
+    for (int i = 0; i < 10000; i++)
+        cr_assert_eq(cs_buf_append(&b, "0123456789", 10), 0);
+    cr_assert_eq(b.len, 100000);
+    cr_assert_eq(b.data[99999], '9');
+    cs_buf_free(&b);
+}
+
+Test(timeutil, formats_both_apis)
+{
+    char out[CS_TIME_TEXT_MAX];
+    int64_t ms = 1767323045678; /* 2026-01-02T03:04:05.678Z */
+    cs_time_format_hubspot(ms, out);
+    cr_assert_str_eq(out, "2026-01-02T03:04:05.678Z");
+    cs_time_format_salesforce(ms, out);
+    cr_assert_str_eq(out, "2026-01-02T03:04:05.678+0000");
+    cs_time_format_date(ms, out);
+    cr_assert_str_eq(out, "2026-01-02");
+}
+
+Test(timeutil, parses_all_forms)
+{
+    int64_t ms = 0;
+    cr_assert_eq(cs_time_parse("2026-01-02T03:04:05.678Z", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767323045678);
+    cr_assert_eq(cs_time_parse("2026-01-02T03:04:05.678+0000", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767323045678);
+    cr_assert_eq(cs_time_parse("2026-01-02T05:04:05.678+02:00", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767323045678);
+    cr_assert_eq(cs_time_parse("2026-01-02T03:04:05Z", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767323045000);
+    cr_assert_eq(cs_time_parse("2026-01-02", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767312000000);
+    cr_assert_eq(cs_time_parse("1767323045678", &ms, NULL), 0);
+    cr_assert_eq(ms, 1767323045678);
+}
+
+Test(timeutil, rejects_garbage_without_touching_output)
+{
+    const char *bad[] = {"", "2026-13-01", "2026-01-02T25:00:00Z", "2026-01-02T03:04:05.Z",
+                         "yesterday", "2026-01-02T03:04:05Zjunk", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t ms = 42;
+        cs_err err;
+        cr_assert_eq(cs_time_parse(bad[i], &ms, &err), -1, "accepted '%s'", bad[i]);
+        cr_assert_eq(ms, 42);
+        cr_assert_eq(err.category, CS_ERR_INVALID_INPUT);
+    }
+}
+
+Test(timeutil, round_trips)
+{
+    for (int64_t ms = 0; ms < 4000000000000; ms += 123456789011) {
+        char out[CS_TIME_TEXT_MAX];
+        int64_t back = -1;
+        cs_time_format_salesforce(ms, out);
+        cr_assert_eq(cs_time_parse(out, &back, NULL), 0);
+        cr_assert_eq(back, ms, "%s", out);
+    }
+}
+
+Test(log, secrets_are_redacted, .init = cr_redirect_stderr)
+{
+    cs_log_set_level(CS_LOG_INFO);
+    cs_log_add_secret("pat-na1-secret-token");
+    cs_info("test", "calling with Bearer pat-na1-secret-token twice pat-na1-secret-token");
+    fflush(stderr);
+    char line[4096] = {0};
+    FILE *f = cr_get_redirected_stderr();
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    line[n] = '\0';
+    cr_assert_null(strstr(line, "pat-na1-secret-token"), "%s", line);
+    cr_assert_not_null(strstr(line, "Bearer [redacted] twice [redacted]"), "%s", line);
+}
+
+Test(log, level_filter)
+{
+    cs_log_level lvl;
+    cr_assert_eq(cs_log_level_parse("warn", &lvl), 0);
+    cr_assert_eq(lvl, CS_LOG_WARN);
+    cr_assert_eq(cs_log_level_parse("loud", &lvl), -1);
+}
