@@ -128,3 +128,56 @@ Test(log, level_filter)
     cr_assert_eq(lvl, CS_LOG_WARN);
     cr_assert_eq(cs_log_level_parse("loud", &lvl), -1);
 }
+
+#include "core/record.h"
+
+Test(record, set_get_blank_and_copy)
+{
+    cs_record r;
+    cr_assert_eq(cs_record_init(&r, "101", "contacts"), 0);
+    cr_assert_eq(cs_record_set(&r, "email", "A@B.io"), 0);
+    cr_assert_eq(cs_record_set(&r, "phone", NULL), 0);
+    cr_assert_eq(cs_record_set(&r, "city", "   "), 0);
+    cr_assert_str_eq(cs_record_get(&r, "email"), "A@B.io");
+    cr_assert_null(cs_record_get(&r, "phone"));
+    cr_assert(cs_record_is_blank(&r, "phone"));
+    cr_assert(cs_record_is_blank(&r, "city"));
+    cr_assert(cs_record_is_blank(&r, "missing"));
+    cr_assert_not(cs_record_is_blank(&r, "email"));
+    cs_record c;
+    cr_assert_eq(cs_record_copy(&c, &r), 0);
+    cs_record_set(&r, "email", "changed@b.io");
+    cr_assert_str_eq(cs_record_get(&c, "email"), "A@B.io");
+    cs_record_dispose(&c);
+    cs_record_dispose(&r);
+    cs_record_dispose(NULL);
+}
+
+Test(record, list_owns_and_finds)
+{
+    cs_record_list l;
+    cs_record_list_init(&l);
+    for (int i = 0; i < 40; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "id%d", i);
+        cs_record r;
+        cr_assert_eq(cs_record_init(&r, id, "Lead"), 0);
+        cr_assert_eq(cs_record_list_push(&l, &r), 0);
+        cr_assert_null(r.id);
+    }
+    cr_assert_eq(l.len, 40);
+    cr_assert_not_null(cs_record_list_find(&l, "id39"));
+    cr_assert_null(cs_record_list_find(&l, "id40"));
+    cs_record_list_dispose(&l);
+}
+
+Test(record, email_key_is_trimmed_and_lowercase)
+{
+    char key[64];
+    cr_assert(cs_email_key("  Jane.Doe@Example.COM \t", key, sizeof key)); /* C5 */
+    cr_assert_str_eq(key, "jane.doe@example.com");
+    cr_assert_not(cs_email_key("   ", key, sizeof key)); /* R7: no email */
+    cr_assert_not(cs_email_key(NULL, key, sizeof key));
+    char tiny[4];
+    cr_assert_not(cs_email_key("long@example.com", tiny, sizeof tiny));
+}
