@@ -1,0 +1,66 @@
+/* A subset of SOQL, as the sandbox's Salesforce API accepts it (private to the
+ * sandbox). Parsing is separate from evaluation: sf_query.c parses once, checks
+ * field names against the object's schema, then filters, sorts and projects
+ * stored records (JSON objects keyed by field API name) through these calls.
+ *
+ * Supported: SELECT field list (fields, one level of parent relationship such
+ * as Account.Name, COUNT()), FROM, WHERE with = != <> < <= > >= IN, NOT IN,
+ * LIKE, AND, OR, NOT, parentheses, string/number/date/datetime literals, NULL,
+ * TRUE/FALSE, date literals such as TODAY/YESTERDAY/LAST_N_DAYS:n; ORDER BY
+ * (ASC/DESC, NULLS FIRST/LAST) on several fields; LIMIT; OFFSET. */
+#ifndef CS_SANDBOX_SOQL_H
+#define CS_SANDBOX_SOQL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct sb_soql_query sb_soql_query;
+
+/* Looks up a field of a record for evaluation. `path` is a field as written in
+ * the query ("Email", "Account.Name"; case as written — lookups are
+ * case-insensitive in SOQL, so the resolver must compare case-insensitively).
+ * Returns a borrowed JSON value (string, number, boolean or null), or NULL when
+ * the record has no such field (treated as null). */
+typedef json_t *(*sb_soql_resolver)(void *user, json_t *record, const char *path);
+
+/* Parses text. On failure returns -1 with CS_ERR_INVALID_INPUT and a message in
+ * Salesforce's MALFORMED_QUERY style, e.g. "unexpected token: 'FORM'". Caller
+ * frees *out with sb_soql_free(). Input longer than 100,000 characters is
+ * refused. */
+int sb_soql_parse(const char *text, sb_soql_query **out, cs_err *err);
+void sb_soql_free(sb_soql_query *q);
+
+/* The FROM object as written. */
+const char *sb_soql_from(const sb_soql_query *q);
+/* True for SELECT COUNT() FROM ... */
+bool sb_soql_is_count(const sb_soql_query *q);
+/* Selected fields in order, as written ("Id", "Account.Name"). */
+size_t sb_soql_select_count(const sb_soql_query *q);
+const char *sb_soql_select_field(const sb_soql_query *q, size_t i);
+/* Every field path the query refers to anywhere (SELECT, WHERE, ORDER BY),
+ * deduplicated case-insensitively, so the caller can validate them against
+ * the schema before evaluating (INVALID_FIELD). */
+size_t sb_soql_referenced_count(const sb_soql_query *q);
+const char *sb_soql_referenced_field(const sb_soql_query *q, size_t i);
+/* LIMIT and OFFSET; -1 when absent. */
+long sb_soql_limit(const sb_soql_query *q);
+long sb_soql_offset(const sb_soql_query *q);
+bool sb_soql_has_order(const sb_soql_query *q);
+
+/* Evaluates the WHERE clause (true when there is none). now_ms anchors date
+ * literals such as TODAY. Values compare by type: numbers numerically, strings
+ * case-insensitively (as SOQL does), booleans, and date/datetime strings by
+ * the instant they denote (stored datetimes look like
+ * "2026-01-02T03:04:05.000+0000", dates "2026-01-02"). */
+bool sb_soql_matches(const sb_soql_query *q, json_t *record, sb_soql_resolver resolve, void *user,
+                     int64_t now_ms);
+
+/* ORDER BY comparison of two records: <0, 0, >0. 0 when there is no ORDER BY. */
+int sb_soql_compare(const sb_soql_query *q, json_t *a, json_t *b, sb_soql_resolver resolve,
+                    void *user);
+
+#endif
