@@ -111,7 +111,9 @@ int cs_http_client_new(const cs_http_options *o, cs_http_client **out, cs_err *e
     c->attempt_timeout_ms =
         o->attempt_timeout_ms > 0 ? o->attempt_timeout_ms : CS_HTTP_DEFAULT_ATTEMPT_MS;
     c->deadline_ms = o->deadline_ms > 0 ? o->deadline_ms : CS_HTTP_DEFAULT_DEADLINE_MS;
-    c->max_retries = o->max_retries < 0 ? CS_HTTP_DEFAULT_MAX_RETRIES : o->max_retries;
+    c->max_retries = o->max_retries == 0  ? CS_HTTP_DEFAULT_MAX_RETRIES
+                     : o->max_retries < 0 ? 0
+                                          : o->max_retries;
     if (c->max_retries > CS_HTTP_MAX_RETRIES_LIMIT)
         c->max_retries = CS_HTTP_MAX_RETRIES_LIMIT;
     c->backoff.base_ms = o->backoff.base_ms > 0 ? o->backoff.base_ms : CS_HTTP_DEFAULT_BACKOFF_BASE;
@@ -293,18 +295,18 @@ static void log_request(const cs_http_client *c, const request_state *st,
  * the request would only earn a 429 (R6). */
 static void respect_spent_window(cs_http_client *c, const request_state *st)
 {
-    cs_http_usage *u = &c->usage;
     int64_t wait = 0;
-    if (u->hs_interval_remaining == 0) {
-        int64_t window = u->hs_interval_ms > 0 ? u->hs_interval_ms : HS_DEFAULT_WINDOW_MS;
+    if (c->window_spent) {
+        int64_t window =
+            c->usage.hs_interval_ms > 0 ? c->usage.hs_interval_ms : HS_DEFAULT_WINDOW_MS;
         wait = cs_rate_window_rest(&c->window, net_mono_ms(c), window);
-        u->hs_interval_remaining = -1;
     }
-    if (u->hs_secondly_remaining == 0) {
+    if (c->secondly_spent) {
         int64_t w = cs_rate_window_rest(&c->window, net_mono_ms(c), HS_SECONDLY_WINDOW_MS);
         wait = w > wait ? w : wait;
-        u->hs_secondly_remaining = -1;
     }
+    c->window_spent = false;
+    c->secondly_spent = false;
     int64_t left = st->deadline - net_mono_ms(c);
     if (wait > c->max_wait_ms)
         wait = c->max_wait_ms;
@@ -381,6 +383,8 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
     }
     if (x.failure == CS_NET_ANSWERED) {
         cs_http_usage_merge(&c->usage, &resp->rate);
+        c->window_spent = resp->rate.hs_interval_remaining == 0;
+        c->secondly_spent = resp->rate.hs_secondly_remaining == 0;
         resp->policy = cs_ratelimit_classify(resp->status, cs_buf_str(&resp->body), resp->body.len);
         cs_debug("net", "answer %s status=%ld bytes=%zu", st->shown, resp->status, resp->body.len);
     } else {

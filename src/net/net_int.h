@@ -25,7 +25,9 @@ struct cs_http_client {
     uint64_t rng;
     cs_http_usage usage;
     cs_rate_window window;
-    char *last_token; /* the token last sent, masked in every error message */
+    bool window_spent;   /* the last answer said the rolling window is spent */
+    bool secondly_spent; /* ... or the per-second allowance */
+    char *last_token;    /* the token last sent, masked in every error message */
     char curl_error[CURL_ERROR_SIZE];
 };
 

@@ -561,6 +561,11 @@ Test(client, spent_window_is_waited_out_before_sending)
     cr_assert_eq(f.clock.nsleeps, 1);
     cr_assert_eq(f.clock.sleeps[0], 6000, "the first request leaves the window 6 s later");
     cr_assert_eq(ts_requests(&f.srv), 2, "no request was spent on a 429");
+    cr_assert_eq(cs_http_client_usage(f.client)->hs_interval_remaining, 0,
+                 "usage still says what the API reported");
+    f.clock.now += 1;
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/c"), 0);
+    cr_assert_eq(f.clock.nsleeps, 1, "the second answer carried no spent window");
     teardown(&f);
 }
 
@@ -826,6 +831,24 @@ Test(client, deadline_bounds_the_whole_request)
     cr_assert_eq(f.err.category, CS_ERR_REMOTE_FAILED);
     cr_assert_eq(f.resp.attempts, 2, "t=0 and t=30 s; t=60 s would pass 45 s");
     cr_assert(strstr(f.err.message, "deadline") != NULL, "%s", f.err.message);
+    teardown(&f);
+}
+
+Test(client, retry_budget_zero_and_default)
+{
+    ts_step steps[] = {{.status = 503, .body = "{}"}};
+    fixture f;
+    setup(&f, steps, 1, CS_HTTP_NO_RETRY);
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/x"), -1);
+    cr_assert_eq(f.resp.attempts, 1, "CS_HTTP_NO_RETRY never retries");
+    cs_http_client_free(f.client);
+    cs_http_options o = {.base_url = f.srv.base,
+                         .clock = {fake_wall, fake_mono, fake_sleep, &f.clock}};
+    cr_assert_eq(cs_http_client_new(&o, &f.client, &f.err), 0);
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/x"), -1);
+    cr_assert_eq(f.resp.attempts, 1 + CS_HTTP_DEFAULT_MAX_RETRIES,
+                 "zero-initialised options retry by default");
+    cr_assert_eq(f.err.category, CS_ERR_REMOTE_FAILED);
     teardown(&f);
 }
 
