@@ -1,0 +1,153 @@
+/* The starter crmsync.yaml that `crmsync init` writes: every key with its
+ * default and a comment, pointed at a local sandbox, the rule of every
+ * default mapping (generated from the default table, so it cannot drift) and
+ * a commented custom mapping. It loads back as it is. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/config_int.h"
+
+/* A YAML double-quoted scalar; refuses control characters. */
+static int quoted(cs_buf *out, const char *s)
+{
+    if (cs_buf_append_str(out, "\"") != 0)
+        return -1;
+    for (const char *p = s; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            return -1;
+        int rc =
+            (c == '"' || c == '\\') ? cs_buf_appendf(out, "\\%c", c) : cs_buf_append(out, p, 1);
+        if (rc != 0)
+            return -1;
+    }
+    return cs_buf_append_str(out, "\"");
+}
+
+static int rule_line(cs_buf *out, const cs_field_mapping *m)
+{
+    char fields[96];
+    int n;
+    if (m->sf_lead != NULL && m->sf_contact != NULL)
+        n = snprintf(fields, sizeof fields, "Lead.%s, Contact.%s", m->sf_lead, m->sf_contact);
+    else if (m->sf_lead != NULL)
+        n = snprintf(fields, sizeof fields, "Lead.%s only", m->sf_lead);
+    else
+        n = snprintf(fields, sizeof fields, "Contact.%s only", m->sf_contact);
+    if (n < 0 || (size_t)n >= sizeof fields)
+        return -1;
+    const char *note = "";
+    if (m->allowed != CS_RULES_ANY) {
+        if (m->flags & CS_MAP_EMAIL)
+            note = "; or two_way (C5)";
+        else if (m->flags & CS_MAP_OWNER)
+            note = "; two_way only (C17)";
+        else if (m->flags & CS_MAP_OPTOUT)
+            note = "; fixed (C10)";
+        else
+            note = "; always_sf only";
+    } else if (m->flags & CS_MAP_LEAD_ONLY) {
+        note = " (C9)";
+    }
+    return cs_buf_appendf(out, "    %-17s %-23s # %s%s\n", m->hs, cs_rule_name(m->rule), fields,
+                          note);
+}
+
+static const char g_head[] =
+    "# crmsync.yaml: what crmsync syncs between HubSpot and Salesforce, and how.\n"
+    "# Written by `crmsync init` for a local sandbox (`crmsync sandbox`).\n"
+    "# Every key but hubspot.base_url and salesforce.instance_url has a default,\n"
+    "# and the values below are those defaults. docs/configuration.md describes\n"
+    "# every key; docs/rules.md describes every sync rule.\n"
+    "#\n"
+    "# Secrets never go in this file: it names the environment variables that\n"
+    "# hold them. The sandbox accepts the token it was started with, by default:\n"
+    "#   export HUBSPOT_TOKEN=sandbox-token SALESFORCE_TOKEN=sandbox-token\n"
+    "\n";
+
+int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err *err)
+{
+    if (opts->hubspot_port <= 0 || opts->hubspot_port > 65535 || opts->salesforce_port <= 0 ||
+        opts->salesforce_port > 65535)
+        return cs_err_set(err, CS_ERR_CONFIG, "init: ports must be 1 to 65535");
+    const char *store = opts->store ? opts->store : "sqlite:crmsync.db";
+    int hs = opts->hubspot_port, sf = opts->salesforce_port;
+    int rc = cs_buf_append_str(out, g_head);
+    rc |= cs_buf_appendf(out,
+                         "hubspot:\n"
+                         "  base_url: http://127.0.0.1:%d   # https://api.hubapi.com for a real "
+                         "portal\n"
+                         "  token_env: HUBSPOT_TOKEN           # variable holding the "
+                         "private-app token\n"
+                         "\n",
+                         hs);
+    rc |= cs_buf_appendf(
+        out,
+        "salesforce:\n"
+        "  instance_url: http://127.0.0.1:%d   # https://yourorg.my.salesforce.com for a "
+        "real org\n"
+        "  api_version: \"60.0\"\n"
+        "  token_env: SALESFORCE_TOKEN           # variable holding an access token; or "
+        "instead\n"
+        "  # oauth:                              # of token_env, get tokens from a connected "
+        "app:\n"
+        "  #   grant: refresh_token              # refresh_token | client_credentials\n"
+        "  #   token_url: http://127.0.0.1:%d/services/oauth2/token   # the default\n"
+        "  #   client_id_env: SALESFORCE_CLIENT_ID\n"
+        "  #   client_secret_env: SALESFORCE_CLIENT_SECRET\n"
+        "  #   refresh_token_env: SALESFORCE_REFRESH_TOKEN\n"
+        "\n",
+        sf, sf);
+    rc |= cs_buf_append_str(out, "store: ");
+    if (rc == 0 && quoted(out, store) != 0)
+        return cs_err_set(err, CS_ERR_CONFIG, "init: the store URL contains control characters");
+    rc |= cs_buf_append_str(out, "   # sqlite:PATH or postgres://user@host/dbname\n\n");
+    rc |= cs_buf_append_str(
+        out, "sync:\n"
+             "  interval: 2s        # pause between passes of `crmsync run` (ms, s, m, h)\n"
+             "  overlap: 5m         # each pass re-reads this far behind its cursor (R2)\n"
+             "  hs_batch_size: 100  # records per HubSpot batch call (1 to 100)\n"
+             "  sf_batch_size: 200  # records per Salesforce collection call (1 to 200)\n"
+             "  sf_api_budget: 80%  # SF calls per 24 h: % of the org's daily allocation, or a "
+             "number (R6)\n"
+             "  retry_budget: 75%   # retries of failed records stop at this share of it (R6)\n"
+             "\n");
+    rc |= cs_buf_append_str(
+        out,
+        "contacts:\n"
+        "  create_salesforce_as: lead              # lead | contact | "
+        "contact_if_company_linked (C15)\n"
+        "  on_salesforce_change: create_or_update  # create_or_update | nothing (C3)\n"
+        "  required_placeholder: \"[not provided]\"  # sent when SF requires a value HS lacks; "
+        "null refuses (C13)\n"
+        "  conflict_winner: latest                 # two_way conflicts: latest | hubspot | "
+        "salesforce (R1)\n"
+        "  inclusion_list: null                    # an HS list id: only its members sync to "
+        "SF (C2)\n"
+        "  on_salesforce_delete: nothing           # nothing | delete: an SF delete deletes the "
+        "HS contact (C16)\n"
+        "  on_hubspot_delete: nothing              # nothing | delete: an HS delete deletes in "
+        "SF (C16)\n"
+        "\n"
+        "  # The default mappings (C6) cannot be removed; each rule can change within\n"
+        "  # what its row allows. Rules: prefer_sf_unless_blank, always_sf, two_way,\n"
+        "  # dont_sync, always_hs, prefer_hs_unless_blank (docs/rules.md).\n"
+        "  rules:\n");
+    size_t n;
+    const cs_field_mapping *d = cs_config_default_contact_mappings(&n);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc |= rule_line(out, &d[i]);
+    rc |= cs_buf_append_str(
+        out, "\n"
+             "  # Custom mappings (C7): `salesforce` names the same field on Lead and\n"
+             "  # Contact (C8); salesforce_lead and salesforce_contact name them apart.\n"
+             "  # The rule defaults to prefer_sf_unless_blank. `crmsync check` compares\n"
+             "  # the names and types with both sides' live schemas (R3).\n"
+             "  mappings: []\n"
+             "  #  - { hubspot: favorite_color, salesforce: Favorite_Color__c, rule: two_way }\n"
+             "  #  - { hubspot: region, salesforce_lead: Region__c, salesforce_contact: "
+             "Sales_Region__c }\n");
+    if (rc != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "init: the text does not fit its buffer");
+    return 0;
+}
