@@ -1,72 +1,181 @@
-/* Salesforce REST API emulation: the route table and API-wide behaviour (auth
- * errors, rate limits, error bodies). */
+/* Salesforce REST API emulation: the route table, API versions, the error
+ * bodies every endpoint shares (a JSON array of {message, errorCode}), the
+ * daily API request limit (403 REQUEST_LIMIT_EXCEEDED, SPEC R6) and the
+ * Sforce-Limit-Info header every answer but the version list carries. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "core/timeutil.h"
-#include "sandbox/sb.h"
+#include "sandbox/sf_int.h"
 
-static void sf_error(sb_ctx *ctx, sb_response *res, int status, const char *category,
-                     const char *message)
+/* --- versions and errors ------------------------------------------------- */
+
+int sf_request_version(const sb_request *req)
 {
-    char cid[37];
-    sb_uuid(ctx, cid);
-    sb_respond_json(res, status,
-                    json_pack("{s:s,s:s,s:s,s:s}", "status", "error", "message", message,
-                              "correlationId", cid, "category", category));
+    const char *v = sb_param(req, "version");
+    if (v == NULL || v[0] != 'v')
+        return -1;
+    int major = 0, minor = 0, n = 0;
+    if (sscanf(v + 1, "%3d.%1d%n", &major, &minor, &n) != 2 || v[1 + n] != '\0')
+        return -1;
+    int tenths = major * 10 + minor;
+    if (minor != 0 || tenths < SF_VERSION_MIN || tenths > SF_VERSION_MAX)
+        return -1;
+    return tenths;
 }
+
+void sf_respond_error(sb_response *res, int status, const char *code, const char *message)
+{
+    sb_respond_json(res, status, json_pack("[{s:s,s:s}]", "message", message, "errorCode", code));
+}
+
+int sf_version_or_404(const sb_request *req, sb_response *res)
+{
+    int v = sf_request_version(req);
+    if (v < 0)
+        sf_respond_error(res, 404, "NOT_FOUND", "The requested resource does not exist");
+    return v;
+}
+
+void sf_respond_verr(sb_response *res, int status, const sf_verr *e)
+{
+    json_t *arr = json_array();
+    json_array_append_new(arr, sf_verr_json(e, false));
+    sb_respond_json(res, status, arr);
+}
+
+void sf_respond_internal(sb_response *res, const cs_err *err)
+{
+    sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", err->message);
+}
+
+/* --- sb_api_ops ---------------------------------------------------------- */
 
 static int sf_init(sb_ctx *ctx, cs_err *err)
 {
-    (void)ctx;
-    (void)err;
-    return 0;
+    if (sf_store_init(ctx, err) != 0)
+        return -1;
+    return sf_seed_base(ctx, err);
 }
 
 static int sf_seed(sb_ctx *ctx, int n, cs_err *err)
 {
-    (void)ctx;
-    (void)n;
-    (void)err;
-    return 0;
+    return sf_seed_leads(ctx, n, err);
 }
 
 static void sf_unauthorized(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
+    (void)ctx;
     (void)req;
-    sf_error(ctx, res, 401, "INVALID_AUTHENTICATION",
-             "Authentication credentials not found. This API supports OAuth 2.0 authentication "
-             "and you can find more details at https://developers.hubspot.com/docs/methods/auth/"
-             "oauth-overview");
+    sf_respond_error(res, 401, "INVALID_SESSION_ID", "Session expired or invalid");
 }
 
 static void sf_not_found(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
+    (void)ctx;
     (void)req;
-    sf_error(ctx, res, 404, "OBJECT_NOT_FOUND", "resource not found");
+    sf_respond_error(res, 404, "NOT_FOUND", "The requested resource does not exist");
 }
 
 static void sf_fault(sb_ctx *ctx, int status, sb_response *res)
 {
-    if (status == 429)
-        sf_error(ctx, res, 429, "RATE_LIMITS", "You have reached your secondly limit.");
-    else
-        sf_error(ctx, res, status, "INTERNAL_ERROR", "internal error");
+    if (status == 429) {
+        sf_respond_error(res, 429, "REQUEST_LIMIT_EXCEEDED",
+                         "ConcurrentPerOrgLongTxn Limit exceeded.");
+        return;
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "An unexpected error occurred. Please include this ErrorId if you contact support: "
+             "%u-%u (%d)",
+             (unsigned)(sb_random(ctx) % 900000000u + 100000000u),
+             (unsigned)(sb_random(ctx) % 90000u + 10000u), -(int)(sb_random(ctx) % 2000000000u));
+    sf_respond_error(res, status, "UNKNOWN_EXCEPTION", msg);
 }
 
+/* The version list and the OAuth endpoint are not API calls: not counted,
+ * and they carry no Sforce-Limit-Info. */
+static bool counted(const sb_request *req)
+{
+    return !(strcmp(req->path, "/services/data") == 0 ||
+             strcmp(req->path, "/services/data/") == 0 ||
+             strncmp(req->path, "/services/oauth2/", 17) == 0);
+}
+
+static long limit_max(const sb_ctx *ctx)
+{
+    return ctx->salesforce_daily_limit > 0 ? ctx->salesforce_daily_limit : 1000000000L;
+}
+
+static bool sf_admit(sb_ctx *ctx, const sb_request *req, unsigned route_flags, sb_response *res)
+{
+    if ((route_flags & SB_ROUTE_NO_AUTH) || !counted(req))
+        return false;
+    if (ctx->salesforce_daily_limit > 0 && ctx->sf_daily_used >= ctx->salesforce_daily_limit) {
+        sf_respond_error(res, 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+        return true;
+    }
+    ctx->sf_daily_used++;
+    return false;
+}
+
+static void sf_finish(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    if (!counted(req))
+        return;
+    char value[64];
+    snprintf(value, sizeof value, "api-usage=%ld/%ld", ctx->sf_daily_used, limit_max(ctx));
+    sb_response_header(res, "Sforce-Limit-Info", value);
+}
+
+#define V "/services/data/{version}"
+
 static const sb_route sf_routes[] = {
+    {"POST", "/services/oauth2/token", sf_h_token, SB_ROUTE_NO_AUTH},
+    {"GET", "/services/data", sf_h_versions, SB_ROUTE_NO_AUTH},
+    {"GET", V, sf_h_resources, 0},
+    {"GET", V "/limits", sf_h_limits, 0},
+    {"GET", V "/query", sf_h_query, 0},
+    {"GET", V "/queryAll", sf_h_query_all, 0},
+    {"GET", V "/query/{locator}", sf_h_query_more, 0},
+    {"GET", V "/queryAll/{locator}", sf_h_query_more, 0},
+    {"GET", V "/sobjects", sf_h_describe_global, 0},
+    {"GET", V "/sobjects/[object]", sf_h_basic_info, 0},
+    {"POST", V "/sobjects/[object]", sf_h_create, 0},
+    {"GET", V "/sobjects/[object]/describe", sf_h_describe, 0},
+    {"GET", V "/sobjects/[object]/updated", sf_h_updated, 0},
+    {"GET", V "/sobjects/[object]/deleted", sf_h_deleted, 0},
+    {"GET", V "/sobjects/[object]/{id}", sf_h_get, 0},
+    {"PATCH", V "/sobjects/[object]/{id}", sf_h_update, 0},
+    {"DELETE", V "/sobjects/[object]/{id}", sf_h_delete, 0},
+    {"GET", V "/sobjects/[object]/[field]/{value}", sf_h_get_by_ext, 0},
+    {"PATCH", V "/sobjects/[object]/[field]/{value}", sf_h_upsert, 0},
+    {"POST", V "/composite/sobjects", sf_h_coll_create, 0},
+    {"PATCH", V "/composite/sobjects", sf_h_coll_update, 0},
+    {"DELETE", V "/composite/sobjects", sf_h_coll_delete, 0},
+    {"POST", V "/composite/sobjects/[object]", sf_h_coll_retrieve, 0},
+    {"PATCH", V "/composite/sobjects/[object]/[field]", sf_h_coll_upsert, 0},
     {NULL, NULL, NULL, 0},
 };
+
+static const sb_route sf_admin_routes[] = {
+    {"POST", "/__sandbox/salesforce/convert-lead", sf_h_admin_convert, 0},
+    {"POST", "/__sandbox/salesforce/sobjects", sf_h_admin_define, 0},
+    {"POST", "/__sandbox/salesforce/sobjects/[object]/fields", sf_h_admin_fields, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+#undef V
 
 const sb_api_ops sb_salesforce_api = {
     .name = "salesforce",
     .routes = sf_routes,
-    .admin_routes = NULL,
+    .admin_routes = sf_admin_routes,
     .init = sf_init,
     .seed = sf_seed,
     .unauthorized = sf_unauthorized,
     .not_found = sf_not_found,
     .fault = sf_fault,
-    .admit = NULL,
-    .finish = NULL,
+    .admit = sf_admit,
+    .finish = sf_finish,
 };

@@ -1,0 +1,172 @@
+/* Private interface of the Salesforce emulation, shared by the sf_*.c files:
+ * API versions and error bodies (sf_api.c), the per-request transaction and
+ * record storage (sf_store.c), the write pipeline every endpoint goes through
+ * (sf_write.c), record rendering (sf_render.c) and the HTTP handlers of each
+ * resource family.
+ *
+ * Storage: table sf_records holds one row per record (id, object, JSON of
+ * its non-null fields, is_deleted, SystemModstamp in ms); sf_extids indexes
+ * external-id and unique field values; sf_custom holds custom object/field
+ * definitions; sf_locators the remaining rows of paged queries; sf_meta the
+ * id sequence and the last SystemModstamp. */
+#ifndef CS_SANDBOX_SF_INT_H
+#define CS_SANDBOX_SF_INT_H
+
+#include "core/timeutil.h"
+#include "sandbox/sb.h"
+#include "sandbox/sf_ids.h"
+#include "sandbox/sf_schema.h"
+#include "sandbox/sf_validate.h"
+
+/* Supported API versions, in tenths: v31.0 .. v62.0. */
+#define SF_VERSION_MIN            310
+#define SF_VERSION_MAX            620
+#define SF_COLLECTIONS_MIN        420 /* sObject Collections */
+#define SF_UPSERT_BODY_MIN        460 /* upsert answers 200 + body; collection upsert */
+#define SF_COLLECTION_MAX         200
+#define SF_INTEGRATION_USER_EMAIL "integration@example.com"
+
+/* --- sf_api.c: versions and error bodies -------------------------------- */
+
+/* The {version} path parameter ("v60.0") in tenths; -1 when missing,
+ * malformed or outside the supported range. */
+int sf_request_version(const sb_request *req);
+/* As sf_request_version, answering 404 NOT_FOUND itself when invalid. */
+int sf_version_or_404(const sb_request *req, sb_response *res);
+/* [{"message","errorCode"}] (fields omitted when field is NULL and
+ * with_fields is false). */
+void sf_respond_error(sb_response *res, int status, const char *code, const char *message);
+void sf_respond_verr(sb_response *res, int status, const sf_verr *e);
+/* 500 with the message of an internal error. */
+void sf_respond_internal(sb_response *res, const cs_err *err);
+
+/* --- sf_store.c: transaction, ids, records ------------------------------ */
+
+enum sf_stmt_id {
+    SF_ST_GET,
+    SF_ST_INSERT,
+    SF_ST_UPDATE,
+    SF_ST_EXT_FIND,
+    SF_ST_EXT_INSERT,
+    SF_ST_EXT_DELETE,
+    SF_ST_COUNT
+};
+
+/* One request's view: the schema, an open SQLite transaction, the
+ * SystemModstamp every write of the request gets (strictly greater than any
+ * earlier one), the id sequence and statements prepared for the request. */
+typedef struct sf_tx {
+    sb_ctx *ctx;
+    sf_schema *schema;
+    int version; /* API version of the request, tenths */
+    bool open;
+    bool wrote;
+    int64_t stamp_ms;
+    char stamp[CS_TIME_TEXT_MAX];
+    uint64_t next_seq;
+    uint64_t first_seq;
+    char user_id[SF_ID_LEN + 1]; /* the integration user: CreatedById, default OwnerId */
+    sqlite3_stmt *st[SF_ST_COUNT];
+} sf_tx;
+
+/* Creates the tables (idempotent). */
+int sf_store_init(sb_ctx *ctx, cs_err *err);
+/* Loads the schema and begins a transaction. */
+int sf_tx_begin(sb_ctx *ctx, sf_tx *tx, int version, cs_err *err);
+int sf_tx_commit(sf_tx *tx, cs_err *err);
+/* Rolls back when still open, finalizes statements, frees the schema. */
+void sf_tx_end(sf_tx *tx);
+/* Savepoints for allOrNone / per-record atomicity. */
+int sf_tx_savepoint(sf_tx *tx, cs_err *err);
+int sf_tx_release(sf_tx *tx, cs_err *err);
+int sf_tx_rollback_to(sf_tx *tx, cs_err *err);
+
+int sf_store_new_id(sf_tx *tx, const sf_object *o, char out[SF_ID_LEN + 1]);
+/* Reads a record: 0 found (*data new ref, *deleted), 1 not found, -1 error. */
+int sf_store_get(sf_tx *tx, const char *id, json_t **data, bool *deleted, cs_err *err);
+int sf_store_insert(sf_tx *tx, const sf_object *o, const char *id, json_t *data, cs_err *err);
+/* Rewrites a record (data is the full record), keeping sf_extids current. */
+int sf_store_update(sf_tx *tx, const sf_object *o, const char *id, json_t *data, bool deleted,
+                    cs_err *err);
+/* Ids of live records whose field equals value (case-insensitive), up to
+ * max; *n gets the count found (capped at max). */
+int sf_store_find_ext(sf_tx *tx, const sf_object *o, const sf_field *f, const char *value,
+                      char (*ids)[SF_ID_LEN + 1], int max, int *n, cs_err *err);
+/* True when the field's values are indexed in sf_extids. */
+bool sf_store_indexed(const sf_field *f);
+
+/* --- sf_write.c: the write pipeline --------------------------------------- */
+
+typedef struct sf_save {
+    bool ok;
+    bool created;
+    char id[SF_ID_LEN + 1];
+    int matches; /* upsert: records matching the external id (300 when > 1) */
+    char match_ids[2][SF_ID_LEN + 1];
+    sf_verr err;
+} sf_save;
+
+void sf_save_init(sf_save *s);
+void sf_save_dispose(sf_save *s);
+/* Each returns -1 only on an internal error (err set); a refused record
+ * returns 0 with s->ok false and s->err filled. */
+int sf_write_create(sf_tx *tx, const sf_object *o, json_t *in, sf_save *s, cs_err *err);
+/* id as given by the client (15/18 characters, or malformed). */
+int sf_write_update(sf_tx *tx, const sf_object *o, const char *id, json_t *in, sf_save *s,
+                    cs_err *err);
+/* Upsert by external id field f (or Id) = value. */
+int sf_write_upsert(sf_tx *tx, const sf_object *o, const sf_field *f, const char *value, json_t *in,
+                    sf_save *s, cs_err *err);
+/* o may be NULL (collections delete: any object). */
+int sf_write_delete(sf_tx *tx, const sf_object *o, const char *id, sf_save *s, cs_err *err);
+/* SaveResult JSON ({id?, success, errors[, created]}) with statusCode errors. */
+json_t *sf_save_json(const sf_save *s, bool with_created);
+
+/* --- sf_render.c: records as the API shows them --------------------------- */
+
+/* {"attributes":{type,url}, every field...} for GET /sobjects/X/{id};
+ * fields (comma-separated list) restricts it. New ref, or NULL with *bad set
+ * to the first unknown field name. */
+json_t *sf_render_record(const sf_tx *tx, const sf_object *o, const char *id, json_t *data,
+                         bool deleted, const char *fields, char *bad, size_t bad_size);
+/* {"type","url"} attributes object. */
+json_t *sf_render_attributes(int version, const sf_object *o, const char *id);
+/* The value of a field of a stored record (compound Address fields built
+ * from their parts). New ref; json null when empty. */
+json_t *sf_render_value(const sf_object *o, const sf_field *f, json_t *data, bool deleted);
+
+/* --- handlers (sf_oauth.c, sf_describe.c, sf_sobjects.c, sf_composite.c,
+ *     sf_query.c, sf_replication.c, sf_admin.c) ---------------------------- */
+
+void sf_h_token(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_versions(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_resources(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_limits(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_describe_global(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_describe(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_basic_info(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_create(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_get(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_update(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_delete(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_get_by_ext(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_updated(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_deleted(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_coll_create(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_coll_update(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_coll_delete(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_coll_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_coll_retrieve(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_query(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_query_all(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_query_more(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_admin_convert(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_admin_define(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_admin_fields(sb_ctx *ctx, const sb_request *req, sb_response *res);
+
+/* sf_seed.c */
+int sf_seed_base(sb_ctx *ctx, cs_err *err);
+int sf_seed_leads(sb_ctx *ctx, int n, cs_err *err);
+
+#endif
