@@ -372,10 +372,21 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
     resp->attempts++;
     log_request(c, st, headers, resp->attempts);
 
-    net_exchange x;
+    /* No exchange may run past the request's deadline. */
     int64_t started = net_mono_ms(c);
-    net_exchange_run(c, req->method, url, headers, req->body, req->body_len, !st->idempotent, resp,
-                     &x);
+    int64_t left = st->deadline - started;
+    net_exchange_spec spec = {
+        .method = req->method,
+        .url = url,
+        .headers = headers,
+        .body = req->body,
+        .body_len = req->body_len,
+        .fresh_connection = !st->idempotent,
+        .timeout_ms =
+            left < c->attempt_timeout_ms ? (long)(left > 1 ? left : 1) : c->attempt_timeout_ms,
+    };
+    net_exchange x;
+    net_exchange_run(c, &spec, resp, &x);
     curl_slist_free_all(headers);
     if (x.sent) {
         c->usage.requests++;

@@ -143,25 +143,25 @@ static CURLcode set_method(CURL *h, cs_http_method method, const char *body, siz
     return rc;
 }
 
-static CURLcode configure(cs_http_client *c, cs_http_method method, const char *url,
-                          struct curl_slist *headers, const char *body, size_t body_len, bool fresh,
-                          sink *s)
+static CURLcode configure(cs_http_client *c, const net_exchange_spec *spec, sink *s)
 {
     CURL *h = c->curl;
     CURLcode rc = CURLE_OK;
+    long connect_ms =
+        c->connect_timeout_ms < spec->timeout_ms ? c->connect_timeout_ms : spec->timeout_ms;
 #define SET(opt, val)                                                                              \
     do {                                                                                           \
         if (rc == CURLE_OK)                                                                        \
             rc = curl_easy_setopt(h, opt, val);                                                    \
     } while (0)
-    SET(CURLOPT_URL, url);
+    SET(CURLOPT_URL, spec->url);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_USERAGENT, c->user_agent);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-    SET(CURLOPT_TIMEOUT_MS, c->attempt_timeout_ms);
-    SET(CURLOPT_HTTPHEADER, headers);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    SET(CURLOPT_TIMEOUT_MS, spec->timeout_ms);
+    SET(CURLOPT_HTTPHEADER, spec->headers);
     SET(CURLOPT_ACCEPT_ENCODING, "");
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
     SET(CURLOPT_WRITEFUNCTION, on_body);
@@ -173,16 +173,15 @@ static CURLcode configure(cs_http_client *c, cs_http_method method, const char *
     /* A write that must not be replayed gets a connection of its own: libcurl
      * silently re-sends a request when a reused connection turns out dead,
      * which for a create could mean a duplicate. */
-    SET(CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+    SET(CURLOPT_FRESH_CONNECT, spec->fresh_connection ? 1L : 0L);
 #undef SET
     if (rc == CURLE_OK)
-        rc = set_method(h, method, body, body_len);
+        rc = set_method(h, spec->method, spec->body, spec->body_len);
     return rc;
 }
 
-void net_exchange_run(cs_http_client *c, cs_http_method method, const char *url,
-                      struct curl_slist *headers, const char *body, size_t body_len,
-                      bool fresh_connection, cs_http_response *resp, net_exchange *x)
+void net_exchange_run(cs_http_client *c, const net_exchange_spec *spec, cs_http_response *resp,
+                      net_exchange *x)
 {
     memset(x, 0, sizeof *x);
     resp->status = 0;
@@ -194,7 +193,7 @@ void net_exchange_run(cs_http_client *c, cs_http_method method, const char *url,
     sink s = {.resp = resp};
     curl_easy_reset(c->curl);
     c->curl_error[0] = '\0';
-    CURLcode rc = configure(c, method, url, headers, body, body_len, fresh_connection, &s);
+    CURLcode rc = configure(c, spec, &s);
     if (rc == CURLE_OK)
         rc = curl_easy_perform(c->curl);
 

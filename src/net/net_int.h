@@ -42,9 +42,18 @@ typedef struct net_exchange {
 
 /* One exchange on the client's handle; fills resp (status, headers of
  * interest, body) and x. Never retries. */
-void net_exchange_run(cs_http_client *c, cs_http_method method, const char *url,
-                      struct curl_slist *headers, const char *body, size_t body_len,
-                      bool fresh_connection, cs_http_response *resp, net_exchange *x);
+typedef struct net_exchange_spec {
+    cs_http_method method;
+    const char *url;
+    struct curl_slist *headers;
+    const char *body; /* may be NULL */
+    size_t body_len;
+    bool fresh_connection; /* never reuse a kept-alive connection */
+    long timeout_ms;       /* this exchange, connect included */
+} net_exchange_spec;
+
+void net_exchange_run(cs_http_client *c, const net_exchange_spec *spec, cs_http_response *resp,
+                      net_exchange *x);
 
 /* Builds base + path (or the absolute path) + "?" + encoded query into url.
  * Returns 0, or -1 with CS_ERR_INVALID_INPUT. */

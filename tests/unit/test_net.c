@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "net/net.h"
 #include "net_test_server.h"
 
@@ -674,6 +675,28 @@ Test(client, timeout_on_create_leaves_the_outcome_unknown)
     cr_assert_eq(f.err.category, CS_ERR_NETWORK);
     cr_assert(f.resp.outcome_unknown);
     cr_assert_eq(f.resp.attempts, 1);
+    teardown(&f);
+}
+
+Test(client, deadline_caps_a_single_exchange)
+{
+    ts_step steps[] = {{.action = TS_HANG, .hang_ms = 700, .status = 201, .body = "{}"}};
+    fixture f;
+    memset(&f, 0, sizeof f);
+    cr_assert_eq(ts_start(&f.srv, steps, 1), 0);
+    cs_http_options o = {.base_url = f.srv.base,
+                         .attempt_timeout_ms = 30000,
+                         .deadline_ms = 200,
+                         .clock = {fake_wall, fake_mono, fake_sleep, &f.clock}};
+    cr_assert_eq(cs_http_client_new(&o, &f.client, &f.err), 0);
+    cs_http_response_init(&f.resp);
+    int64_t t0 = cs_time_monotonic_ms();
+    cr_assert_eq(send_req(&f, CS_HTTP_POST, "/crm/v3/objects/contacts"), -1);
+    int64_t took = cs_time_monotonic_ms() - t0;
+    cr_assert_eq(f.err.category, CS_ERR_NETWORK);
+    cr_assert(f.resp.outcome_unknown);
+    cr_assert(took >= 150 && took < 650, "the exchange took %lld ms, not about 200",
+              (long long)took);
     teardown(&f);
 }
 
