@@ -205,7 +205,7 @@ int cs_sq_snapshot_put(cs_store *s, const char *object, const char *hs_id, const
     if (strlen(text) > CS_STORE_TEXT_MAX) {
         free(text);
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
-                          "store: snapshot of %s %s is larger than %u bytes", object, hs_id,
+                          "store: snapshot of %s %s is larger than %zu bytes", object, hs_id,
                           CS_STORE_TEXT_MAX);
     }
     /* The WHERE makes the SELECT's ON CONFLICT unambiguous for SQLite's parser. */

@@ -40,7 +40,7 @@ typedef struct cs_store cs_store;
 #define CS_STORE_NAME_MAX  128  /* object kinds, SF types, field and cursor names, keys */
 #define CS_STORE_TOKEN_MAX 1024 /* a cursor's opaque string */
 /* Bound on free text: values, messages, reasons, meta values, snapshot JSON. */
-#define CS_STORE_TEXT_MAX (1024u * 1024u)
+#define CS_STORE_TEXT_MAX ((size_t)1024 * 1024)
 /* Most rows one list call returns; page with offset for more. */
 #define CS_STORE_LIST_MAX 10000
 

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,18 @@
 #define DAY_MS (24 * HOUR)
 
 static char g_dir[256]; /* this test process's directory */
+
+/* snprintf that fails the test instead of truncating. */
+static inline void fmt(char *out, size_t cap, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void fmt(char *out, size_t cap, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(out, cap, format, ap);
+    va_end(ap);
+    cr_assert(n >= 0 && (size_t)n < cap, "formatting %s", format);
+}
 
 static inline void store_fixture_setup(void)
 {
@@ -38,8 +51,9 @@ static inline void store_fixture_teardown(void)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char p[512];
-        snprintf(p, sizeof p, "%s/%s", g_dir, e->d_name);
-        unlink(p);
+        int n = snprintf(p, sizeof p, "%s/%s", g_dir, e->d_name);
+        if (n > 0 && (size_t)n < sizeof p)
+            (void)unlink(p);
     }
     closedir(d);
     rmdir(g_dir);
@@ -54,7 +68,7 @@ static inline void path_of(const char *name, char *out, size_t cap)
 static inline cs_store *open_named(const char *name)
 {
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s/%s", g_dir, name);
+    fmt(url, sizeof url, "sqlite:%s/%s", g_dir, name);
     cs_store *s = NULL;
     cs_err err = {0};
     int rc = cs_store_open(url, &s, &err);

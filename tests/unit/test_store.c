@@ -48,7 +48,7 @@ Test(store, postgres_is_recognised_but_not_built)
 Test(store, absolute_url_form_and_memory)
 {
     char url[600];
-    snprintf(url, sizeof url, "sqlite://%s/abs.db", g_dir);
+    fmt(url, sizeof url, "sqlite://%s/abs.db", g_dir);
     cs_store *s = NULL;
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), 0, "%s", err.message);
@@ -74,7 +74,7 @@ Test(store, not_a_database_names_the_path)
     char p[512];
     path_of("notes.txt", p, sizeof p);
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s", p);
+    fmt(url, sizeof url, "sqlite:%s", p);
     cs_store *s = NULL;
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), -1);
@@ -95,7 +95,7 @@ Test(store, damaged_database_names_the_path)
     char p[512];
     path_of("damaged.db", p, sizeof p);
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s", p);
+    fmt(url, sizeof url, "sqlite:%s", p);
     cs_store *s = NULL;
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), -1);
@@ -113,7 +113,7 @@ Test(store, foreign_sqlite_file_is_refused)
                  SQLITE_OK);
     sqlite3_close(db);
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s", p);
+    fmt(url, sizeof url, "sqlite:%s", p);
     cs_store *s = NULL;
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), -1);
@@ -212,7 +212,7 @@ Test(store, newer_schema_is_refused)
                  SQLITE_OK);
     sqlite3_close(db);
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s", p);
+    fmt(url, sizeof url, "sqlite:%s", p);
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), -1);
     cr_assert_eq(err.category, CS_ERR_STORE);
@@ -284,9 +284,9 @@ Test(store, second_link_for_either_record_fails_naming_ids)
 
 static int collect(const cs_link *link, void *ud)
 {
-    char *acc = ud;
-    strcat(acc, link->hs_id);
-    strcat(acc, ",");
+    char *acc = ud; /* 128 bytes */
+    size_t len = strlen(acc);
+    fmt(acc + len, 128 - len, "%s,", link->hs_id);
     return strcmp(link->hs_id, "stop") == 0;
 }
 
@@ -459,8 +459,8 @@ Test(store, committed_batch_survives_reopening)
     cr_assert_eq(cs_store_begin(s, &err), 0);
     for (int i = 0; i < 250; i++) {
         char hs[32], sf[32];
-        snprintf(hs, sizeof hs, "%d", i);
-        snprintf(sf, sizeof sf, "00Q%015d", i);
+        fmt(hs, sizeof hs, "%d", i);
+        fmt(sf, sizeof sf, "00Q%015d", i);
         cr_assert_eq(cs_store_link_add(s, "contact", hs, "Lead", sf, &err), 0, "%s", err.message);
     }
     cr_assert_eq(cs_store_cursor_set(s, "salesforce.Lead", 123456789, "00Q000000000000249", &err),
@@ -488,8 +488,8 @@ Test(store, committed_batch_survives_reopening)
 Test(store, commit_survives_kill_9)
 {
     char url[600];
-    snprintf(url, sizeof url, "sqlite:%s/state.db", g_dir);
-    fflush(NULL);
+    fmt(url, sizeof url, "sqlite:%s/state.db", g_dir);
+    (void)fflush(NULL);
     pid_t pid = fork();
     cr_assert(pid >= 0);
     if (pid == 0) {
@@ -503,7 +503,7 @@ Test(store, commit_survives_kill_9)
         if (cs_store_begin(s, &err) || cs_store_link_add(s, "contact", "2", "Lead", "00Q2", &err) ||
             cs_store_cursor_set(s, "hubspot.contacts", 222, NULL, &err))
             _exit(4);
-        raise(SIGKILL);
+        (void)raise(SIGKILL);
         _exit(5);
     }
     int status = 0;
@@ -649,8 +649,8 @@ Test(store, many_batches_of_links_and_snapshots)
         for (int i = 0; i < 200; i++) {
             char hs[32], sf[32];
             int n = batch * 200 + i;
-            snprintf(hs, sizeof hs, "%d", n);
-            snprintf(sf, sizeof sf, "003%015d", n);
+            fmt(hs, sizeof hs, "%d", n);
+            fmt(sf, sizeof sf, "003%015d", n);
             cs_snapshot snap = {.fields = fields, .hs_modified_ms = n, .sf_modified_ms = n};
             cr_assert_eq(cs_store_link_add(s, "contact", hs, "Contact", sf, &err), 0);
             cr_assert_eq(cs_store_snapshot_put(s, "contact", hs, &snap, &err), 0);

@@ -403,7 +403,7 @@ Test(store_log, retry_policy_is_bounded_and_configurable)
     cr_assert_eq(cs_retry_next_ms(&spin, 1, 1000), 1000 + MIN_MS);
     cr_assert_eq(cs_retry_next_ms(&spin, 5, 1000), 1000 + 5 * MIN_MS);
     /* Past its fast attempts: nightly, an invalid hour falls back to 03:00. */
-    cr_assert_eq(cs_retry_next_ms(&spin, 6, 0), 3 * 60 * MIN_MS);
+    cr_assert_eq(cs_retry_next_ms(&spin, 6, 0), 3 * HOUR);
     /* A step longer than a day is a day. */
     cs_retry_policy slow = {
         .step_ms = 10 * DAY_MS, .fast_attempts = 3, .nightly_hour_utc = 22, .min_gap_ms = HOUR};
