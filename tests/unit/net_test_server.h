@@ -32,6 +32,7 @@ typedef struct ts_step {
     bool chunked; /* send the big body without a Content-Length */
     const char *headers[TS_MAX_HEADERS]; /* "Name: value" */
     int hang_ms;
+    int extra_headers; /* this many more "X-Filler-N: v" headers */
 } ts_step;
 
 typedef struct ts_seen {
@@ -194,6 +195,11 @@ static enum MHD_Result ts_handle(void *cls, struct MHD_Connection *conn, const c
         while (*v == ' ')
             v++;
         MHD_add_response_header(r, name, v);
+    }
+    for (int h = 0; h < step.extra_headers; h++) {
+        char name[32];
+        snprintf(name, sizeof name, "X-Filler-%d", h);
+        MHD_add_response_header(r, name, "v");
     }
     if (step.body && step.big == 0)
         MHD_add_response_header(r, "Content-Type", "application/json");

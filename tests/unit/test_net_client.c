@@ -4,8 +4,11 @@
  * (never retried), token refresh on 401, rate limits that end a request (R6),
  * bounds, deadlines, secrets kept out of errors, and Salesforce OAuth grants. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "net_test_server.h"
@@ -467,6 +470,39 @@ Test(client, token_never_appears_in_an_error)
     cr_assert(strstr(f.err.message, "[redacted]") != NULL, "%s", f.err.message);
     cr_assert(strstr(f.err.message, "someone@example.com") == NULL, "no query: %s", f.err.message);
     cr_assert(strstr(f.err.message, "GET /crm/v3/x: HTTP 400") != NULL, "%s", f.err.message);
+    teardown(&f);
+}
+
+Test(client, header_flood_is_refused)
+{
+    ts_step steps[] = {{.status = 200, .body = "{}", .extra_headers = CS_HTTP_MAX_HEADERS + 5},
+                       {.status = 200, .body = "{}", .extra_headers = 20}};
+    fixture f;
+    setup(&f, steps, 2, 3);
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/flood"), -1);
+    cr_assert_eq(f.err.category, CS_ERR_INVALID_INPUT);
+    cr_assert(strstr(f.err.message, "headers exceed") != NULL, "%s", f.err.message);
+    cr_assert_eq(f.resp.attempts, 1);
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/fine"), 0, "%s", f.err.message);
+    teardown(&f);
+}
+
+Test(client, debug_log_masks_the_token, .init = cr_redirect_stderr)
+{
+    ts_step steps[] = {{.status = 200, .body = "{}"}};
+    fixture f;
+    setup(&f, steps, 1, 3);
+    cs_log_set_level(CS_LOG_DEBUG);
+    cr_assert_eq(send_req(&f, CS_HTTP_POST, "/crm/v3/objects/contacts"), 0);
+    cs_log_set_level(CS_LOG_INFO);
+    fflush(stderr);
+    FILE *log = cr_get_redirected_stderr();
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, log);
+    text[n] = '\0';
+    cr_assert(strstr(text, "POST /crm/v3/objects/contacts") != NULL, "logged: %s", text);
+    cr_assert(strstr(text, "Authorization: Bearer [redacted]") != NULL, "logged: %s", text);
+    cr_assert(strstr(text, "tok-SECRET") == NULL, "logged: %s", text);
     teardown(&f);
 }
 
