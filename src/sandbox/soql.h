@@ -27,10 +27,17 @@ typedef struct sb_soql_query sb_soql_query;
  * the record has no such field (treated as null). */
 typedef json_t *(*sb_soql_resolver)(void *user, json_t *record, const char *path);
 
-/* Parses text. On failure returns -1 with CS_ERR_INVALID_INPUT and a message in
- * Salesforce's MALFORMED_QUERY style, e.g. "unexpected token: 'FORM'". Caller
- * frees *out with sb_soql_free(). Input longer than 100,000 characters is
- * refused. */
+/* Parses text. On failure returns -1 with CS_ERR_INVALID_INPUT, leaves *out
+ * untouched, and writes a message in Salesforce's MALFORMED_QUERY layout, the
+ * detail on the last line:
+ *   "\nSELECT Id FORM Account\n          ^\nERROR at Row:1:Column:11\n"
+ *   "unexpected token: 'FORM'"
+ * (always valid UTF-8, so it can go straight into a JSON error body). Caller
+ * frees *out with sb_soql_free(). Input longer than 100,000 bytes is refused;
+ * so are WHERE clauses nested deeper than 64 levels, IN lists of more than
+ * 10,000 values, more than 500 selected fields or 32 ORDER BY fields, and
+ * relationship paths of more than one level ("Account.Owner.Name"). As in
+ * Salesforce, AND and OR cannot be mixed at one level without parentheses. */
 int sb_soql_parse(const char *text, sb_soql_query **out, cs_err *err);
 void sb_soql_free(sb_soql_query *q);
 
@@ -42,11 +49,13 @@ bool sb_soql_is_count(const sb_soql_query *q);
 size_t sb_soql_select_count(const sb_soql_query *q);
 const char *sb_soql_select_field(const sb_soql_query *q, size_t i);
 /* Every field path the query refers to anywhere (SELECT, WHERE, ORDER BY),
- * deduplicated case-insensitively, so the caller can validate them against
- * the schema before evaluating (INVALID_FIELD). */
+ * deduplicated case-insensitively (first spelling kept, in order of first
+ * use), so the caller can validate them against the schema before evaluating
+ * (INVALID_FIELD). Strings are borrowed from q; NULL when i is out of range. */
 size_t sb_soql_referenced_count(const sb_soql_query *q);
 const char *sb_soql_referenced_field(const sb_soql_query *q, size_t i);
-/* LIMIT and OFFSET; -1 when absent. */
+/* LIMIT and OFFSET (0..2147483647); -1 when absent. Salesforce's own cap on
+ * OFFSET (2,000) is the caller's to enforce. */
 long sb_soql_limit(const sb_soql_query *q);
 long sb_soql_offset(const sb_soql_query *q);
 bool sb_soql_has_order(const sb_soql_query *q);
@@ -55,11 +64,17 @@ bool sb_soql_has_order(const sb_soql_query *q);
  * literals such as TODAY. Values compare by type: numbers numerically, strings
  * case-insensitively (as SOQL does), booleans, and date/datetime strings by
  * the instant they denote (stored datetimes look like
- * "2026-01-02T03:04:05.000+0000", dates "2026-01-02"). */
+ * "2026-01-02T03:04:05.000+0000", dates "2026-01-02"). A date literal covers
+ * its whole UTC day, so "CreatedDate = TODAY" holds for any instant of today
+ * and "> 2026-01-02" means from the next day on. A null or missing field
+ * equals only NULL, satisfies "!= value" and fails every other comparison; a
+ * value that cannot be read as the literal's type fails every comparison. */
 bool sb_soql_matches(const sb_soql_query *q, json_t *record, sb_soql_resolver resolve, void *user,
                      int64_t now_ms);
 
-/* ORDER BY comparison of two records: <0, 0, >0. 0 when there is no ORDER BY. */
+/* ORDER BY comparison of two records: <0, 0, >0. 0 when there is no ORDER BY
+ * (and on ties: add a final key such as Id for a total order). Nulls sort
+ * first for ASC and last for DESC unless NULLS FIRST/LAST says otherwise. */
 int sb_soql_compare(const sb_soql_query *q, json_t *a, json_t *b, sb_soql_resolver resolve,
                     void *user);
 

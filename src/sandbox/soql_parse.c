@@ -158,9 +158,13 @@ static int parse_bound(sb_parser *p, const char *what, long *out)
     if (v < 0) {
         char text[256];
         sb_soql_token_text(&p->lx, &p->cur, text, sizeof text);
+        bool digits = p->cur.kind == SB_TOK_INTEGER && isdigit((unsigned char)text[0]);
+        if (digits)
+            return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
+                                    "%s must be at most %ld, found '%s'", what, SB_SOQL_MAX_LIMIT,
+                                    text);
         return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
-                                "%s must be a non-negative integer (at most %ld), found '%s'", what,
-                                SB_SOQL_MAX_LIMIT, text);
+                                "%s must be a non-negative integer, found '%s'", what, text);
     }
     *out = v;
     return sb_parse_advance(p);
