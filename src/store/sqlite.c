@@ -13,8 +13,11 @@
  * the API round trips that batch needed. */
 #include "store/sqlite_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/timeutil.h"
 
@@ -197,6 +200,13 @@ static int sq_cursor_get(cs_store *s, const char *name, cs_cursor *out, cs_err *
 static int sq_cursor_set(cs_store *s, const char *name, int64_t ms, const char *token, cs_err *err)
 {
     sq_store *b = sq_of(s);
+    /* SQLite ends a transaction by itself after some failures (disk full, I/O
+     * error): a cursor written then would commit alone, ahead of its batch. */
+    if (sqlite3_get_autocommit(b->db))
+        return cs_err_set(err, CS_ERR_STORE,
+                          "store %s: cursor %s not set: the transaction was rolled back "
+                          "after an earlier failure",
+                          b->path, name);
     sqlite3_stmt *st = cs_sq_stmt(b, SQ_CURSOR_SET,
                                   "INSERT INTO cursors (name, ms, token, updated_ms) "
                                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
@@ -346,8 +356,26 @@ static int pragma(sq_store *b, const char *sql, char *answer, size_t cap, cs_err
     return 0;
 }
 
+/* The state holds names, emails and field values: a new file is readable by
+ * its owner only (SQLite gives its -wal and -shm files the same mode). */
+static int create_private(const char *path, cs_err *err)
+{
+    if (strcmp(path, ":memory:") == 0)
+        return 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    if (errno == EEXIST)
+        return 0;
+    return cs_err_set(err, CS_ERR_STORE, "store %s: cannot create: %s", path, strerror(errno));
+}
+
 int cs_store_sqlite_open(const char *path, cs_store **out, cs_err *err)
 {
+    if (create_private(path, err) != 0)
+        return -1;
     sq_store *b = calloc(1, sizeof *b);
     if (b == NULL || (b->path = strdup(path)) == NULL) {
         free(b);

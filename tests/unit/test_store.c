@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,12 +151,15 @@ Test(store, fresh_file_gets_every_migration_once)
     cr_assert_eq(raw_int("state.db", "SELECT count(*) FROM schema_version"), CS_SQ_SCHEMA_VERSION);
 }
 
-Test(store, file_in_wal_mode)
+Test(store, file_in_wal_mode_readable_by_owner_only)
 {
     cs_store *s = open_db();
     cs_store_close(s);
     char p[512];
     path_of("state.db", p, sizeof p);
+    struct stat sb;
+    cr_assert_eq(stat(p, &sb), 0);
+    cr_assert_eq(sb.st_mode & 0777, 0600, "mode %o", (unsigned)(sb.st_mode & 0777));
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
     sqlite3_stmt *st = NULL;
@@ -542,6 +546,25 @@ Test(store, cursors_only_inside_a_transaction)
     cr_assert_str_eq(c.token, "y");
     cr_assert_eq(cs_store_cursor_get(s, "salesforce.Lead.deleted", &c, &err), 1);
     cr_assert_eq(c.ms, 3);
+    cs_store_close(s);
+}
+
+/* If SQLite ends the transaction by itself (as after disk full), the cursor
+ * must not be written on its own. */
+Test(store, cursor_refused_after_sqlite_rolled_back)
+{
+    cs_store *s = open_db();
+    cs_err err = {0};
+    cr_assert_eq(cs_store_begin(s, &err), 0);
+    cr_assert_eq(cs_store_link_add(s, "contact", "1", "Lead", "00Q1", &err), 0);
+    cr_assert_eq(sqlite3_exec(((sq_store *)s)->db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(cs_store_cursor_set(s, "hubspot.contacts", 9, NULL, &err), -1);
+    cr_assert_eq(err.category, CS_ERR_STORE);
+    cr_assert(strstr(err.message, "rolled back") != NULL, "%s", err.message);
+    cr_assert_eq(cs_store_commit(s, &err), -1);
+    cr_assert_not(cs_store_in_transaction(s));
+    cs_cursor c;
+    cr_assert_eq(cs_store_cursor_get(s, "hubspot.contacts", &c, &err), 0);
     cs_store_close(s);
 }
 
