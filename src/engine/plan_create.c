@@ -1,0 +1,232 @@
+/* Records that start a pair: an SF Lead or Contact created for an HS contact
+ * (C15, with C13's placeholders for required fields), an HS contact created
+ * for an SF record (C3), and the link of two records matched by email (C5),
+ * whose first sync is an ordinary pair merge with no snapshot.
+ *
+ * A create copies every mapped value the new record's type has (whatever the
+ * row's rule, except dont_sync): creating a record overwrites nothing, and
+ * leaving a value out would let the next pass clear it on the other side.
+ * The snapshot a create settles holds every value as it will be on both
+ * sides, so the pass after it has nothing to write (echo suppression). */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/plan_int.h"
+#include "engine/value.h"
+
+static const char *link_property(const char *sf_type)
+{
+    return strcmp(sf_type, "Lead") == 0 ? CS_PLAN_PROP_LEAD_ID : CS_PLAN_PROP_CONTACT_ID;
+}
+
+/* C15: the SF type of a new record, and the Account it belongs to. */
+static const char *create_type(const cs_plan_input *in, const char *hs_id, const char **account,
+                               const char **why)
+{
+    *account = NULL;
+    switch (in->settings->create_salesforce_as) {
+    case CS_CREATE_CONTACT:
+        *why = "C15: new Salesforce Contact (create_salesforce_as: contact)";
+        return "Contact";
+    case CS_CREATE_CONTACT_IF_COMPANY_LINKED:
+        *account = plan_json_str(in->company_account, hs_id);
+        if (*account != NULL) {
+            *why = "C15: new Salesforce Contact: the contact's company is linked to an Account";
+            return "Contact";
+        }
+        *why = "C15: new Salesforce Lead: the contact's company is not linked to an Account";
+        return "Lead";
+    case CS_CREATE_LEAD:
+    default:
+        *why = "C15: new Salesforce Lead (create_salesforce_as: lead)";
+        return "Lead";
+    }
+}
+
+/* One row of an SF create. *refused is set when C13 refuses the record. */
+static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs,
+                           const char *type, const cs_field_mapping *m, cs_plan_op *op,
+                           bool *refused)
+{
+    const char *field = plan_sf_field(m, type);
+    const char *h = cs_record_get(&hs->rec, m->hs);
+    if (m->flags & CS_MAP_OPTOUT) {
+        bool out = cs_value_is_true(h);
+        if (out && plan_op_write(op, field, NULL, "true", "C10: opted out in HubSpot") != 0)
+            return -1;
+        return plan_op_snap(op, m->hs, out ? "true" : "false");
+    }
+    if (m->flags & CS_MAP_OWNER) {
+        if (plan_op_snap(op, m->hs, h) != 0)
+            return -1;
+        if (cs_value_is_blank(h))
+            return 0;
+        const char *user = plan_owner_hs_to_sf(in, h);
+        if (user == NULL) /* the SF default owner applies; the next pass reverts HS */
+            return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, hs->rec.id, type,
+                              NULL, field,
+                              "C17: HubSpot owner %s matches no active Salesforce User by "
+                              "email; the new %s gets Salesforce's default owner",
+                              h, type);
+        char why[160];
+        int n = snprintf(why, sizeof why, "C17: owner %s is Salesforce User %s", h, user);
+        if (plan_op_write(op, field, NULL, user, n > 0 ? why : "C17") != 0 ||
+            plan_op_snap(op, CS_PLAN_SNAP_SF_OWNER, user) != 0)
+            return -1;
+        return 0;
+    }
+    if (plan_op_snap(op, m->hs, h) != 0)
+        return -1;
+    if (m->flags & CS_MAP_SF_REFERENCE)
+        return 0; /* lookups are read from SF, never written (C9) */
+    if (!cs_value_is_blank(h))
+        return plan_op_write(op, field, NULL, h, "create: HubSpot value");
+    if (!plan_sf_required(m, type))
+        return 0;
+    const char *ph = in->settings->required_placeholder;
+    if (ph != NULL) {
+        char why[160];
+        int n = snprintf(why, sizeof why, "C13: placeholder for required %s", field);
+        return plan_op_write(op, field, NULL, ph, n > 0 ? why : "C13");
+    }
+    *refused = true;
+    return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PROPERTY_VALUES, hs->rec.id, type, NULL,
+                      field,
+                      "C13: Salesforce requires %s on a %s and the HubSpot contact has none "
+                      "(required_placeholder is off); nothing created",
+                      field, type);
+}
+
+int plan_create_sf(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs)
+{
+    const char *account, *why;
+    const char *type = create_type(in, hs->rec.id, &account, &why);
+    cs_plan_op op;
+    plan_op_init(&op, CS_PLAN_CREATE, CS_PLAN_SALESFORCE);
+    op.hs_modified_ms = hs->rec.modified_ms;
+    if (plan_op_ids(&op, hs->rec.id, type, NULL) != 0 || plan_op_reason(&op, "%s", why) != 0 ||
+        (op.email = strdup(hs->email)) == NULL ||
+        (op.link_property = strdup(link_property(type))) == NULL)
+        goto fail;
+    bool refused = false;
+    for (size_t i = 0; i < in->nmaps; i++) {
+        const cs_field_mapping *m = &in->maps[i];
+        if (plan_sf_field(m, type) == NULL || m->rule == CS_RULE_DONT_SYNC)
+            continue; /* C8, C9 */
+        if (sf_create_field(in, plan, hs, type, m, &op, &refused) != 0)
+            goto fail;
+    }
+    if (account != NULL &&
+        plan_op_write(&op, "AccountId", NULL, account,
+                      "C15: the contact's company is linked to this Account") != 0)
+        goto fail;
+    if (refused) {
+        plan_op_dispose(&op);
+        return 0;
+    }
+    return plan_push(plan, &op);
+fail:
+    plan_op_dispose(&op);
+    return -1;
+}
+
+int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
+{
+    const char *type = sf->rec.type;
+    cs_plan_op op, unsub;
+    plan_op_init(&op, CS_PLAN_CREATE, CS_PLAN_HUBSPOT);
+    plan_op_init(&unsub, CS_PLAN_UNSUBSCRIBE, CS_PLAN_HUBSPOT);
+    bool unsubscribe = false;
+    op.sf_modified_ms = sf->rec.modified_ms;
+    if (plan_op_ids(&op, NULL, type, sf->rec.id) != 0 ||
+        plan_op_reason(&op, "C3: new HubSpot contact from Salesforce %s %s", type, sf->rec.id) !=
+            0 ||
+        (op.email = strdup(sf->email)) == NULL)
+        goto fail;
+    for (size_t i = 0; i < in->nmaps; i++) {
+        const cs_field_mapping *m = &in->maps[i];
+        const char *field = plan_sf_field(m, type);
+        if (field == NULL || m->rule == CS_RULE_DONT_SYNC)
+            continue;
+        const char *s = cs_record_get(&sf->rec, field);
+        int rc = 0;
+        if (m->flags & CS_MAP_OPTOUT) {
+            rc = plan_op_snap(&op, m->hs, "false");
+            if (rc == 0 && cs_value_is_true(s)) {
+                unsubscribe = true;
+                rc = plan_op_journal(&unsub, m->hs, NULL, "true", "C10: opted out in Salesforce");
+                rc = rc ? rc : plan_op_snap(&unsub, m->hs, "true");
+            }
+        } else if (m->flags & CS_MAP_OWNER) {
+            const char *owner = plan_owner_sf_to_hs(in, s);
+            rc = plan_op_snap(&op, m->hs, owner);
+            rc = rc ? rc : plan_op_snap(&op, CS_PLAN_SNAP_SF_OWNER, s);
+            if (rc == 0 && owner != NULL)
+                rc = plan_op_write(&op, m->hs, NULL, owner,
+                                   "C17: the Salesforce owner's HubSpot owner");
+        } else {
+            const char *v = plan_sf_read(in, m, type, s);
+            rc = plan_op_snap(&op, m->hs, v);
+            if (rc == 0 && !cs_value_is_blank(v))
+                rc = plan_op_write(&op, m->hs, NULL, v, "create: Salesforce value");
+        }
+        if (rc != 0)
+            goto fail;
+    }
+    if (plan_op_write(&op, link_property(type), NULL, sf->rec.id, "link: the Salesforce record") !=
+        0)
+        goto fail;
+    if (unsubscribe) {
+        unsub.sf_modified_ms = sf->rec.modified_ms;
+        if (plan_op_ids(&unsub, NULL, type, sf->rec.id) != 0 ||
+            (unsub.email = strdup(sf->email)) == NULL)
+            goto fail;
+    }
+    if (plan_push(plan, &op) != 0) {
+        plan_op_dispose(&unsub);
+        return -1;
+    }
+    return unsubscribe ? plan_push(plan, &unsub) : 0;
+fail:
+    plan_op_dispose(&op);
+    plan_op_dispose(&unsub);
+    return -1;
+}
+
+int plan_link_pair(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
+                   bool allow_to_sf, const char *why)
+{
+    plan_pair pp;
+    cs_plan_op link;
+    plan_op_init(&link, CS_PLAN_LINK, CS_PLAN_STORE);
+    if (plan_pair_init(&pp, in, plan, hs, sf, NULL, true) != 0)
+        goto fail;
+    pp.allow_to_sf = allow_to_sf;
+    if (plan_pair_merge(&pp) != 0)
+        goto fail;
+    const char *prop = link_property(sf->rec.type);
+    const char *cur = cs_record_get(&hs->rec, prop);
+    if (!cs_value_equal(cur, sf->rec.id) &&
+        plan_op_write(&pp.hs_op, prop, cur, sf->rec.id, "C5: the linked Salesforce record") != 0)
+        goto fail;
+    link.hs_modified_ms = hs->rec.modified_ms;
+    link.sf_modified_ms = sf->rec.modified_ms;
+    if (plan_op_ids(&link, hs->rec.id, sf->rec.type, sf->rec.id) != 0 ||
+        (link.email = strdup(hs->email)) == NULL ||
+        plan_op_reason(&link, "%s%s", why,
+                       allow_to_sf ? ""
+                                   : "; C3: the contact is outside the inclusion list, so only "
+                                     "Salesforce values flow") != 0)
+        goto fail;
+    link.snapshot = json_incref(pp.base);
+    if (plan_push(plan, &link) != 0 || plan_pair_emit(&pp) != 0) {
+        plan_pair_dispose(&pp);
+        return -1;
+    }
+    plan_pair_dispose(&pp);
+    return 0;
+fail:
+    plan_op_dispose(&link);
+    plan_pair_dispose(&pp);
+    return -1;
+}

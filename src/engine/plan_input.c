@@ -1,0 +1,387 @@
+/* The plan's input (see plan.h): the builder functions that fill it, with the
+ * validation every outside value gets (bounded ids and emails, known record
+ * types, well-formed snapshots), and the lookups the planner uses. Records are
+ * indexed by id, links by both ids, owners and Users by email, each through a
+ * jansson object used as a hash map. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/plan_int.h"
+#include "engine/value.h"
+
+static const char *const TYPE_HS = "contacts";
+
+static bool id_ok(const char *id)
+{
+    return id != NULL && id[0] != '\0' && strlen(id) < CS_PLAN_ID_MAX;
+}
+
+static bool sf_type_ok(const char *t)
+{
+    return t != NULL && (strcmp(t, "Lead") == 0 || strcmp(t, "Contact") == 0);
+}
+
+static int oom(cs_err *err)
+{
+    return cs_err_set(err, CS_ERR_INTERNAL, "plan input: out of memory");
+}
+
+int cs_plan_input_new(const cs_contact_settings *settings, const cs_field_mapping *mappings,
+                      size_t nmappings, int64_t now_ms, cs_plan_input **out, cs_err *err)
+{
+    if (settings == NULL || (mappings == NULL && nmappings > 0))
+        return cs_err_set(err, CS_ERR_INTERNAL, "plan input: settings and mappings are required");
+    cs_plan_input *in = calloc(1, sizeof *in);
+    if (in == NULL)
+        return oom(err);
+    in->settings = settings;
+    in->maps = mappings;
+    in->nmaps = nmappings;
+    in->now_ms = now_ms;
+    json_t **objects[] = {
+        &in->hs_index,       &in->sf_index,          &in->link_by_hs,    &in->link_by_sf,
+        &in->hs_owner_email, &in->hs_owner_by_email, &in->sf_user_email, &in->sf_active_by_email,
+        &in->members,        &in->company_account,   &in->backfill};
+    for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
+        *objects[i] = json_object();
+        if (*objects[i] == NULL) {
+            cs_plan_input_free(in);
+            return oom(err);
+        }
+    }
+    *out = in;
+    return 0;
+}
+
+int cs_plan_input_from_config(const cs_config *cfg, int64_t now_ms, cs_plan_input **out,
+                              cs_err *err)
+{
+    size_t n = 0;
+    const cs_field_mapping *maps = cs_config_mappings(cfg, &n);
+    return cs_plan_input_new(cs_config_contacts(cfg), maps, n, now_ms, out, err);
+}
+
+void cs_plan_input_free(cs_plan_input *in)
+{
+    if (in == NULL)
+        return;
+    for (size_t i = 0; i < in->nhs; i++)
+        cs_record_dispose(&in->hs[i].rec);
+    for (size_t i = 0; i < in->nsf; i++)
+        cs_record_dispose(&in->sf[i].rec);
+    free(in->hs);
+    free(in->sf);
+    for (size_t i = 0; i < in->nlinks; i++) {
+        free(in->links[i].hs_id);
+        free(in->links[i].sf_type);
+        free(in->links[i].sf_id);
+        json_decref(in->links[i].snapshot);
+    }
+    free(in->links);
+    json_decref(in->hs_index);
+    json_decref(in->sf_index);
+    json_decref(in->link_by_hs);
+    json_decref(in->link_by_sf);
+    json_decref(in->hs_owner_email);
+    json_decref(in->hs_owner_by_email);
+    json_decref(in->sf_user_email);
+    json_decref(in->sf_active_by_email);
+    json_decref(in->members);
+    json_decref(in->company_account);
+    json_decref(in->backfill);
+    free(in);
+}
+
+/* Grows an array of elem-sized items to hold one more. 0 or -1. */
+static int grow(void **items, size_t *cap, size_t len, size_t elem)
+{
+    if (len < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 32;
+    if (ncap > SIZE_MAX / elem)
+        return -1;
+    void *p = realloc(*items, ncap * elem);
+    if (p == NULL)
+        return -1;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+static const char *email_field(const cs_plan_input *in, bool hubspot, const char *sf_type)
+{
+    const cs_field_mapping *m = plan_mapping_with(in, CS_MAP_EMAIL);
+    if (m == NULL)
+        return hubspot ? "email" : "Email";
+    return hubspot ? m->hs : plan_sf_field(m, sf_type);
+}
+
+int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role role, cs_err *err)
+{
+    cs_record r = *rec;
+    memset(rec, 0, sizeof *rec);
+    int rc = -1;
+    if (!id_ok(r.id)) {
+        rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
+                        "plan input: record id missing or longer than %d", CS_PLAN_ID_MAX - 1);
+        goto out;
+    }
+    bool hubspot = r.type != NULL && strcmp(r.type, TYPE_HS) == 0;
+    if (!hubspot && !sf_type_ok(r.type)) {
+        rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
+                        "plan input: record %s has type '%s' (expected contacts, Lead or Contact)",
+                        r.id, r.type ? r.type : "(none)");
+        goto out;
+    }
+    if (!json_is_object(r.fields)) {
+        rc = cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: record %s has no fields", r.id);
+        goto out;
+    }
+    json_t *index = hubspot ? in->hs_index : in->sf_index;
+    plan_rec **items = hubspot ? &in->hs : &in->sf;
+    size_t *len = hubspot ? &in->nhs : &in->nsf;
+    size_t *cap = hubspot ? &in->caphs : &in->capsf;
+    bool changed = role == CS_PLAN_CHANGED;
+
+    json_t *at = json_object_get(index, r.id);
+    if (at != NULL) {
+        plan_rec *old = &(*items)[json_integer_value(at)];
+        if (hubspot != (strcmp(old->rec.type, TYPE_HS) == 0) ||
+            (!hubspot && strcmp(old->rec.type, r.type) != 0)) {
+            rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
+                            "plan input: record %s given as both %s and %s", r.id, old->rec.type,
+                            r.type);
+            goto out;
+        }
+        old->changed = old->changed || changed;
+        if (r.modified_ms > old->rec.modified_ms || (r.deleted && !old->rec.deleted)) {
+            cs_record_dispose(&old->rec);
+            old->rec = r;
+            memset(&r, 0, sizeof r);
+        } else {
+            rc = 0;
+            goto out;
+        }
+        plan_rec *p = old;
+        const char *e = cs_record_get(&p->rec, email_field(in, hubspot, p->rec.type));
+        p->has_email = e != NULL && cs_email_key(e, p->email, sizeof p->email);
+        return 0;
+    }
+    if (grow((void **)items, cap, *len, sizeof(plan_rec)) != 0) {
+        rc = oom(err);
+        goto out;
+    }
+    plan_rec *p = &(*items)[*len];
+    memset(p, 0, sizeof *p);
+    p->rec = r;
+    p->changed = changed;
+    const char *e = cs_record_get(&p->rec, email_field(in, hubspot, p->rec.type));
+    p->has_email = e != NULL && cs_email_key(e, p->email, sizeof p->email);
+    if (json_object_set_new(index, p->rec.id, json_integer((json_int_t)*len)) != 0) {
+        memset(p, 0, sizeof *p);
+        cs_record_dispose(&r);
+        return oom(err);
+    }
+    (*len)++;
+    return 0;
+out:
+    cs_record_dispose(&r);
+    return rc;
+}
+
+static bool snapshot_ok(const json_t *snap)
+{
+    if (!json_is_object(snap))
+        return false;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)snap, key, v)
+    {
+        if (!json_is_string(v) && !json_is_null(v))
+            return false;
+    }
+    return true;
+}
+
+int cs_plan_input_add_link(cs_plan_input *in, const char *hs_id, const char *sf_type,
+                           const char *sf_id, const json_t *snapshot, cs_err *err)
+{
+    if (!id_ok(hs_id) || !id_ok(sf_id) || !sf_type_ok(sf_type))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: link needs an HS id, a Lead/Contact type and an SF id");
+    if (snapshot != NULL && !snapshot_ok(snapshot))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: snapshot of HS contact %s is not an object of strings",
+                          hs_id);
+    if (json_object_get(in->link_by_hs, hs_id) || json_object_get(in->link_by_sf, sf_id))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: HS contact %s or SF record %s is linked twice", hs_id,
+                          sf_id);
+    if (grow((void **)&in->links, &in->caplinks, in->nlinks, sizeof(plan_link)) != 0)
+        return oom(err);
+    plan_link *l = &in->links[in->nlinks];
+    l->hs_id = strdup(hs_id);
+    l->sf_type = strdup(sf_type);
+    l->sf_id = strdup(sf_id);
+    l->snapshot = snapshot ? json_deep_copy(snapshot) : NULL;
+    json_t *ix = json_integer((json_int_t)in->nlinks);
+    bool ok = l->hs_id && l->sf_type && l->sf_id && (snapshot == NULL || l->snapshot) && ix &&
+              json_object_set(in->link_by_hs, hs_id, ix) == 0 &&
+              json_object_set(in->link_by_sf, sf_id, ix) == 0;
+    json_decref(ix);
+    if (!ok) {
+        json_object_del(in->link_by_hs, hs_id);
+        json_object_del(in->link_by_sf, sf_id);
+        free(l->hs_id);
+        free(l->sf_type);
+        free(l->sf_id);
+        json_decref(l->snapshot);
+        return oom(err);
+    }
+    in->nlinks++;
+    return 0;
+}
+
+/* Keeps the smallest id per email so the choice does not depend on order. */
+static int index_by_email(json_t *by_email, const char *email, const char *id)
+{
+    const char *cur = plan_json_str(by_email, email);
+    if (cur != NULL && strcmp(cur, id) <= 0)
+        return 0;
+    return json_object_set_new(by_email, email, json_string(id));
+}
+
+int cs_plan_input_add_hs_owner(cs_plan_input *in, const char *owner_id, const char *email,
+                               cs_err *err)
+{
+    char key[CS_PLAN_EMAIL_MAX];
+    if (!id_ok(owner_id))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: HS owner id missing or too long");
+    if (!cs_email_key(email, key, sizeof key))
+        return 0; /* an owner without an email matches no SF User (C17) */
+    if (json_object_set_new(in->hs_owner_email, owner_id, json_string(key)) != 0 ||
+        index_by_email(in->hs_owner_by_email, key, owner_id) != 0)
+        return oom(err);
+    return 0;
+}
+
+int cs_plan_input_add_sf_user(cs_plan_input *in, const char *user_id, const char *email,
+                              bool active, cs_err *err)
+{
+    char key[CS_PLAN_EMAIL_MAX];
+    if (!id_ok(user_id))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: SF User id missing or too long");
+    if (!cs_email_key(email, key, sizeof key))
+        return 0;
+    if (json_object_set_new(in->sf_user_email, user_id, json_string(key)) != 0)
+        return oom(err);
+    if (active && index_by_email(in->sf_active_by_email, key, user_id) != 0)
+        return oom(err);
+    return 0;
+}
+
+int cs_plan_input_add_member(cs_plan_input *in, const char *hs_id, cs_err *err)
+{
+    if (!id_ok(hs_id))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: list member id missing or too long");
+    return plan_set_add(in->members, hs_id) == 0 ? 0 : oom(err);
+}
+
+int cs_plan_input_set_company_account(cs_plan_input *in, const char *hs_id, const char *account_id,
+                                      cs_err *err)
+{
+    if (!id_ok(hs_id) || !id_ok(account_id))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: company account needs a contact id and an Account id");
+    return json_object_set_new(in->company_account, hs_id, json_string(account_id)) == 0 ? 0
+                                                                                         : oom(err);
+}
+
+int cs_plan_input_add_backfill(cs_plan_input *in, const char *hs_property, cs_err *err)
+{
+    if (hs_property == NULL || hs_property[0] == '\0' || strlen(hs_property) >= CS_PLAN_EMAIL_MAX)
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: backfill property missing");
+    return plan_set_add(in->backfill, hs_property) == 0 ? 0 : oom(err);
+}
+
+/* ---- lookups ------------------------------------------------------------------ */
+
+static const plan_rec *find(const json_t *index, const plan_rec *items, const char *id)
+{
+    if (id == NULL)
+        return NULL;
+    json_t *at = json_object_get(index, id);
+    return at ? &items[json_integer_value(at)] : NULL;
+}
+
+const plan_rec *plan_hs_find(const cs_plan_input *in, const char *id)
+{
+    return find(in->hs_index, in->hs, id);
+}
+
+const plan_rec *plan_sf_find(const cs_plan_input *in, const char *id)
+{
+    return find(in->sf_index, in->sf, id);
+}
+
+const plan_link *plan_link_by_hs(const cs_plan_input *in, const char *hs_id)
+{
+    json_t *at = hs_id ? json_object_get(in->link_by_hs, hs_id) : NULL;
+    return at ? &in->links[json_integer_value(at)] : NULL;
+}
+
+const plan_link *plan_link_by_sf(const cs_plan_input *in, const char *sf_id)
+{
+    json_t *at = sf_id ? json_object_get(in->link_by_sf, sf_id) : NULL;
+    return at ? &in->links[json_integer_value(at)] : NULL;
+}
+
+bool plan_is_member(const cs_plan_input *in, const char *hs_id)
+{
+    if (in->settings->inclusion_list == NULL)
+        return true;
+    return hs_id != NULL && plan_set_has(in->members, hs_id);
+}
+
+const cs_field_mapping *plan_mapping_with(const cs_plan_input *in, unsigned flag)
+{
+    for (size_t i = 0; i < in->nmaps; i++) {
+        if (in->maps[i].flags & flag)
+            return &in->maps[i];
+    }
+    return NULL;
+}
+
+const char *plan_sf_field(const cs_field_mapping *m, const char *sf_type)
+{
+    if (sf_type == NULL)
+        return NULL;
+    if (strcmp(sf_type, "Lead") == 0)
+        return m->sf_lead;
+    if (strcmp(sf_type, "Contact") == 0 && !(m->flags & CS_MAP_LEAD_ONLY))
+        return m->sf_contact;
+    return NULL;
+}
+
+bool plan_sf_required(const cs_field_mapping *m, const char *sf_type)
+{
+    return (m->flags & CS_MAP_SF_REQUIRED) && plan_sf_field(m, sf_type) != NULL;
+}
+
+const char *plan_json_str(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    return cs_value_is_blank(s) ? NULL : s;
+}
+
+int plan_set_add(json_t *set, const char *key)
+{
+    return json_object_set_new(set, key, json_true());
+}
+
+bool plan_set_has(const json_t *set, const char *key)
+{
+    return key != NULL && json_object_get(set, key) != NULL;
+}
