@@ -366,7 +366,7 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
     if (net_build_url(c->base_url, req, st->url, err) != 0)
         return cs_err_prefix(err, "%s: ", st->shown);
     const char *url = cs_buf_str(st->url);
-    struct curl_slist *headers;
+    struct curl_slist *headers = NULL;
     if (build_headers(req, token, &headers, err) != 0)
         return cs_err_prefix(err, "%s: ", st->shown);
     resp->attempts++;

@@ -5,29 +5,20 @@
  *   OAuth       {"error":"invalid_grant","error_description":"…"}
  * Anything else (HTML from a proxy, empty bodies) yields nothing: the caller
  * then reports the status alone. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "net/net.h"
 
 #define MAX_SF_ERRORS 3 /* an array may hold many; the first few say enough */
 
-static void put(char *out, size_t size, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Appends to out, truncating at size; *used never passes size - 1. */
-static void put(char *out, size_t size, size_t *used, const char *fmt, ...)
+/* Appends s to out, truncating at size (*used never passes size - 1).
+ * Control characters become spaces: the text ends up in one-line logs. */
+static void put(char *out, size_t size, size_t *used, const char *s)
 {
-    if (*used + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + *used, size - *used, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    *used += (size_t)n < size - *used ? (size_t)n : size - *used - 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p && *used + 1 < size; p++)
+        out[(*used)++] = (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+    if (*used < size)
+        out[*used] = '\0';
 }
 
 static int hubspot_or_oauth(json_t *j, char *out, size_t size)
@@ -37,14 +28,20 @@ static int hubspot_or_oauth(json_t *j, char *out, size_t size)
     const char *cat = json_string_value(json_object_get(j, "category"));
     const char *oerr = json_string_value(json_object_get(j, "error"));
     const char *odesc = json_string_value(json_object_get(j, "error_description"));
-    if (msg && cat)
-        put(out, size, &used, "%s (%s)", msg, cat);
-    else if (msg)
-        put(out, size, &used, "%s", msg);
-    else if (oerr && odesc)
-        put(out, size, &used, "%s: %s", oerr, odesc);
-    else if (oerr)
-        put(out, size, &used, "%s", oerr);
+    if (msg && cat) {
+        put(out, size, &used, msg);
+        put(out, size, &used, " (");
+        put(out, size, &used, cat);
+        put(out, size, &used, ")");
+    } else if (msg) {
+        put(out, size, &used, msg);
+    } else if (oerr && odesc) {
+        put(out, size, &used, oerr);
+        put(out, size, &used, ": ");
+        put(out, size, &used, odesc);
+    } else if (oerr) {
+        put(out, size, &used, oerr);
+    }
     return used > 0;
 }
 
@@ -63,10 +60,13 @@ static int salesforce(json_t *j, char *out, size_t size)
             continue;
         if (used > 0)
             put(out, size, &used, "; ");
-        if (code && msg)
-            put(out, size, &used, "%s: %s", code, msg);
-        else
-            put(out, size, &used, "%s", code ? code : msg);
+        if (code && msg) {
+            put(out, size, &used, code);
+            put(out, size, &used, ": ");
+            put(out, size, &used, msg);
+        } else {
+            put(out, size, &used, code ? code : msg);
+        }
     }
     return used > 0;
 }

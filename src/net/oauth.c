@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "net/net.h"
 
-#define MAX_TOKEN_ANSWER (64 * 1024)
+#define MAX_TOKEN_ANSWER ((size_t)64 * 1024)
 
 struct cs_oauth {
     char *token_url;
@@ -160,7 +160,7 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
         {"refresh_token", o->grant == CS_OAUTH_REFRESH_TOKEN ? o->refresh_token : NULL},
     };
     cs_buf body;
-    cs_buf_init(&body, 16 * 1024);
+    cs_buf_init(&body, (size_t)16 * 1024);
     if (cs_http_form_encode(&body, form, 4) != 0) {
         cs_buf_free(&body);
         return cs_err_set(err, CS_ERR_CONFIG, "OAuth: credentials too long");

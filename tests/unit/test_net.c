@@ -307,6 +307,9 @@ Test(messages, api_messages_of_both_apis)
     cr_assert_eq(cs_http_api_message("<html>", 6, out, sizeof out), 0);
     cr_assert_str_eq(out, "");
     cr_assert_eq(cs_http_api_message("{}", 2, out, sizeof out), 0);
+    const char *multiline = "{\"message\":\"line one\\nline two\"}";
+    cr_assert_eq(cs_http_api_message(multiline, strlen(multiline), out, sizeof out), 1);
+    cr_assert_str_eq(out, "line one line two", "one line for the logs");
     char tiny[8];
     cr_assert_eq(cs_http_api_message(hs, strlen(hs), tiny, sizeof tiny), 1);
     cr_assert_str_eq(tiny, "Contact", "truncated, still terminated");
