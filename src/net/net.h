@@ -303,17 +303,18 @@ int cs_http_form_encode(cs_buf *b, const cs_http_kv *kv, size_t n);
  * HubSpot private-app tokens are static: give the client a token callback that
  * returns it. Salesforce tokens come from POST {token_url} with a form body. */
 
-typedef enum cs_oauth_grant {
-    CS_OAUTH_REFRESH_TOKEN = 0,
-    CS_OAUTH_CLIENT_CREDENTIALS
-} cs_oauth_grant;
+/* Same values as config's cs_oauth_grant, so the two convert by cast. */
+typedef enum cs_net_grant {
+    CS_NET_GRANT_REFRESH_TOKEN = 0,
+    CS_NET_GRANT_CLIENT_CREDENTIALS
+} cs_net_grant;
 
 typedef struct cs_oauth_config {
     const char *token_url; /* "https://login.salesforce.com/services/oauth2/token" */
-    cs_oauth_grant grant;
+    cs_net_grant grant;
     const char *client_id;
     const char *client_secret;
-    const char *refresh_token; /* for CS_OAUTH_REFRESH_TOKEN */
+    const char *refresh_token; /* for CS_NET_GRANT_REFRESH_TOKEN */
     cs_http_options http;      /* base_url, token and refresh are ignored */
 } cs_oauth_config;
 

@@ -18,7 +18,7 @@
 
 struct cs_oauth {
     char *token_url;
-    cs_oauth_grant grant;
+    cs_net_grant grant;
     char *client_id;
     char *client_secret;
     char *refresh_token;
@@ -45,10 +45,10 @@ int cs_oauth_new(const cs_oauth_config *cfg, cs_oauth **out, cs_err *err)
         return cs_err_set(err, CS_ERR_CONFIG, "OAuth: no token URL");
     if (cfg->client_id == NULL || cfg->client_id[0] == '\0')
         return cs_err_set(err, CS_ERR_CONFIG, "OAuth: no client id");
-    if (cfg->grant == CS_OAUTH_CLIENT_CREDENTIALS &&
+    if (cfg->grant == CS_NET_GRANT_CLIENT_CREDENTIALS &&
         (cfg->client_secret == NULL || cfg->client_secret[0] == '\0'))
         return cs_err_set(err, CS_ERR_CONFIG, "OAuth: client_credentials needs a client secret");
-    if (cfg->grant == CS_OAUTH_REFRESH_TOKEN &&
+    if (cfg->grant == CS_NET_GRANT_REFRESH_TOKEN &&
         (cfg->refresh_token == NULL || cfg->refresh_token[0] == '\0'))
         return cs_err_set(err, CS_ERR_CONFIG, "OAuth: refresh_token grant needs a refresh token");
     cs_oauth *o = calloc(1, sizeof *o);
@@ -154,10 +154,10 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
 {
     cs_http_kv form[4] = {
         {"grant_type",
-         o->grant == CS_OAUTH_CLIENT_CREDENTIALS ? "client_credentials" : "refresh_token"},
+         o->grant == CS_NET_GRANT_CLIENT_CREDENTIALS ? "client_credentials" : "refresh_token"},
         {"client_id", o->client_id},
         {"client_secret", o->client_secret},
-        {"refresh_token", o->grant == CS_OAUTH_REFRESH_TOKEN ? o->refresh_token : NULL},
+        {"refresh_token", o->grant == CS_NET_GRANT_REFRESH_TOKEN ? o->refresh_token : NULL},
     };
     cs_buf body;
     cs_buf_init(&body, (size_t)16 * 1024);
@@ -197,8 +197,8 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
     cs_http_response_dispose(&resp);
     if (rc != 0) {
         cs_err_prefix(err, "OAuth %s grant: ",
-                      o->grant == CS_OAUTH_CLIENT_CREDENTIALS ? "client_credentials"
-                                                              : "refresh_token");
+                      o->grant == CS_NET_GRANT_CLIENT_CREDENTIALS ? "client_credentials"
+                                                                  : "refresh_token");
         mask(o, err);
         return -1;
     }

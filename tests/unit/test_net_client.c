@@ -614,7 +614,7 @@ Test(oauth, refresh_grant_then_refresh_after_401)
     snprintf(token_url, sizeof token_url, "%s/services/oauth2/token", srv.base);
     fake_clock clock = {0};
     cs_oauth_config oc = {.token_url = token_url,
-                          .grant = CS_OAUTH_REFRESH_TOKEN,
+                          .grant = CS_NET_GRANT_REFRESH_TOKEN,
                           .client_id = "cid",
                           .client_secret = "csecret-XYZ",
                           .refresh_token = "rt-ABC-123",
@@ -667,7 +667,7 @@ Test(oauth, invalid_grant_is_an_auth_error_naming_the_description)
     char token_url[128];
     snprintf(token_url, sizeof token_url, "%s/services/oauth2/token", srv.base);
     cs_oauth_config oc = {.token_url = token_url,
-                          .grant = CS_OAUTH_CLIENT_CREDENTIALS,
+                          .grant = CS_NET_GRANT_CLIENT_CREDENTIALS,
                           .client_id = "cid",
                           .client_secret = "csecret-XYZ"};
     cs_oauth *o;
@@ -694,7 +694,7 @@ Test(oauth, config_is_checked)
     cs_oauth_config oc = {.token_url = "http://127.0.0.1:1/t", .client_id = "cid"};
     cr_assert_eq(cs_oauth_new(&oc, &o, &err), -1, "refresh grant without a refresh token");
     cr_assert_eq(err.category, CS_ERR_CONFIG);
-    oc.grant = CS_OAUTH_CLIENT_CREDENTIALS;
+    oc.grant = CS_NET_GRANT_CLIENT_CREDENTIALS;
     cr_assert_eq(cs_oauth_new(&oc, &o, &err), -1, "client credentials without a secret");
     cr_assert_null(o);
 }
