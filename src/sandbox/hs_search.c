@@ -1,0 +1,412 @@
+/* POST /crm/v3/objects/{type}/search: parses the request with hs_filter,
+ * then plans the SQL around it. Filters on the indexed columns (hs_object_id,
+ * the create and modification dates, contact email) of a single filter group
+ * become SQL conditions, and a sort on one of those becomes ORDER BY; when
+ * that covers the whole request the count and the page come straight from
+ * the indexes (the sync engine's "lastmodifieddate GTE x, ascending" never
+ * parses a record it does not return). Otherwise candidates are evaluated by
+ * hs_filter in C and, for other sorts, sorted in memory. `total` is the real
+ * count; paging past 10,000 results answers 400 (hs_filter). Search is
+ * exempt from the burst limit (hs_api.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox/hs_int.h"
+
+#define MAX_BINDS 64
+
+typedef struct bind {
+    enum { B_INT, B_REAL, B_TEXT } kind;
+    int64_t i;
+    double d;
+    const char *text;
+} bind;
+
+typedef struct plan {
+    cs_buf where; /* "type_id = ?1 AND archived = 0 AND ..." */
+    bind binds[MAX_BINDS];
+    int nbinds;
+    bool exact;            /* the SQL condition is the whole filter */
+    const char *order_col; /* NULL: sort in C */
+    bool desc;
+} plan;
+
+typedef struct search_ctx {
+    sb_ctx *ctx;
+    const hs_type *t;
+} search_ctx;
+
+static int type_of(void *user, const char *property)
+{
+    search_ctx *sc = user;
+    const json_t *def = hs_type_prop(sc->ctx, sc->t, property);
+    if (def == NULL)
+        return -1;
+    return (int)hs_ptype_from_name(json_string_value(json_object_get(def, "type")));
+}
+
+static const char *column_of(const hs_type *t, const char *property)
+{
+    if (strcmp(property, "hs_object_id") == 0)
+        return "id";
+    if (strcmp(property, hs_type_modprop(t)) == 0)
+        return "updated_ms";
+    if (strcmp(property, hs_type_createprop(t)) == 0)
+        return "created_ms";
+    return NULL;
+}
+
+static int add_bind(plan *p, bind b)
+{
+    if (p->nbinds == MAX_BINDS)
+        return -1;
+    p->binds[p->nbinds++] = b;
+    return p->nbinds + 1; /* ?1 is the type id */
+}
+
+static bind bound_of(const char *col, const hs_filter *f, bool high)
+{
+    bind b = {0};
+    if (strcmp(col, "id") == 0) {
+        b.kind = B_REAL;
+        b.d = high ? f->num_high : f->num;
+    } else {
+        b.kind = B_INT;
+        b.i = high ? f->ms_high : f->ms;
+    }
+    return b;
+}
+
+/* Adds an SQL condition for f when it maps onto a column; false otherwise. */
+static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
+{
+    const char *col = column_of(t, f->property);
+    if (col != NULL) {
+        static const char *const cmp[] = {[HS_OP_EQ] = "=",
+                                          [HS_OP_LT] = "<",
+                                          [HS_OP_LTE] = "<=",
+                                          [HS_OP_GT] = ">",
+                                          [HS_OP_GTE] = ">="};
+        switch (f->op) {
+        case HS_OP_HAS_PROPERTY:
+            return true; /* always set */
+        case HS_OP_EQ:
+        case HS_OP_LT:
+        case HS_OP_LTE:
+        case HS_OP_GT:
+        case HS_OP_GTE: {
+            int n = add_bind(p, bound_of(col, f, false));
+            return n > 0 && cs_buf_appendf(&p->where, " AND %s %s ?%d", col, cmp[f->op], n) == 0;
+        }
+        case HS_OP_BETWEEN: {
+            int lo = add_bind(p, bound_of(col, f, false));
+            int hi = add_bind(p, bound_of(col, f, true));
+            return lo > 0 && hi > 0 &&
+                   cs_buf_appendf(&p->where, " AND %s BETWEEN ?%d AND ?%d", col, lo, hi) == 0;
+        }
+        default:
+            return false;
+        }
+    }
+    if (strcmp(t->type_id, HS_CONTACTS) == 0 && strcmp(f->property, "email") == 0 &&
+        f->op == HS_OP_EQ) {
+        bind b = {.kind = B_TEXT, .text = f->value};
+        int n = add_bind(p, b);
+        return n > 0 &&
+               cs_buf_appendf(&p->where,
+                              " AND id IN (SELECT object_id FROM hs_unique WHERE"
+                              " type_id = ?1 AND name = 'email' AND value_lc = lower(?%d))",
+                              n) == 0;
+    }
+    return false;
+}
+
+static void make_plan(plan *p, const hs_type *t, const hs_search *s)
+{
+    cs_buf_init(&p->where, 64 * 1024);
+    cs_buf_append_str(&p->where, "type_id = ?1 AND archived = 0");
+    p->exact = s->query == NULL && s->ngroups <= 1;
+    if (s->ngroups == 1) {
+        for (size_t i = 0; i < s->groups[0].nfilters; i++)
+            if (!push_filter(p, t, &s->groups[0].filters[i]))
+                p->exact = false;
+    }
+    if (s->nsorts == 0) {
+        p->order_col = "id";
+    } else {
+        p->order_col = column_of(t, s->sorts[0].property);
+        p->desc = s->sorts[0].descending;
+    }
+}
+
+static sqlite3_stmt *prepare(sb_ctx *ctx, const hs_type *t, const plan *p, const char *select,
+                             const char *tail)
+{
+    cs_buf sql;
+    cs_buf_init(&sql, 128 * 1024);
+    cs_buf_appendf(&sql, "%s FROM hs_objects WHERE %s%s", select, cs_buf_str(&p->where), tail);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctx->db, cs_buf_str(&sql), -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    cs_buf_free(&sql);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_text(st, 1, t->type_id, -1, SQLITE_STATIC);
+    for (int i = 0; i < p->nbinds; i++) {
+        const bind *b = &p->binds[i];
+        if (b->kind == B_INT)
+            sqlite3_bind_int64(st, i + 2, b->i);
+        else if (b->kind == B_REAL)
+            sqlite3_bind_double(st, i + 2, b->d);
+        else
+            sqlite3_bind_text(st, i + 2, b->text, -1, SQLITE_STATIC);
+    }
+    return st;
+}
+
+static void row_obj(sqlite3_stmt *st, hs_obj *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, 0);
+    o->created_ms = sqlite3_column_int64(st, 1);
+    o->updated_ms = sqlite3_column_int64(st, 2);
+    const char *text = (const char *)sqlite3_column_text(st, 3);
+    o->props = text ? json_loads(text, 0, NULL) : NULL;
+    if (o->props == NULL)
+        o->props = json_object();
+}
+
+typedef struct eval_rec {
+    const hs_type *t;
+    const hs_obj *o;
+    char buf[48];
+} eval_rec;
+
+static const char *eval_get(void *record, const char *property)
+{
+    eval_rec *r = record;
+    return hs_obj_value(r->t, r->o, property, true, r->buf);
+}
+
+/* Filters and free-text query against one record. */
+static bool record_matches(sb_ctx *ctx, const hs_type *t, const hs_search *s, const hs_obj *o)
+{
+    eval_rec r = {.t = t, .o = o};
+    if (!hs_search_match(s, eval_get, &r))
+        return false;
+    if (s->query == NULL)
+        return true;
+    const json_t *searchable = json_object_get(t->def, "searchableProperties");
+    const char *values[32];
+    size_t n = 0;
+    size_t i;
+    const json_t *name;
+    json_array_foreach(searchable, i, name)
+    {
+        if (n < 32 && json_is_string(name))
+            values[n++] = json_string_value(json_object_get(o->props, json_string_value(name)));
+    }
+    if (n == 0)
+        values[n++] = json_string_value(json_object_get(o->props, "name"));
+    (void)ctx;
+    return hs_query_match(s->query, values, n);
+}
+
+typedef struct sort_item {
+    int64_t id;
+    char *key;
+} sort_item;
+
+typedef struct sort_ctx {
+    hs_ptype type;
+    bool desc;
+} sort_ctx;
+
+static int cmp_items(const void *a, const void *b, void *user)
+{
+    const sort_item *x = a, *y = b;
+    const sort_ctx *sc = user;
+    int c = hs_value_compare(sc->type, x->key, y->key);
+    bool unset_x = x->key == NULL || x->key[0] == '\0';
+    bool unset_y = y->key == NULL || y->key[0] == '\0';
+    if (sc->desc && !unset_x && !unset_y)
+        c = -c;
+    if (c == 0)
+        c = x->id < y->id ? -1 : x->id > y->id;
+    return c;
+}
+
+static void sort_items(sort_item *items, size_t n, sort_ctx *sc)
+{
+    qsort_r(items, n, sizeof *items, cmp_items, sc);
+}
+
+/* Loads and renders the records of one page, in order. */
+static int render_ids(sb_ctx *ctx, const hs_type *t, const int64_t *ids, size_t n,
+                      const hs_propsel *sel, json_t *results, cs_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        hs_obj o;
+        int rc = hs_obj_load(ctx, t, ids[i], false, &o, err);
+        if (rc < 0)
+            return -1;
+        if (rc == 1) {
+            json_array_append_new(results, hs_obj_json(ctx, t, &o, sel));
+            hs_obj_dispose(&o);
+        }
+    }
+    return 0;
+}
+
+/* The whole request is in SQL: count and page from the indexes. */
+static int run_exact(sb_ctx *ctx, const hs_type *t, const hs_search *s, const plan *p, size_t end,
+                     const hs_propsel *sel, json_t *results, size_t *total, cs_err *err)
+{
+    sqlite3_stmt *st = prepare(ctx, t, p, "SELECT COUNT(*)", "");
+    if (st == NULL)
+        return hs_db_error(ctx, err, "search");
+    *total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    char tail[160];
+    snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s LIMIT %zu OFFSET %zu", p->order_col,
+             p->desc ? "DESC" : "ASC", p->desc ? "DESC" : "ASC", end - s->after, s->after);
+    st = prepare(ctx, t, p, "SELECT id, created_ms, updated_ms, props", tail);
+    if (st == NULL)
+        return hs_db_error(ctx, err, "search");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        hs_obj o;
+        row_obj(st, &o);
+        json_array_append_new(results, hs_obj_json(ctx, t, &o, sel));
+        hs_obj_dispose(&o);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Candidates in SQL order, filtered in C. */
+static int run_filtered(sb_ctx *ctx, const hs_type *t, const hs_search *s, const plan *p,
+                        size_t end, const hs_propsel *sel, json_t *results, size_t *total,
+                        cs_err *err)
+{
+    char tail[96];
+    snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s", p->order_col, p->desc ? "DESC" : "ASC",
+             p->desc ? "DESC" : "ASC");
+    sqlite3_stmt *st = prepare(ctx, t, p, "SELECT id, created_ms, updated_ms, props", tail);
+    if (st == NULL)
+        return hs_db_error(ctx, err, "search");
+    size_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        hs_obj o;
+        row_obj(st, &o);
+        if (record_matches(ctx, t, s, &o)) {
+            if (n >= s->after && n < end)
+                json_array_append_new(results, hs_obj_json(ctx, t, &o, sel));
+            n++;
+        }
+        hs_obj_dispose(&o);
+    }
+    sqlite3_finalize(st);
+    *total = n;
+    return 0;
+}
+
+/* Candidates filtered in C and sorted in memory on the sort property. */
+static int run_sorted(sb_ctx *ctx, const hs_type *t, const hs_search *s, const plan *p, size_t end,
+                      const hs_propsel *sel, json_t *results, size_t *total, cs_err *err)
+{
+    sqlite3_stmt *st = prepare(ctx, t, p, "SELECT id, created_ms, updated_ms, props", "");
+    if (st == NULL)
+        return hs_db_error(ctx, err, "search");
+    sort_item *items = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        hs_obj o;
+        row_obj(st, &o);
+        if (record_matches(ctx, t, s, &o)) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                sort_item *grown = realloc(items, cap * sizeof *items);
+                if (grown == NULL)
+                    rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+                else
+                    items = grown;
+            }
+            if (rc == 0) {
+                char buf[48];
+                const char *v = hs_obj_value(t, &o, s->sorts[0].property, true, buf);
+                items[n].id = o.id;
+                items[n].key = v ? strdup(v) : NULL;
+                n++;
+            }
+        }
+        hs_obj_dispose(&o);
+    }
+    sqlite3_finalize(st);
+    if (rc == 0) {
+        sort_ctx sc = {.type = s->sorts[0].type, .desc = s->sorts[0].descending};
+        sort_items(items, n, &sc);
+        size_t first = s->after < n ? s->after : n, last = end < n ? end : n;
+        int64_t *ids = calloc(last - first + 1, sizeof *ids);
+        for (size_t i = first; ids && i < last; i++)
+            ids[i - first] = items[i].id;
+        rc = ids ? render_ids(ctx, t, ids, last - first, sel, results, err)
+                 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        free(ids);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(items[i].key);
+    free(items);
+    *total = n;
+    return rc;
+}
+
+void hs_h_search(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    const hs_type *t = hs_req_type(ctx, req, "type", res);
+    json_t *body = t ? hs_body(ctx, req, res) : NULL;
+    if (body == NULL)
+        return;
+    hs_search *s = NULL;
+    cs_err err;
+    search_ctx sc = {ctx, t};
+    if (hs_search_parse(body, &s, &err) != 0 || hs_search_resolve(s, type_of, &sc, &err) != 0) {
+        hs_error(ctx, res, 400, "VALIDATION_ERROR", err.message);
+        hs_search_free(s);
+        json_decref(body);
+        return;
+    }
+    json_decref(body);
+    plan p = {0};
+    make_plan(&p, t, s);
+    size_t end = s->after + s->limit;
+    if (end > HS_SEARCH_MAX_RESULTS)
+        end = HS_SEARCH_MAX_RESULTS;
+    hs_propsel sel = {0};
+    if (s->properties)
+        sel = (hs_propsel){.names = (const char *const *)s->properties, .nnames = s->nproperties};
+    json_t *results = json_array();
+    size_t total = 0;
+    int rc;
+    if (p.exact && p.order_col)
+        rc = run_exact(ctx, t, s, &p, end, &sel, results, &total, &err);
+    else if (p.order_col)
+        rc = run_filtered(ctx, t, s, &p, end, &sel, results, &total, &err);
+    else
+        rc = run_sorted(ctx, t, s, &p, end, &sel, results, &total, &err);
+    if (rc != 0) {
+        json_decref(results);
+        hs_error_internal(ctx, res, &err);
+    } else {
+        json_t *out = json_pack("{s:I,s:o}", "total", (json_int_t)total, "results", results);
+        if (end < total && s->limit > 0) {
+            char next[24];
+            snprintf(next, sizeof next, "%zu", end);
+            json_object_set_new(out, "paging", json_pack("{s:{s:s}}", "next", "after", next));
+        }
+        sb_respond_json(res, 200, out);
+    }
+    cs_buf_free(&p.where);
+    hs_search_free(s);
+}
