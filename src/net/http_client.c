@@ -111,9 +111,9 @@ int cs_http_client_new(const cs_http_options *o, cs_http_client **out, cs_err *e
     c->attempt_timeout_ms =
         o->attempt_timeout_ms > 0 ? o->attempt_timeout_ms : CS_HTTP_DEFAULT_ATTEMPT_MS;
     c->deadline_ms = o->deadline_ms > 0 ? o->deadline_ms : CS_HTTP_DEFAULT_DEADLINE_MS;
-    c->max_retries = o->max_retries == 0  ? CS_HTTP_DEFAULT_MAX_RETRIES
-                     : o->max_retries < 0 ? 0
-                                          : o->max_retries;
+    c->max_retries = o->no_retry           ? 0
+                     : o->max_retries <= 0 ? CS_HTTP_DEFAULT_MAX_RETRIES
+                                           : o->max_retries;
     if (c->max_retries > CS_HTTP_MAX_RETRIES_LIMIT)
         c->max_retries = CS_HTTP_MAX_RETRIES_LIMIT;
     c->backoff.base_ms = o->backoff.base_ms > 0 ? o->backoff.base_ms : CS_HTTP_DEFAULT_BACKOFF_BASE;

@@ -40,7 +40,6 @@
 #define CS_HTTP_DEFAULT_BACKOFF_CAP  30000
 #define CS_HTTP_DEFAULT_MAX_WAIT_MS  60000 /* longest single wait the client accepts */
 #define CS_HTTP_MAX_RETRIES_LIMIT    20
-#define CS_HTTP_NO_RETRY             (-1)
 #define CS_HTTP_MAX_HEADERS          200  /* response header lines per exchange */
 #define CS_HTTP_MAX_HEADER_LINE      8192 /* bytes per response header line */
 #define CS_HTTP_MAX_URL              16384
@@ -206,7 +205,8 @@ typedef struct cs_http_options {
     long connect_timeout_ms;    /* 0: default */
     long attempt_timeout_ms;    /* one exchange; 0: default */
     long deadline_ms;           /* one request including retries and waits; 0: default */
-    int max_retries;            /* 0: default; CS_HTTP_NO_RETRY: never; capped at the limit */
+    int max_retries;            /* <= 0: default; capped at CS_HTTP_MAX_RETRIES_LIMIT */
+    bool no_retry;              /* never retry (max_retries is then ignored) */
     cs_backoff backoff;         /* zero members: defaults */
     int64_t max_wait_ms;        /* 0: default */
     size_t max_response;        /* body bytes; 0: default */

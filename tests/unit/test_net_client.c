@@ -529,16 +529,24 @@ Test(client, retry_budget_zero_and_default)
 {
     ts_step steps[] = {{.status = 503, .body = "{}"}};
     fixture f;
-    setup(&f, steps, 1, CS_HTTP_NO_RETRY);
-    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/x"), -1);
-    cr_assert_eq(f.resp.attempts, 1, "CS_HTTP_NO_RETRY never retries");
+    setup(&f, steps, 1, 3);
     cs_http_client_free(f.client);
     cs_http_options o = {.base_url = f.srv.base,
+                         .max_retries = 4,
+                         .no_retry = true,
                          .clock = {fake_wall, fake_mono, fake_sleep, &f.clock}};
     cr_assert_eq(cs_http_client_new(&o, &f.client, &f.err), 0);
     cr_assert_eq(send_req(&f, CS_HTTP_GET, "/x"), -1);
-    cr_assert_eq(f.resp.attempts, 1 + CS_HTTP_DEFAULT_MAX_RETRIES,
-                 "zero-initialised options retry by default");
+    cr_assert_eq(f.resp.attempts, 1, "no_retry never retries");
+    for (int m = 0; m >= -1; m--) {
+        cs_http_client_free(f.client);
+        o.no_retry = false;
+        o.max_retries = m;
+        cr_assert_eq(cs_http_client_new(&o, &f.client, &f.err), 0);
+        cr_assert_eq(send_req(&f, CS_HTTP_GET, "/x"), -1);
+        cr_assert_eq(f.resp.attempts, 1 + CS_HTTP_DEFAULT_MAX_RETRIES,
+                     "max_retries %d means the default", m);
+    }
     cr_assert_eq(f.err.category, CS_ERR_REMOTE_FAILED);
     teardown(&f);
 }
