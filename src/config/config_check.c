@@ -340,7 +340,9 @@ static void check_mapping(pair_ctx *c, const cs_schema *hs_s, const cs_schema *l
                 "mapping%s",
                 m->hs, hs_type_for(sf), c->where);
     }
-    if (hs != NULL && cs_rule_writes_hs(m->rule) && !hs->updateable)
+    /* C10: HubSpot's opt-out property is read-only through the properties
+     * API; crmsync unsubscribes through the subscription API instead. */
+    if (hs != NULL && cs_rule_writes_hs(m->rule) && !hs->updateable && !(m->flags & CS_MAP_OPTOUT))
         add(c->r, CS_CHECK_ERROR, m->hs, NULL, NULL, "R1",
             "HubSpot property %s is read-only, but rule %s writes Salesforce values into it; "
             "use always_hs or dont_sync%s",

@@ -48,10 +48,6 @@ static const char *const g_on_sf_change[] = {"create_or_update", "nothing", NULL
 static const char *const g_winners[] = {"latest", "hubspot", "salesforce", NULL};
 static const char *const g_delete[] = {"nothing", "delete", NULL};
 
-static const char *const g_rule_names[] = {
-    "prefer_sf_unless_blank", "always_sf", "two_way", "dont_sync", "always_hs",
-    "prefer_hs_unless_blank", "fixed",     NULL};
-
 static bool word_in(const char *w, const char *const *list)
 {
     for (size_t i = 0; list[i] != NULL; i++) {
@@ -191,7 +187,7 @@ static void rule_for_default(cfg_ctx *ctx, cs_field_mapping *m, const cfg_pair *
     }
     cs_rule rule;
     if (cs_rule_parse(v->text, &rule) != 0) {
-        const char *s = cfg_suggest(v->text, g_rule_names);
+        const char *s = cfg_rule_suggest(v->text);
         if (s != NULL)
             cfg_problem_at(ctx, p->key, path, "R1", "unknown rule '%s' (did you mean '%s'?)",
                            v->text, s);

@@ -152,10 +152,7 @@ static int read_rule(cfg_ctx *ctx, const cfg_pair *p, const char *parent, cs_rul
     cs_rule r;
     int rc = 0;
     if (cs_rule_parse(s, &r) != 0) {
-        static const char *const names[] = {
-            "prefer_sf_unless_blank", "always_sf", "two_way", "dont_sync", "always_hs",
-            "prefer_hs_unless_blank", NULL};
-        const char *sug = cfg_suggest(s, names);
+        const char *sug = cfg_rule_suggest(s);
         if (sug != NULL)
             cfg_problem_at(ctx, p->value, path, "R1", "unknown rule '%s' (did you mean '%s'?)", s,
                            sug);

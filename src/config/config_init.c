@@ -28,7 +28,9 @@ static int rule_line(cs_buf *out, const cs_field_mapping *m)
 {
     char fields[96];
     int n;
-    if (m->sf_lead != NULL && m->sf_contact != NULL)
+    if (m->sf_lead != NULL && m->sf_contact != NULL && strcmp(m->sf_lead, m->sf_contact) == 0)
+        n = snprintf(fields, sizeof fields, "Lead/Contact.%s", m->sf_lead); /* C8 */
+    else if (m->sf_lead != NULL && m->sf_contact != NULL)
         n = snprintf(fields, sizeof fields, "Lead.%s, Contact.%s", m->sf_lead, m->sf_contact);
     else if (m->sf_lead != NULL)
         n = snprintf(fields, sizeof fields, "Lead.%s only", m->sf_lead);
@@ -49,7 +51,11 @@ static int rule_line(cs_buf *out, const cs_field_mapping *m)
     } else if (m->flags & CS_MAP_LEAD_ONLY) {
         note = " (C9)";
     }
-    return cs_buf_appendf(out, "    %-17s %-23s # %s%s\n", m->hs, cs_rule_name(m->rule), fields,
+    char key[64];
+    n = snprintf(key, sizeof key, "%s:", m->hs);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return -1;
+    return cs_buf_appendf(out, "    %-21s %-23s # %s%s\n", key, cs_rule_name(m->rule), fields,
                           note);
 }
 

@@ -83,6 +83,9 @@ void cfg_check_keys(cfg_ctx *ctx, const cfg_node *map, const char *path, const c
 /* Closest candidate to word by edit distance (case-insensitive), or NULL when
  * nothing is close enough to be a plausible typo. */
 const char *cfg_suggest(const char *word, const char *const *candidates);
+/* The rule a mistyped or HubSpot-worded rule name ("Always use Salesforce")
+ * most likely means, or NULL. */
+const char *cfg_rule_suggest(const char *word);
 
 bool cfg_is_null(const cfg_node *n);
 const char *cfg_kind_name(const cfg_node *n); /* "a mapping", "a list", "a boolean", ... */

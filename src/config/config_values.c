@@ -549,3 +549,44 @@ bool cfg_valid_sf_name(const char *s)
 {
     return ident(s, 80);
 }
+
+/* Replaces every from with to in s (size bytes), in place; to is never
+ * longer than from. */
+static void shrink_all(char *s, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    char *p;
+    while ((p = strstr(s, from)) != NULL) {
+        memcpy(p, to, tl);
+        memmove(p + tl, p + fl, strlen(p + fl) + 1);
+    }
+}
+
+const char *cfg_rule_suggest(const char *word)
+{
+    static const char *const rules[] = {
+        "prefer_sf_unless_blank", "always_sf", "two_way", "dont_sync", "always_hs",
+        "prefer_hs_unless_blank", NULL};
+    /* HubSpot's own wording ("Always use Salesforce", "Two-way", "Don't
+     * sync") normalised to crmsync's rule names. */
+    char norm[96];
+    size_t len = strlen(word);
+    if (len >= sizeof norm)
+        return cfg_suggest(word, rules);
+    for (size_t i = 0; i <= len; i++) {
+        char c = (char)tolower((unsigned char)word[i]);
+        norm[i] = (c == '-' || c == ' ') ? '_' : c;
+    }
+    shrink_all(norm, "salesforce", "sf");
+    shrink_all(norm, "hubspot", "hs");
+    shrink_all(norm, "use_", "");
+    shrink_all(norm, "do_not_", "dont_");
+    shrink_all(norm, "don't_", "dont_");
+    shrink_all(norm, "twoway", "two_way");
+    for (size_t i = 0; rules[i] != NULL; i++) {
+        if (strcmp(norm, rules[i]) == 0)
+            return rules[i];
+    }
+    const char *s = cfg_suggest(word, rules);
+    return s ? s : cfg_suggest(norm, rules);
+}

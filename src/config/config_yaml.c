@@ -137,12 +137,23 @@ static int attach(builder *b, cfg_node *n)
     return 0;
 }
 
+/* Reported where the tag itself starts. */
+static void tag_problem(builder *b, struct fy_token *tag, int line, int col)
+{
+    const struct fy_mark *m = fy_token_start_mark(tag);
+    if (m != NULL && m->line >= 0) {
+        line = m->line + 1;
+        col = m->column + 1;
+    }
+    cfg_problem(b->ctx, line, col, NULL, "YAML", "YAML tags (!!type) are not used here");
+}
+
 static int on_scalar(builder *b, struct fy_event *e)
 {
     int line, col;
     mark_pos(e, &line, &col);
     if (e->scalar.tag != NULL) {
-        cfg_problem(b->ctx, line, col, NULL, "YAML", "YAML tags (!!type) are not used here");
+        tag_problem(b, e->scalar.tag, line, col);
         return -1;
     }
     size_t len = 0;
@@ -169,7 +180,13 @@ static int on_scalar(builder *b, struct fy_event *e)
     if (len > 0)
         memcpy(n->text, text, len);
     n->text[len] = '\0';
-    n->plain = e->scalar.value == NULL || fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN;
+    enum fy_scalar_style style =
+        e->scalar.value ? fy_token_scalar_style(e->scalar.value) : FYSS_PLAIN;
+    n->plain = style == FYSS_PLAIN;
+    /* libfyaml marks a quoted scalar at its first character inside the
+     * quotes; point at the opening quote, where the value starts. */
+    if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && n->col > 1)
+        n->col--;
     return attach(b, n);
 }
 
@@ -179,7 +196,7 @@ static int on_open(builder *b, struct fy_event *e, cfg_kind kind)
     if (tag != NULL) {
         int line, col;
         mark_pos(e, &line, &col);
-        cfg_problem(b->ctx, line, col, NULL, "YAML", "YAML tags (!!type) are not used here");
+        tag_problem(b, tag, line, col);
         return -1;
     }
     if (b->depth >= CFG_MAX_DEPTH) {
@@ -232,6 +249,8 @@ static int on_event(builder *b, struct fy_event *e)
     case FYET_ALIAS: {
         int line, col;
         mark_pos(e, &line, &col);
+        if (col > 1)
+            col--; /* libfyaml marks the name; point at the '*' */
         cfg_problem(b->ctx, line, col, NULL, "YAML",
                     "aliases (*name) are not supported; write the value out");
         return -1;
