@@ -130,6 +130,13 @@ int cs_sq_error_clear(cs_store *s, cs_store_side side, const char *object, const
 {
     sq_store *b = sq_of(s);
     const char *side_name = cs_store_side_name(side);
+    /* The engine clears after every successful write: most records have no
+     * error, and finding that out is one indexed read. */
+    int attempts = 0;
+    bool dismissed = false;
+    int found = current(b, side_name, object, record_key, &attempts, &dismissed, err);
+    if (found <= 0)
+        return found;
     bool outer;
     if (cs_sq_group_begin(b, &outer, err) != 0)
         return -1;
