@@ -330,7 +330,8 @@ Test(client, deadline_caps_a_single_exchange)
     int64_t took = cs_time_monotonic_ms() - t0;
     cr_assert_eq(f.err.category, CS_ERR_NETWORK);
     cr_assert(f.resp.outcome_unknown);
-    cr_assert(took >= 150 && took < 650, "the exchange took %lld ms, not about 200",
+    cr_assert(took >= 150 && took < 5000,
+              "the exchange took %lld ms, not about 200 (the attempt timeout is 30 s)",
               (long long)took);
     teardown(&f);
 }
