@@ -57,11 +57,13 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
         return plan_op_snap(op, m->hs, out ? "true" : "false");
     }
     if (m->flags & CS_MAP_OWNER) {
-        if (plan_op_snap(op, m->hs, h) != 0)
+        /* The SF side is recorded as unset unless we set it, so the owner SF
+         * assigns by default counts as an SF change on the next pass (C17). */
+        const char *user = plan_owner_hs_to_sf(in, h);
+        if (plan_op_snap(op, m->hs, h) != 0 || plan_op_snap(op, CS_PLAN_SNAP_SF_OWNER, user) != 0)
             return -1;
         if (cs_value_is_blank(h))
             return 0;
-        const char *user = plan_owner_hs_to_sf(in, h);
         if (user == NULL) /* the SF default owner applies; the next pass reverts HS */
             return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, hs->rec.id, type,
                               NULL, field,
@@ -70,10 +72,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
                               h, type);
         char why[160];
         int n = snprintf(why, sizeof why, "C17: owner %s is Salesforce User %s", h, user);
-        if (plan_op_write(op, field, NULL, user, n > 0 ? why : "C17") != 0 ||
-            plan_op_snap(op, CS_PLAN_SNAP_SF_OWNER, user) != 0)
-            return -1;
-        return 0;
+        return plan_op_write(op, field, NULL, user, n > 0 ? why : "C17");
     }
     if (plan_op_snap(op, m->hs, h) != 0)
         return -1;
