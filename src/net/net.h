@@ -239,7 +239,7 @@ typedef enum cs_http_method {
 const char *cs_http_method_name(cs_http_method m);
 
 typedef enum cs_http_idempotency {
-    CS_HTTP_BY_METHOD = 0, /* GET, PUT, PATCH, DELETE yes; POST no */
+    CS_HTTP_BY_METHOD = 0, /* GET, PUT, PATCH (sets values), DELETE yes; POST no */
     CS_HTTP_IDEMPOTENT,    /* e.g. HubSpot search, batch read, batch upsert */
     CS_HTTP_NOT_IDEMPOTENT
 } cs_http_idempotency;
@@ -273,7 +273,7 @@ typedef struct cs_http_response {
     cs_http_usage rate;       /* the rate-limit headers of this answer only */
     cs_rate_policy policy;    /* which limit the answer says was hit */
     bool outcome_unknown;     /* a write may or may not have been applied */
-    int attempts;             /* exchanges sent for this request */
+    int attempts;             /* exchanges tried for this request */
 } cs_http_response;
 
 void cs_http_response_init(cs_http_response *r);
@@ -283,9 +283,12 @@ void cs_http_response_dispose(cs_http_response *r);
 /* Performs a request with retries. Returns 0 on a 2xx answer. Otherwise -1
  * with err naming the method, the path (never the query or a token), the
  * status and the API's own message, in category network, auth, rate_limit,
- * not_found (404), remote_rejected (other 3xx/4xx) or remote_failed (5xx);
- * resp still holds the last status and body so callers can read per-record
- * errors. resp must have been initialised; it is overwritten. */
+ * not_found (404), remote_rejected (other 3xx/4xx), remote_failed (5xx) or
+ * invalid_input (a malformed request, or an answer past its bounds); resp
+ * still holds the last status and body so callers can read per-record errors.
+ * A request that is not idempotent runs on a fresh connection (libcurl would
+ * otherwise replay it when a kept-alive connection turns out dead). resp must
+ * have been initialised; it is overwritten. */
 int cs_http_request_send(cs_http_client *c, const cs_http_request *req, cs_http_response *resp,
                          cs_err *err);
 
