@@ -114,7 +114,9 @@ static int check_link_property(plan_pair *pp)
                          "link: the linked Salesforce record");
 }
 
-static int linked_pair(build *b, const plan_link *l)
+/* hs_changed: the HS contact is among the changed records (not only the SF
+ * side): with on_salesforce_change: nothing, SF changes start no sync (C3). */
+static int linked_pair(build *b, const plan_link *l, bool hs_changed)
 {
     const cs_plan_input *in = b->in;
     const plan_rec *hs = plan_hs_find(in, l->hs_id);
@@ -159,13 +161,18 @@ static int linked_pair(build *b, const plan_link *l)
     const char *const relink_set[][2] = {{CS_PLAN_PROP_CONTACT_ID, relinked},
                                          {CS_PLAN_PROP_LEAD_ID, NULL}};
     bool member = plan_is_member(in, l->hs_id);
-    if (hs == NULL || sf == NULL || !member) {
+    bool started = hs_changed || in->settings->on_salesforce_change != CS_SF_CHANGE_NOTHING;
+    if (hs == NULL || sf == NULL || !member || !started) {
         if (relinked && link_props_op(b, l->hs_id, hs, sf_type, sf_id, relink_set, 2,
                                       "C14: the converted Lead's Contact") != 0)
             return -1;
         if (!member)
             return plan_skip(b->plan, l->hs_id, sf_type, sf_id, hs ? hs->email : NULL,
                              "C2: not in the inclusion list; the linked pair is not updated");
+        if (!started)
+            return plan_skip(b->plan, l->hs_id, sf_type, sf_id, hs ? hs->email : NULL,
+                             "C3: on_salesforce_change is nothing; a Salesforce change starts "
+                             "no sync");
         if (relinked)
             return 0; /* the Contact merges when it is read */
         return plan_skip(b->plan, l->hs_id, sf_type, sf_id, NULL,
@@ -201,7 +208,8 @@ static int cmp_link(const void *pa, const void *pb)
 static int linked_pairs(build *b)
 {
     const cs_plan_input *in = b->in;
-    bool *hit = calloc(in->nlinks ? in->nlinks : 1, sizeof *hit);
+    /* hit[k]: 1 when link k has a changed record, 2 when its HS contact changed. */
+    unsigned char *hit = calloc(in->nlinks ? in->nlinks : 1, sizeof *hit);
     const plan_link **todo = calloc(in->nlinks ? in->nlinks : 1, sizeof *todo);
     int rc = (hit && todo) ? 0 : -1;
     size_t n = 0;
@@ -214,15 +222,14 @@ static int linked_pairs(build *b)
         if (l == NULL)
             continue;
         size_t k = (size_t)(l - in->links);
-        if (!hit[k]) {
-            hit[k] = true;
+        if (!hit[k])
             todo[n++] = l;
-        }
+        hit[k] |= hub ? 3 : 1;
     }
     if (rc == 0 && n > 1)
         qsort(todo, n, sizeof *todo, cmp_link);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = linked_pair(b, todo[i]);
+        rc = linked_pair(b, todo[i], (hit[todo[i] - in->links] & 2) != 0);
     free(hit);
     free(todo);
     return rc;

@@ -3,9 +3,9 @@
  * for an SF record (C3), and the link of two records matched by email (C5),
  * whose first sync is an ordinary pair merge with no snapshot.
  *
- * A create copies every mapped value the new record's type has (whatever the
- * row's rule, except dont_sync): creating a record overwrites nothing, and
- * leaving a value out would let the next pass clear it on the other side.
+ * A create copies every non-blank mapped value the new record's type has,
+ * for every row whose rule can write in that direction (not dont_sync, not
+ * always_sf towards SF, not always_hs towards HS).
  * The snapshot a create settles holds every value as it will be on both
  * sides, so the pass after it has nothing to write (echo suppression). */
 #include <stdio.h>
@@ -74,10 +74,13 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
         int n = snprintf(why, sizeof why, "C17: owner %s is Salesforce User %s", h, user);
         return plan_op_write(op, field, NULL, user, n > 0 ? why : "C17");
     }
+    /* A rule that never writes HS → SF sends nothing; the snapshot then holds
+     * the new record's blank, so HubSpot's value is not mistaken for an SF
+     * clear on the next pass. Lookups are read from SF, never written (C9). */
+    if (m->rule == CS_RULE_ALWAYS_SF || (m->flags & CS_MAP_SF_REFERENCE))
+        return plan_op_snap(op, m->hs, NULL);
     if (plan_op_snap(op, m->hs, h) != 0)
         return -1;
-    if (m->flags & CS_MAP_SF_REFERENCE)
-        return 0; /* lookups are read from SF, never written (C9) */
     if (!cs_value_is_blank(h))
         return plan_op_write(op, field, NULL, h, "create: HubSpot value");
     if (!plan_sf_required(m, type))
@@ -163,6 +166,8 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
             if (rc == 0 && owner != NULL)
                 rc = plan_op_write(&op, m->hs, NULL, owner,
                                    "C17: the Salesforce owner's HubSpot owner");
+        } else if (m->rule == CS_RULE_ALWAYS_HS) {
+            rc = plan_op_snap(&op, m->hs, NULL); /* SF never writes HS: nothing sent */
         } else {
             const char *v = plan_sf_read(in, m, type, s);
             rc = plan_op_snap(&op, m->hs, v);

@@ -104,10 +104,13 @@ void cs_merge_field(const cs_merge_in *in, cs_merge_out *out)
     bool first = in->state == CS_MERGE_FIRST;
     bool hs_changed = first || !cs_value_equal(h, in->snap);
     bool sf_changed = first || !cs_value_equal(s, in->snap);
+    bool both = !first && hs_changed && sf_changed; /* journaled as a conflict (R1) */
+    out->conflict = both;
     switch (in->rule) {
     case CS_RULE_PREFER_SF_UNLESS_BLANK:
         if (s != NULL)
-            set(out, CS_MERGE_TO_HS, s, "%s", "prefer_sf_unless_blank: Salesforce value wins");
+            set(out, CS_MERGE_TO_HS, s, "prefer_sf_unless_blank: Salesforce value wins%s",
+                both ? " (changed on both sides)" : "");
         else if (!first && sf_changed)
             set(out, CS_MERGE_TO_HS, NULL, "%s", "prefer_sf_unless_blank: cleared in Salesforce");
         else
@@ -116,7 +119,8 @@ void cs_merge_field(const cs_merge_in *in, cs_merge_out *out)
         return;
     case CS_RULE_PREFER_HS_UNLESS_BLANK:
         if (h != NULL)
-            set(out, CS_MERGE_TO_SF, h, "%s", "prefer_hs_unless_blank: HubSpot value wins");
+            set(out, CS_MERGE_TO_SF, h, "prefer_hs_unless_blank: HubSpot value wins%s",
+                both ? " (changed on both sides)" : "");
         else if (!first && hs_changed)
             set(out, CS_MERGE_TO_SF, NULL, "%s", "prefer_hs_unless_blank: cleared in HubSpot");
         else
@@ -124,12 +128,26 @@ void cs_merge_field(const cs_merge_in *in, cs_merge_out *out)
                 "prefer_hs_unless_blank: HubSpot blank, Salesforce value fills it");
         return;
     case CS_RULE_ALWAYS_SF:
-        set(out, CS_MERGE_TO_HS, s, "%s",
-            s ? "always_sf: Salesforce value wins" : "always_sf: blank in Salesforce");
+        /* HubSpot's "Always use Salesforce": an SF value, or an SF clear,
+         * overwrites HS; an SF field that is merely blank imposes nothing. */
+        if (s != NULL)
+            set(out, CS_MERGE_TO_HS, s, "always_sf: Salesforce value wins%s",
+                both ? " (changed on both sides)" : "");
+        else if (!first && sf_changed)
+            set(out, CS_MERGE_TO_HS, NULL, "%s", "always_sf: cleared in Salesforce");
+        else
+            set(out, CS_MERGE_KEEP, s, "%s",
+                "always_sf: Salesforce blank; HubSpot keeps its value");
         return;
     case CS_RULE_ALWAYS_HS:
-        set(out, CS_MERGE_TO_SF, h, "%s",
-            h ? "always_hs: HubSpot value wins" : "always_hs: blank in HubSpot");
+        if (h != NULL)
+            set(out, CS_MERGE_TO_SF, h, "always_hs: HubSpot value wins%s",
+                both ? " (changed on both sides)" : "");
+        else if (!first && hs_changed)
+            set(out, CS_MERGE_TO_SF, NULL, "%s", "always_hs: cleared in HubSpot");
+        else
+            set(out, CS_MERGE_KEEP, h, "%s",
+                "always_hs: HubSpot blank; Salesforce keeps its value");
         return;
     case CS_RULE_TWO_WAY:
         if (first) {

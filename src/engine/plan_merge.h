@@ -21,7 +21,10 @@ typedef enum cs_merge_action {
     CS_MERGE_AGREED,      /* both sides hold the same value (blank = blank) */
     CS_MERGE_TO_HS,       /* HubSpot := value */
     CS_MERGE_TO_SF,       /* Salesforce := value */
-    CS_MERGE_DIFFER       /* R1: a new mapping leaves differing values alone */
+    CS_MERGE_DIFFER,      /* R1: a new mapping leaves differing values alone */
+    CS_MERGE_KEEP         /* the rule writes neither side now (always_sf with a
+                           * Salesforce value that is blank but was not cleared);
+                           * value: the source side's value, which the snapshot keeps */
 } cs_merge_action;
 
 typedef struct cs_merge_in {

@@ -164,6 +164,10 @@ static int merge_plain(plan_pair *pp, const cs_field_mapping *m, const char *sf_
         if (!pp->allow_to_sf || (m->flags & CS_MAP_SF_REFERENCE))
             return 0;
         return plan_pair_to_sf(pp, m, sf_field, mo.value, mo.value, mo.reason);
+    case CS_MERGE_KEEP:
+        /* Nothing written; the snapshot keeps the source side's value so a
+         * later change there is seen. */
+        return plan_pair_pending(pp, m->hs, mo.value);
     case CS_MERGE_NOTHING:
     case CS_MERGE_DIFFER:
     default:

@@ -132,8 +132,6 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
                        const char *h, const char *s, const char *why)
 {
     const char *key_h = m->hs, *key_s = CS_PLAN_SNAP_SF_OWNER;
-    if (h == NULL) /* SF records always have an owner: a cleared HS owner stays HS-only */
-        return agree_both(pp, key_h, NULL, s);
     const char *user = plan_owner_hs_to_sf(pp->in, h);
     if (user != NULL) {
         if (plan_pair_pending(pp, key_s, s) != 0)
@@ -150,11 +148,16 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     }
     if (!pp->allow_to_sf)
         return plan_pair_pending(pp, key_s, s);
-    if (plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
-                   pp->sf_type, pp->sf->rec.id, sf_field,
-                   "C17: HubSpot owner %s matches no active Salesforce User by email; "
-                   "HubSpot keeps the Salesforce owner",
-                   h) != 0)
+    /* A cleared HS owner cannot reach SF either: SF requires an owner. */
+    if ((h ? plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+                        pp->sf_type, pp->sf->rec.id, sf_field,
+                        "C17: HubSpot owner %s matches no active Salesforce User by email; "
+                        "HubSpot keeps the Salesforce owner",
+                        h)
+           : plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+                        pp->sf_type, pp->sf->rec.id, sf_field,
+                        "C17: the HubSpot owner was cleared and Salesforce requires one; "
+                        "HubSpot keeps the Salesforce owner")) != 0)
         return -1;
     const char *back = plan_owner_sf_to_hs(pp->in, s);
     if (back == NULL || cs_value_equal(back, h))

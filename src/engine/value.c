@@ -113,6 +113,57 @@ static int parse_bool(const char *v)
     return -1;
 }
 
+/* A boolean in either spelling: the words, or "1"/"0" next to a word. */
+static bool bools_equal(const char *a, const char *b, bool *equal)
+{
+    int ba = parse_bool(a), bb = parse_bool(b);
+    if (ba < 0 && bb >= 0 && (strcmp(a, "1") == 0 || strcmp(a, "0") == 0))
+        ba = a[0] == '1';
+    if (bb < 0 && ba >= 0 && (strcmp(b, "1") == 0 || strcmp(b, "0") == 0))
+        bb = b[0] == '1';
+    if (ba < 0 || bb < 0)
+        return false;
+    *equal = ba == bb;
+    return true;
+}
+
+/* The next ';'-separated item of *p, trimmed, into [*start, *start + *len). */
+static bool next_item(const char **p, const char **start, size_t *len)
+{
+    if (*p == NULL)
+        return false;
+    const char *s = *p, *end = strchr(s, ';');
+    *p = end ? end + 1 : NULL;
+    if (end == NULL)
+        end = s + strlen(s);
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    while (end > s && isspace((unsigned char)end[-1]))
+        end--;
+    *start = s;
+    *len = (size_t)(end - s);
+    return true;
+}
+
+/* Whether every non-empty item of a occurs among the items of b. */
+static bool items_within(const char *a, const char *b)
+{
+    const char *pa = a, *ia;
+    size_t la;
+    while (next_item(&pa, &ia, &la)) {
+        if (la == 0)
+            continue;
+        bool found = false;
+        const char *pb = b, *ib;
+        size_t lb;
+        while (!found && next_item(&pb, &ib, &lb))
+            found = lb == la && memcmp(ia, ib, la) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 bool cs_value_equal(const char *a, const char *b)
 {
     bool blank_a = cs_value_is_blank(a);
@@ -124,10 +175,12 @@ bool cs_value_equal(const char *a, const char *b)
     number na, nb;
     if (parse_number(a, &na) && parse_number(b, &nb))
         return numbers_equal(a, &na, b, &nb);
-    int ba = parse_bool(a);
-    int bb = parse_bool(b);
-    if (ba >= 0 && bb >= 0)
-        return ba == bb;
+    bool eq;
+    if (bools_equal(a, b, &eq))
+        return eq;
+    /* Multi-select values (';'-joined on both sides) are sets. */
+    if (strchr(a, ';') != NULL && strchr(b, ';') != NULL)
+        return items_within(a, b) && items_within(b, a);
     return false;
 }
 

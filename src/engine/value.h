@@ -15,9 +15,11 @@ bool cs_value_is_blank(const char *v);
 /* Whether two field values agree: both blank; or both canonical decimal
  * numbers with the same value ("1000" == "1000.0" == "1e3", "-0" == "0";
  * numbers with a leading zero or '+' such as "01234" are postal codes or phone
- * numbers and compare as text); or both booleans ("true"/"false", any case)
- * with the same value; otherwise byte-equal text. Surrounding whitespace is not
- * ignored for text: "Ann " differs from "Ann". */
+ * numbers and compare as text); or both booleans ("true"/"false", any case,
+ * and "1"/"0" against one of those words) with the same value; or both
+ * multi-select values (containing ';') with the same items in any order;
+ * otherwise byte-equal text. Surrounding whitespace is not ignored for text:
+ * "Ann " differs from "Ann". */
 bool cs_value_equal(const char *a, const char *b);
 
 /* True when v is "true" (any case, surrounding whitespace allowed). Blank and

@@ -39,8 +39,8 @@ static const row rows[] = {
      CS_MERGE_TO_HS, NULL, false},
     {"psf: HS filled while SF blank", CS_RULE_PREFER_SF_UNLESS_BLANK, S, NULL, "b", "  ", 0, 0, 0,
      CS_MERGE_TO_SF, "b", false},
-    {"psf: both changed: SF wins", CS_RULE_PREFER_SF_UNLESS_BLANK, S, "a", "b", "c", 0, 9, 0,
-     CS_MERGE_TO_HS, "c", false},
+    {"psf: both changed: SF wins, journaled as a conflict", CS_RULE_PREFER_SF_UNLESS_BLANK, S, "a",
+     "b", "c", 0, 9, 0, CS_MERGE_TO_HS, "c", true},
     {"psf: agreed", CS_RULE_PREFER_SF_UNLESS_BLANK, S, "a", "a", "a", 0, 0, 0, CS_MERGE_AGREED, "a",
      false},
     {"psf: numbers agree", CS_RULE_PREFER_SF_UNLESS_BLANK, S, "1", "1000", "1000.0", 0, 0, 0,
@@ -59,12 +59,20 @@ static const row rows[] = {
     {"phs: SF filled while HS blank", CS_RULE_PREFER_HS_UNLESS_BLANK, S, NULL, NULL, "b", 0, 0, 0,
      CS_MERGE_TO_HS, "b", false},
     /* R1 always_sf / always_hs. */
-    {"asf first: SF blank clears HS", CS_RULE_ALWAYS_SF, F, NULL, "a", NULL, 0, 0, 0,
-     CS_MERGE_TO_HS, NULL, false},
+    {"asf first: SF blank imposes nothing", CS_RULE_ALWAYS_SF, F, NULL, "a", NULL, 0, 0, 0,
+     CS_MERGE_KEEP, NULL, false},
+    {"asf: cleared in SF clears HS", CS_RULE_ALWAYS_SF, S, "a", "a", NULL, 0, 0, 0, CS_MERGE_TO_HS,
+     NULL, false},
+    {"asf: HS edit while SF stays blank is kept", CS_RULE_ALWAYS_SF, S, NULL, "b", NULL, 0, 0, 0,
+     CS_MERGE_KEEP, NULL, false},
+    {"asf: both changed: SF wins, journaled as a conflict", CS_RULE_ALWAYS_SF, S, "a", "b", "c", 0,
+     9, 0, CS_MERGE_TO_HS, "c", true},
     {"asf: HS edit reverted", CS_RULE_ALWAYS_SF, S, "a", "b", "a", 0, 9, 0, CS_MERGE_TO_HS, "a",
      false},
-    {"ahs first: HS blank clears SF", CS_RULE_ALWAYS_HS, F, NULL, NULL, "b", 0, 0, 0,
-     CS_MERGE_TO_SF, NULL, false},
+    {"ahs first: HS blank imposes nothing", CS_RULE_ALWAYS_HS, F, NULL, NULL, "b", 0, 0, 0,
+     CS_MERGE_KEEP, NULL, false},
+    {"ahs: cleared in HS clears SF", CS_RULE_ALWAYS_HS, S, "a", NULL, "a", 0, 0, 0, CS_MERGE_TO_SF,
+     NULL, false},
     {"ahs: SF edit reverted", CS_RULE_ALWAYS_HS, S, "a", "a", "b", 0, 0, 9, CS_MERGE_TO_SF, "a",
      false},
     /* R1 two_way. */
@@ -116,7 +124,7 @@ Test(merge, every_rule_table_R1)
         cs_merge_out out;
         cs_merge_field(&in, &out);
         cr_assert_eq(out.action, r->want, "%s: action %d, want %d", r->name, out.action, r->want);
-        if (r->want == CS_MERGE_TO_HS || r->want == CS_MERGE_TO_SF)
+        if (r->want == CS_MERGE_TO_HS || r->want == CS_MERGE_TO_SF || r->want == CS_MERGE_KEEP)
             cr_assert(same(out.value, r->want_value), "%s: value '%s', want '%s'", r->name,
                       out.value ? out.value : "(null)", r->want_value ? r->want_value : "(null)");
         cr_assert_eq(out.conflict, r->conflict, "%s: conflict flag", r->name);
@@ -158,6 +166,12 @@ Test(value, blank_numbers_booleans)
     cr_assert_not(cs_value_equal("true", "false"));
     cr_assert_not(cs_value_equal("Ann", "ann"));
     cr_assert_not(cs_value_equal("Ann", NULL));
+    cr_assert(cs_value_equal("1", "true"));
+    cr_assert(cs_value_equal("False", "0"));
+    cr_assert_not(cs_value_equal("1", "false"));
+    cr_assert(cs_value_equal("a;b;c", "c; a;b"));
+    cr_assert_not(cs_value_equal("a;b", "a;c"));
+    cr_assert_not(cs_value_equal("a;b", "a;b;c"));
     cr_assert(cs_value_is_true(" True "));
     cr_assert_not(cs_value_is_true("yes"));
     cr_assert_not(cs_value_is_true(NULL));

@@ -178,6 +178,54 @@ Test(rules, c3_sf_record_creates_hs_contact_or_nothing)
     fx_fini(&f);
 }
 
+Test(rules, c3_nothing_sf_changes_start_no_sync_of_a_linked_pair)
+{
+    fx f;
+    fx_init(&f);
+    f.st.on_salesforce_change = CS_SF_CHANGE_NOTHING;
+    start(&f);
+    HS(&f, CTX, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone",
+       "1");
+    LEAD(&f, CHG, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+         "Phone", "1");
+    link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
+    build(&f);
+    cr_assert_eq(cs_plan_count(f.plan), 1);
+    cr_assert(contains(find(&f, CS_PLAN_SKIP, -1, "1")->reason, "C3"));
+    /* A sync started from HubSpot brings the SF value under the rule. */
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone",
+       "1");
+    LEAD(&f, CTX, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+         "Phone", "1");
+    link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
+    build(&f);
+    cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1"), "firstname"), "Anna");
+    fx_fini(&f);
+}
+
+Test(rules, c3_c15_creates_send_only_what_the_rule_lets_through)
+{
+    fx f;
+    fx_init(&f);
+    set_rule(&f, "phone", CS_RULE_ALWAYS_SF);
+    set_rule(&f, "jobtitle", CS_RULE_ALWAYS_HS);
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "lastname", "Lee", "phone", "5", "jobtitle", "CTO");
+    LEAD(&f, CHG, "00Q2", 100, "Email", "bo@x.com", "LastName", "Bo", "Company", "X", "Phone", "6",
+         "Title", "CEO");
+    build(&f);
+    const cs_plan_op *sf = find(&f, CS_PLAN_CREATE, CS_PLAN_SALESFORCE, "1");
+    cr_assert_str_eq(fv(sf, "Phone"), "<absent>", "always_sf never writes SF");
+    cr_assert_str_eq(sv(sf, "phone"), "<null>", "the new SF record's blank");
+    cr_assert_str_eq(fv(sf, "Title"), "CTO");
+    const cs_plan_op *hs = find(&f, CS_PLAN_CREATE, CS_PLAN_HUBSPOT, "00Q2");
+    cr_assert_str_eq(fv(hs, "phone"), "6");
+    cr_assert_str_eq(fv(hs, "jobtitle"), "<absent>", "always_hs never writes HS");
+    cr_assert_str_eq(sv(hs, "jobtitle"), "<null>");
+    fx_fini(&f);
+}
+
 /* ---- C2, C3: inclusion list ------------------------------------------------------------ */
 
 Test(rules, c2_inclusion_list_gates_hs_to_sf_only)
@@ -558,6 +606,20 @@ Test(rules, c17_sf_owner_maps_to_hs_owner_by_email_or_leaves_hs)
     owner_pair(&f, "7", "005N", "7", "005B");
     cr_assert_null(find(&f, CS_PLAN_UPDATE, -1, NULL));
     cr_assert_null(find(&f, CS_PLAN_ERROR, -1, NULL));
+    fx_fini(&f);
+}
+
+Test(rules, c17_cleared_hs_owner_reverts_and_is_a_permissions_error)
+{
+    fx f;
+    fx_init(&f);
+    owners(&f);
+    owner_pair(&f, "", "005B", "7", "005B");
+    const cs_plan_op *e = find(&f, CS_PLAN_ERROR, CS_PLAN_SALESFORCE, "1");
+    cr_assert_not_null(e);
+    cr_assert_eq(e->category, CS_PLAN_CAT_PERMISSIONS);
+    cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1"), "hubspot_owner_id"), "7");
+    cr_assert_null(find(&f, CS_PLAN_UPDATE, CS_PLAN_SALESFORCE, NULL));
     fx_fini(&f);
 }
 

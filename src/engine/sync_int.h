@@ -1,0 +1,160 @@
+/* Internals of the sync engine shared by sync.c, detect.c, apply*.c and
+ * sync_report.c: the cs_sync context, the state of one pass and of one round
+ * of a pass (detect → plan → apply for a bounded number of changed records).
+ * Nothing outside src/engine/ includes this header. */
+#ifndef CS_ENGINE_SYNC_INT_H
+#define CS_ENGINE_SYNC_INT_H
+
+#include "engine/sync.h"
+
+#define SYNC_DEFAULT_ROUND 2000
+#define SYNC_SCANS         3 /* HubSpot contacts, Salesforce Leads, Salesforce Contacts */
+#define SYNC_SCAN_HS       0
+#define SYNC_SCAN_LEAD     1
+#define SYNC_SCAN_CONTACT  2
+/* Creates of one batch whose outcome stays unknown are settled within this
+ * many attempts (send, look up or upsert, send again) or the pass fails. */
+#define SYNC_CREATE_ATTEMPTS 4
+
+struct cs_sync {
+    cs_sync_options opt; /* pointers borrowed from the caller */
+    const cs_contact_settings *contacts;
+    const cs_sync_settings *settings;
+    const cs_field_mapping *maps;
+    size_t nmaps;
+    size_t round_records;
+};
+
+/* How a round or a pass ended early. */
+typedef enum sync_halt {
+    SYNC_GO = 0,
+    SYNC_HALT_PAUSED,     /* R6: budget reached */
+    SYNC_HALT_INTERRUPTED /* stop flag */
+} sync_halt;
+
+typedef struct sync_pass {
+    cs_sync *s;
+    cs_sync_report *rep;
+    bool dry_run;
+    int64_t now_ms;
+    int64_t started_mono;
+    cs_change_scan *scans[SYNC_SCANS];
+    bool scan_done[SYNC_SCANS];
+    char stored_cursor[SYNC_SCANS][CS_CONNECTOR_CURSOR_MAX];
+    cs_record_list owners; /* HubSpot owners (C17) */
+    cs_record_list users;  /* Salesforce Users (C17) */
+    json_t *members;       /* C2: inclusion list member ids (array) or NULL */
+    bool retries_done;     /* due errors were re-read (first round) */
+    /* Pairs linked in this pass without a snapshot (a create reconciled onto
+     * an existing record, a 409 on create): hs_id → [sf_type, sf_id]. They
+     * get a first-sync merge in a round of their own at the end of the pass. */
+    json_t *followups;
+    sync_halt halt;
+    uint64_t ops_planned;
+    uint64_t ops_applied;
+    cs_connector_usage hs_usage0, sf_usage0;
+} sync_pass;
+
+typedef struct sync_round {
+    cs_plan_input *in;
+    json_t *hs_seen; /* HS id → true: in the input */
+    json_t *sf_seen; /* SF id → type */
+    json_t *link_hs; /* HS id → SF id: links given to the input */
+    json_t *link_sf; /* SF id → HS id */
+    json_t *need_hs; /* HS ids to read as context → true */
+    json_t *need_sf; /* SF ids to read as context → type */
+    json_t *emails;  /* email keys of changed unlinked records → true */
+    json_t *retried; /* error keys (sync_error_key) re-read for their retry */
+    json_t *failed;  /* error keys that failed (again) in this round */
+    json_t *broken;  /* HS and SF ids whose LINK failed: their other ops are skipped */
+    json_t *created; /* SF id → new HS id of an HS create (for its UNSUBSCRIBE) */
+    bool followup;   /* this round merges the pass's follow-ups */
+} sync_round;
+
+/* ---- sync.c helpers ---------------------------------------------------------- */
+
+bool sync_stopped(const sync_pass *p);
+/* R6: whether the Salesforce budget allows more writes (or, with retries,
+ * more retries of errored records). Sets p->halt and the report's message
+ * when it does not (writes only). */
+bool sync_budget_ok(sync_pass *p, bool retries);
+void sync_progress(sync_pass *p, cs_sync_phase phase);
+
+/* ---- detect.c ------------------------------------------------------------------ */
+
+/* Opens the three scans from the stored cursors and reads owners, users and
+ * list members once for the pass. */
+int detect_begin(sync_pass *p, cs_err *err);
+void detect_end(sync_pass *p);
+/* Fills r (which it initialises) with the next round: up to round_records
+ * changed records per scan, due retries in the first round, the pass's
+ * follow-ups once every scan is done, and the context the plan needs.
+ * limit 0: no limit (dry run). */
+int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err);
+void sync_round_dispose(sync_round *r);
+/* True when every scan is done and no follow-up is waiting. */
+bool detect_finished(const sync_pass *p);
+
+/* ---- apply*.c -------------------------------------------------------------------- */
+
+/* Applies a plan: store-only ops, creates, updates, opt-outs and archives in
+ * batches, each batch with its own transaction, then skips and errors and —
+ * when advance is true and nothing stopped the round — the cursors, in the
+ * round's last transaction. Returns 0 (p->halt says whether it stopped early)
+ * or -1 (err). */
+int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, cs_err *err);
+
+/* apply_create.c: the CREATE ops in [from, to) of one target and type. */
+int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from, size_t to,
+                  cs_err *err);
+
+/* Shared by apply.c and apply_create.c. */
+typedef struct apply_batch {
+    const cs_plan_op **ops;
+    size_t n;
+} apply_batch;
+
+/* R9: category conversions. */
+cs_store_category apply_category_from_write(cs_sync_category c);
+cs_store_category apply_category_from_plan(cs_plan_category c);
+/* The key of a record's error in p->failed / r->retried: the side whose API
+ * refused, the source record's object and id. */
+void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
+                    const char *record_key);
+/* The error identity of an op written to side: the source record (an HS
+ * contact for writes to Salesforce, the SF record for writes to HubSpot). */
+void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *hs_id,
+                          const char **object, const char **record_key);
+/* Records the failure of op on side (inside the caller's transaction). */
+int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                       const char *hs_id, cs_store_category cat, const char *field,
+                       const char *message, cs_err *err);
+/* The write of op on side succeeded: its error (if any) goes away. */
+int apply_clear_error(sync_pass *p, const cs_plan_op *op, cs_store_side side, const char *hs_id,
+                      cs_err *err);
+/* Journals every change of op (R5) as store_op, with the ids given. */
+int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
+                  const char *sf_id, cs_err *err);
+/* Merges op's snapshot keys into the stored snapshot of hs_id's link. */
+int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, cs_err *err);
+/* Begins / commits a batch transaction (rolls back on a failed commit). */
+int apply_begin(sync_pass *p, cs_err *err);
+int apply_commit(sync_pass *p, cs_err *err);
+/* After a failed write call: R6 limits pause the pass (returns 0 with
+ * p->halt set); anything else fails it (-1, err kept). */
+int apply_call_failed(sync_pass *p, cs_connector *c, cs_err *err);
+/* Counts an op as done and reports progress. */
+void apply_done(sync_pass *p, size_t n);
+/* The HS id an op acts on: its own, or the new contact an HS create made for
+ * its SF record in this round. NULL when there is none. */
+const char *apply_hs_id(const sync_round *r, const cs_plan_op *op);
+/* Whether op touches a pair whose LINK failed in this round. */
+bool apply_is_broken(const sync_round *r, const cs_plan_op *op);
+
+/* ---- sync_report.c ------------------------------------------------------------ */
+
+/* Counts a SKIP op by the rule its reason cites. */
+void sync_report_skip(cs_sync_report *rep, const cs_plan_op *op);
+cs_sync_side_report *sync_report_side(cs_sync_report *rep, cs_plan_target target);
+
+#endif
