@@ -11,11 +11,14 @@
 
 #include "core/timeutil.h"
 
-#define MAX_SECRETS 16
+/* Tokens rotate (OAuth refresh): keep the newest MAX_SECRETS, replacing the
+ * oldest, so a long run never stops masking its current token. */
+#define MAX_SECRETS 64
 
 static cs_log_level g_level = CS_LOG_INFO;
 static char *g_secrets[MAX_SECRETS];
 static int g_nsecrets;
+static int g_next_secret; /* ring position once full */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void cs_log_set_level(cs_log_level level)
@@ -45,10 +48,21 @@ void cs_log_add_secret(const char *secret)
     if (secret == NULL || strlen(secret) < 4)
         return;
     pthread_mutex_lock(&g_lock);
-    if (g_nsecrets < MAX_SECRETS) {
-        char *copy = strdup(secret);
-        if (copy)
+    for (int i = 0; i < g_nsecrets; i++) {
+        if (strcmp(g_secrets[i], secret) == 0) {
+            pthread_mutex_unlock(&g_lock);
+            return;
+        }
+    }
+    char *copy = strdup(secret);
+    if (copy) {
+        if (g_nsecrets < MAX_SECRETS) {
             g_secrets[g_nsecrets++] = copy;
+        } else {
+            free(g_secrets[g_next_secret]);
+            g_secrets[g_next_secret] = copy;
+            g_next_secret = (g_next_secret + 1) % MAX_SECRETS;
+        }
     }
     pthread_mutex_unlock(&g_lock);
 }

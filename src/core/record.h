@@ -16,7 +16,7 @@ typedef struct cs_record {
     int64_t modified_ms; /* lastmodifieddate / SystemModstamp */
     int64_t created_ms;
     bool deleted;
-    json_t *fields;      /* owned: field name -> JSON string or null */
+    json_t *fields; /* owned: field name -> JSON string or null */
 } cs_record;
 
 /* A growable array of records; owns every record in it. */

@@ -40,9 +40,9 @@ static void format(int64_t ms, const char *suffix, char out[CS_TIME_TEXT_MAX])
     struct tm tm;
     int millis;
     split(ms, &tm, &millis);
-    int n = snprintf(out, CS_TIME_TEXT_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, millis, suffix);
+    int n =
+        snprintf(out, CS_TIME_TEXT_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, suffix);
     if (n < 0 || n >= CS_TIME_TEXT_MAX)
         out[0] = '\0';
 }
@@ -152,7 +152,8 @@ int cs_time_parse(const char *text, int64_t *ms, cs_err *err)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "empty date/time");
     size_t len = strlen(text);
     size_t ndigits = strspn(text, "0123456789");
-    if (ndigits == len || (text[0] == '-' && strspn(text + 1, "0123456789") == len - 1 && len > 1)) {
+    if (ndigits == len ||
+        (text[0] == '-' && strspn(text + 1, "0123456789") == len - 1 && len > 1)) {
         if (len > 19)
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "timestamp out of range: %.40s", text);
         long long v = 0;

@@ -9,13 +9,13 @@
 typedef struct cs_sandbox cs_sandbox;
 
 typedef struct cs_sandbox_options {
-    const char *data_dir;       /* required; created if missing */
-    int hubspot_port;           /* 0 = a free port */
-    int salesforce_port;        /* 0 = a free port */
-    const char *token;          /* bearer token both APIs accept; NULL = "sandbox-token" */
-    int seed_contacts;          /* HS contacts to create if the data dir is new or has fewer */
-    int seed_leads;             /* SF leads to create likewise */
-    int hubspot_limit_per_10s;  /* burst limit; 0 = unlimited */
+    const char *data_dir;        /* required; created if missing */
+    int hubspot_port;            /* 0 = a free port */
+    int salesforce_port;         /* 0 = a free port */
+    const char *token;           /* bearer token both APIs accept; NULL = "sandbox-token" */
+    int seed_contacts;           /* HS contacts to create if the data dir is new or has fewer */
+    int seed_leads;              /* SF leads to create likewise */
+    int hubspot_limit_per_10s;   /* burst limit; 0 = unlimited */
     long salesforce_daily_limit; /* DailyApiRequests Max; 0 = unlimited */
 } cs_sandbox_options;
 

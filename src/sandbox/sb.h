@@ -18,33 +18,33 @@
 
 typedef enum sb_api_id { SB_HUBSPOT = 0, SB_SALESFORCE = 1, SB_API_COUNT = 2 } sb_api_id;
 
-#define SB_MAX_PARAMS   8
-#define SB_MAX_HEADERS  16
-#define SB_BODY_MAX     (64u * 1024u * 1024u)
+#define SB_MAX_PARAMS  8
+#define SB_MAX_HEADERS 16
+#define SB_BODY_MAX    (64u * 1024u * 1024u)
 
 typedef struct sb_ctx sb_ctx;
 
 typedef struct sb_request {
     sb_api_id api;
-    const char *method;           /* "GET", "POST", ... */
-    const char *path;             /* decoded path, without the query string */
-    const char *body;             /* NUL-terminated; "" when none */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* decoded path, without the query string */
+    const char *body;   /* NUL-terminated; "" when none */
     size_t body_len;
-    void *conn;                   /* struct MHD_Connection *, for sb_query/sb_header */
+    void *conn; /* struct MHD_Connection *, for sb_query/sb_header */
     const char *param_names[SB_MAX_PARAMS];
     const char *param_values[SB_MAX_PARAMS]; /* path segments captured by {name} */
     int nparams;
-    const char *route_pattern;    /* the matched template, e.g. "/crm/v3/objects/{type}" */
+    const char *route_pattern; /* the matched template, e.g. "/crm/v3/objects/{type}" */
 } sb_request;
 
 typedef struct sb_response {
     int status;
     cs_buf body;
-    const char *content_type;     /* static string; default application/json */
+    const char *content_type; /* static string; default application/json */
     char *header_names[SB_MAX_HEADERS];
     char *header_values[SB_MAX_HEADERS];
     int nheaders;
-    bool drop_connection;         /* close without answering (fault injection) */
+    bool drop_connection; /* close without answering (fault injection) */
 } sb_response;
 
 typedef void (*sb_handler)(sb_ctx *ctx, const sb_request *req, sb_response *res);
@@ -140,8 +140,8 @@ const char *sb_param(const sb_request *req, const char *name);
  * body is empty or malformed. Caller owns the result. */
 json_t *sb_body_json(const sb_request *req, char *error, size_t error_size);
 /* Calls fn(key, value, user) for each query argument, in order. */
-void sb_query_each(const sb_request *req, void (*fn)(const char *key, const char *value, void *user),
-                   void *user);
+void sb_query_each(const sb_request *req,
+                   void (*fn)(const char *key, const char *value, void *user), void *user);
 
 /* --- response helpers -------------------------------------------------- */
 

@@ -85,13 +85,13 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *a = json_object_get(body, "api");
     if (a && json_is_string(a))
         snprintf(api, sizeof api, "%s", json_string_value(a));
-    if (strcmp(api, "both") != 0 && strcmp(api, "hubspot") != 0 &&
-        strcmp(api, "salesforce") != 0) {
+    if (strcmp(api, "both") != 0 && strcmp(api, "hubspot") != 0 && strcmp(api, "salesforce") != 0) {
         json_decref(body);
         admin_error(res, 400, "api must be hubspot, salesforce or both");
         return;
     }
-    if (read_rate(body, "rate_429", &f.rate_429, res) || read_rate(body, "rate_500", &f.rate_500, res) ||
+    if (read_rate(body, "rate_429", &f.rate_429, res) ||
+        read_rate(body, "rate_500", &f.rate_500, res) ||
         read_rate(body, "rate_slow", &f.rate_slow, res) ||
         read_rate(body, "rate_drop", &f.rate_drop, res)) {
         json_decref(body);

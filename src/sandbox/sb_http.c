@@ -92,8 +92,8 @@ static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-void sb_query_each(const sb_request *req, void (*fn)(const char *key, const char *value, void *user),
-                   void *user)
+void sb_query_each(const sb_request *req,
+                   void (*fn)(const char *key, const char *value, void *user), void *user)
 {
     query_iter it = {fn, user};
     MHD_get_connection_values((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
@@ -189,8 +189,8 @@ static bool route_matches(const char *pattern, char *segs[], int nsegs, sb_reque
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (i >= nsegs)
             return false;
-        bool capture = len >= 2 && ((p[0] == '{' && p[len - 1] == '}') ||
-                                    (p[0] == '[' && p[len - 1] == ']'));
+        bool capture =
+            len >= 2 && ((p[0] == '{' && p[len - 1] == '}') || (p[0] == '[' && p[len - 1] == ']'));
         if (capture) {
             if (nparams == SB_MAX_PARAMS || len - 2 >= SB_PARAM_NAME_MAX)
                 return false;
@@ -339,8 +339,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sb_response *r
 {
     size_t len = res->body.len;
     char *data = cs_buf_take(&res->body);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (r == NULL) {
         free(data);
         return MHD_NO;
@@ -355,9 +354,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sb_response *r
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     listener *l = cls;
@@ -438,8 +436,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port,
-                           cs_err *err)
+sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port, cs_err *err)
 {
     sb_server *s = calloc(1, sizeof *s);
     if (s == NULL) {
@@ -454,11 +451,11 @@ sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, in
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-        on_request, &s->l, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
+                                 NULL, NULL, on_request, &s->l, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
+                                 on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
     if (s->daemon == NULL) {
         cs_err_set(err, CS_ERR_IO, "%s API: cannot listen on 127.0.0.1:%d", ops->name, port);
         free(s);

@@ -85,8 +85,13 @@ Test(timeutil, parses_all_forms)
 
 Test(timeutil, rejects_garbage_without_touching_output)
 {
-    const char *bad[] = {"", "2026-13-01", "2026-01-02T25:00:00Z", "2026-01-02T03:04:05.Z",
-                         "yesterday", "2026-01-02T03:04:05Zjunk", "99999999999999999999"};
+    const char *bad[] = {"",
+                         "2026-13-01",
+                         "2026-01-02T25:00:00Z",
+                         "2026-01-02T03:04:05.Z",
+                         "yesterday",
+                         "2026-01-02T03:04:05Zjunk",
+                         "99999999999999999999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t ms = 42;
         cs_err err;
@@ -119,6 +124,23 @@ Test(log, secrets_are_redacted, .init = cr_redirect_stderr)
     line[n] = '\0';
     cr_assert_null(strstr(line, "pat-na1-secret-token"), "%s", line);
     cr_assert_not_null(strstr(line, "Bearer [redacted] twice [redacted]"), "%s", line);
+}
+
+Test(log, newest_secrets_stay_redacted_after_many_rotations, .init = cr_redirect_stderr)
+{
+    cs_log_set_level(CS_LOG_INFO);
+    char tok[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(tok, sizeof tok, "rotated-token-%04d", i);
+        cs_log_add_secret(tok);
+    }
+    cs_info("test", "now using %s", tok);
+    fflush(stderr);
+    char line[4096] = {0};
+    size_t n = fread(line, 1, sizeof line - 1, cr_get_redirected_stderr());
+    line[n] = '\0';
+    cr_assert_null(strstr(line, "rotated-token-0199"), "%s", line);
+    cr_assert_not_null(strstr(line, "now using [redacted]"), "%s", line);
 }
 
 Test(log, level_filter)
