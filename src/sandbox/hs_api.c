@@ -290,6 +290,7 @@ static const sb_route hs_routes[] = {
     {"POST", "/crm/v4/associations/[from]/[to]/batch/archive", hs_h_assoc_batch_archive, 0},
 
     {"POST", "/crm/v3/lists", hs_h_lists_create, 0},
+    {"GET", "/crm/v3/lists/records/[objectTypeId]/{recordId}/memberships", hs_h_lists_of_record, 0},
     {"GET", "/crm/v3/lists/{listId}", hs_h_lists_get, 0},
     {"PUT", "/crm/v3/lists/{listId}/memberships/add", hs_h_lists_members_add, 0},
     {"PUT", "/crm/v3/lists/{listId}/memberships/remove", hs_h_lists_members_remove, 0},

@@ -249,6 +249,7 @@ void hs_h_lists_get(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_lists_members_add(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_lists_members_remove(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_lists_members_get(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void hs_h_lists_of_record(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_prefs_definitions(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_prefs_status(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void hs_h_prefs_subscribe(sb_ctx *ctx, const sb_request *req, sb_response *res);

@@ -288,3 +288,42 @@ void hs_h_lists_members_get(sb_ctx *ctx, const sb_request *req, sb_response *res
     json_object_set_new(body, "results", results);
     sb_respond_json(res, 200, body);
 }
+
+/* The lists a record belongs to (GET /crm/v3/lists/records/{type}/{id}/memberships). */
+void hs_h_lists_of_record(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    const hs_type *t = hs_req_type(ctx, req, "objectTypeId", res);
+    if (t == NULL)
+        return;
+    int64_t id = 0;
+    sqlite3_stmt *st = NULL;
+    cs_err err;
+    if (!hs_parse_id(sb_param(req, "recordId"), &id)) {
+        hs_error(ctx, res, 400, "VALIDATION_ERROR", "recordId must be a record id");
+        return;
+    }
+    if (sqlite3_prepare_v2(ctx->db,
+                           "SELECT m.list_id, m.added_ms FROM hs_list_members m"
+                           " JOIN hs_lists l ON l.list_id = m.list_id"
+                           " WHERE m.record_id = ?1 AND l.object_type_id = ?2 ORDER BY m.list_id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        hs_db_error(ctx, &err, "lists");
+        hs_error_internal(ctx, res, &err);
+        return;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, t->type_id, -1, SQLITE_STATIC);
+    json_t *results = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char list_id[24], when[CS_TIME_TEXT_MAX];
+        snprintf(list_id, sizeof list_id, "%lld", (long long)sqlite3_column_int64(st, 0));
+        cs_time_format_hubspot(sqlite3_column_int64(st, 1), when);
+        json_array_append_new(results, json_pack("{s:s,s:i,s:s,s:s,s:b}", "listId", list_id,
+                                                 "listVersion", 1, "firstAddedTimestamp", when,
+                                                 "lastAddedTimestamp", when, "isPublicList", 0));
+    }
+    sqlite3_finalize(st);
+    sb_respond_json(
+        res, 200,
+        json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(results), "results", results));
+}

@@ -87,12 +87,13 @@ const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bo
     return buf;
 }
 
-static void lower_copy(const char *in, char *out, size_t size)
+/* A lower-cased copy (ASCII, like SQLite's lower()); caller frees. */
+static char *lower_dup(const char *in)
 {
-    size_t i = 0;
-    for (; in[i] && i + 1 < size; i++)
-        out[i] = (char)tolower((unsigned char)in[i]);
-    out[i] = '\0';
+    char *out = strdup(in);
+    for (char *p = out; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return out;
 }
 
 int hs_obj_load(sb_ctx *ctx, const hs_type *t, int64_t id, bool archived, hs_obj *out, cs_err *err)
@@ -148,14 +149,17 @@ int hs_obj_find_by(sb_ctx *ctx, const hs_type *t, const char *prop, const char *
         }
         return rc;
     }
-    char lc[1024];
-    lower_copy(value, lc, sizeof lc);
+    char *lc = lower_dup(value);
+    if (lc == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_UNIQUE_FIND, err);
-    if (st == NULL)
+    if (st == NULL) {
+        free(lc);
         return -1;
+    }
     sqlite3_bind_text(st, 1, t->type_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, prop, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, lc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, lc, -1, free);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
@@ -169,14 +173,17 @@ int hs_obj_find_by(sb_ctx *ctx, const hs_type *t, const char *prop, const char *
 static int unique_put(sb_ctx *ctx, const hs_type *t, const char *name, const char *value,
                       int64_t id, cs_err *err)
 {
-    char lc[1024];
-    lower_copy(value, lc, sizeof lc);
+    char *lc = lower_dup(value);
+    if (lc == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_UNIQUE_PUT, err);
-    if (st == NULL)
+    if (st == NULL) {
+        free(lc);
         return -1;
+    }
     sqlite3_bind_text(st, 1, t->type_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, lc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, lc, -1, free);
     sqlite3_bind_int64(st, 4, id);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hs_db_error(ctx, err, "unique value");
     sqlite3_reset(st);

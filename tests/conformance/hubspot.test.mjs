@@ -473,6 +473,8 @@ test('lists: create, add/remove members, memberships with timestamps', async () 
   assert.ok(page.results[0].membershipTimestamp instanceof Date);
   const rest = await hs.crm.lists.membershipsApi.getPage(listId, page.paging.next.after);
   assert.deepEqual(rest.results.map((r) => r.recordId), ['3']);
+  const ofRecord = await hs.crm.lists.membershipsApi.getLists('0-1', '3');
+  assert.ok(ofRecord.results.some((r) => r.listId === listId));
   const removed = await hs.crm.lists.membershipsApi.remove(listId, ['2', '5']);
   assert.deepEqual(removed.recordIdsRemoved, ['2']);
   assert.deepEqual(removed.recordIdsMissing, ['5']);
