@@ -8,6 +8,7 @@
  * first page are kept in sf_locators. `query` hides deleted rows, `queryAll`
  * shows them. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,14 @@ static int compare_rows(const void *a, const void *b, void *user)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+static bool already_sorted(const sb_soql_query *q, const qrow *rows, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (compare_rows(&rows[i - 1], &rows[i], (void *)q) > 0)
+            return false;
+    return true;
+}
+
 /* Scans the object's rows; fills *rows (caller frees, with their recs) with
  * the matching ones, sorted and cut by OFFSET/LIMIT. */
 static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *nrows, cs_err *err)
@@ -213,7 +222,10 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
     cs_buf_append_str(&sql, " FROM sf_records WHERE object = ?");
     if (!all_rows)
         cs_buf_append_str(&sql, " AND is_deleted = 0");
-    cs_buf_append_str(&sql, " ORDER BY rid");
+    /* With an ORDER BY, rows come in SystemModstamp order: the incremental
+     * reads (ORDER BY SystemModstamp) then arrive sorted and skip the sort. */
+    bool ordered = sb_soql_has_order(p->q);
+    cs_buf_append_str(&sql, ordered ? " ORDER BY modstamp, rid" : " ORDER BY rid");
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(tx->ctx->db, cs_buf_str(&sql), -1, &st, NULL);
     cs_buf_free(&sql);
@@ -224,8 +236,12 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
     size_t cap = 1024, n = 0;
     qrow *out = malloc(cap * sizeof *out);
     int64_t now = cs_time_now_ms();
+    /* Without ORDER BY the scan can stop once OFFSET + LIMIT rows matched. */
+    long offset = sb_soql_offset(p->q), limit = sb_soql_limit(p->q);
+    size_t enough =
+        !ordered && limit >= 0 ? (size_t)(offset > 0 ? offset : 0) + (size_t)limit : SIZE_MAX;
     rc = out ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == 0 && n < enough && sqlite3_step(st) == SQLITE_ROW) {
         json_t *rec = json_object();
         for (size_t i = 0; i < p->nrefs; i++) {
             const qpath *q = &p->refs[i];
@@ -265,7 +281,7 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
     }
     sqlite3_finalize(st);
     json_decref(cache);
-    if (rc == 0 && sb_soql_has_order(p->q))
+    if (rc == 0 && ordered && !already_sorted(p->q, out, n))
         qsort_r(out, n, sizeof *out, compare_rows, p->q);
     for (size_t i = 0; i < n; i++) {
         json_decref(out[i].rec);
@@ -275,7 +291,6 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
         free(out);
         return -1;
     }
-    long offset = sb_soql_offset(p->q), limit = sb_soql_limit(p->q);
     size_t from = offset > 0 ? ((size_t)offset < n ? (size_t)offset : n) : 0;
     size_t count = n - from;
     if (limit >= 0 && (size_t)limit < count)
