@@ -1,0 +1,365 @@
+/* Idempotent creates (DESIGN, C5): the CREATE ops of one target and type, in
+ * batches of the connector's size. Every batch's results are stored in one
+ * transaction right after the API answered: a new record is linked to the
+ * record it came from with the snapshot the plan settled (so the next pass
+ * sees nothing to write back), a refused one becomes an error (R4).
+ *
+ * A create whose outcome is unknown (the request went out, no answer came)
+ * is never sent again blindly. On Salesforce the record is looked up by
+ * email (Contacts before Leads, C5): found, it is linked; not found, it is
+ * created. On HubSpot it is upserted by email, which creates it or finds the
+ * one the lost request made. A pair linked that way (or onto an existing
+ * HubSpot contact that answered 409) has no trustworthy snapshot: it is
+ * linked without one and merged as a first sync in the pass's follow-up
+ * round. After a Salesforce create, the HubSpot contact gets the new
+ * record's id in salesforceleadid / salesforcecontactid (MAPPINGS). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sync_int.h"
+
+typedef enum cmode {
+    C_SEND = 0, /* create it */
+    C_LOOKUP,   /* Salesforce: outcome unknown, look it up by email */
+    C_UPSERT,   /* HubSpot: outcome unknown, upsert it by email */
+    C_DONE
+} cmode;
+
+typedef struct cbatch {
+    sync_pass *p;
+    sync_round *r;
+    const cs_plan_op **ops;
+    size_t n;
+    cmode *mode;
+    bool hub; /* target HubSpot */
+    /* Salesforce creates: HS contacts that get the new id in their link property. */
+    cs_write_input *props_in;
+    json_t **props;
+    size_t nprops;
+} cbatch;
+
+static int oom(cs_err *err)
+{
+    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+}
+
+/* Links the new (or found) record of op. snapshot false: linked without one,
+ * merged as a first sync in the follow-up round. */
+static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, cs_err *err)
+{
+    sync_pass *p = b->p;
+    const cs_plan_op *op = b->ops[i];
+    const char *hs_id = b->hub ? new_id : op->hs_id;
+    const char *sf_id = b->hub ? op->sf_id : new_id;
+    cs_store_side side = b->hub ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
+    cs_err e2 = {0};
+    if (cs_store_link_add(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, op->sf_type, sf_id,
+                          &e2) != 0) {
+        if (e2.category != CS_ERR_STORE) {
+            *err = e2;
+            return -1;
+        }
+        /* C5: the record found is already linked to another one. */
+        return apply_record_error(p, b->r, op, side, op->hs_id, CS_STORE_CAT_DUPLICATES, NULL,
+                                  e2.message, err);
+    }
+    if (snapshot) {
+        cs_snapshot snap = {.fields = json_object(),
+                            .hs_modified_ms = op->hs_modified_ms,
+                            .sf_modified_ms = op->sf_modified_ms};
+        if (snap.fields == NULL || cs_plan_snapshot_merge(snap.fields, op) != 0) {
+            json_decref(snap.fields);
+            return oom(err);
+        }
+        int rc = cs_store_snapshot_put(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+        json_decref(snap.fields);
+        if (rc != 0)
+            return -1;
+    } else {
+        json_t *pair = json_pack("[ss]", op->sf_type, sf_id);
+        if (pair == NULL || json_object_set_new(p->followups, hs_id, pair) != 0)
+            return oom(err);
+    }
+    if (apply_journal(p, op, snapshot ? CS_STORE_OP_CREATE : CS_STORE_OP_LINK, hs_id, sf_id, err) !=
+            0 ||
+        apply_clear_error(p, op, side, op->hs_id, err) != 0)
+        return -1;
+    if (b->hub) {
+        if (json_object_set_new(b->r->created, op->sf_id, json_string(hs_id)) != 0)
+            return oom(err);
+    } else if (op->link_property != NULL) {
+        json_t *f = json_pack("{ss}", op->link_property, sf_id);
+        if (f == NULL)
+            return oom(err);
+        b->props[b->nprops] = f;
+        b->props_in[b->nprops].id = op->hs_id;
+        b->props_in[b->nprops].fields = f;
+        b->nprops++;
+    }
+    return 0;
+}
+
+/* One write result of a create or upsert, inside the batch transaction. */
+static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
+{
+    sync_pass *p = b->p;
+    const cs_plan_op *op = b->ops[i];
+    cs_sync_side_report *rs = sync_report_side(p->rep, op->target);
+    cs_store_side side = b->hub ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
+    bool upsert = b->mode[i] == C_UPSERT;
+    switch (res->status) {
+    case CS_WRITE_OK:
+        b->mode[i] = C_DONE;
+        if (res->existing) {
+            p->rep->linked++; /* C5: HubSpot already had a contact with this email */
+            return link_created(b, i, res->id, false, err);
+        }
+        if (upsert) {
+            p->rep->reconciled++;
+            rs->created += res->created;
+            return link_created(b, i, res->id, false, err);
+        }
+        rs->created++;
+        return link_created(b, i, res->id, true, err);
+    case CS_WRITE_REFUSED:
+        b->mode[i] = C_DONE;
+        return apply_record_error(p, b->r, op, side, op->hs_id,
+                                  apply_category_from_write(res->category), res->fields,
+                                  res->message, err);
+    case CS_WRITE_UNKNOWN:
+        b->mode[i] = b->hub ? C_UPSERT : C_LOOKUP;
+        return 0;
+    case CS_WRITE_NOT_SENT:
+    default:
+        return 0; /* sent again in the next attempt */
+    }
+}
+
+/* Sends the ops in mode (C_SEND or C_UPSERT) and stores the results. */
+static int send(cbatch *b, cmode mode, cs_err *err)
+{
+    sync_pass *p = b->p;
+    cs_connector *c = b->hub ? p->s->opt.hubspot : p->s->opt.salesforce;
+    size_t *idx = calloc(b->n, sizeof *idx);
+    cs_write_input *in = calloc(b->n, sizeof *in);
+    cs_write_result *res = calloc(b->n, sizeof *res);
+    int rc = (idx && in && res) ? 0 : oom(err);
+    size_t m = 0;
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        if (b->mode[i] != mode)
+            continue;
+        idx[m] = i;
+        in[m].fields = b->ops[i]->fields;
+        m++;
+    }
+    if (rc != 0 || m == 0) {
+        free(idx);
+        free(in);
+        free(res);
+        return rc;
+    }
+    cs_err call_err = {0};
+    int call = cs_connector_write(c, b->hub ? "contacts" : b->ops[0]->sf_type,
+                                  mode == C_UPSERT ? CS_WRITE_UPSERT_EMAIL : CS_WRITE_CREATE, in, m,
+                                  res, &call_err);
+    rc = apply_begin(p, err);
+    for (size_t k = 0; rc == 0 && k < m; k++)
+        rc = settle(b, idx[k], &res[k], err);
+    if (rc == 0)
+        rc = apply_commit(p, err);
+    else
+        cs_store_rollback(p->s->opt.store, NULL);
+    bool unknown = false;
+    for (size_t k = 0; k < m; k++)
+        unknown = unknown || res[k].status == CS_WRITE_UNKNOWN;
+    free(idx);
+    free(in);
+    free(res);
+    if (rc != 0 || call == 0)
+        return rc;
+    *err = call_err;
+    /* Unknown outcomes are settled by the next attempt (lookup / upsert). */
+    if (unknown && call_err.category == CS_ERR_NETWORK)
+        return 0;
+    return apply_call_failed(p, c, err);
+}
+
+/* Salesforce: the creates with an unknown outcome, looked up by email. */
+static int lookup(cbatch *b, cs_err *err)
+{
+    sync_pass *p = b->p;
+    const char **emails = calloc(b->n, sizeof *emails);
+    if (emails == NULL)
+        return oom(err);
+    size_t m = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->mode[i] != C_LOOKUP)
+            continue;
+        if (b->ops[i]->email == NULL)
+            b->mode[i] = C_SEND; /* the plan never creates without an email (R7) */
+        else
+            emails[m++] = b->ops[i]->email;
+    }
+    if (m == 0) {
+        free(emails);
+        return 0;
+    }
+    cs_record_list got;
+    cs_record_list_init(&got);
+    int rc = cs_connector_find_by_email(p->s->opt.salesforce, NULL, emails, m, &got, err);
+    free(emails);
+    if (rc != 0) {
+        cs_record_list_dispose(&got);
+        return apply_call_failed(p, p->s->opt.salesforce, err);
+    }
+    rc = apply_begin(p, err);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        if (b->mode[i] != C_LOOKUP)
+            continue;
+        const cs_record *hit = NULL;
+        for (size_t k = 0; k < got.len && hit == NULL; k++) {
+            char key[CS_PLAN_EMAIL_MAX];
+            if (cs_email_key(cs_record_get(&got.items[k], "Email"), key, sizeof key) &&
+                strcmp(key, b->ops[i]->email) == 0)
+                hit = &got.items[k]; /* C5 order: Contacts first, then the newest */
+        }
+        if (hit == NULL) {
+            b->mode[i] = C_SEND; /* the lost request never landed */
+            continue;
+        }
+        b->mode[i] = C_DONE;
+        p->rep->reconciled++;
+        rc = link_created(b, i, hit->id, false, err);
+    }
+    if (rc == 0)
+        rc = apply_commit(p, err);
+    else
+        cs_store_rollback(p->s->opt.store, NULL);
+    cs_record_list_dispose(&got);
+    return rc;
+}
+
+/* After Salesforce creates: the HS contacts' link properties (MAPPINGS). */
+static int write_link_props(cbatch *b, cs_err *err)
+{
+    if (b->nprops == 0)
+        return 0;
+    sync_pass *p = b->p;
+    cs_write_result *res = calloc(b->nprops, sizeof *res);
+    if (res == NULL)
+        return oom(err);
+    cs_err call_err = {0};
+    int call = cs_connector_write(p->s->opt.hubspot, "contacts", CS_WRITE_UPDATE, b->props_in,
+                                  b->nprops, res, &call_err);
+    int rc = apply_begin(p, err);
+    for (size_t k = 0; rc == 0 && k < b->nprops; k++) {
+        if (res[k].status != CS_WRITE_OK)
+            continue; /* the pair's next merge writes it again */
+        const char *key;
+        json_t *v;
+        json_object_foreach(b->props[k], key, v)
+        {
+            cs_journal_entry e = {.run_id = p->rep->run_id,
+                                  .dir = CS_STORE_SF_TO_HS,
+                                  .op = CS_STORE_OP_UPDATE,
+                                  .object = CS_SYNC_OBJECT_CONTACT,
+                                  .hs_id = b->props_in[k].id,
+                                  .sf_id = json_string_value(v),
+                                  .field = key,
+                                  .new_value = json_string_value(v),
+                                  .reason = "link: the new Salesforce record"};
+            if (rc == 0)
+                rc = cs_store_journal_add(p->s->opt.store, &e, err);
+        }
+    }
+    if (rc == 0)
+        rc = apply_commit(p, err);
+    else
+        cs_store_rollback(p->s->opt.store, NULL);
+    free(res);
+    for (size_t k = 0; k < b->nprops; k++)
+        json_decref(b->props[k]);
+    b->nprops = 0;
+    if (rc != 0 || call == 0)
+        return rc;
+    *err = call_err;
+    return apply_call_failed(p, p->s->opt.hubspot, err);
+}
+
+static size_t pending(const cbatch *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += b->mode[i] != C_DONE;
+    return n;
+}
+
+static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, size_t n, cs_err *err)
+{
+    cbatch b = {.p = p, .r = r, .ops = ops, .n = n, .hub = ops[0]->target == CS_PLAN_HUBSPOT};
+    b.mode = calloc(n, sizeof *b.mode);
+    b.props_in = calloc(n, sizeof *b.props_in);
+    b.props = calloc(n, sizeof *b.props);
+    int rc = (b.mode && b.props_in && b.props) ? 0 : oom(err);
+    for (int attempt = 0; rc == 0 && attempt < SYNC_CREATE_ATTEMPTS && pending(&b) > 0; attempt++) {
+        if (p->halt != SYNC_GO)
+            break;
+        if (!b.hub)
+            rc = lookup(&b, err);
+        if (rc == 0 && p->halt == SYNC_GO)
+            rc = send(&b, C_SEND, err);
+        if (rc == 0 && p->halt == SYNC_GO && b.hub)
+            rc = send(&b, C_UPSERT, err);
+        if (rc == 0 && p->halt == SYNC_GO)
+            rc = write_link_props(&b, err);
+    }
+    if (rc == 0 && p->halt == SYNC_GO && pending(&b) > 0)
+        rc = cs_err_set(err, CS_ERR_NETWORK,
+                        "%zu %s creates could not be settled after %d attempts; the next pass "
+                        "re-reads them and finds them by email",
+                        pending(&b), b.hub ? "HubSpot" : "Salesforce", SYNC_CREATE_ATTEMPTS);
+    for (size_t k = 0; b.props && k < b.nprops; k++)
+        json_decref(b.props[k]);
+    free(b.mode);
+    free(b.props_in);
+    free(b.props);
+    if (rc == 0)
+        apply_done(p, n);
+    return rc;
+}
+
+int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from, size_t to,
+                  cs_err *err)
+{
+    const cs_plan_op *first = cs_plan_get(plan, from);
+    bool hub = first->target == CS_PLAN_HUBSPOT;
+    cs_connector *c = hub ? p->s->opt.hubspot : p->s->opt.salesforce;
+    size_t max = cs_connector_batch_max(c);
+    const cs_plan_op **batch = calloc(max ? max : 1, sizeof *batch);
+    if (batch == NULL)
+        return oom(err);
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = from; rc == 0 && i <= to; i++) {
+        if (i < to) {
+            batch[n++] = cs_plan_get(plan, i);
+            if (n < max)
+                continue;
+        }
+        if (n == 0)
+            continue;
+        if (p->halt != SYNC_GO)
+            break;
+        if (sync_stopped(p)) {
+            p->halt = SYNC_HALT_INTERRUPTED;
+            break;
+        }
+        if (!hub && !sync_budget_ok(p, false))
+            break;
+        rc = create_batch(p, r, batch, n, err);
+        n = 0;
+    }
+    free(batch);
+    return rc;
+}

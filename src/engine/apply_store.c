@@ -1,0 +1,218 @@
+/* What apply writes to the store around the API calls of a batch: journal rows
+ * (R5), merged snapshots (echo suppression), record errors with their R9
+ * category, the API's message and the retry schedule (R4, R8, R9), and the
+ * clearing of an error once its record synced. Also the batch transaction
+ * itself and the reaction to a write call that failed as a whole (R6: API
+ * limits pause the pass; anything else fails it). */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/sync_int.h"
+
+cs_store_category apply_category_from_write(cs_sync_category c)
+{
+    switch (c) {
+    case CS_SYNC_CAT_ASSOCIATIONS:
+        return CS_STORE_CAT_ASSOCIATIONS;
+    case CS_SYNC_CAT_CUSTOM_CODE:
+        return CS_STORE_CAT_CUSTOM_CODE;
+    case CS_SYNC_CAT_DUPLICATES:
+        return CS_STORE_CAT_DUPLICATES;
+    case CS_SYNC_CAT_PERMISSIONS:
+        return CS_STORE_CAT_PERMISSIONS;
+    case CS_SYNC_CAT_SUSPENSION:
+        return CS_STORE_CAT_SUSPENSION;
+    case CS_SYNC_CAT_PROPERTY_VALUES:
+    case CS_SYNC_CAT_NONE:
+    default:
+        return CS_STORE_CAT_PROPERTY_VALUES;
+    }
+}
+
+cs_store_category apply_category_from_plan(cs_plan_category c)
+{
+    switch (c) {
+    case CS_PLAN_CAT_ASSOCIATIONS:
+        return CS_STORE_CAT_ASSOCIATIONS;
+    case CS_PLAN_CAT_CUSTOM_CODE:
+        return CS_STORE_CAT_CUSTOM_CODE;
+    case CS_PLAN_CAT_DUPLICATES:
+        return CS_STORE_CAT_DUPLICATES;
+    case CS_PLAN_CAT_PERMISSIONS:
+        return CS_STORE_CAT_PERMISSIONS;
+    case CS_PLAN_CAT_SUSPENSION:
+        return CS_STORE_CAT_SUSPENSION;
+    case CS_PLAN_CAT_PROPERTY_VALUES:
+    default:
+        return CS_STORE_CAT_PROPERTY_VALUES;
+    }
+}
+
+void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
+                    const char *record_key)
+{
+    if (snprintf(out, size, "%c|%s|%s", side == CS_STORE_HUBSPOT ? 'h' : 's', object, record_key) <
+            0 &&
+        size > 0)
+        out[0] = '\0';
+}
+
+void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *hs_id,
+                          const char **object, const char **record_key)
+{
+    /* Writes to Salesforce carry an HS contact's data, writes to HubSpot an
+     * SF record's: the error is filed under that source record, so a change
+     * of it (or its due retry) brings it back. */
+    bool from_hs = side == CS_STORE_SALESFORCE ? hs_id != NULL : op->sf_id == NULL;
+    if (from_hs && hs_id != NULL) {
+        *object = "contacts";
+        *record_key = hs_id;
+    } else if (op->sf_id != NULL) {
+        *object = op->sf_type ? op->sf_type : "Lead";
+        *record_key = op->sf_id;
+    } else {
+        *object = "contacts";
+        *record_key = hs_id ? hs_id : "";
+    }
+}
+
+int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                       const char *hs_id, cs_store_category cat, const char *field,
+                       const char *message, cs_err *err)
+{
+    const char *object, *key;
+    apply_error_identity(op, side, hs_id, &object, &key);
+    if (key[0] == '\0')
+        return 0;
+    cs_record_error e = {.side = side,
+                         .object = object,
+                         .record_key = key,
+                         .category = cat,
+                         .field = field && field[0] ? field : NULL,
+                         .message = message && message[0] ? message : "refused",
+                         .email = op->email,
+                         .hs_id = hs_id,
+                         .sf_id = op->sf_id};
+    if (cs_store_error_record(p->s->opt.store, &e, p->now_ms, p->s->opt.retry_policy, err) != 0)
+        return -1;
+    char k[3 * CS_STORE_NAME_MAX];
+    sync_error_key(k, sizeof k, side, object, key);
+    if (json_object_set_new(r->failed, k, json_true()) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    cs_sync_side_report *rs = side == CS_STORE_HUBSPOT ? &p->rep->hubspot : &p->rep->salesforce;
+    if ((unsigned)cat < CS_SYNC_CATEGORY_COUNT)
+        rs->errors[cat]++;
+    return 0;
+}
+
+int apply_clear_error(sync_pass *p, const cs_plan_op *op, cs_store_side side, const char *hs_id,
+                      cs_err *err)
+{
+    const char *object, *key;
+    apply_error_identity(op, side, hs_id, &object, &key);
+    if (key[0] == '\0')
+        return 0;
+    return cs_store_error_clear(p->s->opt.store, side, object, key, p->now_ms, err) < 0 ? -1 : 0;
+}
+
+int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
+                  const char *sf_id, cs_err *err)
+{
+    cs_journal_entry e = {.run_id = p->rep->run_id,
+                          .dir =
+                              op->target == CS_PLAN_HUBSPOT ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF,
+                          .op = store_op,
+                          .object = CS_SYNC_OBJECT_CONTACT,
+                          .hs_id = hs_id,
+                          .sf_id = sf_id};
+    if (op->nchanges == 0) {
+        e.reason = op->reason ? op->reason : cs_plan_kind_name(op->kind);
+        return cs_store_journal_add(p->s->opt.store, &e, err);
+    }
+    for (size_t i = 0; i < op->nchanges; i++) {
+        const cs_plan_change *c = &op->changes[i];
+        e.field = c->field;
+        e.old_value = c->old_value;
+        e.new_value = c->new_value;
+        e.reason = c->reason ? c->reason : (op->reason ? op->reason : "sync");
+        if (cs_store_journal_add(p->s->opt.store, &e, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, cs_err *err)
+{
+    if (op->snapshot == NULL || hs_id == NULL)
+        return 0;
+    cs_snapshot snap;
+    memset(&snap, 0, sizeof snap);
+    int found = cs_store_snapshot_get(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+    if (found < 0)
+        return -1;
+    if (found == 0) {
+        /* The link has no snapshot (or is gone): only a linked pair keeps one. */
+        cs_link l;
+        int linked = cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &l, err);
+        if (linked != 1)
+            return linked < 0 ? -1 : 0;
+        snap.fields = json_object();
+        if (snap.fields == NULL)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    int rc = cs_plan_snapshot_merge(snap.fields, op) == 0
+                 ? 0
+                 : cs_err_set(err, CS_ERR_INTERNAL, "snapshot merge of %s", hs_id);
+    if (op->hs_modified_ms > 0)
+        snap.hs_modified_ms = op->hs_modified_ms;
+    if (op->sf_modified_ms > 0)
+        snap.sf_modified_ms = op->sf_modified_ms;
+    if (rc == 0)
+        rc = cs_store_snapshot_put(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+    cs_snapshot_dispose(&snap);
+    return rc;
+}
+
+int apply_begin(sync_pass *p, cs_err *err)
+{
+    return cs_store_begin(p->s->opt.store, err);
+}
+
+int apply_commit(sync_pass *p, cs_err *err)
+{
+    /* On failure the store has rolled the batch back: nothing of it, and
+     * no cursor, is durable. */
+    return cs_store_commit(p->s->opt.store, err);
+}
+
+int apply_call_failed(sync_pass *p, cs_connector *c, cs_err *err)
+{
+    if (err != NULL && err->category == CS_ERR_RATE_LIMIT) {
+        p->halt = SYNC_HALT_PAUSED;
+        snprintf(p->rep->message, sizeof p->rep->message,
+                 "paused (R6): %s API limit reached: %.900s", cs_connector_name(c), err->message);
+        return 0;
+    }
+    return -1;
+}
+
+void apply_done(sync_pass *p, size_t n)
+{
+    p->ops_applied += n;
+    sync_progress(p, CS_SYNC_PHASE_APPLY);
+}
+
+const char *apply_hs_id(const sync_round *r, const cs_plan_op *op)
+{
+    if (op->hs_id != NULL)
+        return op->hs_id;
+    if (op->sf_id == NULL)
+        return NULL;
+    return json_string_value(json_object_get(r->created, op->sf_id));
+}
+
+bool apply_is_broken(const sync_round *r, const cs_plan_op *op)
+{
+    return (op->hs_id && json_object_get(r->broken, op->hs_id)) ||
+           (op->sf_id && json_object_get(r->broken, op->sf_id));
+}

@@ -1,0 +1,447 @@
+/* The detect step of a pass (R2, R8, C2, C5, C14, C16, C17): what changed on
+ * both sides since the durable cursors, and everything the planner needs to
+ * see next to it.
+ *
+ * A round takes up to a bounded number of changed records from each scan
+ * (HubSpot contacts; Salesforce Leads and Contacts, deletions included), plus
+ * — in the first round — the records whose error is due for a retry (R8),
+ * re-read even when unchanged, and — once every scan is done — the pass's
+ * follow-ups. Then the context: the links and snapshots of every record read,
+ * the counterpart of every linked changed record, the records of both sides
+ * whose email matches a changed unlinked one (C5: Leads and Contacts alike),
+ * the Contact a converted Lead became (C14). Owners, Users (C17) and the
+ * inclusion list (C2) are read once per pass. A record missing from a read is
+ * simply absent: nothing here ever infers a delete (C16). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "engine/sync_int.h"
+
+static const char *const scan_object[SYNC_SCANS] = {"contacts", "Lead", "Contact"};
+static const char *const scan_cursor[SYNC_SCANS] = {
+    CS_SYNC_CURSOR_HS_CONTACTS, CS_SYNC_CURSOR_SF_LEAD, CS_SYNC_CURSOR_SF_CONTACT};
+
+static cs_connector *scan_conn(const sync_pass *p, int i)
+{
+    return i == SYNC_SCAN_HS ? p->s->opt.hubspot : p->s->opt.salesforce;
+}
+
+int detect_begin(sync_pass *p, cs_err *err)
+{
+    cs_sync *s = p->s;
+    for (int i = 0; i < SYNC_SCANS; i++) {
+        cs_cursor cur;
+        int found = cs_store_cursor_get(s->opt.store, scan_cursor[i], &cur, err);
+        if (found < 0)
+            return -1;
+        if (found == 1 && strlen(cur.token) < CS_CONNECTOR_CURSOR_MAX)
+            memcpy(p->stored_cursor[i], cur.token, strlen(cur.token) + 1);
+        cs_scan_options o = {.object = scan_object[i],
+                             .cursor = s->opt.full ? NULL : p->stored_cursor[i],
+                             .overlap_ms = s->settings->overlap_ms,
+                             .include_deleted = true};
+        if (cs_connector_scan_begin(scan_conn(p, i), &o, &p->scans[i], err) != 0)
+            return cs_err_prefix(err, "change detection of %s: ", scan_object[i]);
+    }
+    /* C17: owners and users, once per pass. */
+    if (cs_connector_users(s->opt.hubspot, &p->owners, err) != 0)
+        return cs_err_prefix(err, "HubSpot owners: ");
+    if (cs_connector_users(s->opt.salesforce, &p->users, err) != 0)
+        return cs_err_prefix(err, "Salesforce users: ");
+    /* C2: the inclusion list's members. */
+    if (s->contacts->inclusion_list != NULL &&
+        cs_connector_list_members(s->opt.hubspot, s->contacts->inclusion_list, &p->members, err) !=
+            0)
+        return cs_err_prefix(err, "inclusion list %s: ", s->contacts->inclusion_list);
+    return 0;
+}
+
+void detect_end(sync_pass *p)
+{
+    for (int i = 0; i < SYNC_SCANS; i++) {
+        cs_change_scan_free(p->scans[i]);
+        p->scans[i] = NULL;
+    }
+    cs_record_list_dispose(&p->owners);
+    cs_record_list_dispose(&p->users);
+    json_decref(p->members);
+    p->members = NULL;
+}
+
+bool detect_finished(const sync_pass *p)
+{
+    for (int i = 0; i < SYNC_SCANS; i++) {
+        if (!p->scan_done[i])
+            return false;
+    }
+    return json_object_size(p->followups) == 0;
+}
+
+void sync_round_dispose(sync_round *r)
+{
+    if (r == NULL)
+        return;
+    cs_plan_input_free(r->in);
+    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs, &r->need_sf,
+                       &r->emails,  &r->retried, &r->failed,  &r->broken,  &r->created};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        json_decref(*sets[i]);
+    memset(r, 0, sizeof *r);
+}
+
+static int round_init(sync_pass *p, sync_round *r, cs_err *err)
+{
+    memset(r, 0, sizeof *r);
+    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs, &r->need_sf,
+                       &r->emails,  &r->retried, &r->failed,  &r->broken,  &r->created};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        if ((*sets[i] = json_object()) == NULL)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    return cs_plan_input_new(p->s->contacts, p->s->maps, p->s->nmaps, p->now_ms, &r->in, err);
+}
+
+static int oom(cs_err *err)
+{
+    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+}
+
+static int set_str(json_t *set, const char *key, const char *value)
+{
+    return json_object_set_new(set, key, value ? json_string(value) : json_true());
+}
+
+/* Hands the link of a record to the plan input, with its snapshot. */
+static int add_link(sync_pass *p, sync_round *r, const cs_link *l, cs_err *err)
+{
+    if (json_object_get(r->link_hs, l->hs_id) || json_object_get(r->link_sf, l->sf_id))
+        return 0;
+    cs_snapshot snap;
+    memset(&snap, 0, sizeof snap);
+    int found =
+        cs_store_snapshot_get(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, l->hs_id, &snap, err);
+    if (found < 0)
+        return -1;
+    int rc = cs_plan_input_add_link(r->in, l->hs_id, l->sf_type, l->sf_id,
+                                    found == 1 ? snap.fields : NULL, err);
+    cs_snapshot_dispose(&snap);
+    if (rc != 0)
+        return -1;
+    if (set_str(r->link_hs, l->hs_id, l->sf_id) != 0 ||
+        set_str(r->link_sf, l->sf_id, l->hs_id) != 0)
+        return oom(err);
+    return 0;
+}
+
+/* Adds one record (moved into the input) and notes what it calls for: its
+ * link, and for a changed record its counterpart or its email (C5) and the
+ * Contact of a converted Lead (C14). */
+static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role role, cs_err *err)
+{
+    bool hub = rec->type != NULL && strcmp(rec->type, "contacts") == 0;
+    char id[CS_PLAN_ID_MAX], type[16], email[CS_PLAN_EMAIL_MAX], converted[CS_PLAN_ID_MAX];
+    if (rec->id == NULL || strlen(rec->id) >= sizeof id || rec->type == NULL ||
+        strlen(rec->type) >= sizeof type) {
+        cs_record_dispose(rec);
+        return 0; /* nothing the plan could use; the connectors never send it */
+    }
+    memcpy(id, rec->id, strlen(rec->id) + 1);
+    memcpy(type, rec->type, strlen(rec->type) + 1);
+    bool has_email = !rec->deleted &&
+                     cs_email_key(cs_record_get(rec, hub ? "email" : "Email"), email, sizeof email);
+    const char *cid =
+        hub || strcmp(type, "Lead") != 0 ? NULL : cs_record_get(rec, "ConvertedContactId");
+    converted[0] = '\0';
+    if (cid != NULL && strlen(cid) < sizeof converted)
+        memcpy(converted, cid, strlen(cid) + 1);
+    if (cs_plan_input_add_record(r->in, rec, role, err) != 0)
+        return -1;
+    if (set_str(hub ? r->hs_seen : r->sf_seen, id, hub ? NULL : type) != 0)
+        return oom(err);
+
+    cs_link l;
+    int found = hub ? cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, id, &l, err)
+                    : cs_store_link_by_sf(p->s->opt.store, id, &l, err);
+    if (found < 0)
+        return -1;
+    if (found == 1 && add_link(p, r, &l, err) != 0)
+        return -1;
+    if (role != CS_PLAN_CHANGED)
+        return 0;
+    int rc = 0;
+    if (found == 1 && hub && !json_object_get(r->sf_seen, l.sf_id))
+        rc = set_str(r->need_sf, l.sf_id, l.sf_type);
+    else if (found == 1 && !hub && !json_object_get(r->hs_seen, l.hs_id))
+        rc = set_str(r->need_hs, l.hs_id, NULL);
+    else if (found == 0 && has_email)
+        rc = set_str(r->emails, email, NULL);
+    if (rc == 0 && converted[0] != '\0' && !json_object_get(r->sf_seen, converted))
+        rc = set_str(r->need_sf, converted, "Contact");
+    return rc == 0 ? 0 : oom(err);
+}
+
+/* Moves every record of l into the input. */
+static int add_list(sync_pass *p, sync_round *r, cs_record_list *l, cs_plan_role role, cs_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < l->len; i++) {
+        if (rc == 0)
+            rc = add_record(p, r, &l->items[i], role, err);
+        else
+            cs_record_dispose(&l->items[i]);
+    }
+    l->len = 0;
+    return rc;
+}
+
+/* The keys of a set as an array of borrowed strings, skipping those already
+ * present in skip (may be NULL) and, with type, those whose value differs. */
+static const char **keys_of(const json_t *set, const json_t *skip, const char *type, size_t *n)
+{
+    const char **out = calloc(json_object_size(set) + 1, sizeof *out);
+    if (out == NULL)
+        return NULL;
+    size_t k = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)set, key, v)
+    {
+        if (skip && json_object_get(skip, key))
+            continue;
+        if (type && (!json_is_string(v) || strcmp(json_string_value(v), type) != 0))
+            continue;
+        out[k++] = key;
+    }
+    *n = k;
+    return out;
+}
+
+/* Reads ids of object from c as context (or as changed, for retries and
+ * follow-ups) and adds them. */
+static int read_ids(sync_pass *p, sync_round *r, cs_connector *c, const char *object,
+                    const char *const *ids, size_t n, cs_plan_role role, cs_err *err)
+{
+    if (n == 0)
+        return 0;
+    cs_record_list got;
+    cs_record_list_init(&got);
+    if (cs_connector_read(c, object, ids, n, &got, err) != 0) {
+        cs_record_list_dispose(&got);
+        return cs_err_prefix(err, "reading %s: ", object);
+    }
+    cs_sync_side_report *side = c == p->s->opt.hubspot ? &p->rep->hubspot : &p->rep->salesforce;
+    if (role == CS_PLAN_CONTEXT)
+        side->context += got.len;
+    int rc = add_list(p, r, &got, role, err);
+    cs_record_list_dispose(&got);
+    return rc;
+}
+
+static int context(sync_pass *p, sync_round *r, cs_err *err)
+{
+    cs_sync *s = p->s;
+    size_t n = 0;
+    int rc = 0;
+    const char **ids = keys_of(r->need_hs, r->hs_seen, NULL, &n);
+    if (ids == NULL)
+        return oom(err);
+    rc = read_ids(p, r, s->opt.hubspot, "contacts", ids, n, CS_PLAN_CONTEXT, err);
+    free(ids);
+    for (int t = 0; rc == 0 && t < 2; t++) {
+        const char *type = t == 0 ? "Lead" : "Contact";
+        ids = keys_of(r->need_sf, r->sf_seen, type, &n);
+        if (ids == NULL)
+            return oom(err);
+        rc = read_ids(p, r, s->opt.salesforce, type, ids, n, CS_PLAN_CONTEXT, err);
+        free(ids);
+    }
+    if (rc != 0 || json_object_size(r->emails) == 0)
+        return rc;
+    /* C5: every record with a changed unlinked record's email, on both sides
+     * (in Salesforce, Contacts and Leads alike, so the plan can prefer). */
+    const char **emails = keys_of(r->emails, NULL, NULL, &n);
+    if (emails == NULL)
+        return oom(err);
+    cs_record_list got;
+    cs_record_list_init(&got);
+    rc = cs_connector_find_by_email(s->opt.hubspot, "contacts", emails, n, &got, err);
+    if (rc != 0)
+        cs_err_prefix(err, "HubSpot contacts by email: ");
+    p->rep->hubspot.context += rc == 0 ? got.len : 0;
+    rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
+    if (rc == 0) {
+        rc = cs_connector_find_by_email(s->opt.salesforce, NULL, emails, n, &got, err);
+        if (rc != 0)
+            cs_err_prefix(err, "Salesforce Leads and Contacts by email: ");
+        p->rep->salesforce.context += rc == 0 ? got.len : 0;
+        rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
+    }
+    cs_record_list_dispose(&got);
+    free(emails);
+    return rc;
+}
+
+/* Owners, users, members and backfills: the same for every round. */
+static int pass_inputs(sync_pass *p, sync_round *r, cs_err *err)
+{
+    for (size_t i = 0; i < p->owners.len; i++) {
+        const cs_record *o = &p->owners.items[i];
+        const char *email = cs_record_get(o, "email");
+        if (email && cs_plan_input_add_hs_owner(r->in, o->id, email, err) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < p->users.len; i++) {
+        const cs_record *u = &p->users.items[i];
+        const char *email = cs_record_get(u, "email");
+        const char *active = cs_record_get(u, "active");
+        if (email && cs_plan_input_add_sf_user(r->in, u->id, email,
+                                               active && strcmp(active, "true") == 0, err) != 0)
+            return -1;
+    }
+    size_t i;
+    json_t *m;
+    json_array_foreach(p->members, i, m)
+    {
+        if (json_is_string(m) && cs_plan_input_add_member(r->in, json_string_value(m), err) != 0)
+            return -1;
+    }
+    for (size_t k = 0; k < p->s->opt.nbackfill; k++) {
+        if (cs_plan_input_add_backfill(r->in, p->s->opt.backfill[k], err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Pulls pages of one scan until limit records came or the scan is done. */
+static int pull(sync_pass *p, sync_round *r, int i, size_t limit, cs_err *err)
+{
+    cs_record_list got;
+    cs_record_list_init(&got);
+    int rc = 0;
+    while (rc == 0 && !p->scan_done[i] && (limit == 0 || got.len < limit) && !sync_stopped(p)) {
+        bool done = false;
+        rc = cs_change_scan_next(p->scans[i], &got, &done, err);
+        if (rc != 0)
+            cs_err_prefix(err, "change detection of %s: ", scan_object[i]);
+        p->scan_done[i] = rc == 0 && done;
+    }
+    cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
+    side->read += rc == 0 ? got.len : 0;
+    rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CHANGED, err);
+    cs_record_list_dispose(&got);
+    return rc;
+}
+
+/* R8: records whose error is due are re-read as if they changed, as long as
+ * the retry budget allows (R6). */
+static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
+{
+    p->retries_done = true;
+    if (!sync_budget_ok(p, true)) {
+        p->rep->retry_paused = true;
+        return 0;
+    }
+    cs_error_query q = {
+        .due_only = true, .now_ms = p->now_ms, .limit = limit ? limit : CS_STORE_LIST_MAX};
+    cs_record_error_list errs;
+    memset(&errs, 0, sizeof errs);
+    if (cs_store_error_list(p->s->opt.store, &q, &errs, err) != 0)
+        return -1;
+    json_t *want[SYNC_SCANS] = {json_object(), json_object(), json_object()};
+    int rc = (want[0] && want[1] && want[2]) ? 0 : oom(err);
+    for (size_t i = 0; rc == 0 && i < errs.count; i++) {
+        const cs_record_error *e = &errs.items[i];
+        int k = strcmp(e->object, "contacts") == 0  ? SYNC_SCAN_HS
+                : strcmp(e->object, "Lead") == 0    ? SYNC_SCAN_LEAD
+                : strcmp(e->object, "Contact") == 0 ? SYNC_SCAN_CONTACT
+                                                    : -1;
+        if (k < 0)
+            continue;
+        char key[3 * CS_STORE_NAME_MAX];
+        sync_error_key(key, sizeof key, e->side, e->object, e->record_key);
+        if (json_object_set_new(want[k], e->record_key, json_true()) != 0 ||
+            json_object_set_new(r->retried, key, json_true()) != 0)
+            rc = oom(err);
+    }
+    cs_record_error_list_dispose(&errs);
+    for (int k = 0; rc == 0 && k < SYNC_SCANS; k++) {
+        size_t n = 0;
+        const char **ids = keys_of(want[k], k == SYNC_SCAN_HS ? r->hs_seen : r->sf_seen, NULL, &n);
+        if (ids == NULL) {
+            rc = oom(err);
+            break;
+        }
+        cs_sync_side_report *side = k == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
+        side->retried += n;
+        rc = read_ids(p, r, scan_conn(p, k), scan_object[k], ids, n, CS_PLAN_CHANGED, err);
+        free(ids);
+    }
+    for (int k = 0; k < SYNC_SCANS; k++)
+        json_decref(want[k]);
+    return rc;
+}
+
+/* The pass's follow-ups: pairs linked without a snapshot get their first
+ * merge, both records read as changed. */
+static int followups(sync_pass *p, sync_round *r, cs_err *err)
+{
+    json_t *hs = json_object(), *sf[2] = {json_object(), json_object()};
+    int rc = (hs && sf[0] && sf[1]) ? 0 : oom(err);
+    const char *hs_id;
+    json_t *v;
+    json_object_foreach(p->followups, hs_id, v)
+    {
+        const char *type = json_string_value(json_array_get(v, 0));
+        const char *sf_id = json_string_value(json_array_get(v, 1));
+        if (rc != 0 || type == NULL || sf_id == NULL)
+            continue;
+        if (json_object_set_new(hs, hs_id, json_true()) != 0 ||
+            json_object_set_new(sf[strcmp(type, "Lead") == 0 ? 0 : 1], sf_id, json_true()) != 0)
+            rc = oom(err);
+    }
+    json_object_clear(p->followups);
+    r->followup = true;
+    for (int k = 0; rc == 0 && k < 3; k++) {
+        json_t *set = k == 0 ? hs : sf[k - 1];
+        size_t n = 0;
+        const char **ids = keys_of(set, NULL, NULL, &n);
+        if (ids == NULL) {
+            rc = oom(err);
+            break;
+        }
+        rc = read_ids(p, r, scan_conn(p, k), scan_object[k], ids, n, CS_PLAN_CHANGED, err);
+        free(ids);
+    }
+    json_decref(hs);
+    json_decref(sf[0]);
+    json_decref(sf[1]);
+    return rc;
+}
+
+int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
+{
+    p->now_ms = cs_time_now_ms();
+    if (round_init(p, r, err) != 0)
+        return -1;
+    sync_progress(p, CS_SYNC_PHASE_DETECT);
+    bool scanned = false;
+    for (int i = 0; i < SYNC_SCANS; i++) {
+        if (p->scan_done[i])
+            continue;
+        scanned = true;
+        if (pull(p, r, i, limit, err) != 0)
+            return -1;
+    }
+    if (!p->retries_done && due_retries(p, r, limit, err) != 0)
+        return -1;
+    if (!scanned && json_object_size(p->followups) > 0 && followups(p, r, err) != 0)
+        return -1;
+    if (sync_stopped(p))
+        return 0;
+    if (context(p, r, err) != 0 || pass_inputs(p, r, err) != 0)
+        return -1;
+    sync_progress(p, CS_SYNC_PHASE_DETECT);
+    return 0;
+}

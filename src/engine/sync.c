@@ -1,0 +1,355 @@
+/* The sync engine's driver: creating a cs_sync (and choosing the fields each
+ * side reads), one pass as a sequence of rounds (detect → plan → apply, see
+ * detect.c and apply.c) recorded as a run in the store, the dry run behind
+ * `crmsync plan`, the R6 budget checks, progress reports, and the continuous
+ * loop behind `crmsync run` with its interruptible pause and its backoff
+ * after failed passes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "engine/sync_int.h"
+
+/* ---- creating ---------------------------------------------------------------- */
+
+/* Fields the planner reads besides the mapped ones (plan.h, MAPPINGS). */
+static const char *const hs_extra[] = {"email", CS_PLAN_PROP_LEAD_ID, CS_PLAN_PROP_CONTACT_ID,
+                                       "hs_email_optout", "hubspot_owner_id"};
+static const char *const lead_extra[] = {"Email", "IsConverted", "ConvertedContactId", "OwnerId",
+                                         "HasOptedOutOfEmail"};
+static const char *const contact_extra[] = {"Email", "OwnerId", "HasOptedOutOfEmail", "AccountId"};
+
+static int select_side(cs_connector *c, const char *object, const cs_field_mapping *maps,
+                       size_t nmaps, int which, const char *const *extra, size_t nextra,
+                       cs_err *err)
+{
+    const char **names = calloc(nmaps + nextra + 1, sizeof *names);
+    if (names == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < nextra; i++)
+        names[n++] = extra[i];
+    for (size_t i = 0; i < nmaps; i++) {
+        const cs_field_mapping *m = &maps[i];
+        const char *name = which == 0 ? m->hs : which == 1 ? m->sf_lead : m->sf_contact;
+        if (name != NULL && m->rule != CS_RULE_DONT_SYNC)
+            names[n++] = name;
+    }
+    int rc = cs_connector_select_fields(c, object, names, n, err);
+    free(names);
+    return rc;
+}
+
+int cs_sync_new(const cs_sync_options *opts, cs_sync **out, cs_err *err)
+{
+    if (opts == NULL || opts->config == NULL || opts->store == NULL || opts->hubspot == NULL ||
+        opts->salesforce == NULL || out == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: config, store and both connectors needed");
+    if (cs_connector_get_kind(opts->hubspot) != CS_CONNECTOR_HUBSPOT ||
+        cs_connector_get_kind(opts->salesforce) != CS_CONNECTOR_SALESFORCE)
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: the connectors are not HubSpot, Salesforce");
+    cs_sync *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    s->opt = *opts;
+    s->contacts = cs_config_contacts(opts->config);
+    s->settings = cs_config_sync(opts->config);
+    s->maps = cs_config_mappings(opts->config, &s->nmaps);
+    s->round_records = opts->round_records ? opts->round_records : SYNC_DEFAULT_ROUND;
+    if (select_side(opts->hubspot, "contacts", s->maps, s->nmaps, 0, hs_extra,
+                    sizeof hs_extra / sizeof hs_extra[0], err) != 0 ||
+        select_side(opts->salesforce, "Lead", s->maps, s->nmaps, 1, lead_extra,
+                    sizeof lead_extra / sizeof lead_extra[0], err) != 0 ||
+        select_side(opts->salesforce, "Contact", s->maps, s->nmaps, 2, contact_extra,
+                    sizeof contact_extra / sizeof contact_extra[0], err) != 0) {
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void cs_sync_free(cs_sync *s)
+{
+    free(s);
+}
+
+/* ---- helpers shared with detect.c and apply*.c ----------------------------------- */
+
+bool sync_stopped(const sync_pass *p)
+{
+    return p->s->opt.stop != NULL && *p->s->opt.stop != 0;
+}
+
+bool sync_budget_ok(sync_pass *p, bool retries)
+{
+    cs_connector_usage u;
+    cs_connector_get_usage(p->s->opt.salesforce, &u);
+    const cs_sync_settings *st = p->s->settings;
+    if (u.daily_used < 0)
+        return true; /* the org has not told its usage yet */
+    if ((st->sf_api_budget.percent || st->retry_budget.percent) && u.daily_max <= 0)
+        return true; /* a share of an allocation the org has not reported */
+    long sync_limit = 0, retry_limit = 0;
+    cs_sync_call_limits(st, (long)u.daily_max, &sync_limit, &retry_limit);
+    long limit = retries ? retry_limit : sync_limit;
+    if (u.daily_used < (int64_t)limit)
+        return true;
+    if (!retries) {
+        p->halt = SYNC_HALT_PAUSED;
+        snprintf(p->rep->message, sizeof p->rep->message,
+                 "paused (R6): the Salesforce API budget is reached (%lld of %ld calls used in "
+                 "the last 24 hours); writing resumes when usage falls below it",
+                 (long long)u.daily_used, limit);
+    }
+    return false;
+}
+
+static void side_usage(cs_sync_side_report *rs, const cs_connector *c, const cs_connector_usage *u0)
+{
+    cs_connector_usage u;
+    cs_connector_get_usage(c, &u);
+    rs->api_calls = u.calls - u0->calls;
+    rs->read_calls = u.read_calls - u0->read_calls;
+    rs->write_calls = u.write_calls - u0->write_calls;
+    rs->daily_used = u.daily_used;
+    rs->daily_max = u.daily_max;
+}
+
+static void update_usage(sync_pass *p)
+{
+    side_usage(&p->rep->hubspot, p->s->opt.hubspot, &p->hs_usage0);
+    side_usage(&p->rep->salesforce, p->s->opt.salesforce, &p->sf_usage0);
+    int64_t now = cs_time_monotonic_ms();
+    p->rep->duration_ms = now - p->started_mono;
+}
+
+void sync_progress(sync_pass *p, cs_sync_phase phase)
+{
+    if (p->s->opt.progress == NULL)
+        return;
+    update_usage(p);
+    cs_sync_progress pr = {.phase = phase,
+                           .so_far = p->rep,
+                           .ops_planned = p->ops_planned,
+                           .ops_applied = p->ops_applied,
+                           .elapsed_ms = p->rep->duration_ms};
+    p->s->opt.progress(&pr, p->s->opt.progress_ud);
+}
+
+/* ---- one pass ---------------------------------------------------------------------- */
+
+static void summary(cs_sync_report *r)
+{
+    if (r->message[0] != '\0')
+        return;
+    snprintf(r->message, sizeof r->message,
+             "HubSpot: %llu read, %llu created, %llu updated, %llu errors; Salesforce: %llu read, "
+             "%llu created, %llu updated, %llu errors; %llu linked",
+             (unsigned long long)r->hubspot.read, (unsigned long long)r->hubspot.created,
+             (unsigned long long)r->hubspot.updated,
+             (unsigned long long)cs_sync_side_errors(&r->hubspot),
+             (unsigned long long)r->salesforce.read, (unsigned long long)r->salesforce.created,
+             (unsigned long long)r->salesforce.updated,
+             (unsigned long long)cs_sync_side_errors(&r->salesforce),
+             (unsigned long long)r->linked);
+}
+
+/* The rounds of a pass. dry: one round that reads everything, planned only. */
+static int rounds(sync_pass *p, cs_plan **plan_out, cs_err *err)
+{
+    if (detect_begin(p, err) != 0)
+        return -1;
+    while (!detect_finished(p) && p->halt == SYNC_GO) {
+        if (sync_stopped(p)) {
+            p->halt = SYNC_HALT_INTERRUPTED;
+            break;
+        }
+        if (!p->dry_run && !sync_budget_ok(p, false))
+            break;
+        sync_round r;
+        int rc = detect_round(p, &r, p->dry_run ? 0 : p->s->round_records, err);
+        if (rc == 0 && sync_stopped(p)) {
+            p->halt = SYNC_HALT_INTERRUPTED;
+            sync_round_dispose(&r);
+            break;
+        }
+        cs_plan *plan = NULL;
+        rc = rc ? rc : cs_plan_build(r.in, &plan, err);
+        if (rc == 0) {
+            size_t n = cs_plan_count(plan);
+            p->ops_planned += n;
+            p->rep->ops += n;
+            p->rep->rounds++;
+            sync_progress(p, CS_SYNC_PHASE_PLAN);
+        }
+        if (rc == 0 && p->dry_run) {
+            *plan_out = plan;
+            sync_round_dispose(&r);
+            return 0;
+        }
+        rc = rc ? rc : apply_plan(p, &r, plan, true, err);
+        cs_plan_free(plan);
+        sync_round_dispose(&r);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, cs_err *err)
+{
+    cs_sync_report_init(rep);
+    rep->started_ms = cs_time_now_ms();
+    sync_pass p;
+    memset(&p, 0, sizeof p);
+    p.s = s;
+    p.rep = rep;
+    p.dry_run = dry;
+    p.now_ms = rep->started_ms;
+    p.started_mono = cs_time_monotonic_ms();
+    cs_record_list_init(&p.owners);
+    cs_record_list_init(&p.users);
+    cs_connector_get_usage(s->opt.hubspot, &p.hs_usage0);
+    cs_connector_get_usage(s->opt.salesforce, &p.sf_usage0);
+    p.followups = json_object();
+    cs_err local = {0};
+    cs_err *e = err ? err : &local;
+    int rc = p.followups ? 0 : cs_err_set(e, CS_ERR_INTERNAL, "out of memory");
+    if (rc == 0 && !dry)
+        rc = cs_store_run_begin(s->opt.store, rep->started_ms, &rep->run_id, e);
+    bool run_open = rc == 0 && !dry;
+    if (rc == 0 && sync_stopped(&p))
+        p.halt = SYNC_HALT_INTERRUPTED;
+    else if (rc == 0)
+        rc = rounds(&p, plan_out, e);
+    if (cs_store_in_transaction(s->opt.store))
+        cs_store_rollback(s->opt.store, NULL);
+    detect_end(&p);
+    json_decref(p.followups);
+    update_usage(&p);
+    rep->finished_ms = cs_time_now_ms();
+
+    cs_run_status status = CS_RUN_COMPLETED;
+    if (rc != 0) {
+        rep->outcome = CS_SYNC_FAILED;
+        status = CS_RUN_FAILED;
+        snprintf(rep->message, sizeof rep->message, "failed (%s): %s",
+                 cs_err_category_name(e->category), e->message);
+    } else if (p.halt == SYNC_HALT_PAUSED) {
+        rep->outcome = CS_SYNC_PAUSED;
+    } else if (p.halt == SYNC_HALT_INTERRUPTED) {
+        rep->outcome = CS_SYNC_INTERRUPTED;
+        status = CS_RUN_INTERRUPTED;
+        snprintf(rep->message, sizeof rep->message,
+                 "interrupted between batches; the next pass re-reads from the stored cursors");
+    }
+    summary(rep);
+    if (run_open) {
+        json_t *counts = cs_sync_report_json(rep);
+        cs_err ferr = {0};
+        if (cs_store_run_finish(s->opt.store, rep->run_id, rep->finished_ms, status, counts,
+                                rep->message, &ferr) != 0 &&
+            rc == 0) {
+            *e = ferr;
+            rc = -1;
+            rep->outcome = CS_SYNC_FAILED;
+        }
+        json_decref(counts);
+    }
+    sync_progress(&p, CS_SYNC_PHASE_DONE);
+    return rc;
+}
+
+int cs_sync_pass(cs_sync *s, cs_sync_report *report, cs_err *err)
+{
+    cs_sync_report local;
+    cs_sync_report *rep = report ? report : &local;
+    if (s == NULL) {
+        cs_sync_report_init(rep);
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: no engine");
+    }
+    return pass(s, rep, false, NULL, err);
+}
+
+int cs_sync_plan_only(cs_sync *s, cs_plan **plan_out, cs_sync_report *report, cs_err *err)
+{
+    cs_sync_report local;
+    cs_sync_report *rep = report ? report : &local;
+    if (s == NULL || plan_out == NULL) {
+        cs_sync_report_init(rep);
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: no engine or no plan output");
+    }
+    cs_plan *plan = NULL;
+    int rc = pass(s, rep, true, &plan, err);
+    if (rc != 0 || rep->outcome != CS_SYNC_COMPLETED) {
+        cs_plan_free(plan);
+        if (rc == 0)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "plan: %s", rep->message);
+        return rc;
+    }
+    *plan_out = plan;
+    return 0;
+}
+
+/* ---- the continuous loop ------------------------------------------------------------ */
+
+/* Sleeps ms in short slices so the stop flag ends the pause at once. */
+static void pause_ms(const cs_sync *s, long ms)
+{
+    int64_t end = cs_time_monotonic_ms() + ms;
+    for (;;) {
+        if (s->opt.stop != NULL && *s->opt.stop != 0)
+            return;
+        int64_t left = end - cs_time_monotonic_ms();
+        if (left <= 0)
+            return;
+        if (left > 100)
+            left = 100;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)left * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+            if (s->opt.stop != NULL && *s->opt.stop != 0)
+                return;
+        }
+    }
+}
+
+int cs_sync_run(cs_sync *s, const cs_sync_run_options *opts, cs_err *err)
+{
+    if (s == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: no engine");
+    cs_sync_run_options o = {0};
+    if (opts != NULL)
+        o = *opts;
+    long interval = o.interval_ms > 0 ? o.interval_ms : s->settings->interval_ms;
+    if (interval <= 0)
+        interval = 60000;
+    long cap =
+        o.max_backoff_ms > 0 ? o.max_backoff_ms : (interval > 360000 ? 3600000 : interval * 10);
+    if (cap < interval)
+        cap = interval;
+    long passes = 0;
+    int failures = 0;
+    while (s->opt.stop == NULL || *s->opt.stop == 0) {
+        cs_sync_report rep;
+        cs_err perr = {0};
+        int rc = cs_sync_pass(s, &rep, &perr);
+        passes++;
+        if (rc != 0)
+            cs_warn("sync", "pass failed, retrying after a pause: %s", perr.message);
+        if (o.on_pass != NULL)
+            o.on_pass(&rep, rc, rc != 0 ? &perr : NULL, o.ud);
+        failures = rc != 0 ? (failures < 30 ? failures + 1 : failures) : 0;
+        if (o.max_passes > 0 && passes >= o.max_passes)
+            break;
+        long wait = interval;
+        for (int i = 0; i < failures && wait < cap; i++)
+            wait = wait > cap / 2 ? cap : wait * 2;
+        pause_ms(s, wait);
+    }
+    return 0;
+}
