@@ -238,8 +238,9 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     if (rc != 0) {
         rep->outcome = CS_SYNC_FAILED;
         status = CS_RUN_FAILED;
-        snprintf(rep->message, sizeof rep->message, "failed (%s): %s",
-                 cs_err_category_name(e->category), e->message);
+        if (snprintf(rep->message, sizeof rep->message, "failed (%s): %.990s",
+                     cs_err_category_name(e->category), e->message) < 0)
+            rep->message[0] = '\0';
     } else if (p.halt == SYNC_HALT_PAUSED) {
         rep->outcome = CS_SYNC_PAUSED;
     } else if (p.halt == SYNC_HALT_INTERRUPTED) {
