@@ -10,6 +10,11 @@
 #define CS_VERSION "0.1.0"
 
 static const cs_command commands[] = {
+    {"init", "write a commented crmsync.yaml (for a sandbox, or given URLs)", cs_cmd_init},
+    {"check", "validate the config against both sides' live schemas", cs_cmd_check},
+    {"status", "last run, links, errors, cursors, API usage", cs_cmd_status},
+    {"errors", "records that failed to sync, with the API's message", cs_cmd_errors},
+    {"journal", "every write crmsync made, newest first", cs_cmd_journal},
     {"sandbox", "serve the HubSpot and Salesforce APIs locally (SQLite-backed)", cs_cmd_sandbox},
     {"demo", "start a sandbox, seed it, and show what it serves", cs_cmd_demo},
     {NULL, NULL, NULL},

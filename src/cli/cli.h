@@ -16,6 +16,11 @@ const cs_command *cs_cli_commands(void);
 /* Runs the whole CLI (what main() calls). */
 int cs_cli_main(int argc, char **argv);
 
+int cs_cmd_init(int argc, char **argv);
+int cs_cmd_check(int argc, char **argv);
+int cs_cmd_status(int argc, char **argv);
+int cs_cmd_errors(int argc, char **argv);
+int cs_cmd_journal(int argc, char **argv);
 int cs_cmd_sandbox(int argc, char **argv);
 int cs_cmd_demo(int argc, char **argv);
 

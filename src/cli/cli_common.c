@@ -1,0 +1,270 @@
+/* Shared plumbing of the sync commands: one option syntax, configuration
+ * loading with every problem printed, and opening the store, the secrets and
+ * both connectors from a loaded configuration. See cli_common.h. */
+#include "cli/cli_common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "net/net.h"
+
+/* ---- option parsing ---------------------------------------------------------- */
+
+void cs_cli_args_init(cs_cli_args *a, const char *command, int argc, char **argv)
+{
+    a->command = command;
+    a->argc = argc;
+    a->argv = argv;
+    a->i = 0;
+    a->value = NULL;
+}
+
+bool cs_cli_args_next(cs_cli_args *a)
+{
+    a->i++;
+    a->value = NULL;
+    return a->i < a->argc;
+}
+
+bool cs_cli_args_flag(const cs_cli_args *a, const char *name)
+{
+    return strcmp(a->argv[a->i], name) == 0;
+}
+
+bool cs_cli_args_value(cs_cli_args *a, const char *name, bool *missing)
+{
+    const char *arg = a->argv[a->i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '=') {
+        a->value = arg + n + 1;
+        return true;
+    }
+    if (arg[n] != '\0')
+        return false;
+    if (a->i + 1 >= a->argc) {
+        *missing = true;
+        return false;
+    }
+    a->i++;
+    a->value = a->argv[a->i];
+    return true;
+}
+
+int cs_cli_args_bad(const cs_cli_args *a, bool missing)
+{
+    if (missing)
+        fprintf(stderr, "crmsync %s: option '%s' needs a value\n", a->command, a->argv[a->i]);
+    else
+        fprintf(stderr, "crmsync %s: unknown option '%s'\n", a->command, a->argv[a->i]);
+    fprintf(stderr, "Run 'crmsync %s --help' for its options.\n", a->command);
+    return CS_EXIT_USAGE;
+}
+
+int cs_cli_parse_duration(const char *option, const char *value, long min_ms, long max_ms,
+                          long *out_ms)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = value ? strtol(value, &end, 10) : 0;
+    long unit = 0;
+    if (value != NULL && end != value && errno == 0 && v >= 0) {
+        if (strcmp(end, "ms") == 0)
+            unit = 1;
+        else if (strcmp(end, "s") == 0 || *end == '\0')
+            unit = 1000;
+        else if (strcmp(end, "m") == 0)
+            unit = 60000;
+        else if (strcmp(end, "h") == 0)
+            unit = 3600000;
+    }
+    if (unit == 0 || v > max_ms / unit || v * unit < min_ms || v * unit > max_ms) {
+        fprintf(stderr,
+                "crmsync: %s: '%s' is not a duration between %ldms and %lds (e.g. 2s, 500ms, "
+                "1m)\n",
+                option, value ? value : "", min_ms, max_ms / 1000);
+        return -1;
+    }
+    *out_ms = v * unit;
+    return 0;
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+int cs_cli_load_config(const char *command, const char *path, cs_config **out)
+{
+    cs_buf problems;
+    cs_buf_init(&problems, (size_t)1 << 20);
+    cs_err err;
+    cs_err_clear(&err);
+    int rc = cs_config_load_all(path, out, &problems, &err);
+    if (rc == 0) {
+        cs_buf_free(&problems);
+        return CS_EXIT_OK;
+    }
+    if (problems.len > 0) {
+        fprintf(stderr, "%s", cs_buf_str(&problems));
+        if (problems.data[problems.len - 1] != '\n')
+            fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "%s\n", err.message);
+    }
+    if (err.category == CS_ERR_IO)
+        fprintf(stderr,
+                "crmsync %s: cannot read the configuration '%s' (write one with 'crmsync init', "
+                "or give --config FILE)\n",
+                command, path);
+    else
+        fprintf(stderr,
+                "crmsync %s: the configuration '%s' has errors (see docs/configuration.md)\n",
+                command, path);
+    cs_buf_free(&problems);
+    return CS_EXIT_USAGE;
+}
+
+int cs_cli_fail(const char *command, const cs_err *err)
+{
+    fprintf(stderr, "crmsync %s: %s\n", command, err->message);
+    return err->category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
+}
+
+static int open_connectors(cs_cli_env *env, cs_err *err)
+{
+    const cs_endpoints *ep = cs_config_endpoints(env->cfg);
+    const cs_sync_settings *ss = cs_config_sync(env->cfg);
+    if (cs_config_credentials(env->cfg, &env->creds, err) != 0)
+        return -1;
+    cs_connector_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = ep->hubspot_base_url;
+    o.token = env->creds.hubspot_token;
+    o.batch_size = ss->hs_batch_size;
+    o.max_retries = -1;
+    if (cs_hubspot_connector_new(&o, &env->hubspot, err) != 0)
+        return -1;
+    memset(&o, 0, sizeof o);
+    o.base_url = ep->salesforce_instance_url;
+    o.api_version = ep->salesforce_api_version;
+    o.batch_size = ss->sf_batch_size;
+    o.max_retries = -1;
+    if (ep->salesforce_auth == CS_SF_AUTH_OAUTH) {
+        cs_oauth_config oc;
+        memset(&oc, 0, sizeof oc);
+        oc.token_url = ep->oauth_token_url;
+        oc.grant = (cs_net_grant)ep->oauth_grant;
+        oc.client_id = env->creds.salesforce_client_id;
+        oc.client_secret = env->creds.salesforce_client_secret;
+        oc.refresh_token = env->creds.salesforce_refresh_token;
+        if (cs_oauth_new(&oc, &env->oauth, err) != 0)
+            return -1;
+        o.token_cb = cs_oauth_token_cb;
+        o.refresh_cb = cs_oauth_refresh_cb;
+        o.auth_ud = env->oauth;
+    } else {
+        o.token = env->creds.salesforce_token;
+    }
+    return cs_salesforce_connector_new(&o, &env->salesforce, err);
+}
+
+int cs_cli_env_open(const char *command, const char *config_path, unsigned what, cs_cli_env *env)
+{
+    memset(env, 0, sizeof *env);
+    int code = cs_cli_load_config(command, config_path, &env->cfg);
+    if (code != CS_EXIT_OK)
+        return code;
+    cs_err err;
+    cs_err_clear(&err);
+    if ((what & CS_CLI_OPEN_STORE) &&
+        cs_store_open(cs_config_store_url(env->cfg), &env->store, &err) != 0) {
+        fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command,
+                cs_config_store_url(env->cfg), cs_config_source(env->cfg), err.message);
+        return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
+    }
+    if ((what & CS_CLI_OPEN_CONNECTORS) && open_connectors(env, &err) != 0) {
+        if (err.category == CS_ERR_AUTH) {
+            fprintf(stderr, "crmsync %s: %s\n", command, err.message);
+            fprintf(stderr, "Secrets come from the environment only (token_env in %s).\n",
+                    cs_config_source(env->cfg));
+            return CS_EXIT_USAGE;
+        }
+        return cs_cli_fail(command, &err);
+    }
+    return CS_EXIT_OK;
+}
+
+void cs_cli_env_close(cs_cli_env *env)
+{
+    if (env == NULL)
+        return;
+    cs_connector_free(env->hubspot);
+    cs_connector_free(env->salesforce);
+    cs_oauth_free(env->oauth);
+    cs_store_close(env->store);
+    cs_credentials_dispose(&env->creds);
+    cs_config_free(env->cfg);
+    memset(env, 0, sizeof *env);
+}
+
+/* ---- printing ------------------------------------------------------------- */
+
+void cs_cli_format_time(int64_t ms, char out[32])
+{
+    if (ms <= 0) {
+        snprintf(out, 32, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL || strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+        snprintf(out, 32, "%lld", (long long)ms);
+}
+
+static void span(int64_t d, char *out, size_t size)
+{
+    int64_t s = d / 1000;
+    if (s < 60)
+        snprintf(out, size, "%llds", (long long)s);
+    else if (s < 3600)
+        snprintf(out, size, "%lldm %02llds", (long long)(s / 60), (long long)(s % 60));
+    else if (s < 86400)
+        snprintf(out, size, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else
+        snprintf(out, size, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+}
+
+void cs_cli_format_relative(int64_t ms, int64_t now_ms, char out[32])
+{
+    char s[24];
+    if (ms <= 0) {
+        snprintf(out, 32, "-");
+    } else if (ms <= now_ms) {
+        span(now_ms - ms, s, sizeof s);
+        snprintf(out, 32, "%s ago", s);
+    } else {
+        span(ms - now_ms, s, sizeof s);
+        snprintf(out, 32, "in %s", s);
+    }
+}
+
+const char *cs_cli_cell(const char *s, size_t width, char *buf, size_t size)
+{
+    if (s == NULL || s[0] == '\0')
+        return "-";
+    size_t len = strlen(s);
+    if (len <= width || size < 8)
+        return s;
+    size_t keep = width > 3 ? width - 3 : 0;
+    if (keep > size - 4)
+        keep = size - 4;
+    /* Never cut inside a UTF-8 sequence. */
+    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+        keep--;
+    memcpy(buf, s, keep);
+    memcpy(buf + keep, "...", 4);
+    return buf;
+}

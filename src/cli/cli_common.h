@@ -1,0 +1,99 @@
+/* Helpers the sync commands share: option parsing in one style (`--opt VALUE`
+ * or `--opt=VALUE`, `--config FILE` defaulting to ./crmsync.yaml, `--help`),
+ * loading the configuration and printing every problem it has, and opening
+ * what a command works on — the state store, the credentials from the
+ * environment and both connectors — from that configuration.
+ *
+ * Exit codes (docs/commands.md): 0 ok, 1 a failure or a divergence, 2 a usage
+ * or configuration error. These helpers print their own errors (cli/ is the
+ * edge) and return the exit code a command should end with. */
+#ifndef CS_CLI_CLI_COMMON_H
+#define CS_CLI_CLI_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "connector/connector.h"
+#include "core/err.h"
+#include "store/store.h"
+
+#define CS_EXIT_OK      0
+#define CS_EXIT_FAILURE 1
+#define CS_EXIT_USAGE   2
+
+#define CS_CLI_DEFAULT_CONFIG "crmsync.yaml"
+
+/* ---- option parsing ------------------------------------------------------- */
+
+/* Walks argv (argv[0] is the command name). */
+typedef struct cs_cli_args {
+    const char *command; /* "sync", for messages */
+    int argc;
+    char **argv;
+    int i;             /* index of the current argument */
+    const char *value; /* the value of the last option matched with a value */
+} cs_cli_args;
+
+void cs_cli_args_init(cs_cli_args *a, const char *command, int argc, char **argv);
+/* Moves to the next argument; false when none is left. */
+bool cs_cli_args_next(cs_cli_args *a);
+/* True when the current argument is the flag name (no value). */
+bool cs_cli_args_flag(const cs_cli_args *a, const char *name);
+/* True when the current argument is `name VALUE` or `name=VALUE`; a.value
+ * then holds VALUE. Sets *missing (and returns false) when the option is
+ * given without a value. */
+bool cs_cli_args_value(cs_cli_args *a, const char *name, bool *missing);
+/* Prints "crmsync CMD: unknown option 'X'" (or "... needs a value") and a
+ * pointer to --help on stderr; returns CS_EXIT_USAGE. */
+int cs_cli_args_bad(const cs_cli_args *a, bool missing);
+
+/* A duration such as "2s", "500ms", "1m", "1h" (a bare number is seconds).
+ * Prints an error naming the option and returns -1 when it is not one, or
+ * when it is outside [min_ms, max_ms]. */
+int cs_cli_parse_duration(const char *option, const char *value, long min_ms, long max_ms,
+                          long *out_ms);
+
+/* ---- the configuration and what it opens ---------------------------------- */
+
+enum {
+    CS_CLI_OPEN_STORE = 1u << 0,
+    CS_CLI_OPEN_CONNECTORS = 1u << 1, /* needs the secrets from the environment */
+};
+
+typedef struct cs_cli_env {
+    cs_config *cfg;
+    cs_store *store;       /* CS_CLI_OPEN_STORE */
+    cs_connector *hubspot; /* CS_CLI_OPEN_CONNECTORS */
+    cs_connector *salesforce;
+    struct cs_oauth *oauth; /* Salesforce OAuth, when the config asks for it */
+    cs_credentials creds;
+} cs_cli_env;
+
+/* Loads the configuration at path and prints every problem to stderr (one
+ * per line, file:line:col and SPEC ids). Returns CS_EXIT_OK with *out set, or
+ * CS_EXIT_USAGE. */
+int cs_cli_load_config(const char *command, const char *path, cs_config **out);
+
+/* Loads the configuration and opens what `what` asks for. Returns an exit
+ * code; on CS_EXIT_OK env holds everything (cs_cli_env_close() it either way). */
+int cs_cli_env_open(const char *command, const char *config_path, unsigned what, cs_cli_env *env);
+void cs_cli_env_close(cs_cli_env *env);
+
+/* Prints "crmsync CMD: message" for err on stderr and returns the exit code
+ * its category calls for (CS_EXIT_USAGE for configuration errors,
+ * CS_EXIT_FAILURE otherwise). */
+int cs_cli_fail(const char *command, const cs_err *err);
+
+/* ---- printing ------------------------------------------------------------- */
+
+/* "2026-01-02 03:04:05 UTC", or "-" for 0. */
+void cs_cli_format_time(int64_t ms, char out[32]);
+/* "3m 20s ago" / "in 12m" relative to now_ms; "-" for 0. */
+void cs_cli_format_relative(int64_t ms, int64_t now_ms, char out[32]);
+/* s, or "-" when NULL or empty; cut to at most width characters with "…". */
+const char *cs_cli_cell(const char *s, size_t width, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,133 @@
+/* The pass report for people, printed from its JSON form (see cli_report.h).
+ * Missing keys read as 0, so an older run's counts still print. */
+#include "cli/cli_report.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name, *label;
+} g_categories[] = {
+    {"associations", "Associations"},       {"custom_code", "Custom code"},
+    {"duplicates", "Duplicates"},           {"permissions", "Permissions"},
+    {"property_values", "Property values"}, {"suspension", "Suspension"},
+};
+
+static const struct {
+    const char *name, *label;
+} g_skips[] = {
+    {"no_email", "no email (R7)"},
+    {"not_in_list", "not in the inclusion list (C2)"},
+    {"sf_change_off", "SF changes start no sync (C3)"},
+    {"duplicate", "email already synced by another record (C5)"},
+    {"converted", "converted Lead (C14)"},
+    {"other", "other"},
+};
+
+const char *cs_cli_category_label(const char *name)
+{
+    for (size_t i = 0; i < sizeof g_categories / sizeof g_categories[0]; i++)
+        if (strcmp(g_categories[i].name, name) == 0)
+            return g_categories[i].label;
+    return name;
+}
+
+static json_int_t num(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+static json_int_t sub(const json_t *o, const char *side, const char *key)
+{
+    return num(json_object_get(o, side), key);
+}
+
+static json_int_t sub2(const json_t *o, const char *side, const char *group, const char *key)
+{
+    return num(json_object_get(json_object_get(o, side), group), key);
+}
+
+static void row(FILE *f, const char *indent, const char *label, json_int_t hs, json_int_t sf,
+                int always)
+{
+    if (!always && hs == 0 && sf == 0)
+        return;
+    fprintf(f, "%s  %-46s %10lld %10lld\n", indent, label, (long long)hs, (long long)sf);
+}
+
+static void usage_row(FILE *f, const char *indent, const json_t *c)
+{
+    fprintf(f, "%s  %-46s %10lld %10lld\n", indent, "API calls (retries included)",
+            (long long)sub(c, "hubspot", "api_calls"),
+            (long long)sub(c, "salesforce", "api_calls"));
+    fprintf(f, "%s  %-46s %10lld %10lld\n", indent, "  of which wrote",
+            (long long)sub(c, "hubspot", "write_calls"),
+            (long long)sub(c, "salesforce", "write_calls"));
+    json_int_t used = sub(c, "salesforce", "daily_used"), max = sub(c, "salesforce", "daily_max");
+    if (used >= 0 && max > 0)
+        fprintf(f, "%s  Salesforce daily API usage: %lld of %lld (%.1f%%)\n", indent,
+                (long long)used, (long long)max, 100.0 * (double)used / (double)max);
+}
+
+void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
+{
+    fprintf(f, "%s  %-46s %10s %10s\n", indent, "", "HubSpot", "Salesforce");
+    row(f, indent, "records read (changed since the last pass)", sub(c, "hubspot", "read"),
+        sub(c, "salesforce", "read"), 1);
+    row(f, indent, "records read for context (by id or email)", sub(c, "hubspot", "context"),
+        sub(c, "salesforce", "context"), 0);
+    row(f, indent, "failed records retried (R8)", sub(c, "hubspot", "retried"),
+        sub(c, "salesforce", "retried"), 0);
+    row(f, indent, "created", sub(c, "hubspot", "created"), sub(c, "salesforce", "created"), 1);
+    row(f, indent, "updated", sub(c, "hubspot", "updated"), sub(c, "salesforce", "updated"), 1);
+    row(f, indent, "unsubscribed (C10)", sub(c, "hubspot", "unsubscribed"), 0, 0);
+    row(f, indent, "deleted / archived (C16)", sub(c, "hubspot", "archived"),
+        sub(c, "salesforce", "archived"), 0);
+    row(f, indent, "skipped", sub(c, "hubspot", "skipped_total"),
+        sub(c, "salesforce", "skipped_total"), 1);
+    for (size_t i = 0; i < sizeof g_skips / sizeof g_skips[0]; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "  %s", g_skips[i].label);
+        row(f, indent, label, sub2(c, "hubspot", "skipped", g_skips[i].name),
+            sub2(c, "salesforce", "skipped", g_skips[i].name), 0);
+    }
+    row(f, indent, "errors (refused by this side)", sub(c, "hubspot", "errors_total"),
+        sub(c, "salesforce", "errors_total"), 1);
+    for (size_t i = 0; i < sizeof g_categories / sizeof g_categories[0]; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "  %s", g_categories[i].label);
+        row(f, indent, label, sub2(c, "hubspot", "errors", g_categories[i].name),
+            sub2(c, "salesforce", "errors", g_categories[i].name), 0);
+    }
+    usage_row(f, indent, c);
+    fprintf(f, "%s  pairs linked by email (C5): %lld", indent, (long long)num(c, "linked"));
+    if (num(c, "relinked"))
+        fprintf(f, ", moved to a converted Lead's Contact (C14): %lld",
+                (long long)num(c, "relinked"));
+    if (num(c, "unlinked"))
+        fprintf(f, ", unlinked after a delete (C16): %lld", (long long)num(c, "unlinked"));
+    if (num(c, "reconciled"))
+        fprintf(f, ", creates reconciled after an unknown outcome: %lld",
+                (long long)num(c, "reconciled"));
+    fprintf(f, "\n");
+}
+
+int64_t cs_cli_report_errors(const json_t *c)
+{
+    return (int64_t)(sub(c, "hubspot", "errors_total") + sub(c, "salesforce", "errors_total"));
+}
+
+void cs_cli_print_report_line(FILE *f, const json_t *c)
+{
+    const char *outcome = json_string_value(json_object_get(c, "outcome"));
+    double secs = (double)num(c, "duration_ms") / 1000.0;
+    fprintf(f,
+            "%s in %.1fs: HubSpot %lld created, %lld updated, %lld errors; Salesforce %lld "
+            "created, %lld updated, %lld errors; %lld linked; API calls HubSpot %lld, "
+            "Salesforce %lld\n",
+            outcome ? outcome : "unknown", secs, (long long)sub(c, "hubspot", "created"),
+            (long long)sub(c, "hubspot", "updated"), (long long)sub(c, "hubspot", "errors_total"),
+            (long long)sub(c, "salesforce", "created"), (long long)sub(c, "salesforce", "updated"),
+            (long long)sub(c, "salesforce", "errors_total"), (long long)num(c, "linked"),
+            (long long)sub(c, "hubspot", "api_calls"),
+            (long long)sub(c, "salesforce", "api_calls"));
+}

@@ -1,0 +1,180 @@
+/* `crmsync init`: writes a commented crmsync.yaml (the config module's
+ * starter text) pointed at a sandbox — or at any HubSpot and Salesforce
+ * URLs given — and refuses to overwrite an existing file without --force.
+ * The text is loaded back before it is written, so init never leaves a file
+ * that `crmsync check` would refuse. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_common.h"
+#include "core/buf.h"
+
+#define DEFAULT_HS_URL "http://127.0.0.1:8081"
+#define DEFAULT_SF_URL "http://127.0.0.1:8082"
+/* The starter text is generated for these ports, then their URLs are
+ * replaced by the ones asked for. */
+#define SENTINEL_HS 65001
+#define SENTINEL_SF 65002
+
+static void init_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: crmsync init [--config FILE] [--hubspot-url URL] [--salesforce-url URL]\n"
+            "                    [--store URL] [--force]\n\n"
+            "Writes a commented crmsync.yaml: every key with its default, the rule of every\n"
+            "default mapping, and an example custom mapping. Edit it from there.\n\n"
+            "  --config FILE          where to write it (default ./crmsync.yaml)\n"
+            "  --hubspot-url URL      HubSpot API root (default " DEFAULT_HS_URL ", a sandbox;\n"
+            "                         https://api.hubapi.com for a real portal)\n"
+            "  --salesforce-url URL   Salesforce instance (default " DEFAULT_SF_URL ")\n"
+            "  --store URL            state store (default sqlite:crmsync.db)\n"
+            "  --force                overwrite an existing file\n\n"
+            "A sandbox for the defaults: crmsync sandbox --data DIR --hubspot-port 8081 "
+            "--salesforce-port 8082\n"
+            "Exit codes: 0 written, 1 the file could not be written, 2 usage error or the file\n"
+            "exists.\n");
+}
+
+/* URLs go into the YAML as plain scalars: only characters that need no
+ * quoting there (the config loader checks the rest). */
+static bool url_chars_ok(const char *u)
+{
+    if (u[0] == '\0' || strlen(u) > 512)
+        return false;
+    for (const char *p = u; *p; p++)
+        if (!(((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ||
+              strchr("-._~:/%@[]", *p) != NULL))
+            return false;
+    return true;
+}
+
+/* Copies text into out, replacing every "http://127.0.0.1:<sentinel>". */
+static int substitute(const char *text, const char *hs_url, const char *sf_url, cs_buf *out)
+{
+    char hs_key[32], sf_key[32];
+    snprintf(hs_key, sizeof hs_key, "http://127.0.0.1:%d", SENTINEL_HS);
+    snprintf(sf_key, sizeof sf_key, "http://127.0.0.1:%d", SENTINEL_SF);
+    const char *p = text;
+    while (*p) {
+        const char *h = strstr(p, hs_key), *s = strstr(p, sf_key);
+        const char *next = h && (!s || h < s) ? h : s;
+        if (next == NULL)
+            return cs_buf_append_str(out, p);
+        const char *key = next == h ? hs_key : sf_key;
+        if (cs_buf_append(out, p, (size_t)(next - p)) != 0 ||
+            cs_buf_append_str(out, next == h ? hs_url : sf_url) != 0)
+            return -1;
+        p = next + strlen(key);
+    }
+    return 0;
+}
+
+static int write_file(const char *path, const char *text, bool force)
+{
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+    int fd = open(path, flags, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST) {
+            fprintf(stderr, "crmsync init: %s already exists; use --force to overwrite it\n", path);
+            return CS_EXIT_USAGE;
+        }
+        fprintf(stderr, "crmsync init: cannot write %s: %s\n", path, strerror(errno));
+        return CS_EXIT_FAILURE;
+    }
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            fprintf(stderr, "crmsync init: writing %s: %s\n", path, strerror(errno));
+            close(fd);
+            return CS_EXIT_FAILURE;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0) {
+        fprintf(stderr, "crmsync init: writing %s: %s\n", path, strerror(errno));
+        return CS_EXIT_FAILURE;
+    }
+    return CS_EXIT_OK;
+}
+
+int cs_cmd_init(int argc, char **argv)
+{
+    const char *path = CS_CLI_DEFAULT_CONFIG, *hs_url = DEFAULT_HS_URL, *sf_url = DEFAULT_SF_URL,
+               *store = NULL;
+    bool force = false, missing = false;
+    cs_cli_args a;
+    cs_cli_args_init(&a, "init", argc, argv);
+    while (cs_cli_args_next(&a)) {
+        if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
+            init_usage(stdout);
+            return CS_EXIT_OK;
+        } else if (cs_cli_args_flag(&a, "--force")) {
+            force = true;
+        } else if (cs_cli_args_value(&a, "--config", &missing)) {
+            path = a.value;
+        } else if (cs_cli_args_value(&a, "--hubspot-url", &missing)) {
+            hs_url = a.value;
+        } else if (cs_cli_args_value(&a, "--salesforce-url", &missing)) {
+            sf_url = a.value;
+        } else if (cs_cli_args_value(&a, "--store", &missing)) {
+            store = a.value;
+        } else {
+            return cs_cli_args_bad(&a, missing);
+        }
+    }
+    if (!url_chars_ok(hs_url) || !url_chars_ok(sf_url)) {
+        fprintf(stderr,
+                "crmsync init: '%s' is not a URL crmsync accepts (http:// or https://, "
+                "no spaces, quotes, query or fragment)\n",
+                url_chars_ok(hs_url) ? sf_url : hs_url);
+        return CS_EXIT_USAGE;
+    }
+    cs_config_init_options io = {
+        .hubspot_port = SENTINEL_HS, .salesforce_port = SENTINEL_SF, .store = store};
+    cs_buf raw, text, problems;
+    cs_buf_init(&raw, (size_t)CS_CONFIG_MAX_BYTES);
+    cs_buf_init(&text, (size_t)CS_CONFIG_MAX_BYTES);
+    cs_buf_init(&problems, (size_t)1 << 16);
+    cs_err err;
+    cs_err_clear(&err);
+    int code = CS_EXIT_OK;
+    cs_config *cfg = NULL;
+    if (cs_config_init_text(&io, &raw, &err) != 0) {
+        code = cs_cli_fail("init", &err);
+    } else if (substitute(cs_buf_str(&raw), hs_url, sf_url, &text) != 0) {
+        fprintf(stderr, "crmsync init: the configuration text does not fit in memory\n");
+        code = CS_EXIT_FAILURE;
+    } else if (cs_config_load_string_all(path, cs_buf_str(&text), text.len, &cfg, &problems,
+                                         &err) != 0) {
+        /* The URLs (or the store) given on the command line are not valid. */
+        fprintf(stderr, "%s", problems.len ? cs_buf_str(&problems) : err.message);
+        fprintf(stderr, "\ncrmsync init: check --hubspot-url, --salesforce-url and --store\n");
+        code = CS_EXIT_USAGE;
+    } else {
+        code = write_file(path, cs_buf_str(&text), force);
+    }
+    if (code == CS_EXIT_OK) {
+        printf("wrote %s (HubSpot %s, Salesforce %s)\n\n", path, hs_url, sf_url);
+        bool other = strcmp(path, CS_CLI_DEFAULT_CONFIG) != 0;
+        const char *opt = other ? " --config " : "", *file = other ? path : "";
+        printf("Next:\n"
+               "  export HUBSPOT_TOKEN=... SALESFORCE_TOKEN=...   # sandbox-token for a sandbox\n"
+               "  crmsync check%s%s   # compare the mappings with both sides' live schemas\n"
+               "  crmsync plan%s%s    # what a sync would write, field by field\n"
+               "  crmsync sync%s%s    # one pass\n",
+               opt, file, opt, file, opt, file);
+    }
+    cs_config_free(cfg);
+    cs_buf_free(&raw);
+    cs_buf_free(&text);
+    cs_buf_free(&problems);
+    return code;
+}
