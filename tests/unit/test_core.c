@@ -79,6 +79,10 @@ Test(timeutil, parses_all_forms)
     cr_assert_eq(ms, 1767323045000);
     cr_assert_eq(cs_time_parse("2026-01-02", &ms, NULL), 0);
     cr_assert_eq(ms, 1767312000000);
+    cr_assert_eq(cs_time_parse("2024-02-29T00:00:00Z", &ms, NULL), 0); /* leap day */
+    cr_assert_eq(ms, 1709164800000);
+    cr_assert_eq(cs_time_parse("1969-12-31T23:59:59.999Z", &ms, NULL), 0);
+    cr_assert_eq(ms, -1);
     cr_assert_eq(cs_time_parse("1767323045678", &ms, NULL), 0);
     cr_assert_eq(ms, 1767323045678);
 }
