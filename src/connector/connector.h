@@ -236,7 +236,8 @@ typedef struct cs_write_result {
     char message[CS_WRITE_MESSAGE_MAX]; /* the API's own message (R4) */
 } cs_write_result;
 
-/* Writes count inputs to object and fills results[0..count) in input order.
+/* Writes count inputs to object and fills results[0..count) in input order
+ * (results are cleared first, so no input may point into them).
  * Values are converted from the normalised form to each field's type first
  * (a value that cannot be converted refuses that record with
  * property_values). Calls go out in batches of cs_connector_batch_max().

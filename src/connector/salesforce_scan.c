@@ -128,7 +128,7 @@ static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
     }
     if (start < now - DELETED_WINDOW_MS)
         start = now - DELETED_WINDOW_MS;
-    if (now / MINUTE_MS - start / MINUTE_MS < 2)
+    if (now / MINUTE_MS - start / MINUTE_MS < 1)
         return 0; /* the API needs more than a minute between start and end */
     char from[CS_TIME_TEXT_MAX], to[CS_TIME_TEXT_MAX], path[300];
     iso(start, from);
