@@ -12,6 +12,9 @@
 static const cs_command commands[] = {
     {"init", "write a commented crmsync.yaml (for a sandbox, or given URLs)", cs_cmd_init},
     {"check", "validate the config against both sides' live schemas", cs_cmd_check},
+    {"plan", "dry run: what a pass would write, per record and field, and why", cs_cmd_plan},
+    {"sync", "one sync pass, with a summary per side", cs_cmd_sync},
+    {"run", "sync continuously until Ctrl-C or SIGTERM", cs_cmd_run},
     {"status", "last run, links, errors, cursors, API usage", cs_cmd_status},
     {"errors", "records that failed to sync, with the API's message", cs_cmd_errors},
     {"journal", "every write crmsync made, newest first", cs_cmd_journal},

@@ -18,6 +18,9 @@ int cs_cli_main(int argc, char **argv);
 
 int cs_cmd_init(int argc, char **argv);
 int cs_cmd_check(int argc, char **argv);
+int cs_cmd_plan(int argc, char **argv);
+int cs_cmd_sync(int argc, char **argv);
+int cs_cmd_run(int argc, char **argv);
 int cs_cmd_status(int argc, char **argv);
 int cs_cmd_errors(int argc, char **argv);
 int cs_cmd_journal(int argc, char **argv);

@@ -32,7 +32,7 @@ static void print_entry(const cs_journal_entry *e)
 {
     char at[32], b1[72], b2[72];
     cs_cli_format_time(e->at_ms, at);
-    printf("%s  #%lld  %-7s %-10s HubSpot %s / Salesforce %s", at, (long long)e->id,
+    printf("%s  #%lld  %s in %s: HubSpot id %s, Salesforce id %s", at, (long long)e->id,
            cs_store_op_name(e->op), target_of(e), e->hs_id ? e->hs_id : "-",
            e->sf_id ? e->sf_id : "-");
     if (e->run_id > 0)

@@ -69,7 +69,7 @@ static int print_last_run(cs_store *store, int64_t now, cs_err *err)
     if (r->finished_ms > 0)
         printf(", took %.1fs", (double)(r->finished_ms - r->started_ms) / 1000.0);
     printf("\n");
-    if (r->message && r->message[0])
+    if (r->status != CS_RUN_COMPLETED && r->message && r->message[0])
         printf("%-14s %s\n", "", r->message);
     if (json_is_object(r->counts))
         cs_cli_print_report(stdout, r->counts, "             ");
