@@ -66,14 +66,14 @@ void hs_error_internal(sb_ctx *ctx, sb_response *res, const cs_err *err)
 void hs_error_body(sb_ctx *ctx, sb_response *res, const char *why)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, "Invalid input JSON: %s", why);
+    (void)snprintf(msg, sizeof msg, "Invalid input JSON: %s", why);
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
 }
 
 void hs_error_unknown_type(sb_ctx *ctx, sb_response *res, const char *segment)
 {
     char msg[300];
-    snprintf(msg, sizeof msg, "Unable to infer object type from: %.200s", segment);
+    (void)snprintf(msg, sizeof msg, "Unable to infer object type from: %.200s", segment);
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
 }
 
@@ -112,7 +112,7 @@ json_t *hs_batch_envelope(json_t *results, json_t *errors, int64_t started_ms)
 json_t *hs_paging_next(const char *after, const char *base_path)
 {
     char link[512];
-    snprintf(link, sizeof link, "%s?after=%s", base_path, after);
+    (void)snprintf(link, sizeof link, "%s?after=%s", base_path, after);
     return json_pack("{s:{s:s,s:s}}", "next", "after", after, "link", link);
 }
 
@@ -188,7 +188,7 @@ static bool is_search_route(const sb_request *req)
 static void header_long(sb_response *res, const char *name, long long v)
 {
     char text[32];
-    snprintf(text, sizeof text, "%lld", v);
+    (void)snprintf(text, sizeof text, "%lld", v);
     sb_response_header(res, name, text);
 }
 
@@ -232,11 +232,9 @@ static int hs_init(sb_ctx *ctx, cs_err *err)
     int rc = 0;
     if (hs_types_create_tables(ctx, err) != 0 || hs_records_create_tables(ctx, err) != 0 ||
         hs_assoc_create_tables(ctx, err) != 0 || hs_lists_create_tables(ctx, err) != 0 ||
-        hs_begin(ctx, err) != 0)
-        rc = -1;
-    else if (hs_types_install_builtin(ctx, err) != 0 || hs_owners_install(ctx, err) != 0 ||
-             hs_prefs_install(ctx, err) != 0 ||
-             hs_assoc_define_pair(ctx, HS_CONTACTS, HS_COMPANIES, err) != 0)
+        hs_begin(ctx, err) != 0 || hs_types_install_builtin(ctx, err) != 0 ||
+        hs_owners_install(ctx, err) != 0 || hs_prefs_install(ctx, err) != 0 ||
+        hs_assoc_define_pair(ctx, HS_CONTACTS, HS_COMPANIES, err) != 0)
         rc = -1;
     if (rc == 0 && !sqlite3_get_autocommit(ctx->db))
         rc = hs_commit(ctx, err);

@@ -69,6 +69,7 @@ static int insert_type(sb_ctx *ctx, int64_t id, const char *from, const char *to
 
 int hs_assoc_type_get(sb_ctx *ctx, int64_t id, hs_assoc_type *out, cs_err *err)
 {
+    memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(ctx->db,
                            "SELECT from_type, to_type, category, label, inverse_id, is_default"
@@ -80,12 +81,12 @@ int hs_assoc_type_get(sb_ctx *ctx, int64_t id, hs_assoc_type *out, cs_err *err)
     if (sqlite3_step(st) == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
         out->id = id;
-        snprintf(out->from_type, sizeof out->from_type, "%s", sqlite3_column_text(st, 0));
-        snprintf(out->to_type, sizeof out->to_type, "%s", sqlite3_column_text(st, 1));
-        snprintf(out->category, sizeof out->category, "%s", sqlite3_column_text(st, 2));
+        (void)snprintf(out->from_type, sizeof out->from_type, "%s", sqlite3_column_text(st, 0));
+        (void)snprintf(out->to_type, sizeof out->to_type, "%s", sqlite3_column_text(st, 1));
+        (void)snprintf(out->category, sizeof out->category, "%s", sqlite3_column_text(st, 2));
         const unsigned char *label = sqlite3_column_text(st, 3);
         out->has_label = label != NULL;
-        snprintf(out->label, sizeof out->label, "%s", label ? (const char *)label : "");
+        (void)snprintf(out->label, sizeof out->label, "%s", label ? (const char *)label : "");
         out->inverse_id = sqlite3_column_int64(st, 4);
         out->is_default = sqlite3_column_int(st, 5) != 0;
         rc = 1;
@@ -157,7 +158,7 @@ json_t *hs_assoc_definitions(sb_ctx *ctx, const char *type_id)
     sqlite3_bind_text(st, 1, type_id, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         char id[24], when[CS_TIME_TEXT_MAX];
-        snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
+        (void)snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
         cs_time_format_hubspot(sqlite3_column_int64(st, 4), when);
         const char *label = (const char *)sqlite3_column_text(st, 3);
         json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", id, "fromObjectTypeId",
@@ -200,8 +201,8 @@ int hs_assoc_put(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_typ
         return -1;
     if (at->is_default)
         return 0;
-    int64_t def;
-    hs_assoc_type dt;
+    int64_t def = 0;
+    hs_assoc_type dt = {0};
     if (hs_assoc_default_type(ctx, at->from_type, at->to_type, &def, err) != 1 ||
         hs_assoc_type_get(ctx, def, &dt, err) != 1)
         return 0;
@@ -265,9 +266,9 @@ int hs_assoc_spec(sb_ctx *ctx, const json_t *spec, const char *from_type, const 
     const json_t *id = json_object_get(spec, "associationTypeId");
     const char *cat = json_string_value(json_object_get(spec, "associationCategory"));
     if (!json_is_integer(id) || cat == NULL) {
-        snprintf(msg, msg_size,
-                 "each association type needs associationCategory and "
-                 "associationTypeId");
+        (void)snprintf(msg, msg_size,
+                       "each association type needs associationCategory and "
+                       "associationTypeId");
         return 1;
     }
     int rc = hs_assoc_type_get(ctx, json_integer_value(id), out, err);
@@ -276,9 +277,9 @@ int hs_assoc_spec(sb_ctx *ctx, const json_t *spec, const char *from_type, const 
     if (rc == 0 || strcmp(out->category, cat) != 0 ||
         (to_type && strcmp(out->to_type, to_type) != 0) ||
         (from_type && strcmp(out->from_type, from_type) != 0)) {
-        snprintf(msg, msg_size, "%s association type %lld is not valid between %s and %s", cat,
-                 (long long)json_integer_value(id), from_type ? from_type : "?",
-                 to_type ? to_type : "?");
+        (void)snprintf(msg, msg_size, "%s association type %lld is not valid between %s and %s",
+                       cat, (long long)json_integer_value(id), from_type ? from_type : "?",
+                       to_type ? to_type : "?");
         return 1;
     }
     return 0;
@@ -296,25 +297,25 @@ int hs_assoc_create_inline(sb_ctx *ctx, const hs_type *t, int64_t id, const json
         if (!hs_parse_id(json_string_value(json_object_get(json_object_get(a, "to"), "id")),
                          &to_id) ||
             !json_is_array(types) || json_array_size(types) == 0) {
-            snprintf(msg, msg_size, "associations[%zu] needs to.id and types", i);
+            (void)snprintf(msg, msg_size, "associations[%zu] needs to.id and types", i);
             return 1;
         }
         size_t k;
         const json_t *spec;
         json_array_foreach(types, k, spec)
         {
-            hs_assoc_type at;
+            hs_assoc_type at = {0};
             int rc = hs_assoc_spec(ctx, spec, t->type_id, NULL, &at, msg, msg_size, err);
             if (rc != 0)
                 return rc;
             const hs_type *to = hs_type_find(ctx, at.to_type);
-            hs_obj o;
+            hs_obj o = {0};
             rc = to ? hs_obj_load(ctx, to, to_id, false, &o, err) : 0;
             if (rc < 0)
                 return -1;
             if (rc == 0) {
-                snprintf(msg, msg_size, "associations[%zu]: no %s with id %lld exists", i,
-                         to ? to->singular : "record", (long long)to_id);
+                (void)snprintf(msg, msg_size, "associations[%zu]: no %s with id %lld exists", i,
+                               to ? to->singular : "record", (long long)to_id);
                 return 1;
             }
             hs_obj_dispose(&o);
@@ -332,8 +333,8 @@ static void v3_type_name(const hs_type *from, const hs_type *to, const json_t *s
     const char *label = json_string_value(json_object_get(spec, "label"));
     bool hubspot =
         strcmp(json_string_value(json_object_get(spec, "category")), "HUBSPOT_DEFINED") == 0;
-    snprintf(out, size, "%s_to_%s%s", from->singular, to->singular,
-             hubspot && label == NULL && !from->custom && !to->custom ? "_unlabeled" : "");
+    (void)snprintf(out, size, "%s_to_%s%s", from->singular, to->singular,
+                   hubspot && label == NULL && !from->custom && !to->custom ? "_unlabeled" : "");
 }
 
 void hs_assoc_attach_v3(sb_ctx *ctx, const hs_type *t, int64_t id, const char *csv, json_t *obj)
@@ -343,7 +344,8 @@ void hs_assoc_attach_v3(sb_ctx *ctx, const hs_type *t, int64_t id, const char *c
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        (void)snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
+                       p);
         const hs_type *to = hs_type_find(ctx, name);
         if (to) {
             int64_t next;
@@ -354,8 +356,8 @@ void hs_assoc_attach_v3(sb_ctx *ctx, const hs_type *t, int64_t id, const char *c
             json_array_foreach(list, i, item)
             {
                 char oid[24];
-                snprintf(oid, sizeof oid, "%lld",
-                         (long long)json_integer_value(json_object_get(item, "toObjectId")));
+                (void)snprintf(oid, sizeof oid, "%lld",
+                               (long long)json_integer_value(json_object_get(item, "toObjectId")));
                 size_t k;
                 json_t *spec;
                 json_array_foreach(json_object_get(item, "associationTypes"), k, spec)

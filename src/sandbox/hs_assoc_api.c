@@ -14,7 +14,7 @@
 /* 1 when a live record of type t has this id, 0 not, -1 error. */
 static int record_exists(sb_ctx *ctx, const hs_type *t, int64_t id, cs_err *err)
 {
-    hs_obj o;
+    hs_obj o = {0};
     int rc = hs_obj_load(ctx, t, id, false, &o, err);
     if (rc == 1)
         hs_obj_dispose(&o);
@@ -40,9 +40,9 @@ static bool read_pair(sb_ctx *ctx, const sb_request *req, sb_response *res, cons
     }
     if (a == 0 || (to_id && b == 0)) {
         char msg[200];
-        snprintf(msg, sizeof msg, "No %s with id %s exists",
-                 a == 0 ? (*from)->singular : (*to)->singular,
-                 a == 0 ? sb_param(req, "id") : sb_param(req, "toId"));
+        (void)snprintf(msg, sizeof msg, "No %s with id %s exists",
+                       a == 0 ? (*from)->singular : (*to)->singular,
+                       a == 0 ? sb_param(req, "id") : sb_param(req, "toId"));
         hs_error(ctx, res, 404, "OBJECT_NOT_FOUND", msg);
         return false;
     }
@@ -77,14 +77,14 @@ static int put_specs(sb_ctx *ctx, const hs_type *from, const hs_type *to, int64_
                      const json_t *specs, char *msg, size_t size, cs_err *err)
 {
     if (!json_is_array(specs) || json_array_size(specs) == 0) {
-        snprintf(msg, size, "the body must be a non-empty array of association types");
+        (void)snprintf(msg, size, "the body must be a non-empty array of association types");
         return 1;
     }
     size_t i;
     const json_t *spec;
     json_array_foreach(specs, i, spec)
     {
-        hs_assoc_type at;
+        hs_assoc_type at = {0};
         int rc = hs_assoc_spec(ctx, spec, from->type_id, to->type_id, &at, msg, size, err);
         if (rc == 0)
             rc = hs_assoc_put(ctx, id, to_id, &at, err);
@@ -122,8 +122,8 @@ void hs_h_assoc_put(sb_ctx *ctx, const sb_request *req, sb_response *res)
 static json_t *default_result(const hs_assoc_type *at, int64_t id, int64_t to_id)
 {
     char a[24], b[24];
-    snprintf(a, sizeof a, "%lld", (long long)id);
-    snprintf(b, sizeof b, "%lld", (long long)to_id);
+    (void)snprintf(a, sizeof a, "%lld", (long long)id);
+    (void)snprintf(b, sizeof b, "%lld", (long long)to_id);
     return json_pack("{s:{s:s},s:{s:s},s:{s:s,s:I}}", "from", "id", a, "to", "id", b,
                      "associationSpec", "associationCategory", at->category, "associationTypeId",
                      (json_int_t)at->id);
@@ -140,7 +140,7 @@ static int put_default(sb_ctx *ctx, const hs_type *from, const hs_type *to, int6
     if (rc < 0)
         return -1;
     if (rc == 0) {
-        snprintf(msg, size, "%s and %s cannot be associated", from->name, to->name);
+        (void)snprintf(msg, size, "%s and %s cannot be associated", from->name, to->name);
         return 1;
     }
     return hs_assoc_put(ctx, id, to_id, at, err);
@@ -155,7 +155,7 @@ void hs_h_assoc_put_default(sb_ctx *ctx, const sb_request *req, sb_response *res
     int64_t started = cs_time_now_ms();
     char msg[256];
     cs_err err;
-    hs_assoc_type at;
+    hs_assoc_type at = {0};
     int rc = hs_begin(ctx, &err) != 0
                  ? -1
                  : put_default(ctx, from, to, id, to_id, &at, msg, sizeof msg, &err);
@@ -189,9 +189,9 @@ void hs_h_assoc_list(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *body = json_pack("{s:o}", "results", results);
     if (next) {
         char n[24], base[200];
-        snprintf(n, sizeof n, "%lld", (long long)next);
-        snprintf(base, sizeof base, "/crm/v4/objects/%s/%lld/associations/%s", from->name,
-                 (long long)id, to->name);
+        (void)snprintf(n, sizeof n, "%lld", (long long)next);
+        (void)snprintf(base, sizeof base, "/crm/v4/objects/%s/%lld/associations/%s", from->name,
+                       (long long)id, to->name);
         json_object_set_new(body, "paging", hs_paging_next(n, base));
     }
     sb_respond_json(res, 200, body);
@@ -260,8 +260,8 @@ static int pair_exists(sb_ctx *ctx, const assoc_batch *b, int64_t id, int64_t to
     if (rc == 1)
         rc = to_id ? record_exists(ctx, b->to, to_id, err) : 0;
     if (rc == 0)
-        snprintf(msg, size, "No %s with id %lld or %s with id %lld exists", b->from->singular,
-                 (long long)id, b->to->singular, (long long)to_id);
+        (void)snprintf(msg, size, "No %s with id %lld or %s with id %lld exists", b->from->singular,
+                       (long long)id, b->to->singular, (long long)to_id);
     return rc;
 }
 
@@ -295,7 +295,7 @@ static void batch_write(sb_ctx *ctx, const sb_request *req, sb_response *res, bo
         char msg[256];
         int64_t id = object_id(json_object_get(in, "from"));
         int64_t to_id = object_id(json_object_get(in, "to"));
-        hs_assoc_type at;
+        hs_assoc_type at = {0};
         rc = pair_exists(ctx, &b, id, to_id, msg, sizeof msg, &err);
         if (rc == 1) {
             int w = with_types
@@ -346,9 +346,9 @@ void hs_h_assoc_batch_read(sb_ctx *ctx, const sb_request *req, sb_response *res)
             id ? hs_assoc_list(ctx, id, b.to->type_id, after, ASSOC_PAGE_MAX, &next) : json_array();
         if (json_array_size(to) == 0) {
             char msg[200], idtext[24];
-            snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-            snprintf(msg, sizeof msg, "No %s is associated with %s %lld.", b.to->singular,
-                     b.from->singular, (long long)id);
+            (void)snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+            (void)snprintf(msg, sizeof msg, "No %s is associated with %s %lld.", b.to->singular,
+                           b.from->singular, (long long)id);
             json_t *e = hs_standard_error("OBJECT_NOT_FOUND", msg,
                                           json_pack("{s:[s]}", "fromObjectId", idtext));
             json_object_set_new(e, "subCategory",
@@ -358,11 +358,11 @@ void hs_h_assoc_batch_read(sb_ctx *ctx, const sb_request *req, sb_response *res)
             continue;
         }
         char idtext[24];
-        snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+        (void)snprintf(idtext, sizeof idtext, "%lld", (long long)id);
         json_t *r = json_pack("{s:{s:s},s:o}", "from", "id", idtext, "to", to);
         if (next) {
             char n[24];
-            snprintf(n, sizeof n, "%lld", (long long)next);
+            (void)snprintf(n, sizeof n, "%lld", (long long)next);
             json_object_set_new(r, "paging", json_pack("{s:{s:s}}", "next", "after", n));
         }
         json_array_append_new(results, r);

@@ -50,7 +50,7 @@ static bool call_open(sb_ctx *ctx, const sb_request *req, sb_response *res, hs_b
     }
     if (kind == HS_BATCH_READ || kind == HS_BATCH_ARCHIVE)
         return true;
-    c->clean = calloc(c->b.n ? c->b.n : 1, sizeof *c->clean);
+    c->clean = calloc(c->b.n ? c->b.n : 1, sizeof(json_t *));
     if (c->clean == NULL) {
         hs_error(ctx, res, 500, "INTERNAL_ERROR", "out of memory");
         return false;
@@ -71,8 +71,8 @@ static bool id_property_ok(sb_ctx *ctx, const hs_type *t, const char *idp, sb_re
     if (idp == NULL || hs_is_unique_prop(ctx, t, idp))
         return true;
     char msg[300];
-    snprintf(msg, sizeof msg, "Property %.100s is not a unique identifier property for %s", idp,
-             t->name);
+    (void)snprintf(msg, sizeof msg, "Property %.100s is not a unique identifier property for %s",
+                   idp, t->name);
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
     return false;
 }
@@ -96,8 +96,8 @@ static int batch_conflicts(sb_ctx *ctx, batch_call *c, const int64_t *self_ids, 
         for (size_t j = 0; email && email[0] && j < i; j++) {
             const char *other = json_string_value(json_object_get(c->clean[j], "email"));
             if (other && strcasecmp(email, other) == 0 && strcmp(c->t->type_id, HS_CONTACTS) == 0) {
-                snprintf(msg, sizeof msg,
-                         "Duplicate email addresses found in batch input: [%.200s]", email);
+                (void)snprintf(msg, sizeof msg,
+                               "Duplicate email addresses found in batch input: [%.200s]", email);
                 hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
                 return 1;
             }
@@ -110,10 +110,11 @@ static json_t *not_found_error(const hs_type *t, json_t *ids)
 {
     char upper[64], msg[200];
     hs_type_upper(t, upper, sizeof upper);
-    snprintf(msg, sizeof msg,
-             "Could not get some %s objects, they may be deleted or not exist. Check that ids "
-             "are valid.",
-             upper);
+    (void)snprintf(
+        msg, sizeof msg,
+        "Could not get some %s objects, they may be deleted or not exist. Check that ids "
+        "are valid.",
+        upper);
     return hs_standard_error("OBJECT_NOT_FOUND", msg, json_pack("{s:o}", "ids", ids));
 }
 
@@ -187,7 +188,7 @@ void hs_h_batch_read(sb_ctx *ctx, const sb_request *req, sb_response *res)
     int rc = 0;
     for (size_t i = 0; i < c.b.n && rc >= 0; i++) {
         int64_t id = 0;
-        hs_obj o;
+        hs_obj o = {0};
         const char *idp = c.b.id_property;
         rc = idp ? hs_obj_find_by(ctx, c.t, idp, c.b.inputs[i].id, &id, &err)
                  : hs_parse_id(c.b.inputs[i].id, &id);
@@ -246,7 +247,7 @@ void hs_h_batch_update(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *results = json_array(), *missing = json_array();
     int64_t now = cs_time_now_ms();
     for (size_t i = 0; i < c.b.n && rc >= 0; i++) {
-        hs_obj o;
+        hs_obj o = {0};
         rc = ids[i] ? hs_obj_load(ctx, c.t, ids[i], false, &o, &err) : 0;
         if (rc == 0) {
             json_array_append_new(missing, json_string(c.b.inputs[i].id));

@@ -108,7 +108,7 @@ static char *scalar_text(const json_t *v)
         return strdup(json_string_value(v));
     }
     if (json_is_integer(v)) {
-        snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+        (void)snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
         return strdup(tmp);
     }
     if (json_is_real(v)) {
@@ -116,9 +116,9 @@ static char *scalar_text(const json_t *v)
         if (!isfinite(d))
             return NULL;
         if (d == floor(d) && fabs(d) < 9e15)
-            snprintf(tmp, sizeof tmp, "%.0f", d);
+            (void)snprintf(tmp, sizeof tmp, "%.0f", d);
         else
-            snprintf(tmp, sizeof tmp, "%.17g", d);
+            (void)snprintf(tmp, sizeof tmp, "%.17g", d);
         return strdup(tmp);
     }
     if (json_is_boolean(v))

@@ -27,7 +27,7 @@ static int read_id(const json_t *v, char out[256], size_t i, cs_err *err)
         return 0;
     }
     if (json_is_integer(v) && json_integer_value(v) > 0) {
-        snprintf(out, 256, "%lld", (long long)json_integer_value(v));
+        (void)snprintf(out, 256, "%lld", (long long)json_integer_value(v));
         return 0;
     }
     return cs_err_set(err, CS_ERR_INVALID_INPUT, "inputs[%zu].id must be a non-empty string", i);

@@ -51,9 +51,9 @@ static int list_load(sb_ctx *ctx, int64_t id, list_row *out, cs_err *err)
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         out->id = id;
-        snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 0));
-        snprintf(out->type_id, sizeof out->type_id, "%s", sqlite3_column_text(st, 1));
-        snprintf(out->processing, sizeof out->processing, "%s", sqlite3_column_text(st, 2));
+        (void)snprintf(out->name, sizeof out->name, "%s", sqlite3_column_text(st, 0));
+        (void)snprintf(out->type_id, sizeof out->type_id, "%s", sqlite3_column_text(st, 1));
+        (void)snprintf(out->processing, sizeof out->processing, "%s", sqlite3_column_text(st, 2));
         out->created_ms = sqlite3_column_int64(st, 3);
         out->updated_ms = sqlite3_column_int64(st, 4);
         out->size = sqlite3_column_int64(st, 5);
@@ -66,7 +66,7 @@ static int list_load(sb_ctx *ctx, int64_t id, list_row *out, cs_err *err)
 static json_t *list_json(const list_row *l)
 {
     char id[24], created[CS_TIME_TEXT_MAX], updated[CS_TIME_TEXT_MAX];
-    snprintf(id, sizeof id, "%lld", (long long)l->id);
+    (void)snprintf(id, sizeof id, "%lld", (long long)l->id);
     cs_time_format_hubspot(l->created_ms, created);
     cs_time_format_hubspot(l->updated_ms, updated);
     return json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "listId", id, "listVersion", 1,
@@ -124,10 +124,10 @@ void hs_h_lists_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
             rc = sqlite3_step(st);
         }
         sqlite3_finalize(st);
-        list_row l;
+        list_row l = {0};
         if (rc == SQLITE_CONSTRAINT) {
             char msg[400];
-            snprintf(msg, sizeof msg, "A list named '%.255s' already exists", name);
+            (void)snprintf(msg, sizeof msg, "A list named '%.255s' already exists", name);
             hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
         } else if (rc != SQLITE_DONE ||
                    list_load(ctx, sqlite3_last_insert_rowid(ctx->db), &l, &err) != 1) {
@@ -142,7 +142,7 @@ void hs_h_lists_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 void hs_h_lists_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    list_row l;
+    list_row l = {0};
     if (req_list(ctx, req, res, &l))
         sb_respond_json(res, 200, json_pack("{s:o}", "list", list_json(&l)));
 }
@@ -151,7 +151,7 @@ void hs_h_lists_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
  * ids that changed and the ones that do not exist (or were not members). */
 static void change_members(sb_ctx *ctx, const sb_request *req, sb_response *res, bool add)
 {
-    list_row l;
+    list_row l = {0};
     if (!req_list(ctx, req, res, &l))
         return;
     json_t *body = hs_body(ctx, req, res);
@@ -184,10 +184,11 @@ static void change_members(sb_ctx *ctx, const sb_request *req, sb_response *res,
         char text[32];
         int64_t id = 0;
         if (json_is_integer(v))
-            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+            (void)snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
         else
-            snprintf(text, sizeof text, "%.30s", json_is_string(v) ? json_string_value(v) : "");
-        hs_obj o;
+            (void)snprintf(text, sizeof text, "%.30s",
+                           json_is_string(v) ? json_string_value(v) : "");
+        hs_obj o = {0};
         int found = hs_parse_id(text, &id) ? hs_obj_load(ctx, t, id, false, &o, &err) : 0;
         if (found < 0) {
             rc = -1;
@@ -213,8 +214,9 @@ static void change_members(sb_ctx *ctx, const sb_request *req, sb_response *res,
     sqlite3_finalize(st);
     if (rc == 0 && json_array_size(changed) > 0) {
         char sql[128];
-        snprintf(sql, sizeof sql, "UPDATE hs_lists SET updated_ms = %lld WHERE list_id = %lld",
-                 (long long)now, (long long)l.id);
+        (void)snprintf(sql, sizeof sql,
+                       "UPDATE hs_lists SET updated_ms = %lld WHERE list_id = %lld", (long long)now,
+                       (long long)l.id);
         rc = sb_exec(ctx, sql, &err);
     }
     if (rc != 0 || hs_commit(ctx, &err) != 0) {
@@ -244,7 +246,7 @@ void hs_h_lists_members_remove(sb_ctx *ctx, const sb_request *req, sb_response *
  * page. */
 void hs_h_lists_members_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    list_row l;
+    list_row l = {0};
     if (!req_list(ctx, req, res, &l))
         return;
     int64_t after = 0, limit = 100;
@@ -278,7 +280,7 @@ void hs_h_lists_members_get(sb_ctx *ctx, const sb_request *req, sb_response *res
             break;
         }
         char id[24], when[CS_TIME_TEXT_MAX];
-        snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
+        (void)snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
         cs_time_format_hubspot(sqlite3_column_int64(st, 1), when);
         json_array_append_new(results,
                               json_pack("{s:s,s:s}", "recordId", id, "membershipTimestamp", when));
@@ -316,7 +318,7 @@ void hs_h_lists_of_record(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *results = json_array();
     while (sqlite3_step(st) == SQLITE_ROW) {
         char list_id[24], when[CS_TIME_TEXT_MAX];
-        snprintf(list_id, sizeof list_id, "%lld", (long long)sqlite3_column_int64(st, 0));
+        (void)snprintf(list_id, sizeof list_id, "%lld", (long long)sqlite3_column_int64(st, 0));
         cs_time_format_hubspot(sqlite3_column_int64(st, 1), when);
         json_array_append_new(results, json_pack("{s:s,s:i,s:s,s:s,s:b}", "listId", list_id,
                                                  "listVersion", 1, "firstAddedTimestamp", when,

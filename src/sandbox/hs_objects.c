@@ -43,12 +43,12 @@ int hs_unique_conflict(sb_ctx *ctx, const hs_type *t, const json_t *clean, int64
             return -1;
         if (rc == 1 && other != self_id) {
             if (strcmp(t->type_id, HS_CONTACTS) == 0 && strcmp(k, "email") == 0)
-                snprintf(msg, msg_size, "Contact already exists. Existing ID: %lld",
-                         (long long)other);
+                (void)snprintf(msg, msg_size, "Contact already exists. Existing ID: %lld",
+                               (long long)other);
             else
-                snprintf(msg, msg_size,
-                         "%s already has that value on another record. Existing ID: %lld", k,
-                         (long long)other);
+                (void)snprintf(msg, msg_size,
+                               "%s already has that value on another record. Existing ID: %lld", k,
+                               (long long)other);
             return 1;
         }
     }
@@ -64,8 +64,9 @@ static int resolve_id(sb_ctx *ctx, const sb_request *req, const hs_type *t, sb_r
     cs_err err;
     if (idprop && idprop[0] && !hs_is_unique_prop(ctx, t, idprop)) {
         char msg[300];
-        snprintf(msg, sizeof msg, "Property %.100s is not a unique identifier property for %s",
-                 idprop, t->name);
+        (void)snprintf(msg, sizeof msg,
+                       "Property %.100s is not a unique identifier property for %s", idprop,
+                       t->name);
         hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
         return 0;
     }
@@ -93,7 +94,7 @@ void hs_h_obj_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
         return;
     const char *arch = sb_query(req, "archived");
     bool archived = arch && strcmp(arch, "true") == 0;
-    hs_obj o;
+    hs_obj o = {0};
     cs_err err;
     int rc = hs_obj_load(ctx, t, id, archived, &o, &err);
     if (rc < 0) {
@@ -159,9 +160,9 @@ void hs_h_obj_list(sb_ctx *ctx, const sb_request *req, sb_response *res)
         o.id = sqlite3_column_int64(st, 0);
         if ((int64_t)json_array_size(results) == limit) {
             char next[24];
-            snprintf(next, sizeof next, "%lld", (long long)o.id);
+            (void)snprintf(next, sizeof next, "%lld", (long long)o.id);
             char base[128];
-            snprintf(base, sizeof base, "/crm/v3/objects/%s", t->name);
+            (void)snprintf(base, sizeof base, "/crm/v3/objects/%s", t->name);
             json_object_set_new(body, "paging", hs_paging_next(next, base));
             break;
         }

@@ -72,7 +72,7 @@ bool hs_owner_exists(sb_ctx *ctx, const char *id)
 static json_t *owner_json(sqlite3_stmt *st)
 {
     char id[24], created[CS_TIME_TEXT_MAX], updated[CS_TIME_TEXT_MAX];
-    snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
+    (void)snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 0));
     cs_time_format_hubspot(sqlite3_column_int64(st, 6), created);
     cs_time_format_hubspot(sqlite3_column_int64(st, 7), updated);
     json_int_t user = (json_int_t)sqlite3_column_int64(st, 4);
@@ -120,7 +120,7 @@ void hs_h_owners_list(sb_ctx *ctx, const sb_request *req, sb_response *res)
     while (sqlite3_step(st) == SQLITE_ROW) {
         if ((int64_t)json_array_size(results) == limit) {
             char next[24];
-            snprintf(next, sizeof next, "%lld", (long long)sqlite3_column_int64(st, 0));
+            (void)snprintf(next, sizeof next, "%lld", (long long)sqlite3_column_int64(st, 0));
             json_object_set_new(body, "paging", hs_paging_next(next, "/crm/v3/owners/"));
             break;
         }

@@ -165,7 +165,7 @@ static int sync_contact_optout(sb_ctx *ctx, const char *email, bool out, cs_err 
     int rc = t ? hs_obj_find_by(ctx, t, "email", email, &id, err) : 0;
     if (rc <= 0)
         return rc;
-    hs_obj o;
+    hs_obj o = {0};
     if (hs_obj_load(ctx, t, id, false, &o, err) != 1)
         return -1;
     const char *cur = json_string_value(json_object_get(o.props, "hs_email_optout"));
@@ -195,13 +195,13 @@ static void update_status(sb_ctx *ctx, const sb_request *req, sb_response *res, 
     if (email == NULL || strchr(email, '@') == NULL || strlen(email) >= sizeof lc) {
         hs_error(ctx, res, 400, "VALIDATION_ERROR", "emailAddress must be an email address");
     } else if (json_array_size(found) == 0) {
-        snprintf(msg, sizeof msg, "No subscription definition with id %.40s",
-                 sub ? sub : "(missing subscriptionId)");
+        (void)snprintf(msg, sizeof msg, "No subscription definition with id %.40s",
+                       sub ? sub : "(missing subscriptionId)");
         hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
     } else if (subscribe && opted_out_of_all(ctx, lc)) {
-        snprintf(msg, sizeof msg,
-                 "%.200s has opted out of all email and cannot be resubscribed through the API",
-                 email);
+        (void)snprintf(
+            msg, sizeof msg,
+            "%.200s has opted out of all email and cannot be resubscribed through the API", email);
         hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
     } else {
         sqlite3_stmt *st = NULL;

@@ -30,7 +30,8 @@ void hs_h_props_list(sb_ctx *ctx, const sb_request *req, sb_response *res)
 static void prop_not_found(sb_ctx *ctx, sb_response *res, const hs_type *t, const char *name)
 {
     char msg[300];
-    snprintf(msg, sizeof msg, "Unable to find property %.100s for object type %s", name, t->name);
+    (void)snprintf(msg, sizeof msg, "Unable to find property %.100s for object type %s", name,
+                   t->name);
     hs_error(ctx, res, 404, "OBJECT_NOT_FOUND", msg);
 }
 
@@ -60,7 +61,7 @@ void hs_h_props_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
     if (def == NULL) {
         hs_error(ctx, res, 400, "VALIDATION_ERROR", why);
     } else if (hs_type_prop(ctx, t, name) != NULL) {
-        snprintf(why, sizeof why, "Property named '%.100s' already exists.", name);
+        (void)snprintf(why, sizeof why, "Property named '%.100s' already exists.", name);
         hs_error(ctx, res, 409, "OBJECT_ALREADY_EXISTS", why);
     } else if (json_string_length(json_object_get(def, "groupName")) == 0) {
         hs_error(ctx, res, 400, "VALIDATION_ERROR", "groupName is required");
@@ -98,8 +99,8 @@ void hs_h_props_update(sb_ctx *ctx, const sb_request *req, sb_response *res)
     }
     if (json_is_true(
             json_object_get(json_object_get(cur, "modificationMetadata"), "readOnlyDefinition"))) {
-        snprintf(why, sizeof why, "Property %.100s is defined by HubSpot and cannot be changed",
-                 name);
+        (void)snprintf(why, sizeof why,
+                       "Property %.100s is defined by HubSpot and cannot be changed", name);
         hs_error(ctx, res, 400, "VALIDATION_ERROR", why);
         json_decref(body);
         return;

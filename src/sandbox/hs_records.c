@@ -67,7 +67,7 @@ const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bo
                          char buf[48])
 {
     if (strcmp(name, "hs_object_id") == 0) {
-        snprintf(buf, 48, "%lld", (long long)o->id);
+        (void)snprintf(buf, 48, "%lld", (long long)o->id);
         return buf;
     }
     int64_t ms;
@@ -78,11 +78,11 @@ const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bo
     else
         return json_string_value(json_object_get(o->props, name));
     if (raw) {
-        snprintf(buf, 48, "%lld", (long long)ms);
+        (void)snprintf(buf, 48, "%lld", (long long)ms);
     } else {
         char iso[CS_TIME_TEXT_MAX];
         cs_time_format_hubspot(ms, iso);
-        snprintf(buf, 48, "%s", iso);
+        (void)snprintf(buf, 48, "%s", iso);
     }
     return buf;
 }
@@ -139,7 +139,7 @@ int hs_obj_find_by(sb_ctx *ctx, const hs_type *t, const char *prop, const char *
         return 0;
     if (prop == NULL || strcmp(prop, "hs_object_id") == 0) {
         int64_t want;
-        hs_obj o;
+        hs_obj o = {0};
         if (!hs_parse_id(value, &want))
             return 0;
         int rc = hs_obj_load(ctx, t, want, false, &o, err);

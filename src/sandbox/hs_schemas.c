@@ -49,7 +49,7 @@ void hs_h_schemas_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
     const hs_type *t = hs_type_find(ctx, seg);
     if (t == NULL) {
         char msg[300];
-        snprintf(msg, sizeof msg, "Unable to find object type %.200s", seg ? seg : "");
+        (void)snprintf(msg, sizeof msg, "Unable to find object type %.200s", seg ? seg : "");
         hs_error(ctx, res, 404, "OBJECT_NOT_FOUND", msg);
         return;
     }
@@ -102,11 +102,11 @@ static json_t *egg_properties(const json_t *egg, int64_t now, char *why, size_t 
 {
     const json_t *in = json_object_get(egg, "properties");
     if (!json_is_array(in) || json_array_size(in) == 0) {
-        snprintf(why, why_size, "properties must be a non-empty array");
+        (void)snprintf(why, why_size, "properties must be a non-empty array");
         return NULL;
     }
     if (json_array_size(in) > 500) {
-        snprintf(why, why_size, "too many properties");
+        (void)snprintf(why, why_size, "too many properties");
         return NULL;
     }
     json_t *props = json_object();
@@ -126,17 +126,18 @@ static json_t *egg_properties(const json_t *egg, int64_t now, char *why, size_t 
     if (!json_is_array(required) || !names_defined(required, props, &missing) ||
         !names_defined(json_object_get(egg, "searchableProperties"), props, &missing) ||
         !names_defined(json_object_get(egg, "secondaryDisplayProperties"), props, &missing)) {
-        snprintf(why, why_size,
-                 missing ? "Property %.100s is named in the schema but not defined in properties"
-                         : "requiredProperties must be an array%s",
-                 missing ? missing : "");
+        (void)snprintf(why, why_size,
+                       missing
+                           ? "Property %.100s is named in the schema but not defined in properties"
+                           : "requiredProperties must be an array%s",
+                       missing ? missing : "");
         json_decref(props);
         return NULL;
     }
     const char *primary = json_string_value(json_object_get(egg, "primaryDisplayProperty"));
     if (primary && json_object_get(props, primary) == NULL) {
-        snprintf(why, why_size, "primaryDisplayProperty %.100s is not defined in properties",
-                 primary);
+        (void)snprintf(why, why_size, "primaryDisplayProperty %.100s is not defined in properties",
+                       primary);
         json_decref(props);
         return NULL;
     }
@@ -171,7 +172,7 @@ void hs_h_schemas_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
     } else if (!json_is_array(assoc)) {
         hs_error(ctx, res, 400, "VALIDATION_ERROR", "associatedObjects must be an array");
     } else if (hs_type_find(ctx, name) != NULL) {
-        snprintf(why, sizeof why, "Object type with name %.100s already exists", name);
+        (void)snprintf(why, sizeof why, "Object type with name %.100s already exists", name);
         hs_error(ctx, res, 409, "OBJECT_ALREADY_EXISTS", why);
     } else if ((props = egg_properties(egg, now, why, sizeof why)) == NULL) {
         hs_error(ctx, res, 400, "VALIDATION_ERROR", why);
@@ -184,7 +185,7 @@ void hs_h_schemas_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
         {
             const char *tt = json_is_string(a) ? associated_type(ctx, json_string_value(a)) : NULL;
             if (tt == NULL || ntargets == 16) {
-                snprintf(why, sizeof why, "associatedObjects[%zu] is not an object type", i);
+                (void)snprintf(why, sizeof why, "associatedObjects[%zu] is not an object type", i);
                 hs_error(ctx, res, 400, "VALIDATION_ERROR", why);
                 json_decref(props);
                 json_decref(egg);
@@ -193,8 +194,8 @@ void hs_h_schemas_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
             targets[ntargets++] = tt;
         }
         char type_id[32], fqn[128], when[CS_TIME_TEXT_MAX];
-        snprintf(type_id, sizeof type_id, "2-%d", next_type_number(ctx));
-        snprintf(fqn, sizeof fqn, "p%s_%s", HS_PORTAL_ID, name);
+        (void)snprintf(type_id, sizeof type_id, "2-%d", next_type_number(ctx));
+        (void)snprintf(fqn, sizeof fqn, "p%s_%s", HS_PORTAL_ID, name);
         cs_time_format_hubspot(now, when);
         const json_t *primary = json_object_get(egg, "primaryDisplayProperty");
         const json_t *search = json_object_get(egg, "searchableProperties");
@@ -214,7 +215,7 @@ void hs_h_schemas_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
         /* Copies of the target ids: storing invalidates the loaded types. */
         char target_ids[16][32];
         for (i = 0; i < ntargets; i++)
-            snprintf(target_ids[i], sizeof target_ids[i], "%s", targets[i]);
+            (void)snprintf(target_ids[i], sizeof target_ids[i], "%s", targets[i]);
         int rc = hs_begin(ctx, &err) != 0 ||
                  hs_type_store(ctx, type_id, name, name, fqn, def, &err) != 0 ||
                  hs_props_install_builtin(ctx, type_id, now, &err) != 0;

@@ -124,7 +124,7 @@ static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
 
 static void make_plan(plan *p, const hs_type *t, const hs_search *s)
 {
-    cs_buf_init(&p->where, 64 * 1024);
+    cs_buf_init(&p->where, (size_t)64 * 1024);
     cs_buf_append_str(&p->where, "type_id = ?1 AND archived = 0");
     p->exact = s->query == NULL && s->ngroups <= 1;
     if (s->ngroups == 1) {
@@ -144,7 +144,7 @@ static sqlite3_stmt *prepare(sb_ctx *ctx, const hs_type *t, const plan *p, const
                              const char *tail)
 {
     cs_buf sql;
-    cs_buf_init(&sql, 128 * 1024);
+    cs_buf_init(&sql, (size_t)128 * 1024);
     cs_buf_appendf(&sql, "%s FROM hs_objects WHERE %s%s", select, cs_buf_str(&p->where), tail);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(ctx->db, cs_buf_str(&sql), -1, &st, NULL) != SQLITE_OK)
@@ -247,7 +247,7 @@ static int render_ids(sb_ctx *ctx, const hs_type *t, const int64_t *ids, size_t 
                       const hs_propsel *sel, json_t *results, cs_err *err)
 {
     for (size_t i = 0; i < n; i++) {
-        hs_obj o;
+        hs_obj o = {0};
         int rc = hs_obj_load(ctx, t, ids[i], false, &o, err);
         if (rc < 0)
             return -1;
@@ -269,13 +269,13 @@ static int run_exact(sb_ctx *ctx, const hs_type *t, const hs_search *s, const pl
     *total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     char tail[160];
-    snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s LIMIT %zu OFFSET %zu", p->order_col,
-             p->desc ? "DESC" : "ASC", p->desc ? "DESC" : "ASC", end - s->after, s->after);
+    (void)snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s LIMIT %zu OFFSET %zu", p->order_col,
+                   p->desc ? "DESC" : "ASC", p->desc ? "DESC" : "ASC", end - s->after, s->after);
     st = prepare(ctx, t, p, "SELECT id, created_ms, updated_ms, props", tail);
     if (st == NULL)
         return hs_db_error(ctx, err, "search");
     while (sqlite3_step(st) == SQLITE_ROW) {
-        hs_obj o;
+        hs_obj o = {0};
         row_obj(st, &o);
         json_array_append_new(results, hs_obj_json(ctx, t, &o, sel));
         hs_obj_dispose(&o);
@@ -290,14 +290,14 @@ static int run_filtered(sb_ctx *ctx, const hs_type *t, const hs_search *s, const
                         cs_err *err)
 {
     char tail[96];
-    snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s", p->order_col, p->desc ? "DESC" : "ASC",
-             p->desc ? "DESC" : "ASC");
+    (void)snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s", p->order_col,
+                   p->desc ? "DESC" : "ASC", p->desc ? "DESC" : "ASC");
     sqlite3_stmt *st = prepare(ctx, t, p, "SELECT id, created_ms, updated_ms, props", tail);
     if (st == NULL)
         return hs_db_error(ctx, err, "search");
     size_t n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        hs_obj o;
+        hs_obj o = {0};
         row_obj(st, &o);
         if (record_matches(ctx, t, s, &o)) {
             if (n >= s->after && n < end)
@@ -322,7 +322,7 @@ static int run_sorted(sb_ctx *ctx, const hs_type *t, const hs_search *s, const p
     size_t n = 0, cap = 0;
     int rc = 0;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-        hs_obj o;
+        hs_obj o = {0};
         row_obj(st, &o);
         if (record_matches(ctx, t, s, &o)) {
             if (n == cap) {
@@ -348,6 +348,8 @@ static int run_sorted(sb_ctx *ctx, const hs_type *t, const hs_search *s, const p
         sort_ctx sc = {.type = s->sorts[0].type, .desc = s->sorts[0].descending};
         sort_items(items, n, &sc);
         size_t first = s->after < n ? s->after : n, last = end < n ? end : n;
+        if (last < first)
+            last = first;
         int64_t *ids = calloc(last - first + 1, sizeof *ids);
         for (size_t i = first; ids && i < last; i++)
             ids[i - first] = items[i].id;
@@ -402,7 +404,7 @@ void hs_h_search(sb_ctx *ctx, const sb_request *req, sb_response *res)
         json_t *out = json_pack("{s:I,s:o}", "total", (json_int_t)total, "results", results);
         if (end < total && s->limit > 0) {
             char next[24];
-            snprintf(next, sizeof next, "%zu", end);
+            (void)snprintf(next, sizeof next, "%zu", end);
             json_object_set_new(out, "paging", json_pack("{s:{s:s}}", "next", "after", next));
         }
         sb_respond_json(res, 200, out);

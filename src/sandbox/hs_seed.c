@@ -45,8 +45,8 @@ static long live_contacts(sb_ctx *ctx)
 static json_t *contact_values(long i)
 {
     char email[64], phone[32];
-    snprintf(email, sizeof email, "contact%ld@example.com", i);
-    snprintf(phone, sizeof phone, "+1-555-%04ld", i % 10000);
+    (void)snprintf(email, sizeof email, "contact%ld@example.com", i);
+    (void)snprintf(phone, sizeof phone, "+1-555-%04ld", i % 10000);
     size_t c = (size_t)i % COUNT(cities);
     json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "email", email, "firstname",
                           first_names[(size_t)i % COUNT(first_names)], "lastname",

@@ -307,7 +307,8 @@ static json_t *options_from_input(const json_t *in, char *why, size_t why_size)
         const json_t *label = json_object_get(o, "label");
         const json_t *value = json_object_get(o, "value");
         if (!json_is_string(label) || !json_is_string(value) || json_string_length(value) == 0) {
-            snprintf(why, why_size, "options[%zu] needs a string label and a non-empty value", i);
+            (void)snprintf(why, why_size, "options[%zu] needs a string label and a non-empty value",
+                           i);
             json_decref(out);
             return NULL;
         }
@@ -327,7 +328,7 @@ json_t *hs_prop_from_input(const json_t *in, bool hubspot_defined, int64_t now_m
                            size_t why_size)
 {
     if (!json_is_object(in)) {
-        snprintf(why, why_size, "a property definition must be an object");
+        (void)snprintf(why, why_size, "a property definition must be an object");
         return NULL;
     }
     const char *name = json_string_value(json_object_get(in, "name"));
@@ -337,30 +338,30 @@ json_t *hs_prop_from_input(const json_t *in, bool hubspot_defined, int64_t now_m
     const char *group = json_string_value(json_object_get(in, "groupName"));
     const char *desc = json_string_value(json_object_get(in, "description"));
     if (name == NULL || !valid_prop_name(name)) {
-        snprintf(why, why_size,
-                 "Property name '%.100s' is not valid: use lower-case letters, digits and "
-                 "underscores, starting with a letter",
-                 name ? name : "");
+        (void)snprintf(why, why_size,
+                       "Property name '%.100s' is not valid: use lower-case letters, digits and "
+                       "underscores, starting with a letter",
+                       name ? name : "");
         return NULL;
     }
     if (label == NULL || label[0] == '\0') {
-        snprintf(why, why_size, "Property '%s' needs a label", name);
+        (void)snprintf(why, why_size, "Property '%s' needs a label", name);
         return NULL;
     }
     if (type == NULL || hs_ptype_from_name(type) == HS_PT_STRING) {
         if (type == NULL || strcmp(type, "string") != 0) {
-            snprintf(why, why_size,
-                     "Property '%s': type must be one of string, number, date, datetime, "
-                     "enumeration, bool",
-                     name);
+            (void)snprintf(why, why_size,
+                           "Property '%s': type must be one of string, number, date, datetime, "
+                           "enumeration, bool",
+                           name);
             return NULL;
         }
     }
     if (field == NULL)
         field = default_field_type(type);
     if (!field_type_fits(type, field)) {
-        snprintf(why, why_size, "Property '%s': fieldType '%.40s' does not fit type '%s'", name,
-                 field, type);
+        (void)snprintf(why, why_size, "Property '%s': fieldType '%.40s' does not fit type '%s'",
+                       name, field, type);
         return NULL;
     }
     json_t *options;
@@ -372,7 +373,7 @@ json_t *hs_prop_from_input(const json_t *in, bool hubspot_defined, int64_t now_m
     } else if (opt_in == NULL || json_is_null(opt_in)) {
         options = json_array();
     } else if (!json_is_array(opt_in)) {
-        snprintf(why, why_size, "Property '%s': options must be an array", name);
+        (void)snprintf(why, why_size, "Property '%s': options must be an array", name);
         return NULL;
     } else {
         options = options_from_input(opt_in, why, why_size);
@@ -381,7 +382,7 @@ json_t *hs_prop_from_input(const json_t *in, bool hubspot_defined, int64_t now_m
     }
     if (strcmp(type, "enumeration") == 0 && json_array_size(options) == 0) {
         json_decref(options);
-        snprintf(why, why_size, "Property '%s': an enumeration needs options", name);
+        (void)snprintf(why, why_size, "Property '%s': an enumeration needs options", name);
         return NULL;
     }
     char when[CS_TIME_TEXT_MAX];

@@ -46,10 +46,10 @@ static bool value_text(const json_t *v, char *tmp, size_t size, const char **out
     } else if (json_is_boolean(v)) {
         *out = json_is_true(v) ? "true" : "false";
     } else if (json_is_integer(v)) {
-        snprintf(tmp, size, "%lld", (long long)json_integer_value(v));
+        (void)snprintf(tmp, size, "%lld", (long long)json_integer_value(v));
         *out = tmp;
     } else if (json_is_real(v) && isfinite(json_real_value(v))) {
-        snprintf(tmp, size, "%.15g", json_real_value(v));
+        (void)snprintf(tmp, size, "%.15g", json_real_value(v));
         *out = tmp;
     } else {
         return false;
@@ -105,7 +105,7 @@ static void options_summary(const json_t *options, char *out, size_t size)
         if (cs_buf_appendf(&b, "%s%s", i ? ", " : "", v ? v : "") != 0)
             break;
     }
-    snprintf(out, size, "%s", cs_buf_str(&b));
+    (void)snprintf(out, size, "%s", cs_buf_str(&b));
     cs_buf_free(&b);
 }
 
@@ -285,7 +285,7 @@ static void put_value(json_t *props, const hs_type *t, const hs_obj *o, const ch
 static json_t *envelope(const hs_type *t, const hs_obj *o, json_t *props)
 {
     char id[24], created[CS_TIME_TEXT_MAX], updated[CS_TIME_TEXT_MAX];
-    snprintf(id, sizeof id, "%lld", (long long)o->id);
+    (void)snprintf(id, sizeof id, "%lld", (long long)o->id);
     cs_time_format_hubspot(o->created_ms, created);
     cs_time_format_hubspot(o->updated_ms, updated);
     json_t *j = json_pack("{s:s,s:o,s:s,s:s,s:b}", "id", id, "properties", props, "createdAt",
