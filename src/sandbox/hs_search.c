@@ -386,7 +386,7 @@ void hs_h_search(sb_ctx *ctx, const sb_request *req, sb_response *res)
     if (end > HS_SEARCH_MAX_RESULTS)
         end = HS_SEARCH_MAX_RESULTS;
     hs_propsel sel = {0};
-    if (s->properties)
+    if (s->nproperties > 0)
         sel = (hs_propsel){.names = (const char *const *)s->properties, .nnames = s->nproperties};
     json_t *results = json_array();
     size_t total = 0;
