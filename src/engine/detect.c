@@ -28,9 +28,63 @@ static cs_connector *scan_conn(const sync_pass *p, int i)
     return i == SYNC_SCAN_HS ? p->s->opt.hubspot : p->s->opt.salesforce;
 }
 
+#define DETECT_ERRORS_MAX 200000 /* open errors a pass looks at */
+
+/* R8: every open error's last failure and next retry, by sync_error_key. */
+static int load_errors(sync_pass *p, cs_err *err)
+{
+    if ((p->open_errors = json_object()) == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t offset = 0; offset < DETECT_ERRORS_MAX; offset += CS_STORE_LIST_MAX) {
+        cs_error_query q = {.limit = CS_STORE_LIST_MAX, .offset = offset};
+        cs_record_error_list l;
+        memset(&l, 0, sizeof l);
+        if (cs_store_error_list(p->s->opt.store, &q, &l, err) != 0)
+            return -1;
+        int rc = 0;
+        for (size_t i = 0; rc == 0 && i < l.count; i++) {
+            const cs_record_error *e = &l.items[i];
+            char key[3 * CS_STORE_NAME_MAX];
+            sync_error_key(key, sizeof key, e->side, e->object, e->record_key);
+            json_t *v =
+                json_pack("[II]", (json_int_t)e->last_seen_ms, (json_int_t)e->next_retry_ms);
+            if (v == NULL || json_object_set_new(p->open_errors, key, v) != 0)
+                rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        }
+        size_t n = l.count;
+        cs_record_error_list_dispose(&l);
+        if (rc != 0)
+            return -1;
+        if (n < CS_STORE_LIST_MAX)
+            break;
+    }
+    return 0;
+}
+
+/* R8: whether a record the scan returned failed since its last change and
+ * waits for its retry: then it is only context (its pair still syncs when
+ * the other record changed). */
+static bool waits_for_retry(const sync_pass *p, const cs_record *rec, bool hub)
+{
+    if (json_object_size(p->open_errors) == 0)
+        return false;
+    char key[3 * CS_STORE_NAME_MAX];
+    /* Errors are filed under the source record, on the side that refused it. */
+    sync_error_key(key, sizeof key, hub ? CS_STORE_SALESFORCE : CS_STORE_HUBSPOT, rec->type,
+                   rec->id);
+    const json_t *v = json_object_get(p->open_errors, key);
+    if (v == NULL)
+        return false;
+    int64_t last_seen = (int64_t)json_integer_value(json_array_get(v, 0));
+    int64_t next_retry = (int64_t)json_integer_value(json_array_get(v, 1));
+    return next_retry > p->now_ms && rec->modified_ms <= last_seen;
+}
+
 int detect_begin(sync_pass *p, cs_err *err)
 {
     cs_sync *s = p->s;
+    if (load_errors(p, err) != 0)
+        return -1;
     for (int i = 0; i < SYNC_SCANS; i++) {
         cs_cursor cur;
         int found = cs_store_cursor_get(s->opt.store, scan_cursor[i], &cur, err);
@@ -68,6 +122,8 @@ void detect_end(sync_pass *p)
     cs_record_list_dispose(&p->users);
     json_decref(p->members);
     p->members = NULL;
+    json_decref(p->open_errors);
+    p->open_errors = NULL;
 }
 
 bool detect_finished(const sync_pass *p)
@@ -156,6 +212,8 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
     converted[0] = '\0';
     if (cid != NULL && strlen(cid) < sizeof converted)
         memcpy(converted, cid, strlen(cid) + 1);
+    if (role == CS_PLAN_CHANGED && waits_for_retry(p, rec, hub))
+        role = CS_PLAN_CONTEXT;
     if (cs_plan_input_add_record(r->in, rec, role, err) != 0)
         return -1;
     if (set_str(hub ? r->hs_seen : r->sf_seen, id, hub ? NULL : type) != 0)

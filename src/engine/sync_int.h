@@ -44,7 +44,12 @@ typedef struct sync_pass {
     cs_record_list owners; /* HubSpot owners (C17) */
     cs_record_list users;  /* Salesforce Users (C17) */
     json_t *members;       /* C2: inclusion list member ids (array) or NULL */
-    bool retries_done;     /* due errors were re-read (first round) */
+    /* R8: open errors, sync_error_key → [last_seen_ms, next_retry_ms], read at
+     * the start of the pass. A record re-read by the overlap window (R2) that
+     * has not changed since it failed waits for its retry instead of failing
+     * again on every pass. */
+    json_t *open_errors;
+    bool retries_done; /* due errors were re-read (first round) */
     /* Pairs linked in this pass without a snapshot (a create reconciled onto
      * an existing record, a 409 on create): hs_id → [sf_type, sf_id]. They
      * get a first-sync merge in a round of their own at the end of the pass. */
