@@ -177,3 +177,202 @@ Test(sync, first_sync_both_ways_then_a_pass_writes_nothing)
     free(h1), free(h2), free(h3), free(l1), free(c1), free(sl1), free(sl2), free(sl3);
     free(hd), free(he);
 }
+
+/* R1: two_way rows; different fields edited on both sides both survive, the
+ * same field edited on both sides goes to the latest change (conflict_winner
+ * latest), and prefer_sf_unless_blank lets HubSpot fill a blank SF field. */
+Test(sync, edits_on_both_sides_merge_field_by_field)
+{
+    char *h = fx_hs_create(&F, contact("gil@example.com", "Gil", "Grey"));
+    fx_engine(&F, "  rules: {hs_lead_status: dont_sync, firstname: two_way, phone: two_way, "
+                  "jobtitle: two_way}\n");
+    fx_pass(&F);
+    char *l = sf_one("Lead", "gil@example.com");
+
+    /* Different fields: phone in HubSpot, Title in Salesforce; city (the
+     * default rule) into the blank SF City. */
+    fx_hs_patch(&F, h, json_pack("{s:s,s:s}", "phone", "+1 555 0100", "city", "Lyon"));
+    fx_sf_patch(&F, "Lead", l, json_pack("{s:s}", "Title", "Buyer"));
+    cs_sync_report r = fx_pass(&F);
+    cr_expect_eq(r.hubspot.updated, 1);
+    cr_expect_eq(r.salesforce.updated, 1);
+    expect_sf("Lead", l, "Phone", "+1 555 0100");
+    expect_sf("Lead", l, "City", "Lyon");
+    expect_hs(h, "jobtitle", "Buyer");
+    expect_hs(h, "phone", "+1 555 0100");
+
+    /* The same field on both sides: the later change wins on both. */
+    fx_hs_patch(&F, h, json_pack("{s:s}", "firstname", "Gilbert"));
+    usleep(30000);
+    fx_sf_patch(&F, "Lead", l, json_pack("{s:s}", "FirstName", "Gilles"));
+    fx_pass(&F);
+    expect_hs(h, "firstname", "Gilles");
+    expect_sf("Lead", l, "FirstName", "Gilles");
+    /* ... and the conflict is journaled (R1, R5). */
+    cs_journal_list j;
+    memset(&j, 0, sizeof j);
+    cs_journal_query q = {.record_id = h};
+    cs_err err = {0};
+    cr_assert_eq(cs_store_journal_list(F.store, &q, &j, &err), 0, "%s", err.message);
+    bool conflict = false;
+    for (size_t i = 0; i < j.count; i++)
+        conflict |= j.items[i].field && strcmp(j.items[i].field, "firstname") == 0 &&
+                    j.items[i].dir == CS_STORE_SF_TO_HS && j.items[i].old_value &&
+                    strcmp(j.items[i].old_value, "Gilbert") == 0 && j.items[i].new_value &&
+                    strcmp(j.items[i].new_value, "Gilles") == 0 &&
+                    strstr(j.items[i].reason, "conflict") != NULL;
+    cr_expect(conflict, "no journaled conflict for firstname Gilbert -> Gilles");
+    cs_journal_list_dispose(&j);
+
+    /* And again nothing to write. */
+    fx_reset_stats(&F);
+    fx_pass(&F);
+    cr_expect_eq(fx_writes(&F, true) + fx_writes(&F, false), 0);
+    free(h);
+    free(l);
+}
+
+/* C5: a Contact and a Lead with one email make one HubSpot contact, linked to
+ * the Contact; an HS contact whose email an SF Lead has is linked, not
+ * duplicated on either side. */
+Test(sync, dedup_across_leads_and_contacts)
+{
+    char *lead = fx_sf_create(&F, "Lead",
+                              json_pack("{s:s,s:s,s:s,s:s}", "FirstName", "Zed", "LastName", "Zane",
+                                        "Company", "Zane Co", "Email", "zed@example.com"));
+    char *con = fx_sf_create(&F, "Contact",
+                             json_pack("{s:s,s:s,s:s}", "FirstName", "Zed", "LastName", "Zane",
+                                       "Email", "ZED@Example.com"));
+    char *h = fx_hs_create(&F, contact("amy@example.com", "Amy", "Ames"));
+    char *amy = fx_sf_create(&F, "Lead",
+                             json_pack("{s:s,s:s,s:s,s:s}", "FirstName", "Amy", "LastName", "Ames",
+                                       "Company", "Ames plc", "Email", "amy@example.com"));
+    fx_engine(&F, NO_STATUS);
+    cs_sync_report r = fx_pass(&F);
+
+    char *hz = hs_one("zed@example.com");
+    expect_hs(hz, "salesforcecontactid", con);
+    expect_hs(hz, "salesforceleadid", NULL);
+    cr_expect_eq(r.hubspot.created, 1);
+    cr_expect_eq(r.salesforce.skipped[CS_SYNC_SKIP_DUPLICATE], 1, "the shadowed Lead is skipped");
+    cs_link link;
+    cs_err err = {0};
+    cr_expect_eq(cs_store_link_by_sf(F.store, lead, &link, &err), 0, "the Lead stays unlinked");
+
+    /* amy: linked by email, nothing created anywhere. */
+    cr_expect_eq(r.salesforce.created, 0);
+    cr_expect_eq(r.linked, 1);
+    cr_expect_eq(sf_count("Lead", "amy@example.com"), 1);
+    free(hs_one("amy@example.com"));
+    expect_hs(h, "salesforceleadid", amy);
+    expect_hs(h, "company", "Ames plc"); /* prefer_sf_unless_blank filled HubSpot's blank */
+    cr_expect_eq(cs_store_link_by_sf(F.store, amy, &link, &err), 1);
+    cr_expect_str_eq(link.hs_id, h);
+
+    fx_reset_stats(&F);
+    fx_pass(&F);
+    cr_expect_eq(fx_writes(&F, true) + fx_writes(&F, false), 0);
+    free(lead), free(con), free(h), free(amy), free(hz);
+}
+
+static const cs_record_error *find_error(const cs_record_error_list *l, const char *key)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i].record_key, key) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/* R4, R9: records Salesforce refuses (an invalid email, a value too long, a
+ * restricted picklist) become errors with their category, field and the
+ * API's message; the rest of the batch lands. R8: they wait for their retry
+ * (no write on the next pass) and are retried as soon as they change. */
+Test(sync, refused_records_become_errors_and_the_rest_lands)
+{
+    json_t *field = json_pack("{s:[{s:s,s:s,s:s,s:b,s:[s,s,s]}]}", "fields", "name",
+                              "Favorite_Color__c", "label", "Favorite Color", "type", "picklist",
+                              "restricted", 1, "picklistValues", "Red", "Green", "Blue");
+    json_decref(fx_call(F.sf_http, CS_HTTP_POST, "/__sandbox/salesforce/sobjects/Lead/fields",
+                        json_incref(field)));
+    json_decref(
+        fx_call(F.sf_http, CS_HTTP_POST, "/__sandbox/salesforce/sobjects/Contact/fields", field));
+    json_decref(fx_call(F.hs_http, CS_HTTP_POST, "/crm/v3/properties/contacts",
+                        json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", "favorite_color", "label",
+                                  "Favorite color", "type", "string", "fieldType", "text",
+                                  "groupName", "contactinformation")));
+    char *ok1 = fx_hs_create(&F, json_pack("{s:s,s:s,s:s}", "email", "ok1@example.com", "lastname",
+                                           "One", "favorite_color", "Red"));
+    char *ok2 = fx_hs_create(&F, contact("ok2@example.com", "Oz", "Two"));
+    char *bad_email = fx_hs_create(&F, contact("bad@example.c", "Bea", "Bad"));
+    char *too_long = fx_hs_create(
+        &F, contact("long@example.com", "Maximilian-Alexander-Bartholomew-Fitzgerald", "Long"));
+    char *bad_pick = fx_hs_create(&F, json_pack("{s:s,s:s,s:s}", "email", "pick@example.com",
+                                                "lastname", "Pick", "favorite_color", "Purple"));
+    fx_engine(&F,
+              "  rules: {hs_lead_status: dont_sync}\n"
+              "  mappings:\n"
+              "    - {hubspot: favorite_color, salesforce: Favorite_Color__c, rule: two_way}\n");
+    cs_sync_report r = fx_pass(&F);
+    cr_expect_eq(r.salesforce.created, 2, "the rest of the batch lands");
+    cr_expect_eq(r.salesforce.errors[CS_STORE_CAT_PROPERTY_VALUES], 3);
+    char *l1 = sf_one("Lead", "ok1@example.com");
+    expect_sf("Lead", l1, "Favorite_Color__c", "Red");
+    free(sf_one("Lead", "ok2@example.com"));
+    cr_expect_eq(sf_count("Lead", "long@example.com"), 0);
+
+    cs_record_error_list errs;
+    memset(&errs, 0, sizeof errs);
+    cs_error_query q = {.limit = 100};
+    cs_err err = {0};
+    cr_assert_eq(cs_store_error_list(F.store, &q, &errs, &err), 0, "%s", err.message);
+    cr_expect_eq(errs.count, 3);
+    const cs_record_error *e = find_error(&errs, bad_email);
+    cr_assert_not_null(e);
+    cr_expect_eq(e->side, CS_STORE_SALESFORCE);
+    cr_expect_eq(e->category, CS_STORE_CAT_PROPERTY_VALUES);
+    cr_expect(strstr(e->message, "invalid email") != NULL, "%s", e->message);
+    cr_expect_str_eq(e->email, "bad@example.c");
+    e = find_error(&errs, too_long);
+    cr_assert_not_null(e);
+    cr_expect(e->field && strstr(e->field, "FirstName"), "field %s", e->field);
+    cr_expect(strstr(e->message, "too") != NULL, "%s", e->message);
+    e = find_error(&errs, bad_pick);
+    cr_assert_not_null(e);
+    cr_expect(strstr(e->message, "Purple") != NULL, "%s", e->message);
+    cr_expect_eq(e->attempts, 1);
+    cr_expect_gt(e->next_retry_ms, cs_time_now_ms());
+    cs_record_error_list_dispose(&errs);
+
+    /* R8: unchanged, they wait for their retry time: nothing is written. */
+    fx_reset_stats(&F);
+    cs_sync_report quiet = fx_pass(&F);
+    cr_expect_eq(fx_writes(&F, false), 0);
+    cr_expect_eq(cs_sync_side_errors(&quiet.salesforce), 0);
+
+    /* Changed, they are retried: one is fixed, one still refused. */
+    fx_hs_patch(&F, too_long, json_pack("{s:s}", "firstname", "Max"));
+    fx_hs_patch(&F, bad_pick, json_pack("{s:s}", "favorite_color", "Mauve"));
+    cs_sync_report again = fx_pass(&F);
+    cr_expect_eq(again.salesforce.created, 1);
+    cr_expect_eq(again.salesforce.errors[CS_STORE_CAT_PROPERTY_VALUES], 1);
+    char *l2 = sf_one("Lead", "long@example.com");
+    expect_sf("Lead", l2, "FirstName", "Max");
+    memset(&errs, 0, sizeof errs);
+    cr_assert_eq(cs_store_error_list(F.store, &q, &errs, &err), 0, "%s", err.message);
+    cr_expect_eq(errs.count, 2);
+    cr_expect_null(find_error(&errs, too_long), "the fixed record's error is gone");
+    e = find_error(&errs, bad_pick);
+    cr_assert_not_null(e);
+    cr_expect_eq(e->attempts, 2);
+    cr_expect(strstr(e->message, "Mauve") != NULL, "%s", e->message);
+    cs_record_error_list_dispose(&errs);
+    cs_error_event_list hist;
+    memset(&hist, 0, sizeof hist);
+    cr_assert_eq(
+        cs_store_error_history(F.store, CS_STORE_SALESFORCE, "contacts", too_long, &hist, &err), 0,
+        "%s", err.message);
+    cr_expect_eq(hist.count, 2);
+    cr_expect_eq(hist.items[hist.count - 1].kind, CS_ERROR_EVENT_RESOLVED);
+    cs_error_event_list_dispose(&hist);
+    free(ok1), free(ok2), free(bad_email), free(too_long), free(bad_pick), free(l1), free(l2);
+}
