@@ -13,6 +13,7 @@
  *
  * A create sent without an answer is reported UNKNOWN and never resent here:
  * the engine upserts it by email instead. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,9 +272,24 @@ static int email_of(wctx *w, const char *id, char key[320], cs_err *err)
     return rc;
 }
 
-/* Finds which inputs a 400's validation errors are about: the one input
- * that holds the named property with the value the message quotes (or the
- * only one holding the property). Refuses them; returns how many. */
+/* Where value is quoted in msg as a whole word (not inside a longer one);
+ * SIZE_MAX when it is not. */
+static size_t quoted_at(const char *msg, const char *value)
+{
+    size_t vlen = strlen(value);
+    for (const char *p = msg; vlen > 0 && (p = strstr(p, value)) != NULL; p++) {
+        bool start = p == msg || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool end = !(isalnum((unsigned char)p[vlen]) || p[vlen] == '_');
+        if (start && end)
+            return (size_t)(p - msg);
+    }
+    return SIZE_MAX;
+}
+
+/* Finds which inputs a 400's validation errors are about: the input holding
+ * the named property whose value the message quotes first (HubSpot's
+ * messages start with the bad value; option lists come after it), or the
+ * only input holding the property. Refuses them; returns how many. */
 static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const json_t *body)
 {
     size_t found = 0;
@@ -286,7 +302,8 @@ static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const
         const char *msg = json_string_value(json_object_get(e, "message"));
         if (prop == NULL)
             continue;
-        size_t quoted = SIZE_MAX, holders = 0, holder = SIZE_MAX, nquoted = 0;
+        size_t best = SIZE_MAX, best_at = SIZE_MAX, holders = 0, holder = SIZE_MAX;
+        bool tie = false;
         for (size_t j = 0; j < n; j++) {
             size_t k = idx[j];
             if (w->res[k].status != CS_WRITE_NOT_SENT)
@@ -296,12 +313,18 @@ static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const
                 continue;
             holders++;
             holder = k;
-            if (v[0] != '\0' && msg != NULL && strstr(msg, v) != NULL) {
-                nquoted++;
-                quoted = k;
+            size_t at = msg != NULL ? quoted_at(msg, v) : SIZE_MAX;
+            if (at == SIZE_MAX)
+                continue;
+            if (at < best_at) {
+                best_at = at;
+                best = k;
+                tie = false;
+            } else if (at == best_at) {
+                tie = true; /* the same value twice: which one is unknown */
             }
         }
-        size_t k = nquoted == 1 ? quoted : (nquoted == 0 && holders == 1 ? holder : SIZE_MAX);
+        size_t k = best != SIZE_MAX ? (tie ? SIZE_MAX : best) : (holders == 1 ? holder : SIZE_MAX);
         if (k != SIZE_MAX) {
             refuse_one(w, k, status, body, e);
             found++;

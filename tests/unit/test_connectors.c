@@ -61,8 +61,13 @@ static json_t *raw(const char *base, cs_http_method m, const char *path, const c
     cs_http_client *c;
     cs_err err = {0};
     cr_assert_eq(cs_http_client_new(&o, &c, &err), 0, "%s", err.message);
+    /* the admin routes need no token; the APIs do */
+    cs_http_kv auth = {"Authorization", "Bearer sandbox-token"};
+    bool admin = strncmp(path, "/__sandbox/", 11) == 0;
     cs_http_request req = {.method = m,
                            .path = path,
+                           .headers = admin ? NULL : &auth,
+                           .nheaders = admin ? 0 : 1,
                            .body = body,
                            .body_len = body ? strlen(body) : 0,
                            .idempotency = CS_HTTP_IDEMPOTENT};
@@ -365,5 +370,394 @@ Test(connectors, salesforce_reports_deletions)
     cr_assert_eq(stat_count(&e, "salesforce", "GET ", "/deleted"), 1,
                  "one deletion call (the first scan had no cursor)");
     cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+/* ---- writes (R4, R9, C5) ------------------------------------------------------ */
+
+static void write_json(cs_connector *c, const char *object, cs_write_kind kind,
+                       const char *const *json, const char *const *ids, size_t n,
+                       cs_write_result *res, int want_rc)
+{
+    cs_write_input *in = calloc(n, sizeof *in);
+    json_t **f = calloc(n, sizeof *f);
+    for (size_t i = 0; i < n; i++) {
+        f[i] = json ? json_loads(json[i], 0, NULL) : NULL;
+        cr_assert(json == NULL || f[i] != NULL, "bad test JSON %s", json[i]);
+        in[i].fields = f[i];
+        in[i].id = ids ? ids[i] : NULL;
+    }
+    cs_err err = {0};
+    int rc = cs_connector_write(c, object, kind, in, n, res, &err);
+    cr_assert_eq(rc, want_rc, "write: %s", err.message);
+    for (size_t i = 0; i < n; i++)
+        json_decref(f[i]);
+    free(f);
+    free(in);
+}
+
+Test(connectors, salesforce_mixed_batch_refuses_only_the_bad_records)
+{
+    env e;
+    env_start(&e);
+    /* a restricted picklist, defined through the sandbox's admin route */
+    json_t *def = raw(e.sf_url, CS_HTTP_POST, "/__sandbox/salesforce/sobjects/Lead/fields",
+                      "{\"fields\":[{\"name\":\"Tier__c\",\"label\":\"Tier\",\"type\":"
+                      "\"picklist\",\"restricted\":true,\"picklistValues\":[\"Gold\","
+                      "\"Silver\"]}]}");
+    cr_assert_not_null(def);
+    json_decref(def);
+    char too_long[200];
+    memset(too_long, 'x', 120);
+    too_long[120] = '\0';
+    char bad_long[300];
+    snprintf(bad_long, sizeof bad_long,
+             "{\"LastName\":\"%s\",\"Company\":\"Acme\",\"Email\":\"long@example.com\"}", too_long);
+    const char *recs[] = {
+        "{\"LastName\":\"Good\",\"Company\":\"Acme\",\"Email\":\"good1@example.com\","
+        "\"Tier__c\":\"Gold\",\"AnnualRevenue\":\"2500.5\",\"NumberOfEmployees\":\"1000\"}",
+        "{\"LastName\":\"Bad\",\"Company\":\"Acme\",\"Email\":\"not-an-email\"}",
+        bad_long,
+        "{\"LastName\":\"Pick\",\"Company\":\"Acme\",\"Email\":\"pick@example.com\","
+        "\"Tier__c\":\"Platinum\"}",
+        "{\"LastName\":\"NoCompany\",\"Email\":\"nocompany@example.com\"}",
+        "{\"LastName\":\"Typed\",\"Company\":\"Acme\",\"NumberOfEmployees\":\"12.5\"}",
+        "{\"LastName\":\"Good2\",\"Company\":\"Acme\",\"Email\":\"good2@example.com\"}",
+    };
+    enum { N = sizeof recs / sizeof recs[0] };
+    cs_write_result res[N];
+    write_json(e.sf, "Lead", CS_WRITE_CREATE, recs, NULL, N, res, 0);
+    cr_assert_eq(res[0].status, CS_WRITE_OK, "%s", res[0].message);
+    cr_assert(res[0].created);
+    cr_assert_eq(res[6].status, CS_WRITE_OK, "%s", res[6].message);
+    const struct {
+        size_t i;
+        const char *code, *field;
+    } want[] = {{1, "INVALID_EMAIL_ADDRESS", "Email"},
+                {2, "STRING_TOO_LONG", "LastName"},
+                {3, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Tier__c"},
+                {4, "REQUIRED_FIELD_MISSING", "Company"},
+                {5, "INVALID_TYPE_ON_FIELD_IN_RECORD", "NumberOfEmployees"}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const cs_write_result *r = &res[want[k].i];
+        cr_assert_eq(r->status, CS_WRITE_REFUSED, "record %zu", want[k].i);
+        cr_assert_eq(r->category, CS_SYNC_CAT_PROPERTY_VALUES, "R9 for %s", r->code);
+        cr_assert_str_eq(r->code, want[k].code);
+        cr_assert_not_null(strstr(r->fields, want[k].field), "%s names %s", r->fields,
+                           want[k].field);
+        cr_assert_gt(strlen(r->message), 5, "the API's message is kept (R4)");
+    }
+    cs_connector_usage u;
+    cs_connector_get_usage(e.sf, &u);
+    cr_assert_eq(u.write_calls, 1, "one collection call for the whole batch");
+    /* the good ones landed, with their values */
+    const char *ids[] = {res[0].id, res[6].id};
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_read(e.sf, "Lead", ids, 2, &l, &err), 0, "%s", err.message);
+    cr_assert_eq(l.len, 2);
+    const cs_record *r = cs_record_list_find(&l, res[0].id);
+    cr_assert_str_eq(cs_record_get(r, "AnnualRevenue"), "2500.5");
+    cr_assert_str_eq(cs_record_get(r, "NumberOfEmployees"), "1000");
+    cr_assert_str_eq(cs_record_get(r, "Tier__c"), "Gold");
+    cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+Test(connectors, hubspot_mixed_batch_refuses_only_the_bad_records)
+{
+    env e;
+    env_start(&e);
+    const char *recs[] = {
+        "{\"email\":\"ok1@example.com\",\"firstname\":\"A\",\"annualrevenue\":\"1000.0\"}",
+        "{\"email\":\"not-an-email\",\"firstname\":\"B\"}",
+        "{\"email\":\"ok2@example.com\",\"hs_lead_status\":\"NO_SUCH_STATUS\"}",
+        "{\"email\":\"ok3@example.com\",\"annualrevenue\":\"lots\"}",
+        "{\"email\":\"ok4@example.com\",\"no_such_property\":\"x\"}",
+        "{\"email\":\"ok5@example.com\",\"hs_lead_status\":\"NEW\"}",
+    };
+    enum { N = sizeof recs / sizeof recs[0] };
+    cs_write_result res[N];
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, recs, NULL, N, res, 0);
+    cr_assert_eq(res[0].status, CS_WRITE_OK, "%s", res[0].message);
+    cr_assert_eq(res[5].status, CS_WRITE_OK, "%s", res[5].message);
+    cr_assert_eq(res[1].status, CS_WRITE_REFUSED);
+    cr_assert_str_eq(res[1].code, "INVALID_EMAIL");
+    cr_assert_str_eq(res[1].fields, "email");
+    cr_assert_not_null(strstr(res[1].message, "not-an-email"), "HubSpot's message: %s",
+                       res[1].message);
+    cr_assert_eq(res[2].status, CS_WRITE_REFUSED);
+    cr_assert_str_eq(res[2].code, "INVALID_OPTION");
+    cr_assert_eq(res[3].status, CS_WRITE_REFUSED, "a number that is not one");
+    cr_assert_eq(res[4].status, CS_WRITE_REFUSED);
+    cr_assert_str_eq(res[4].code, "PROPERTY_DOESNT_EXIST");
+    for (size_t i = 1; i <= 4; i++)
+        cr_assert_eq(res[i].category, CS_SYNC_CAT_PROPERTY_VALUES);
+    cs_connector_usage u;
+    cs_connector_get_usage(e.hs, &u);
+    cr_assert_eq(u.write_calls, 3, "narrowed down with one call per refusal (%llu)",
+                 (unsigned long long)u.write_calls);
+    const char *emails[] = {"OK1@example.com ", "ok5@example.com", "ok2@example.com"};
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_find_by_email(e.hs, "contacts", emails, 3, &l, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(l.len, 2, "the good ones landed, the refused one did not");
+    cr_assert_not_null(cs_record_list_find(&l, res[0].id));
+    cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+Test(connectors, hubspot_create_of_an_existing_email_links_to_it)
+{
+    env e;
+    env_start(&e);
+    const char *first[] = {"{\"email\":\"dup@example.com\",\"firstname\":\"Orig\"}"};
+    cs_write_result res[3];
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, first, NULL, 1, res, 0);
+    cr_assert_eq(res[0].status, CS_WRITE_OK);
+    char orig[CS_CONNECTOR_ID_MAX];
+    snprintf(orig, sizeof orig, "%s", res[0].id);
+    const char *batch[] = {"{\"email\":\"new1@example.com\"}",
+                           "{\"email\":\"Dup@Example.com\",\"firstname\":\"Other\"}",
+                           "{\"email\":\"new2@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, batch, NULL, 3, res, 0);
+    cr_assert_eq(res[1].status, CS_WRITE_OK, "%s", res[1].message);
+    cr_assert(res[1].existing, "the 409 maps to the existing contact (C5)");
+    cr_assert_not(res[1].created);
+    cr_assert_str_eq(res[1].id, orig);
+    cr_assert(res[0].status == CS_WRITE_OK && res[0].created);
+    cr_assert(res[2].status == CS_WRITE_OK && res[2].created);
+    cr_assert_str_neq(res[0].id, res[2].id);
+    /* nothing was written onto the existing contact */
+    const char *ids[] = {orig};
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_read(e.hs, "contacts", ids, 1, &l, &err), 0);
+    cr_assert_str_eq(cs_record_get(&l.items[0], "firstname"), "Orig");
+    cs_record_list_dispose(&l);
+    /* the idempotent create: upsert by email */
+    const char *up[] = {"{\"email\":\"dup@example.com\",\"firstname\":\"Up\"}",
+                        "{\"email\":\"fresh@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_UPSERT_EMAIL, up, NULL, 2, res, 0);
+    cr_assert_eq(res[0].status, CS_WRITE_OK);
+    cr_assert_str_eq(res[0].id, orig);
+    cr_assert_not(res[0].created);
+    cr_assert(res[1].status == CS_WRITE_OK && res[1].created);
+    env_stop(&e);
+}
+
+Test(connectors, salesforce_email_lookup_prefers_contacts_then_recent_leads)
+{
+    env e;
+    env_start(&e);
+    const char *lead[] = {
+        "{\"LastName\":\"Old\",\"Company\":\"A\",\"Email\":\"same@example.com\"}"};
+    const char *contact[] = {"{\"LastName\":\"C\",\"Email\":\"SAME@example.com\"}"};
+    const char *lead2[] = {
+        "{\"LastName\":\"New\",\"Company\":\"A\",\"Email\":\"same@example.com\"}"};
+    const char *other[] = {
+        "{\"LastName\":\"O\",\"Company\":\"A\",\"Email\":\"other@example.com\"}"};
+    cs_write_result r1[1], r2[1], r3[1], r4[1];
+    write_json(e.sf, "Lead", CS_WRITE_CREATE, lead, NULL, 1, r1, 0);
+    usleep(20000);
+    write_json(e.sf, "Contact", CS_WRITE_CREATE, contact, NULL, 1, r2, 0);
+    usleep(20000);
+    write_json(e.sf, "Lead", CS_WRITE_CREATE, lead2, NULL, 1, r3, 0);
+    write_json(e.sf, "Lead", CS_WRITE_CREATE, other, NULL, 1, r4, 0);
+    all_ok(r1, 1);
+    all_ok(r2, 1);
+    all_ok(r3, 1);
+    all_ok(r4, 1);
+    const char *emails[] = {" Same@Example.com", "other@example.com", "nobody@example.com", ""};
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_find_by_email(e.sf, NULL, emails, 4, &l, &err), 0, "%s", err.message);
+    cr_assert_eq(l.len, 4);
+    cr_assert_str_eq(l.items[0].id, r2[0].id, "the Contact first (C5)");
+    cr_assert_str_eq(l.items[0].type, "Contact");
+    cr_assert_str_eq(l.items[1].id, r3[0].id, "then the most recently modified Lead");
+    cr_assert_str_eq(l.items[2].id, r1[0].id);
+    cr_assert_str_eq(l.items[3].id, r4[0].id, "emails in the order asked");
+    cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+Test(connectors, api_calls_meet_the_lower_bound)
+{
+    env e;
+    env_start(&e);
+    json_t *reset = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
+    json_decref(reset);
+    cs_write_result *res = calloc(450, sizeof *res);
+    write_many(e.hs, "contacts", CS_WRITE_CREATE, 250, "{\"email\":\"n#@example.com\"}", res);
+    all_ok(res, 250);
+    write_many(e.sf, "Lead", CS_WRITE_CREATE, 450,
+               "{\"LastName\":\"N#\",\"Company\":\"Acme\",\"Email\":\"n#@example.com\"}", res);
+    all_ok(res, 450);
+    cs_connector_usage hs, sf;
+    cs_connector_get_usage(e.hs, &hs);
+    cs_connector_get_usage(e.sf, &sf);
+    /* R6: ceil(N/100) on HubSpot, ceil(N/200) on Salesforce (plus one describe each) */
+    cr_assert_eq(hs.write_calls, 3);
+    cr_assert_eq(sf.write_calls, 3);
+    cr_assert_eq(hs.records_written, 250);
+    cr_assert_eq(stat_count(&e, "hubspot", "POST ", "/batch/create"), 3);
+    cr_assert_eq(stat_count(&e, "salesforce", "POST ", "/composite/sobjects"), 3);
+    cr_assert_eq(hs.calls, hs.read_calls + hs.write_calls, "the client counted every request");
+    cr_assert_eq(sf.calls, sf.read_calls + sf.write_calls);
+    free(res);
+    env_stop(&e);
+}
+
+Test(connectors, a_create_without_an_answer_is_unknown_and_not_resent)
+{
+    env e;
+    env_start(&e);
+    cs_write_result res[2];
+    const char *warm[] = {"{\"email\":\"warm@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, warm, NULL, 1, res, 0); /* schema fetched */
+    json_t *f =
+        raw(e.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\",\"rate_drop\":1}");
+    json_decref(f);
+    json_t *reset = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
+    json_decref(reset);
+    const char *recs[] = {"{\"email\":\"u1@example.com\"}", "{\"email\":\"u2@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, recs, NULL, 2, res, -1);
+    cr_assert_eq(res[0].status, CS_WRITE_UNKNOWN);
+    cr_assert_eq(res[1].status, CS_WRITE_UNKNOWN);
+    /* one request reached the sandbox (it counts dropped ones by status "0") */
+    json_t *st = raw(e.hs_url, CS_HTTP_GET, "/__sandbox/stats", NULL);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "hubspot"), "requests")), 1,
+                 "sent once, never resent");
+    json_decref(st);
+    f = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\"}");
+    json_decref(f);
+    /* the engine's reconciliation: upsert by email never duplicates */
+    write_json(e.hs, "contacts", CS_WRITE_UPSERT_EMAIL, recs, NULL, 2, res, 0);
+    all_ok(res, 2);
+    const char *emails[] = {"u1@example.com", "u2@example.com"};
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_find_by_email(e.hs, "contacts", emails, 2, &l, &err), 0);
+    cr_assert_eq(l.len, 2);
+    cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+/* ---- C10, C12, C17, C2 ----------------------------------------------------------- */
+
+Test(connectors, hubspot_opt_out_goes_through_subscriptions)
+{
+    env e;
+    env_start(&e);
+    cs_write_result res[1];
+    const char *c[] = {"{\"email\":\"opt@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, c, NULL, 1, res, 0);
+    all_ok(res, 1);
+    char id[CS_CONNECTOR_ID_MAX];
+    snprintf(id, sizeof id, "%s", res[0].id);
+    const char *ids[] = {id};
+    const char *upd[] = {"{\"hs_email_optout\":\"true\",\"firstname\":\"Opt\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_UPDATE, upd, ids, 1, res, 0);
+    all_ok(res, 1);
+    const char *fields[] = {"email", "firstname", "hs_email_optout"};
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_select_fields(e.hs, "contacts", fields, 3, &err), 0);
+    cs_record_list l;
+    cs_record_list_init(&l);
+    cr_assert_eq(cs_connector_read(e.hs, "contacts", ids, 1, &l, &err), 0, "%s", err.message);
+    cr_assert_eq(l.len, 1);
+    cr_assert_str_eq(cs_record_get(&l.items[0], "hs_email_optout"), "true", "C10");
+    cr_assert_str_eq(cs_record_get(&l.items[0], "firstname"), "Opt");
+    cs_record_list_dispose(&l);
+    /* "false" never resubscribes (sticky in HubSpot) */
+    const char *back[] = {"{\"hs_email_optout\":\"false\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_UPDATE, back, ids, 1, res, 0);
+    all_ok(res, 1);
+    cr_assert_eq(cs_connector_read(e.hs, "contacts", ids, 1, &l, &err), 0);
+    cr_assert_str_eq(cs_record_get(&l.items[0], "hs_email_optout"), "true");
+    cs_record_list_dispose(&l);
+    env_stop(&e);
+}
+
+Test(connectors, owners_users_campaigns_and_lists)
+{
+    env e;
+    env_start(&e);
+    cs_record_list owners, users;
+    cs_record_list_init(&owners);
+    cs_record_list_init(&users);
+    cs_err err = {0};
+    cr_assert_eq(cs_connector_users(e.hs, &owners, &err), 0, "%s", err.message);
+    cr_assert_eq(cs_connector_users(e.sf, &users, &err), 0, "%s", err.message);
+    cr_assert_gt(owners.len, 0);
+    cr_assert_gt(users.len, 0);
+    size_t shared = 0; /* C17: owners match Users by email */
+    for (size_t i = 0; i < owners.len; i++)
+        for (size_t j = 0; j < users.len; j++) {
+            const char *a = cs_record_get(&owners.items[i], "email");
+            const char *b = cs_record_get(&users.items[j], "email");
+            shared += a && b && strcmp(a, b) == 0;
+        }
+    cr_assert_gt(shared, 0, "the sandbox seeds owners that are also Users");
+    cr_assert_not_null(cs_record_get(&users.items[0], "active"));
+    cs_record_list_dispose(&owners);
+    cs_record_list_dispose(&users);
+
+    /* C12: campaign membership */
+    cs_write_result res[2];
+    const char *leads[] = {"{\"LastName\":\"M\",\"Company\":\"A\"}",
+                           "{\"LastName\":\"N\",\"Company\":\"A\"}"};
+    write_json(e.sf, "Lead", CS_WRITE_CREATE, leads, NULL, 2, res, 0);
+    all_ok(res, 2);
+    char l1[CS_CONNECTOR_ID_MAX], l2[CS_CONNECTOR_ID_MAX];
+    snprintf(l1, sizeof l1, "%s", res[0].id);
+    snprintf(l2, sizeof l2, "%s", res[1].id);
+    const char *camp[] = {"{\"Name\":\"Spring\"}"};
+    write_json(e.sf, "Campaign", CS_WRITE_CREATE, camp, NULL, 1, res, 0);
+    all_ok(res, 1);
+    char cid[CS_CONNECTOR_ID_MAX];
+    snprintf(cid, sizeof cid, "%s", res[0].id);
+    char member[200];
+    snprintf(member, sizeof member, "{\"CampaignId\":\"%s\",\"LeadId\":\"%s\"}", cid, l1);
+    const char *members[] = {member};
+    write_json(e.sf, "CampaignMember", CS_WRITE_CREATE, members, NULL, 1, res, 0);
+    all_ok(res, 1);
+    const char *ids[] = {l1, l2};
+    json_t *camps = NULL;
+    cr_assert_eq(cs_connector_campaigns(e.sf, ids, 2, &camps, &err), 0, "%s", err.message);
+    cr_assert_str_eq(json_string_value(json_object_get(camps, l1)), cid);
+    cr_assert(json_is_null(json_object_get(camps, l2)));
+    json_decref(camps);
+    cr_assert_eq(cs_connector_campaigns(e.hs, ids, 2, &camps, &err), -1, "HubSpot has none");
+
+    /* C2: members of an HS list */
+    const char *cs[] = {"{\"email\":\"m1@example.com\"}", "{\"email\":\"m2@example.com\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, cs, NULL, 2, res, 0);
+    all_ok(res, 2);
+    json_t *list =
+        raw(e.hs_url, CS_HTTP_POST, "/crm/v3/lists",
+            "{\"name\":\"Sync me\",\"objectTypeId\":\"0-1\",\"processingType\":\"MANUAL\"}");
+    cr_assert_not_null(list, "list created");
+    const char *list_id =
+        json_string_value(json_object_get(json_object_get(list, "list"), "listId"));
+    cr_assert_not_null(list_id, "list id in the answer");
+    char path[200], body[100];
+    snprintf(path, sizeof path, "/crm/v3/lists/%s/memberships/add", list_id);
+    snprintf(body, sizeof body, "[\"%s\"]", res[1].id);
+    json_t *added = raw(e.hs_url, CS_HTTP_PUT, path, body);
+    json_decref(added);
+    json_t *got = NULL;
+    cr_assert_eq(cs_connector_list_members(e.hs, list_id, &got, &err), 0, "%s", err.message);
+    cr_assert_eq(json_array_size(got), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(got, 0)), res[1].id);
+    json_decref(got);
+    json_decref(list);
     env_stop(&e);
 }
