@@ -18,6 +18,7 @@ static const cs_command commands[] = {
     {"status", "last run, links, errors, cursors, API usage", cs_cmd_status},
     {"errors", "records that failed to sync, with the API's message", cs_cmd_errors},
     {"journal", "every write crmsync made, newest first", cs_cmd_journal},
+    {"verify", "diff both sides under the mapping; exit 1 on divergence", cs_cmd_verify},
     {"sandbox", "serve the HubSpot and Salesforce APIs locally (SQLite-backed)", cs_cmd_sandbox},
     {"demo", "start a sandbox, seed it, and show what it serves", cs_cmd_demo},
     {NULL, NULL, NULL},

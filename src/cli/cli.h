@@ -24,6 +24,7 @@ int cs_cmd_run(int argc, char **argv);
 int cs_cmd_status(int argc, char **argv);
 int cs_cmd_errors(int argc, char **argv);
 int cs_cmd_journal(int argc, char **argv);
+int cs_cmd_verify(int argc, char **argv);
 int cs_cmd_sandbox(int argc, char **argv);
 int cs_cmd_demo(int argc, char **argv);
 
