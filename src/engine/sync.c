@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/log.h"
 #include "core/timeutil.h"
 #include "engine/sync_int.h"
 
@@ -340,8 +339,6 @@ int cs_sync_run(cs_sync *s, const cs_sync_run_options *opts, cs_err *err)
         cs_err perr = {0};
         int rc = cs_sync_pass(s, &rep, &perr);
         passes++;
-        if (rc != 0)
-            cs_warn("sync", "pass failed, retrying after a pause: %s", perr.message);
         if (o.on_pass != NULL)
             o.on_pass(&rep, rc, rc != 0 ? &perr : NULL, o.ud);
         failures = rc != 0 ? (failures < 30 ? failures + 1 : failures) : 0;
