@@ -411,6 +411,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             record_stats(ctx, &req, 0);
         } else if (fault > 0) {
             l->ops->fault(ctx, fault, &res);
+            /* Injected answers carry the headers every real answer does. */
+            if (l->ops->finish)
+                l->ops->finish(ctx, &req, &res);
             record_stats(ctx, &req, res.status);
         } else {
             dispatch(l, &req, &res);
