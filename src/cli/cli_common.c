@@ -210,6 +210,106 @@ void cs_cli_env_close(cs_cli_env *env)
     memset(env, 0, sizeof *env);
 }
 
+/* ---- the live check (crmsync check, demo) ---- */
+
+/* A cs_schema view of a connector schema; fields borrowed from s. */
+static int schema_view(const cs_object_schema *s, cs_schema *out, cs_schema_field **storage)
+{
+    cs_schema_field *f = calloc(s->count ? s->count : 1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    for (size_t i = 0; i < s->count; i++) {
+        const cs_field_schema *src = &s->fields[i];
+        f[i].name = src->name;
+        f[i].type = src->type;
+        f[i].field_type = src->field_type;
+        f[i].options = (const char *const *)src->options;
+        f[i].option_count = src->option_count;
+        f[i].length = src->length;
+        f[i].createable = src->createable;
+        f[i].updateable = src->updateable;
+        f[i].is_reference = src->is_reference;
+        f[i].restricted_picklist = src->restricted_picklist;
+    }
+    out->object = s->object;
+    out->fields = f;
+    out->count = s->count;
+    *storage = f;
+    return 0;
+}
+
+static void print_problem(FILE *f, const cs_check_problem *p)
+{
+    const char *sev = p->severity == CS_CHECK_ERROR ? "error" : "warning";
+    if (p->sf_object != NULL && p->sf_field != NULL)
+        fprintf(f, "  %-7s %s <-> %s.%s: %s\n", sev, p->hs_property ? p->hs_property : "-",
+                p->sf_object, p->sf_field, p->message);
+    else
+        fprintf(f, "  %-7s %s: %s\n", sev, p->hs_property ? p->hs_property : "-", p->message);
+}
+
+/* Fetches the three schemas, checks every mapping against them and prints
+ * the result to f (each problem when verbose). See cli_common.h. */
+int cs_cli_check_live(cs_cli_env *env, FILE *f, bool verbose)
+{
+    const cs_endpoints *ep = cs_config_endpoints(env->cfg);
+    const cs_object_schema *hs = NULL, *lead = NULL, *contact = NULL;
+    cs_err err;
+    cs_err_clear(&err);
+    if (cs_connector_describe(env->hubspot, "contacts", &hs, &err) != 0) {
+        fprintf(f, "HubSpot %s: FAILED\n", ep->hubspot_base_url);
+        cs_cli_fail("check", &err);
+        return CS_EXIT_FAILURE;
+    }
+    fprintf(f, "HubSpot %s: contacts have %zu properties\n", ep->hubspot_base_url, hs->count);
+    if (cs_connector_describe(env->salesforce, "Lead", &lead, &err) != 0 ||
+        cs_connector_describe(env->salesforce, "Contact", &contact, &err) != 0) {
+        fprintf(f, "Salesforce %s: FAILED\n", ep->salesforce_instance_url);
+        cs_cli_fail("check", &err);
+        return CS_EXIT_FAILURE;
+    }
+    fprintf(f, "Salesforce %s: Lead has %zu fields, Contact has %zu fields\n",
+            ep->salesforce_instance_url, lead->count, contact->count);
+    cs_schema v_hs, v_lead, v_contact;
+    cs_schema_field *s1 = NULL, *s2 = NULL, *s3 = NULL;
+    cs_check_report *rep = NULL;
+    int code;
+    if (schema_view(hs, &v_hs, &s1) != 0 || schema_view(lead, &v_lead, &s2) != 0 ||
+        schema_view(contact, &v_contact, &s3) != 0) {
+        fprintf(stderr, "crmsync check: out of memory\n");
+        code = CS_EXIT_FAILURE;
+    } else if (cs_config_check(env->cfg, &v_hs, &v_lead, &v_contact, &rep, &err) != 0) {
+        code = cs_cli_fail("check", &err);
+    } else {
+        size_t n = cs_check_report_count(rep), errors = cs_check_report_errors(rep);
+        size_t maps = 0;
+        cs_config_mappings(env->cfg, &maps);
+        for (size_t i = 0; i < n; i++) {
+            const cs_check_problem *p = cs_check_report_get(rep, i);
+            if (verbose || p->severity == CS_CHECK_ERROR)
+                print_problem(f, p);
+        }
+        if (errors == 0) {
+            fprintf(f, "OK: %zu mappings checked against the live schemas", maps);
+            if (n > errors)
+                fprintf(f, " (%zu warning%s)", n - errors, n - errors == 1 ? "" : "s");
+            fprintf(f, "\n");
+            code = CS_EXIT_OK;
+        } else {
+            fprintf(f,
+                    "%zu error%s, %zu warning%s in %zu mappings (see docs/configuration.md, "
+                    "crmsync check)\n",
+                    errors, errors == 1 ? "" : "s", n - errors, n - errors == 1 ? "" : "s", maps);
+            code = CS_EXIT_FAILURE;
+        }
+    }
+    cs_check_report_free(rep);
+    free(s1);
+    free(s2);
+    free(s3);
+    return code;
+}
+
 /* ---- printing ------------------------------------------------------------- */
 
 void cs_cli_format_time(int64_t ms, char out[32])

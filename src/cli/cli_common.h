@@ -87,6 +87,13 @@ void cs_cli_env_close(cs_cli_env *env);
  * CS_EXIT_FAILURE otherwise). */
 int cs_cli_fail(const char *command, const cs_err *err);
 
+/* Fetches the live schemas (HubSpot contacts, Salesforce Lead and Contact)
+ * through env's connectors and checks every mapping against them (R3, C9),
+ * printing to f a line per side, each problem (warnings too when verbose)
+ * and an OK or error count. Returns CS_EXIT_OK, or CS_EXIT_FAILURE when a
+ * side cannot be read or a problem is an error. */
+int cs_cli_check_live(cs_cli_env *env, FILE *f, bool verbose);
+
 /* ---- printing ------------------------------------------------------------- */
 
 /* "2026-01-02 03:04:05 UTC", or "-" for 0. */
