@@ -104,7 +104,8 @@ static int new_schema(const char *object, size_t n, cs_object_schema **out, cs_e
 /* Sorts the fields and refuses duplicates (lookups are binary searches). */
 static int finish(cs_object_schema *s, cs_err *err)
 {
-    qsort(s->fields, s->count, sizeof *s->fields, cmp_field);
+    if (s->count > 1)
+        qsort(s->fields, s->count, sizeof *s->fields, cmp_field);
     for (size_t i = 1; i < s->count; i++)
         if (strcmp(s->fields[i].name, s->fields[i - 1].name) == 0)
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "%s lists the field '%s' twice", s->object,

@@ -2,9 +2,9 @@
  * (GET /crm/v3/properties/{object}) and Salesforce's describe
  * (GET /sobjects/{object}/describe) say about each field — its type, options,
  * length and whether it can be written. The connectors use it to normalise
- * values (value.h); `crmsync check` hands it to the config module's live
- * check through cs_object_schema_check_view() (schema_check.h). Parsing is
- * pure, so it is tested without a server. */
+ * values (value.h); `crmsync check` hands a view of it (the config module's
+ * cs_schema, whose strings it borrows from here) to the live check. Parsing
+ * is pure, so it is tested without a server. */
 #ifndef CS_CONNECTOR_SCHEMA_H
 #define CS_CONNECTOR_SCHEMA_H
 

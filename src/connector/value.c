@@ -232,6 +232,9 @@ static json_t *norm_bool(const char *text, cs_err *err)
     return json_string(v ? "true" : "false");
 }
 
+#define TIME_MIN_MS (-62135596800000LL) /* 0001-01-01T00:00:00Z */
+#define TIME_MAX_MS 253402300799999LL   /* 9999-12-31T23:59:59.999Z */
+
 static json_t *norm_time(cs_value_kind kind, const char *text, cs_err *err)
 {
     size_t n;
@@ -243,6 +246,8 @@ static json_t *norm_time(cs_value_kind kind, const char *text, cs_err *err)
     free(t);
     if (rc != 0)
         return NULL;
+    if (ms < TIME_MIN_MS || ms > TIME_MAX_MS) /* four-digit years only */
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "date out of range: '%.40s'", text), NULL;
     char out[CS_TIME_TEXT_MAX];
     if (kind == CS_VALUE_DATE)
         cs_time_format_date(ms, out);

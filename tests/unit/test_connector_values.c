@@ -124,6 +124,8 @@ Test(values, normalize_every_kind)
     norm_is(CS_VALUE_DATETIME, "1767323045678", "2026-01-02T03:04:05.678Z");
     norm_is(CS_VALUE_DATETIME, "2026-01-02T04:04:05.000+01:00", "2026-01-02T03:04:05.000Z");
     norm_fails(CS_VALUE_DATETIME, "yesterday");
+    norm_fails(CS_VALUE_DATETIME, "2111111111111111111"); /* past year 9999 */
+    norm_fails(CS_VALUE_DATE, "-99999999999999999");
     norm_is(CS_VALUE_MULTI, "b;a", "a;b");
     norm_is(CS_VALUE_MULTI, " a ; b;;a ", "a;b");
     norm_is(CS_VALUE_MULTI, " ; ", NULL);
