@@ -399,8 +399,8 @@ static void results_failed(cs_write_result *r, size_t n, const cs_err *err)
             continue;
         if (r[i].category == CS_SYNC_CAT_NONE) {
             r[i].category = cat;
-            int n = snprintf(r[i].message, sizeof r[i].message, "%s", err->message);
-            if (n < 0)
+            int len = snprintf(r[i].message, sizeof r[i].message, "%s", err->message);
+            if (len < 0)
                 r[i].message[0] = '\0'; /* a longer message is cut short */
         }
     }
