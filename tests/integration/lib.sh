@@ -85,3 +85,99 @@ finish() {
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }
+
+# ---- helpers of the sync tests (test_sync_*.sh) ------------------------------
+
+CFG="$WORK/crmsync.yaml"
+export HUBSPOT_TOKEN=$TOKEN SALESFORCE_TOKEN=$TOKEN
+SFV=/services/data/v60.0
+
+# write_config: `crmsync init` against the running sandbox, state in $WORK.
+write_config() {
+  "$CRMSYNC_BIN" init --force --config "$CFG" --hubspot-url "$HS" --salesforce-url "$SF" \
+    --store "sqlite:$WORK/state.db" >/dev/null
+}
+
+# set_rule PROPERTY RULE: changes a default mapping's rule in $CFG.
+set_rule() {
+  sed -i -E "s/^(    $1: +)[a-z_]+/\1$2/" "$CFG"
+}
+
+# cs COMMAND [ARGS...]: runs crmsync COMMAND with $CFG; output in $OUT, exit in $RC.
+cs() {
+  local cmd=$1
+  shift
+  RC=0
+  OUT=$("$CRMSYNC_BIN" "$cmd" --config "$CFG" "$@" 2>&1) || RC=$?
+}
+
+# hs_batch_create JSON_INPUTS: creates HS contacts ({"inputs":[...]}); ids in $BODY.
+hs_batch_create() { req POST "$HS/crm/v3/objects/contacts/batch/create" "$1"; }
+# sf_create TYPE JSON: creates one SF record; sets SFID.
+sf_create() {
+  req POST "$SF$SFV/sobjects/$1" "$2"
+  SFID=$(json_get 'b.id')
+}
+# sf_collection TYPE JSON_RECORDS: sObject Collections create (records need attributes.type).
+sf_collection() { req POST "$SF$SFV/composite/sobjects" "{\"allOrNone\":false,\"records\":$2}"; }
+
+# soql QUERY: runs a SOQL query; body in $BODY.
+soql() { req GET "$SF$SFV/query?q=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1")"; }
+
+# hs_find EMAIL: the HS contact with that email; body in $BODY, STATUS 200 or 404.
+hs_find() {
+  req GET "$HS/crm/v3/objects/contacts/$1?idProperty=email&properties=email,firstname,lastname,jobtitle,phone,city,company,salesforceleadid,salesforcecontactid"
+}
+
+# stats: /__sandbox/stats body in $BODY.
+stats() { anon GET "$HS/__sandbox/stats"; }
+reset_stats() { anon POST "$HS/__sandbox/reset-stats"; }
+
+# write_calls API: requests since the last reset that could change data
+# (anything but reads: GET, HubSpot search and batch/read).
+write_calls() {
+  stats
+  BODY_JSON="$BODY" node -e '
+    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
+    let n = 0;
+    for (const [k, v] of Object.entries(s)) {
+      if (k.startsWith("GET ")) continue;
+      if (/\/search$|\/batch\/read$/.test(k)) continue;
+      n += v;
+    }
+    console.log(n);' "$1"
+}
+
+# count_email_dupes: prints how many emails appear more than once on HS
+# contacts, and on SF Leads+Contacts (non-converted), as "HS SF".
+count_email_dupes() {
+  node - "$HS" "$SF$SFV" "$TOKEN" <<'JS'
+const [hs, sf, token] = process.argv.slice(2);
+const h = { Authorization: `Bearer ${token}` };
+async function all() {
+  const hsEmails = [];
+  let after;
+  for (;;) {
+    const u = `${hs}/crm/v3/objects/contacts?limit=100&properties=email${after ? `&after=${after}` : ""}`;
+    const b = await (await fetch(u, { headers: h })).json();
+    for (const r of b.results) if (r.properties.email) hsEmails.push(r.properties.email.toLowerCase());
+    if (!b.paging) break;
+    after = b.paging.next.after;
+  }
+  const sfEmails = [];
+  for (const t of ["Lead", "Contact"]) {
+    const conv = t === "Lead" ? " WHERE IsConverted = false" : "";
+    let url = `${sf}/query?q=${encodeURIComponent(`SELECT Email FROM ${t}${conv}`)}`;
+    for (;;) {
+      const b = await (await fetch(url, { headers: h })).json();
+      for (const r of b.records) if (r.Email) sfEmails.push(`${t}:${r.Email.toLowerCase()}`);
+      if (b.done) break;
+      url = sf.replace(/\/services.*/, "") + b.nextRecordsUrl;
+    }
+  }
+  const dupes = (a) => { const m = new Map(); for (const e of a) m.set(e, (m.get(e) || 0) + 1); return [...m.values()].filter((c) => c > 1).length; };
+  console.log(`${dupes(hsEmails)} ${dupes(sfEmails)} ${hsEmails.length} ${sfEmails.length}`);
+}
+all().catch((e) => { console.error(e); process.exit(1); });
+JS
+}
