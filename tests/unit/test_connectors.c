@@ -761,3 +761,103 @@ Test(connectors, owners_users_campaigns_and_lists)
     json_decref(list);
     env_stop(&e);
 }
+
+/* ---- associations (A2) and HubSpot deletions (C16) ---------------------------- */
+
+Test(connectors, associations_on_both_sides)
+{
+    env e;
+    env_start(&e);
+    cs_err err = {0};
+    cs_write_result res[2];
+    const char *contact[] = {"{\"email\":\"assoc@example.com\"}"};
+    const char *company[] = {"{\"name\":\"Acme\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, contact, NULL, 1, res, 0);
+    all_ok(res, 1);
+    char hc[CS_CONNECTOR_ID_MAX], hco[CS_CONNECTOR_ID_MAX];
+    snprintf(hc, sizeof hc, "%s", res[0].id);
+    write_json(e.hs, "companies", CS_WRITE_CREATE, company, NULL, 1, res, 0);
+    all_ok(res, 1);
+    snprintf(hco, sizeof hco, "%s", res[0].id);
+    cs_assoc_input a = {.from_id = hc, .to_id = hco};
+    cr_assert_eq(cs_connector_assoc_write(e.hs, "contacts", "companies", &a, 1, res, &err), 0, "%s",
+                 err.message);
+    all_ok(res, 1);
+    const char *ids[] = {hc};
+    json_t *got = NULL;
+    cr_assert_eq(cs_connector_assoc_read(e.hs, "contacts", "companies", ids, 1, &got, &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(json_array_size(json_object_get(got, hc)), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(got, hc), 0)), hco);
+    json_decref(got);
+
+    const char *acct[] = {"{\"Name\":\"Acme\"}"};
+    write_json(e.sf, "Account", CS_WRITE_CREATE, acct, NULL, 1, res, 0);
+    all_ok(res, 1);
+    char sa[CS_CONNECTOR_ID_MAX], sc[CS_CONNECTOR_ID_MAX];
+    snprintf(sa, sizeof sa, "%s", res[0].id);
+    const char *sfc[] = {"{\"LastName\":\"C\",\"Email\":\"assoc@example.com\"}"};
+    write_json(e.sf, "Contact", CS_WRITE_CREATE, sfc, NULL, 1, res, 0);
+    all_ok(res, 1);
+    snprintf(sc, sizeof sc, "%s", res[0].id);
+    cs_assoc_input b = {.from_id = sc, .to_id = sa};
+    cr_assert_eq(cs_connector_assoc_write(e.sf, "Contact", "Account", &b, 1, res, &err), 0, "%s",
+                 err.message);
+    all_ok(res, 1);
+    const char *sids[] = {sc};
+    cr_assert_eq(cs_connector_assoc_read(e.sf, "Contact", "Account", sids, 1, &got, &err), 0, "%s",
+                 err.message);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(got, sc), 0)), sa,
+                     "Contact.AccountId is the association");
+    json_decref(got);
+    /* a lookup to an Account that does not exist is an associations error */
+    cs_assoc_input bad = {.from_id = sc, .to_id = "001000000000000AAA"};
+    cr_assert_eq(cs_connector_assoc_write(e.sf, "Contact", "Account", &bad, 1, res, &err), 0);
+    cr_assert_eq(res[0].status, CS_WRITE_REFUSED);
+    cr_assert_eq(res[0].category, CS_SYNC_CAT_ASSOCIATIONS);
+    env_stop(&e);
+}
+
+Test(connectors, hubspot_reports_archived_contacts_and_ignores_missing_ones)
+{
+    env e;
+    env_start(&e);
+    cs_err err = {0};
+    cs_write_result res[3];
+    write_many(e.hs, "contacts", CS_WRITE_CREATE, 3, "{\"email\":\"arch#@example.com\"}", res);
+    all_ok(res, 3);
+    char gone[CS_CONNECTOR_ID_MAX], kept[CS_CONNECTOR_ID_MAX];
+    snprintf(gone, sizeof gone, "%s", res[0].id);
+    snprintf(kept, sizeof kept, "%s", res[1].id);
+    cs_record_list l;
+    cs_record_list_init(&l);
+    char cursor[CS_CONNECTOR_CURSOR_MAX];
+    cs_scan_options so = {.object = "contacts", .overlap_ms = -1, .include_deleted = true};
+    cr_assert_eq(cs_connector_changes(e.hs, &so, &l, cursor, &err), 0, "%s", err.message);
+    cr_assert_eq(l.len, 3);
+    cs_record_list_dispose(&l);
+    const char *ids[] = {gone};
+    write_json(e.hs, "contacts", CS_WRITE_DELETE, NULL, ids, 1, res, 0);
+    all_ok(res, 1);
+    so.cursor = cursor;
+    cr_assert_eq(cs_connector_changes(e.hs, &so, &l, cursor, &err), 0, "%s", err.message);
+    const cs_record *r = NULL;
+    for (size_t i = 0; i < l.len; i++)
+        if (strcmp(l.items[i].id, gone) == 0 && l.items[i].deleted)
+            r = &l.items[i];
+    cr_assert_not_null(r, "the archived contact is reported as deleted");
+    cr_assert_not_null(cs_record_list_find(&l, kept), "the overlap re-reads the others");
+    cs_record_list_dispose(&l);
+    /* reading a missing id gives nothing, not an error (C16) */
+    const char *both[] = {gone, kept};
+    cr_assert_eq(cs_connector_read(e.hs, "contacts", both, 2, &l, &err), 0, "%s", err.message);
+    cr_assert_eq(l.len, 1);
+    cr_assert_str_eq(l.items[0].id, kept);
+    cs_record_list_dispose(&l);
+    /* an update of the archived contact is refused on its own */
+    const char *upd[] = {"{\"firstname\":\"X\"}", "{\"firstname\":\"Y\"}"};
+    write_json(e.hs, "contacts", CS_WRITE_UPDATE, upd, both, 2, res, 0);
+    cr_assert_eq(res[0].status, CS_WRITE_REFUSED);
+    cr_assert_eq(res[1].status, CS_WRITE_OK);
+    env_stop(&e);
+}
