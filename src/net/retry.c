@@ -14,6 +14,7 @@
  *     request is idempotent (for a write they leave the outcome unknown);
  *   - a requested wait longer than max_wait_ms ends the request. */
 #include <ctype.h>
+#include <stdint.h>
 #include <curl/curl.h>
 #include <limits.h>
 #include <string.h>
@@ -90,7 +91,8 @@ int cs_retry_after_parse(const char *value, int64_t now_wall_ms, int64_t *delay_
     memcpy(copy, value, n);
     copy[n] = '\0';
     time_t when = curl_getdate(copy, NULL);
-    if (when == (time_t)-1)
+    /* Dates far in the future would overflow the millisecond product. */
+    if (when == (time_t)-1 || (int64_t)when > INT64_MAX / 2000 || (int64_t)when < 0)
         return -1;
     int64_t ms = (int64_t)when * 1000 - now_wall_ms;
     if (ms > (int64_t)MAX_RETRY_AFTER_S * 1000)

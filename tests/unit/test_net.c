@@ -94,6 +94,14 @@ Test(retry_after, malformed_values_are_refused_and_leave_the_output)
     cr_assert_eq(cs_retry_after_parse(NULL, 0, &d), -1);
 }
 
+Test(retry_after, dates_too_far_ahead_are_refused_without_overflow)
+{
+    /* Found by fuzz_net_parse: a year this large overflowed seconds → ms. */
+    int64_t d = 77;
+    cr_assert_eq(cs_retry_after_parse("Wed, 21 Oct 2000000 07:28:00 GMT", 0, &d), -1);
+    cr_assert_eq(d, 77);
+}
+
 /* --- rate-limit headers and bodies ---------------------------------------------- */
 
 Test(ratelimit, hubspot_headers_fill_the_usage)
