@@ -2,8 +2,8 @@
  * carrying its line and column, built from libfyaml's event parser (its
  * document API hides the position of mappings and lists). libfyaml's own
  * diagnostics are collected, never printed, and become problems with their
- * positions. Duplicate keys, aliases and tags are refused here; depth, node
- * count and scalar length are bounded. */
+ * positions. Invalid UTF-8, duplicate keys, aliases and tags are refused
+ * here; depth, node count and scalar length are bounded. */
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,23 +285,67 @@ static void collect_diag(cfg_ctx *ctx, struct fy_diag *diag)
         cfg_problem(ctx, 0, 0, NULL, "YAML", "invalid YAML");
 }
 
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++) {
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    }
+    return n;
+}
+
+/* YAML text is UTF-8 without NUL bytes. Checked before libfyaml sees it
+ * (libfyaml 0.7 can loop forever on invalid UTF-8 in a directive). */
+static int check_text(cfg_ctx *ctx, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    int line = 1, col = 1;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = p[i] == 0 ? 0 : utf8_seq(p + i, len - i);
+        if (n == 0) {
+            cfg_problem(ctx, line, col, NULL, "YAML",
+                        p[i] == 0 ? "the file contains a NUL byte"
+                                  : "the file is not valid UTF-8 here");
+            return -1;
+        }
+        if (p[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return 0;
+}
+
 int cfg_yaml_parse(cfg_ctx *ctx, const char *text, size_t len, cfg_node **root)
 {
     *root = NULL;
-    const char *nul = memchr(text, '\0', len);
-    if (nul != NULL) {
-        int line = 1, col = 1;
-        for (const char *p = text; p < nul; p++) {
-            if (*p == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        cfg_problem(ctx, line, col, NULL, "YAML", "the file contains a NUL byte");
+    if (check_text(ctx, text, len) != 0)
         return -1;
-    }
 
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);

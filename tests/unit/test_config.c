@@ -3,6 +3,7 @@
  * C15, C17, R1, R2, R6, MAPPINGS), the starter file of `crmsync init`,
  * secrets from the environment, and the live-schema check (R3, C9, O3). */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -788,6 +789,19 @@ Test(config_errors, invalid_yaml_with_libfyaml_positions)
     cs_err err;
     cr_expect_eq(cs_config_load_string("crmsync.yaml", nul, sizeof nul - 1, &cfg, &err), -1);
     cr_expect_str_eq(err.message, "crmsync.yaml:2:22: the file contains a NUL byte [YAML]");
+    /* Refused before libfyaml sees it: a directive with invalid UTF-8 made
+     * libfyaml 0.7 loop forever. */
+    const char bad_utf8[] = "%x\xd3\n";
+    cr_expect_eq(cs_config_load_string("crmsync.yaml", bad_utf8, sizeof bad_utf8 - 1, &cfg, &err),
+                 -1);
+    cr_expect_str_eq(err.message, "crmsync.yaml:1:3: the file is not valid UTF-8 here [YAML]");
+    const char overlong[] = BASE "store: \"sqlite:\xc0\xaf\"\n";
+    cr_expect_eq(cs_config_load_string("crmsync.yaml", overlong, sizeof overlong - 1, &cfg, &err),
+                 -1);
+    cr_expect_str_eq(err.message, "crmsync.yaml:3:16: the file is not valid UTF-8 here [YAML]");
+    cfg = load_ok(BASE "contacts: {required_placeholder: \"[non fourni] \xc3\xa9\"}\n");
+    cr_expect_str_eq(cs_config_contacts(cfg)->required_placeholder, "[non fourni] \xc3\xa9");
+    cs_config_free(cfg);
 }
 
 Test(config_errors, duplicate_keys)
@@ -910,6 +924,28 @@ Test(config_secrets, read_from_the_environment_only)
     setenv("CFGTEST_SF", "abc\r\nX-Injected: 1", 1);
     cr_expect_eq(cs_config_credentials(cfg, &c, &err), -1);
     cr_expect_str_eq(err.message, "environment variable CFGTEST_SF contains control characters");
+    cs_config_free(cfg);
+}
+
+Test(config_secrets, values_are_redacted_in_logs, .init = cr_redirect_stderr)
+{
+    cs_config *cfg = load_ok("hubspot: {base_url: \"http://h\", token_env: CFGTEST_HS3}\n"
+                             "salesforce: {instance_url: \"http://s\", token_env: CFGTEST_SF3}\n");
+    setenv("CFGTEST_HS3", "pat-na1-0f1e2d3c", 1);
+    setenv("CFGTEST_SF3", "00DAbCdEfGhIjK!sf", 1);
+    cs_credentials c;
+    cs_err err;
+    cr_assert_eq(cs_config_credentials(cfg, &c, &err), 0, "%s", err.message);
+    cs_log_set_level(CS_LOG_INFO);
+    cs_info("test", "hs=%s sf=%s", c.hubspot_token, c.salesforce_token);
+    fflush(stderr);
+    char line[4096] = {0};
+    size_t n = fread(line, 1, sizeof line - 1, cr_get_redirected_stderr());
+    line[n] = '\0';
+    cr_expect_null(strstr(line, "pat-na1-0f1e2d3c"), "%s", line);
+    cr_expect_null(strstr(line, "00DAbCdEfGhIjK!sf"), "%s", line);
+    cr_expect_not_null(strstr(line, "hs=[redacted] sf=[redacted]"), "%s", line);
+    cs_credentials_dispose(&c);
     cs_config_free(cfg);
 }
 
