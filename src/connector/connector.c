@@ -288,8 +288,8 @@ void cs_change_scan_free(cs_change_scan *s)
 int cs_connector_changes(cs_connector *c, const cs_scan_options *opts, cs_record_list *out,
                          char cursor_out[CS_CONNECTOR_CURSOR_MAX], cs_err *err)
 {
-    cs_change_scan *s;
-    if (cs_connector_scan_begin(c, opts, &s, err) != 0)
+    cs_change_scan *s = NULL;
+    if (cs_connector_scan_begin(c, opts, &s, err) != 0 || s == NULL)
         return -1;
     bool done = false;
     while (!done) {

@@ -19,9 +19,9 @@ int cs_cursor_format(cs_connector_kind kind, int64_t modified_ms, int64_t delete
 {
     char mod[24] = "", del[24] = "";
     if (modified_ms >= 0)
-        snprintf(mod, sizeof mod, "%" PRId64, modified_ms);
+        (void)snprintf(mod, sizeof mod, "%" PRId64, modified_ms);
     if (deleted_ms >= 0)
-        snprintf(del, sizeof del, "%" PRId64, deleted_ms);
+        (void)snprintf(del, sizeof del, "%" PRId64, deleted_ms);
     if (modified_ms < 0 && deleted_ms < 0) {
         out[0] = '\0';
         return 0;
@@ -57,7 +57,7 @@ int cs_cursor_parse(const char *text, cs_connector_kind kind, int64_t *modified_
         return 0;
     }
     char prefix[16];
-    snprintf(prefix, sizeof prefix, "cs1:%s:", side(kind));
+    (void)snprintf(prefix, sizeof prefix, "cs1:%s:", side(kind));
     size_t plen = strlen(prefix);
     if (strlen(text) >= CS_CONNECTOR_CURSOR_MAX || strncmp(text, prefix, plen) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "'%.60s' is not a %s cursor", text,

@@ -3,7 +3,6 @@
  * the conversion of HubSpot objects into normalised records and every read;
  * change detection is in hubspot_scan.c, writes in hubspot_write.c, email
  * subscriptions in hubspot_prefs.c. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +21,9 @@ const char *hs_createprop(const char *object)
                                                                                : "hs_createdate";
 }
 
-static int path_of(char *out, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int path_of(char *out, size_t size, const char *fmt, ...)
+/* snprintf's result as "it fit" (0) or "it did not" (-1). */
+static int fits(int n, size_t size)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, size, fmt, ap);
-    va_end(ap);
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
@@ -39,7 +32,7 @@ static int path_of(char *out, size_t size, const char *fmt, ...)
 static int hs_fetch_schema(cs_connector *c, const char *object, cs_object_schema **out, cs_err *err)
 {
     char path[300];
-    if (path_of(path, sizeof path, "/crm/v3/properties/%s", object) != 0)
+    if (fits(snprintf(path, sizeof path, "/crm/v3/properties/%s", object), sizeof path) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     cs_http_request req = {.method = CS_HTTP_GET, .path = path};
     json_t *body = NULL;
@@ -147,7 +140,8 @@ int hs_batch_read(cs_connector *c, const char *object, const char *id_property,
                   const char *const *ids, size_t n, cs_record_list *out, cs_err *err)
 {
     char path[300];
-    if (path_of(path, sizeof path, "/crm/v3/objects/%s/batch/read", object) != 0)
+    if (fits(snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/read", object), sizeof path) !=
+        0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     for (size_t at = 0; at < n; at += HS_BATCH_LIMIT) {
         size_t m = n - at < HS_BATCH_LIMIT ? n - at : HS_BATCH_LIMIT;
@@ -236,7 +230,7 @@ static int hs_list_pages(cs_connector *c, const char *path, page_fn each, void *
         bool more = next != NULL && next[0] != '\0' && strlen(next) < sizeof after &&
                     strcmp(next, after) != 0;
         if (more)
-            snprintf(after, sizeof after, "%s", next);
+            (void)snprintf(after, sizeof after, "%s", next);
         json_decref(ans);
         if (rc != 0)
             return -1;
@@ -265,8 +259,8 @@ static int owner_page(cs_connector *c, const json_t *results, void *ud, cs_err *
         const char *first = json_string_value(json_object_get(o, "firstName"));
         const char *last = json_string_value(json_object_get(o, "lastName"));
         char name[300];
-        snprintf(name, sizeof name, "%s%s%s", first ? first : "", first && last ? " " : "",
-                 last ? last : "");
+        (void)snprintf(name, sizeof name, "%s%s%s", first ? first : "", first && last ? " " : "",
+                       last ? last : "");
         int rc = cs_record_set(&r, "email", cs_email_key(email, key, sizeof key) ? key : NULL);
         rc |= cs_record_set(&r, "active",
                             json_is_true(json_object_get(o, "archived")) ? "false" : "true");
@@ -300,7 +294,7 @@ static int member_page(cs_connector *c, const json_t *results, void *ud, cs_err 
         char buf[32];
         const char *text = json_string_value(id);
         if (text == NULL && json_is_integer(id)) {
-            snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
+            (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
             text = buf;
         }
         if (text != NULL && json_array_append_new(ids, json_string(text)) != 0)
@@ -313,7 +307,8 @@ static int member_page(cs_connector *c, const json_t *results, void *ud, cs_err 
 static int hs_list_members(cs_connector *c, const char *list_id, json_t *ids, cs_err *err)
 {
     char path[300];
-    if (path_of(path, sizeof path, "/crm/v3/lists/%s/memberships", list_id) != 0)
+    if (fits(snprintf(path, sizeof path, "/crm/v3/lists/%s/memberships", list_id), sizeof path) !=
+        0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "list id too long");
     return hs_list_pages(c, path, member_page, ids, err);
 }
@@ -324,7 +319,8 @@ static int hs_assoc_read(cs_connector *c, const char *from, const char *to, cons
                          size_t n, json_t *out, cs_err *err)
 {
     char path[300];
-    if (path_of(path, sizeof path, "/crm/v4/associations/%s/%s/batch/read", from, to) != 0)
+    if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/read", from, to),
+             sizeof path) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     for (size_t at = 0; at < n; at += HS_BATCH_LIMIT) {
         size_t m = n - at < HS_BATCH_LIMIT ? n - at : HS_BATCH_LIMIT;
@@ -349,7 +345,7 @@ static int hs_assoc_read(cs_connector *c, const char *from, const char *to, cons
             char fbuf[32];
             const char *fs = json_string_value(fid);
             if (fs == NULL && json_is_integer(fid)) {
-                snprintf(fbuf, sizeof fbuf, "%lld", (long long)json_integer_value(fid));
+                (void)snprintf(fbuf, sizeof fbuf, "%lld", (long long)json_integer_value(fid));
                 fs = fbuf;
             }
             json_t *list = fs ? json_object_get(out, fs) : NULL;
@@ -363,7 +359,7 @@ static int hs_assoc_read(cs_connector *c, const char *from, const char *to, cons
                 char buf[32];
                 const char *ts = json_string_value(tid);
                 if (ts == NULL && json_is_integer(tid)) {
-                    snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(tid));
+                    (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(tid));
                     ts = buf;
                 }
                 if (ts != NULL)
@@ -379,8 +375,9 @@ static int hs_assoc_write(cs_connector *c, const char *from, const char *to,
                           const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
 {
     char path[300];
-    if (path_of(path, sizeof path, "/crm/v4/associations/%s/%s/batch/associate/default", from,
-                to) != 0)
+    if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/associate/default", from,
+                      to),
+             sizeof path) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     json_t *inputs = json_array();
     for (size_t i = 0; i < n; i++)

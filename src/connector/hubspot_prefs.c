@@ -33,7 +33,7 @@ static const json_t *subscriptions(cs_connector *c, cs_err *err)
         char buf[32];
         const char *text = json_string_value(id);
         if (text == NULL && json_is_integer(id)) {
-            snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
+            (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
             text = buf;
         }
         if (text != NULL)

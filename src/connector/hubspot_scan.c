@@ -67,14 +67,14 @@ static json_t *search_body(hs_scan *s, json_t *props)
         return NULL;
     if (s->window_ms >= 0) {
         char v[24];
-        snprintf(v, sizeof v, "%lld", (long long)s->window_ms);
+        (void)snprintf(v, sizeof v, "%lld", (long long)s->window_ms);
         json_object_set_new(body, "filterGroups",
                             json_pack("[{s:[{s:s,s:s,s:s}]}]", "filters", "propertyName", mod,
                                       "operator", "GTE", "value", v));
     }
     if (s->skip > 0) {
         char a[24];
-        snprintf(a, sizeof a, "%zu", s->skip);
+        (void)snprintf(a, sizeof a, "%zu", s->skip);
         json_object_set_new(body, "after", json_string(a));
     }
     json_object_set_new(body, "properties", props ? props : json_array());
@@ -97,7 +97,7 @@ static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
     if (body == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     char path[300];
-    snprintf(path, sizeof path, "/crm/v3/objects/%s/search", s->base.object);
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/search", s->base.object);
     cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
     json_t *ans = NULL;
     int rc = cs_conn_call(c, false, &req, body, &ans, NULL, err);
@@ -154,7 +154,7 @@ static int next_deleted(hs_scan *s, cs_record_list *out, cs_err *err)
 {
     cs_connector *c = s->base.conn;
     char path[300];
-    snprintf(path, sizeof path, "/crm/v3/objects/%s", s->base.object);
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s", s->base.object);
     cs_http_kv q[3] = {{"archived", "true"}, {"limit", "100"}, {"after", s->archived_after}};
     cs_http_request req = {
         .method = CS_HTTP_GET, .path = path, .query = q, .nquery = s->archived_after[0] ? 3 : 2};
@@ -188,7 +188,7 @@ static int next_deleted(hs_scan *s, cs_record_list *out, cs_err *err)
         json_object_get(json_object_get(json_object_get(ans, "paging"), "next"), "after"));
     if (next != NULL && next[0] != '\0' && strlen(next) < sizeof s->archived_after &&
         strcmp(next, s->archived_after) != 0)
-        snprintf(s->archived_after, sizeof s->archived_after, "%s", next);
+        (void)snprintf(s->archived_after, sizeof s->archived_after, "%s", next);
     else
         s->deleted_done = true;
     json_decref(ans);

@@ -20,15 +20,17 @@
 
 #include "connector/hubspot_int.h"
 
+#define EMAIL_KEY_MAX 320
+
 typedef struct wctx {
     cs_connector *c;
     const char *object;
     cs_write_kind kind;
     const cs_write_input *in;
     cs_write_result *res;
-    json_t **props;   /* converted properties per input; NULL: nothing to send */
-    char (*key)[320]; /* email dedup key per input, "" when none */
-    bool *optout;     /* C10: unsubscribe once written */
+    json_t **props;             /* converted properties per input; NULL: nothing to send */
+    char (*key)[EMAIL_KEY_MAX]; /* email dedup key per input, "" when none */
+    bool *optout;               /* C10: unsubscribe once written */
 } wctx;
 
 static const char *endpoint(cs_write_kind k)
@@ -78,10 +80,10 @@ static int prepare(wctx *w, size_t i, const cs_object_schema *s, cs_err *err)
         const cs_field_schema *f = cs_object_schema_field(s, k);
         char msg[CS_WRITE_MESSAGE_MAX];
         if (f == NULL || !f->updateable) {
-            snprintf(msg, sizeof msg,
-                     f ? "\"%.200s\" is a read only property; its value cannot be set."
-                       : "Property \"%.200s\" does not exist",
-                     k);
+            (void)snprintf(msg, sizeof msg,
+                           f ? "\"%.200s\" is a read only property; its value cannot be set."
+                             : "Property \"%.200s\" does not exist",
+                           k);
             cs_write_result_refuse(&w->res[i], CS_SYNC_CAT_PROPERTY_VALUES,
                                    f ? "READ_ONLY_VALUE" : "PROPERTY_DOESNT_EXIST", k, msg);
             json_decref(props);
@@ -90,7 +92,7 @@ static int prepare(wctx *w, size_t i, const cs_object_schema *s, cs_err *err)
         cs_err verr = {0};
         json_t *hv = cs_value_to_hubspot(f->kind, v, &verr);
         if (hv == NULL) {
-            snprintf(msg, sizeof msg, "%.100s: %.300s", k, verr.message);
+            (void)snprintf(msg, sizeof msg, "%.100s: %.300s", k, verr.message);
             cs_write_result_refuse(&w->res[i], CS_SYNC_CAT_PROPERTY_VALUES, "INVALID_VALUE", k,
                                    msg);
             json_decref(props);
@@ -205,7 +207,8 @@ static void apply_answer(wctx *w, const size_t *idx, size_t n, const json_t *ans
         } else {
             /* a create the answer does not account for: it may exist */
             res->status = CS_WRITE_UNKNOWN;
-            snprintf(res->message, sizeof res->message, "HubSpot's answer did not include it");
+            (void)snprintf(res->message, sizeof res->message,
+                           "HubSpot's answer did not include it");
         }
     }
 }
@@ -223,7 +226,7 @@ static void refuse_one(wctx *w, size_t k, long status, const json_t *body, const
         json_array_get(json_object_get(json_object_get(detail, "context"), "propertyName"), 0));
     char fallback[64];
     if (message == NULL && dmsg == NULL) {
-        snprintf(fallback, sizeof fallback, "HubSpot answered HTTP %ld", status);
+        (void)snprintf(fallback, sizeof fallback, "HubSpot answered HTTP %ld", status);
         message = fallback;
     }
     cs_write_result_refuse(&w->res[k], cs_sync_category_hubspot(status, category, code),
@@ -258,7 +261,7 @@ static int bisect(wctx *w, size_t *idx, size_t n, cs_err *err)
 static int email_of(wctx *w, const char *id, char key[320], cs_err *err)
 {
     char path[300];
-    snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/read", w->object);
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/read", w->object);
     json_t *body = json_pack("{s:[{s:s}],s:[s]}", "inputs", "id", id, "properties", "email");
     cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
     json_t *ans = NULL;
@@ -385,7 +388,7 @@ static int send_group(wctx *w, size_t *idx, size_t n, cs_err *err)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     char path[300];
-    snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/%s", w->object, endpoint(w->kind));
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/%s", w->object, endpoint(w->kind));
     cs_http_request req = {.method = CS_HTTP_POST,
                            .path = path,
                            .idempotency = w->kind == CS_WRITE_CREATE ? CS_HTTP_NOT_IDEMPOTENT
@@ -426,10 +429,11 @@ static int send_group(wctx *w, size_t *idx, size_t n, cs_err *err)
 /* C10: unsubscribes the contacts written with hs_email_optout "true". */
 static int opt_out(wctx *w, size_t n, cs_err *err)
 {
-    const char **emails = calloc(n, sizeof *emails);
-    size_t *which = calloc(n, sizeof *which);
-    char(*looked)[320] = calloc(n, sizeof *looked);
-    cs_write_result *res = calloc(n, sizeof *res);
+    size_t cnt = n ? n : 1;
+    const char **emails = calloc(cnt, sizeof(const char *));
+    size_t *which = calloc(cnt, sizeof(size_t));
+    char(*looked)[EMAIL_KEY_MAX] = calloc(cnt, EMAIL_KEY_MAX);
+    cs_write_result *res = calloc(cnt, sizeof(cs_write_result));
     int rc = 0;
     size_t m = 0;
     if (emails == NULL || which == NULL || looked == NULL || res == NULL) {
@@ -474,13 +478,19 @@ int hs_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_w
     if (s == NULL)
         return -1;
     wctx w = {.c = c, .object = object, .kind = kind, .in = in, .res = res};
-    w.props = calloc(n, sizeof *w.props);
-    w.key = calloc(n, sizeof *w.key);
-    w.optout = calloc(n, sizeof *w.optout);
-    size_t *idx = calloc(n, sizeof *idx);
+    size_t cnt = n ? n : 1;
+    w.props = calloc(cnt, sizeof(json_t *));
+    w.key = calloc(cnt, EMAIL_KEY_MAX);
+    w.optout = calloc(cnt, sizeof(bool));
+    size_t *idx = calloc(cnt, sizeof(size_t));
     int rc = 0;
-    if (w.props == NULL || w.key == NULL || w.optout == NULL || idx == NULL)
-        rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    if (w.props == NULL || w.key == NULL || w.optout == NULL || idx == NULL) {
+        free(w.props);
+        free(w.key);
+        free(w.optout);
+        free(idx);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
     size_t m = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         rc = prepare(&w, i, s, err);

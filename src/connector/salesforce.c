@@ -137,13 +137,13 @@ int sf_query_page(cs_connector *c, const char *soql, const char *next, size_t ba
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "unexpected nextRecordsUrl '%.80s'", next);
         req.path = next;
     } else {
-        snprintf(path, sizeof path, "%s/query", sf_prefix(c));
+        (void)snprintf(path, sizeof path, "%s/query", sf_prefix(c));
         req.path = path;
         req.query = &q;
         req.nquery = 1;
     }
     if (batch > 0) {
-        snprintf(opts, sizeof opts, "batchSize=%zu", batch);
+        (void)snprintf(opts, sizeof opts, "batchSize=%zu", batch);
         req.headers = &h;
         req.nheaders = 1;
     }
@@ -244,7 +244,7 @@ int sf_query_all(cs_connector *c, const char *object, const char *soql, cs_recor
         bool more =
             !json_is_true(json_object_get(ans, "done")) && url != NULL && strlen(url) < sizeof next;
         if (more)
-            snprintf(next, sizeof next, "%s", url);
+            (void)snprintf(next, sizeof next, "%s", url);
         json_decref(ans);
         if (rc != 0)
             return -1;
@@ -346,7 +346,7 @@ static int email_values(const char *const *emails, size_t n, json_t *keys, json_
 static int take_matching(cs_record_list *src, const char *key, const char *field,
                          cs_record_list *dst)
 {
-    for (size_t i = 0; i < src->len; i++) {
+    for (size_t i = 0; key != NULL && i < src->len; i++) {
         cs_record *r = &src->items[i];
         char k[320];
         if (r->id == NULL || !cs_email_key(cs_record_get(r, field), k, sizeof k) ||
@@ -415,7 +415,7 @@ static int sf_find_by_email(cs_connector *c, const char *object, const char *con
     const char **ordered = rc == 0 ? calloc(nkeys ? nkeys : 1, sizeof *ordered) : NULL;
     if (rc == 0 && ordered == NULL)
         rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (rc == 0) {
+    if (rc == 0 && ordered != NULL) {
         json_object_foreach(keys, key, pos)
         {
             ordered[json_integer_value(pos)] = key;
@@ -469,10 +469,17 @@ static int sf_users(cs_connector *c, cs_record_list *out, cs_err *err)
 /* C12: campaign ids per Lead (00Q...) or Contact (003...). */
 static int sf_campaigns(cs_connector *c, const char *const *ids, size_t n, json_t *out, cs_err *err)
 {
-    const char **leads = calloc(n, sizeof *leads), **contacts = calloc(n, sizeof *contacts);
-    size_t nl = 0, nc = 0;
-    int rc = leads && contacts ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    const char **leads = calloc(n, sizeof(const char *));
+    const char **contacts = calloc(n, sizeof(const char *));
     json_t *sets = json_object();
+    if (leads == NULL || contacts == NULL || sets == NULL) {
+        free(leads);
+        free(contacts);
+        json_decref(sets);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    size_t nl = 0, nc = 0;
+    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_object_set_new(out, ids[i], json_null());
         json_object_set_new(sets, ids[i], json_object());
@@ -565,7 +572,7 @@ static int sf_assoc_read(cs_connector *c, const char *from, const char *to, cons
             ok[m++] = ids[i];
     }
     char sel[200];
-    snprintf(sel, sizeof sel, "Id, %s", f->name);
+    (void)snprintf(sel, sizeof sel, "Id, %s", f->name);
     cs_record_list rows;
     cs_record_list_init(&rows);
     int rc = query_in(c, from, sel, "Id", ok, m, NULL, &rows, err);
@@ -586,10 +593,15 @@ static int sf_assoc_write(cs_connector *c, const char *from, const char *to,
     const cs_field_schema *f = lookup_field(c, from, to, err);
     if (f == NULL)
         return -1;
-    json_t **fields = calloc(n, sizeof *fields);
-    cs_write_input *w = calloc(n, sizeof *w);
-    int rc = fields && w ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    json_t **fields = calloc(n, sizeof(json_t *));
+    cs_write_input *w = calloc(n, sizeof(cs_write_input));
+    if (fields == NULL || w == NULL) {
+        free(fields);
+        free(w);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
         fields[i] = json_pack("{s:s}", f->name, in[i].to_id);
         w[i].id = in[i].from_id;
         w[i].fields = fields[i];
@@ -599,7 +611,7 @@ static int sf_assoc_write(cs_connector *c, const char *from, const char *to,
     for (size_t i = 0; i < n && rc == 0; i++)
         if (res[i].status == CS_WRITE_REFUSED)
             res[i].category = CS_SYNC_CAT_ASSOCIATIONS;
-    for (size_t i = 0; fields && i < n; i++)
+    for (size_t i = 0; i < n; i++)
         json_decref(fields[i]);
     free(fields);
     free(w);
@@ -643,7 +655,7 @@ int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector *
     sf_conn *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    snprintf(s->prefix, sizeof s->prefix, "/services/data/v%s", version);
+    (void)snprintf(s->prefix, sizeof s->prefix, "/services/data/v%s", version);
     if (cs_conn_init(&s->base, &sf_ops, opts, err) != 0) {
         cs_connector_free(&s->base);
         return -1;

@@ -100,7 +100,7 @@ static int next_changes(sf_scan *s, cs_record_list *out, cs_err *err)
     if (json_is_true(json_object_get(ans, "done")) || url == NULL || strlen(url) >= sizeof s->next)
         s->changes_done = true;
     else
-        snprintf(s->next, sizeof s->next, "%s", url);
+        (void)snprintf(s->next, sizeof s->next, "%s", url);
     json_decref(ans);
     return 0;
 }
@@ -110,7 +110,7 @@ static void iso(int64_t ms, char out[CS_TIME_TEXT_MAX])
     /* minute-granular and in the form jsforce sends: 2026-01-02T03:04:00+00:00 */
     char t[CS_TIME_TEXT_MAX];
     cs_time_format_hubspot(ms - (ms % MINUTE_MS + MINUTE_MS) % MINUTE_MS, t);
-    snprintf(out, CS_TIME_TEXT_MAX, "%.16s:00+00:00", t);
+    (void)snprintf(out, CS_TIME_TEXT_MAX, "%.16s:00+00:00", t);
 }
 
 static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
@@ -133,7 +133,8 @@ static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
     char from[CS_TIME_TEXT_MAX], to[CS_TIME_TEXT_MAX], path[300];
     iso(start, from);
     iso(now, to);
-    snprintf(path, sizeof path, "%s/sobjects/%s/deleted", sf_prefix(s->base.conn), s->base.object);
+    (void)snprintf(path, sizeof path, "%s/sobjects/%s/deleted", sf_prefix(s->base.conn),
+                   s->base.object);
     cs_http_kv q[2] = {{"start", from}, {"end", to}};
     cs_http_request req = {.method = CS_HTTP_GET, .path = path, .query = q, .nquery = 2};
     json_t *ans = NULL;

@@ -34,11 +34,11 @@ static json_t *prepare(cs_connector *c, const char *object, const cs_object_sche
         bool writable = f && (kind == CS_WRITE_CREATE ? f->createable : f->updateable);
         if (!writable) {
             if (f == NULL)
-                snprintf(msg, sizeof msg, "No such column '%.100s' on sobject of type %.60s", k,
-                         object);
+                (void)snprintf(msg, sizeof msg, "No such column '%.100s' on sobject of type %.60s",
+                               k, object);
             else
-                snprintf(msg, sizeof msg, "Unable to %s the field %.100s on %.60s",
-                         kind == CS_WRITE_CREATE ? "create" : "update", f->name, object);
+                (void)snprintf(msg, sizeof msg, "Unable to %s the field %.100s on %.60s",
+                               kind == CS_WRITE_CREATE ? "create" : "update", f->name, object);
             cs_write_result_refuse(res, CS_SYNC_CAT_PROPERTY_VALUES,
                                    f ? "INVALID_FIELD_FOR_INSERT_UPDATE" : "INVALID_FIELD", k, msg);
             json_decref(rec);
@@ -47,7 +47,7 @@ static json_t *prepare(cs_connector *c, const char *object, const cs_object_sche
         cs_err verr = {0};
         json_t *sv = cs_value_to_salesforce(f->kind, f->integer, v, &verr);
         if (sv == NULL) {
-            snprintf(msg, sizeof msg, "%.100s: %.300s", f->name, verr.message);
+            (void)snprintf(msg, sizeof msg, "%.100s: %.300s", f->name, verr.message);
             cs_write_result_refuse(res, CS_SYNC_CAT_PROPERTY_VALUES,
                                    "INVALID_TYPE_ON_FIELD_IN_RECORD", f->name, msg);
             json_decref(rec);
@@ -73,7 +73,7 @@ static void refuse_from(cs_write_result *res, const json_t *errors)
         const char *m = json_string_value(json_object_get(e, "message"));
         size_t used = strlen(msg);
         if (m != NULL && used < sizeof msg - 1)
-            snprintf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", m);
+            (void)snprintf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", m);
         size_t j;
         const json_t *f;
         json_array_foreach(json_object_get(e, "fields"), j, f)
@@ -81,11 +81,11 @@ static void refuse_from(cs_write_result *res, const json_t *errors)
             const char *name = json_string_value(f);
             size_t fu = strlen(fields);
             if (name != NULL && fu < sizeof fields - 1 && strstr(fields, name) == NULL)
-                snprintf(fields + fu, sizeof fields - fu, "%s%s", fu ? "," : "", name);
+                (void)snprintf(fields + fu, sizeof fields - fu, "%s%s", fu ? "," : "", name);
         }
     }
     if (msg[0] == '\0')
-        snprintf(msg, sizeof msg, "Salesforce refused the record");
+        (void)snprintf(msg, sizeof msg, "Salesforce refused the record");
     cs_write_result_refuse(res, cs_sync_category_salesforce(code), code ? code : "UNKNOWN_ERROR",
                            fields, msg);
 }
@@ -99,7 +99,8 @@ static void apply_results(cs_write_kind kind, const json_t *ans, const size_t *i
         if (r == NULL) {
             /* an answer shorter than the request: what happened is unknown */
             out->status = kind == CS_WRITE_CREATE ? CS_WRITE_UNKNOWN : CS_WRITE_NOT_SENT;
-            snprintf(out->message, sizeof out->message, "Salesforce's answer did not include it");
+            (void)snprintf(out->message, sizeof out->message,
+                           "Salesforce's answer did not include it");
             continue;
         }
         if (json_is_true(json_object_get(r, "success"))) {
@@ -140,11 +141,11 @@ static int send_group(cs_connector *c, cs_write_kind kind, json_t *const *recs,
     if (n == 0)
         return 0;
     char path[300];
-    snprintf(path, sizeof path, "%s/composite/sobjects", sf_prefix(c));
+    (void)snprintf(path, sizeof path, "%s/composite/sobjects", sf_prefix(c));
     cs_http_request req = {.path = path};
     json_t *body = NULL;
     cs_buf ids;
-    cs_buf_init(&ids, 200 * 20);
+    cs_buf_init(&ids, (size_t)SF_COLLECTION_LIMIT * 20);
     cs_http_kv q[2] = {{"ids", ""}, {"allOrNone", "false"}};
     if (kind == CS_WRITE_DELETE) {
         for (size_t j = 0; j < n; j++)
@@ -209,9 +210,14 @@ int sf_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_w
     const cs_object_schema *s = cs_conn_schema(c, object, err);
     if (s == NULL)
         return -1;
-    json_t **recs = calloc(n, sizeof *recs);
-    size_t *idx = calloc(n, sizeof *idx);
-    int rc = recs && idx ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    json_t **recs = calloc(n ? n : 1, sizeof(json_t *));
+    size_t *idx = calloc(n ? n : 1, sizeof(size_t));
+    if (recs == NULL || idx == NULL) {
+        free(recs);
+        free(idx);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    int rc = 0;
     size_t m = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (kind == CS_WRITE_DELETE) {
@@ -233,7 +239,7 @@ int sf_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_w
     }
     if (rc == 0)
         rc = send_group(c, kind, recs, in, idx, m, res, err);
-    for (size_t i = 0; recs && i < n; i++)
+    for (size_t i = 0; i < n; i++)
         json_decref(recs[i]);
     free(recs);
     free(idx);

@@ -88,14 +88,17 @@ static int cmp_field(const void *a, const void *b)
 
 static int new_schema(const char *object, size_t n, cs_object_schema **out, cs_err *err)
 {
-    if (n > CS_SCHEMA_MAX_FIELDS)
-        return cs_err_set(err, CS_ERR_INVALID_INPUT, "%s has %zu fields (at most %d)", object, n,
-                          CS_SCHEMA_MAX_FIELDS);
+    if (n > CS_SCHEMA_MAX_FIELDS) {
+        cs_err_set(err, CS_ERR_INVALID_INPUT, "%s has %zu fields (at most %d)", object, n,
+                   CS_SCHEMA_MAX_FIELDS);
+        return -1;
+    }
     cs_object_schema *s = calloc(1, sizeof *s);
     if (s == NULL || (s->object = strdup(object)) == NULL ||
-        (n > 0 && (s->fields = calloc(n, sizeof *s->fields)) == NULL)) {
+        (s->fields = calloc(n ? n : 1, sizeof *s->fields)) == NULL) {
         cs_object_schema_free(s);
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        return -1;
     }
     *out = s;
     return 0;
@@ -120,8 +123,8 @@ int cs_schema_parse_hubspot(const char *object, const json_t *body, cs_object_sc
     if (!json_is_array(arr))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "HubSpot properties of %s: expected {\"results\":[...]}", object);
-    cs_object_schema *s;
-    if (new_schema(object, json_array_size(arr), &s, err) != 0)
+    cs_object_schema *s = NULL;
+    if (new_schema(object, json_array_size(arr), &s, err) != 0 || s == NULL)
         return -1;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *p = json_array_get(arr, i);
@@ -174,8 +177,8 @@ int cs_schema_parse_salesforce(const json_t *describe, cs_object_schema **out, c
     if (object == NULL || !json_is_array(arr))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "Salesforce describe: expected {\"name\":...,\"fields\":[...]}");
-    cs_object_schema *s;
-    if (new_schema(object, json_array_size(arr), &s, err) != 0)
+    cs_object_schema *s = NULL;
+    if (new_schema(object, json_array_size(arr), &s, err) != 0 || s == NULL)
         return -1;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *p = json_array_get(arr, i);

@@ -323,7 +323,7 @@ json_t *cs_value_normalize(cs_value_kind kind, const char *text, cs_err *err)
     if (text == NULL || text[0] == '\0')
         return json_null();
     if (strlen(text) > CS_VALUE_TEXT_MAX)
-        return cs_err_set(err, CS_ERR_INVALID_INPUT, "value longer than %u bytes",
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "value longer than %zu bytes",
                           CS_VALUE_TEXT_MAX),
                NULL;
     if (kind != CS_VALUE_TEXT && blank(text))
@@ -365,7 +365,7 @@ static json_t *scalar(cs_value_kind kind, const json_t *value, cs_err *err)
                                   json_is_true(value) ? "true" : "false", err);
     }
     if (json_is_integer(value) || json_is_real(value)) {
-        char num[CS_VALUE_NUMBER_MAX];
+        char num[CS_VALUE_NUMBER_MAX] = "";
         if (json_is_integer(value)) {
             int n = snprintf(num, sizeof num, "%lld", (long long)json_integer_value(value));
             if (n < 0 || (size_t)n >= sizeof num)

@@ -33,8 +33,8 @@ typedef enum cs_value_kind {
     CS_VALUE_MULTI /* multi-select / multipicklist, ";"-joined on both sides */
 } cs_value_kind;
 
-#define CS_VALUE_NUMBER_MAX 128             /* bytes of a canonical number, NUL included */
-#define CS_VALUE_TEXT_MAX   (1024u * 1024u) /* longest value accepted from either API */
+#define CS_VALUE_NUMBER_MAX 128                   /* bytes of a canonical number, NUL included */
+#define CS_VALUE_TEXT_MAX   ((size_t)1024 * 1024) /* longest value accepted from either API */
 
 /* "text", "number", ... */
 const char *cs_value_kind_name(cs_value_kind k);
