@@ -163,7 +163,7 @@ const char *cs_conflict_winner_name(cs_conflict_winner v);
 
 /* ---- Loading ------------------------------------------------------------ */
 
-#define CS_CONFIG_MAX_BYTES (1024 * 1024) /* crmsync.yaml larger than this is refused */
+#define CS_CONFIG_MAX_BYTES ((size_t)1024 * 1024) /* crmsync.yaml larger than this is refused */
 
 /* Loads and validates a configuration file. On success *out owns the model
  * (free with cs_config_free()). On failure *out is untouched and err

@@ -150,6 +150,14 @@ static void load_oauth(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
         ep->oauth_refresh_token_env = NULL;
 }
 
+/* "NN.0" or "NNN.0" (Salesforce's REST versions), from 20.0 on. */
+static bool valid_api_version(const char *v)
+{
+    size_t digits = strspn(v, "0123456789");
+    return (digits == 2 || digits == 3) && v[0] != '0' && !(digits == 2 && v[0] < '2') &&
+           strcmp(v + digits, ".0") == 0;
+}
+
 static void load_salesforce(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section,
                             const cfg_node *root)
 {
@@ -166,8 +174,7 @@ static void load_salesforce(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *sectio
     if ((p = cfg_lookup(map, "api_version")) != NULL) {
         char *v;
         if (cfg_read_string(ctx, p, "salesforce.api_version", "config", false, &v) == 0) {
-            int major = 0, n = 0;
-            if (sscanf(v, "%d.0%n", &major, &n) != 1 || v[n] != '\0' || major < 20 || major > 999) {
+            if (!valid_api_version(v)) {
                 cfg_problem_at(ctx, p->value, "salesforce.api_version", "config",
                                "'%s' is not a Salesforce API version such as \"60.0\"", v);
                 free(v);
@@ -287,7 +294,7 @@ int cs_config_load_string_all(const char *name, const char *text, size_t len, cs
     if (name == NULL)
         name = "crmsync.yaml";
     if (len > CS_CONFIG_MAX_BYTES)
-        return cs_err_set(err, CS_ERR_CONFIG, "%s: larger than %d bytes", name,
+        return cs_err_set(err, CS_ERR_CONFIG, "%s: larger than %zu bytes", name,
                           CS_CONFIG_MAX_BYTES);
     cfg_ctx ctx;
     cfg_ctx_init(&ctx, name);
@@ -328,17 +335,17 @@ int cs_config_load_all(const char *path, cs_config **out, cs_buf *problems, cs_e
         return cs_err_set(err, CS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     char *text = malloc(CS_CONFIG_MAX_BYTES + 1);
     if (text == NULL) {
-        fclose(f);
+        (void)fclose(f);
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     size_t len = fread(text, 1, CS_CONFIG_MAX_BYTES + 1, f);
     bool failed = ferror(f) != 0;
-    fclose(f);
+    (void)fclose(f);
     int rc;
     if (failed)
         rc = cs_err_set(err, CS_ERR_IO, "%s: cannot read", path);
     else if (len > CS_CONFIG_MAX_BYTES)
-        rc = cs_err_set(err, CS_ERR_CONFIG, "%s: larger than %d bytes", path, CS_CONFIG_MAX_BYTES);
+        rc = cs_err_set(err, CS_ERR_CONFIG, "%s: larger than %zu bytes", path, CS_CONFIG_MAX_BYTES);
     else
         rc = cs_config_load_string_all(path, text, len, out, problems, err);
     free(text);

@@ -29,16 +29,13 @@ void cfg_ctx_dispose(cfg_ctx *ctx)
     ctx->nproblems = 0;
 }
 
-__attribute__((format(printf, 6, 0))) static void vproblem(cfg_ctx *ctx, int line, int col,
-                                                           const char *path, const char *ids,
-                                                           const char *fmt, va_list ap)
+/* Records one formatted message as "name:line:col: path: message [ids]". */
+static void record(cfg_ctx *ctx, int line, int col, const char *path, const char *ids,
+                   const char *msg)
 {
     int slot = ctx->nproblems++;
     if (slot >= CFG_MAX_PROBLEMS)
         return;
-    char msg[768];
-    if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-        msg[0] = '\0';
     cs_buf b;
     cs_buf_init(&b, 4096);
     int rc = 0;
@@ -63,19 +60,25 @@ __attribute__((format(printf, 6, 0))) static void vproblem(cfg_ctx *ctx, int lin
 void cfg_problem(cfg_ctx *ctx, int line, int col, const char *path, const char *ids,
                  const char *fmt, ...)
 {
+    char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vproblem(ctx, line, col, path, ids, fmt, ap);
+    if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+        msg[0] = '\0';
     va_end(ap);
+    record(ctx, line, col, path, ids, msg);
 }
 
 void cfg_problem_at(cfg_ctx *ctx, const cfg_node *at, const char *path, const char *ids,
                     const char *fmt, ...)
 {
+    char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vproblem(ctx, at ? at->line : 0, at ? at->col : 0, path, ids, fmt, ap);
+    if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+        msg[0] = '\0';
     va_end(ap);
+    record(ctx, at ? at->line : 0, at ? at->col : 0, path, ids, msg);
 }
 
 static bool before(const cfg_problem_line *a, const cfg_problem_line *b)
@@ -364,10 +367,15 @@ int cfg_read_int(cfg_ctx *ctx, const cfg_pair *p, const char *path, const char *
         return -1;
     }
     const char *t = v->text;
-    char *end;
+    const char *digits = t[0] == '-' ? t + 1 : t;
+    if (!isdigit((unsigned char)digits[0])) {
+        cfg_problem_at(ctx, v, path, ids, "expected a whole number, got '%s'", t);
+        return -1;
+    }
+    char *end = NULL;
     errno = 0;
-    long n = isdigit((unsigned char)t[0]) || t[0] == '-' ? strtol(t, &end, 10) : 0;
-    if (!(isdigit((unsigned char)t[0]) || t[0] == '-') || *end != '\0' || errno != 0) {
+    long n = strtol(t, &end, 10);
+    if (end == NULL || *end != '\0' || errno != 0) {
         cfg_problem_at(ctx, v, path, ids, "expected a whole number, got '%s'", t);
         return -1;
     }
@@ -550,16 +558,25 @@ bool cfg_valid_sf_name(const char *s)
     return ident(s, 80);
 }
 
-/* Replaces every from with to in s (size bytes), in place; to is never
- * longer than from. */
-static void shrink_all(char *s, const char *from, const char *to)
+/* Replaces every from with to in s (NUL-terminated, size bytes); to is
+ * never longer than from, so the result always fits. */
+static void shrink_all(char *s, size_t size, const char *from, const char *to)
 {
-    size_t fl = strlen(from), tl = strlen(to);
-    char *p;
-    while ((p = strstr(s, from)) != NULL) {
-        memcpy(p, to, tl);
-        memmove(p + tl, p + fl, strlen(p + fl) + 1);
+    char out[96];
+    size_t fl = strlen(from), tl = strlen(to), o = 0;
+    if (size > sizeof out)
+        return;
+    for (const char *p = s; *p != '\0' && o + 1 < sizeof out;) {
+        if (strncmp(p, from, fl) == 0 && o + tl < sizeof out) {
+            memcpy(out + o, to, tl);
+            o += tl;
+            p += fl;
+        } else {
+            out[o++] = *p++;
+        }
     }
+    out[o] = '\0';
+    memcpy(s, out, o + 1);
 }
 
 const char *cfg_rule_suggest(const char *word)
@@ -574,15 +591,15 @@ const char *cfg_rule_suggest(const char *word)
     if (len >= sizeof norm)
         return cfg_suggest(word, rules);
     for (size_t i = 0; i <= len; i++) {
-        char c = (char)tolower((unsigned char)word[i]);
-        norm[i] = (c == '-' || c == ' ') ? '_' : c;
+        int c = tolower((unsigned char)word[i]);
+        norm[i] = (char)((c == '-' || c == ' ') ? '_' : c);
     }
-    shrink_all(norm, "salesforce", "sf");
-    shrink_all(norm, "hubspot", "hs");
-    shrink_all(norm, "use_", "");
-    shrink_all(norm, "do_not_", "dont_");
-    shrink_all(norm, "don't_", "dont_");
-    shrink_all(norm, "twoway", "two_way");
+    shrink_all(norm, sizeof norm, "salesforce", "sf");
+    shrink_all(norm, sizeof norm, "hubspot", "hs");
+    shrink_all(norm, sizeof norm, "use_", "");
+    shrink_all(norm, sizeof norm, "do_not_", "dont_");
+    shrink_all(norm, sizeof norm, "don't_", "dont_");
+    shrink_all(norm, sizeof norm, "twoway", "two_way");
     for (size_t i = 0; rules[i] != NULL; i++) {
         if (strcmp(norm, rules[i]) == 0)
             return rules[i];

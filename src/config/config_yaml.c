@@ -99,7 +99,7 @@ static int attach(builder *b, cfg_node *n)
     frame *f = &b->stack[b->depth - 1];
     cfg_node *parent = f->node;
     if (parent->kind == CFG_SEQ) {
-        if (grow((void **)&parent->items, &parent->cap, parent->count, sizeof *parent->items)) {
+        if (grow((void **)&parent->items, &parent->cap, parent->count, sizeof(cfg_node *))) {
             cfg_node_free(n);
             b->ctx->oom = true;
             return -1;
