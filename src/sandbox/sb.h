@@ -93,7 +93,8 @@ typedef struct sb_faults {
     double rate_500;
     double rate_slow;
     int slow_ms;
-    double rate_drop;
+    double rate_drop;       /* close before handling: nothing applied */
+    double rate_drop_after; /* handle, then close unanswered: outcome unknown */
 } sb_faults;
 
 typedef struct sb_stats {

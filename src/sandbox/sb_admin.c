@@ -41,8 +41,9 @@ static void reset_stats(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 static json_t *faults_json(const sb_faults *f)
 {
-    return json_pack("{s:f,s:f,s:f,s:i,s:f}", "rate_429", f->rate_429, "rate_500", f->rate_500,
-                     "rate_slow", f->rate_slow, "slow_ms", f->slow_ms, "rate_drop", f->rate_drop);
+    return json_pack("{s:f,s:f,s:f,s:i,s:f,s:f}", "rate_429", f->rate_429, "rate_500", f->rate_500,
+                     "rate_slow", f->rate_slow, "slow_ms", f->slow_ms, "rate_drop", f->rate_drop,
+                     "rate_drop_after", f->rate_drop_after);
 }
 
 static void get_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
@@ -93,7 +94,8 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
     if (read_rate(body, "rate_429", &f.rate_429, res) ||
         read_rate(body, "rate_500", &f.rate_500, res) ||
         read_rate(body, "rate_slow", &f.rate_slow, res) ||
-        read_rate(body, "rate_drop", &f.rate_drop, res)) {
+        read_rate(body, "rate_drop", &f.rate_drop, res) ||
+        read_rate(body, "rate_drop_after", &f.rate_drop_after, res)) {
         json_decref(body);
         return;
     }

@@ -272,8 +272,11 @@ static bool bearer_ok(sb_ctx *ctx, const sb_request *req)
     return sb_token_valid(ctx, tok);
 }
 
+enum { SB_FAULT_DROP = -1, SB_FAULT_DROP_AFTER = -2 };
+
 /* Decides injected faults for one API request; returns the fault status (429,
- * 500), -1 to drop, 0 for none; *slow_ms gets a delay to apply. */
+ * 500), SB_FAULT_DROP (close before handling), SB_FAULT_DROP_AFTER (handle,
+ * then close without answering) or 0 for none; *slow_ms gets a delay. */
 static int pick_fault(sb_ctx *ctx, sb_api_id api, int *slow_ms)
 {
     sb_faults *f = &ctx->faults[api];
@@ -281,7 +284,9 @@ static int pick_fault(sb_ctx *ctx, sb_api_id api, int *slow_ms)
     if (f->rate_slow > 0 && sb_random_unit(ctx) < f->rate_slow)
         *slow_ms = f->slow_ms;
     if (f->rate_drop > 0 && sb_random_unit(ctx) < f->rate_drop)
-        return -1;
+        return SB_FAULT_DROP;
+    if (f->rate_drop_after > 0 && sb_random_unit(ctx) < f->rate_drop_after)
+        return SB_FAULT_DROP_AFTER;
     if (f->rate_429 > 0 && sb_random_unit(ctx) < f->rate_429)
         return 429;
     if (f->rate_500 > 0 && sb_random_unit(ctx) < f->rate_500)
@@ -313,12 +318,10 @@ void sb_route_scratch_dispose(sb_route_scratch *scratch)
     scratch->path = NULL;
 }
 
-static void dispatch(listener *l, sb_request *req, sb_response *res)
+static void dispatch(listener *l, sb_request *req, const sb_route *route, sb_response *res)
 {
     sb_ctx *ctx = l->ctx;
     const sb_api_ops *ops = l->ops;
-    sb_route_scratch scratch = {0};
-    const sb_route *route = sb_route_lookup(ops->routes, req, &scratch);
     if (route == NULL) {
         if (!bearer_ok(ctx, req))
             ops->unauthorized(ctx, req, res);
@@ -332,7 +335,6 @@ static void dispatch(listener *l, sb_request *req, sb_response *res)
     if (ops->finish)
         ops->finish(ctx, req, res);
     record_stats(ctx, req, res->status);
-    sb_route_scratch_dispose(&scratch);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, sb_response *res)
@@ -399,15 +401,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         sb_respond_text(&res, 413, "text/plain", "request body too large\n");
     } else {
         int slow_ms = 0;
+        /* Matched first, so even a dropped request counts under its endpoint. */
+        sb_route_scratch scratch = {0};
+        const sb_route *route = sb_route_lookup(l->ops->routes, &req, &scratch);
         pthread_mutex_lock(&ctx->lock);
         int fault = pick_fault(ctx, l->api, &slow_ms);
         pthread_mutex_unlock(&ctx->lock);
         if (slow_ms > 0)
             usleep((useconds_t)slow_ms * 1000u);
         pthread_mutex_lock(&ctx->lock);
-        if (fault == -1) {
+        if (fault == SB_FAULT_DROP) {
             res.drop_connection = true;
-            req.route_pattern = NULL;
             record_stats(ctx, &req, 0);
         } else if (fault > 0) {
             l->ops->fault(ctx, fault, &res);
@@ -416,9 +420,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 l->ops->finish(ctx, &req, &res);
             record_stats(ctx, &req, res.status);
         } else {
-            dispatch(l, &req, &res);
+            dispatch(l, &req, route, &res);
+            /* Applied, but the client never learns it: an unknown outcome. */
+            if (fault == SB_FAULT_DROP_AFTER)
+                res.drop_connection = true;
         }
         pthread_mutex_unlock(&ctx->lock);
+        sb_route_scratch_dispose(&scratch);
     }
     enum MHD_Result rc = res.drop_connection ? MHD_NO : send_response(conn, &res);
     response_dispose(&res);

@@ -44,8 +44,19 @@ check "injected 500 has hubspot error body" grep -q '"status":"error"' <<<"$BODY
 req GET "$SF/services/data/v60.0/limits"
 check "salesforce unaffected by hubspot faults" [ "$STATUS" = 200 ]
 anon POST "$HS/__sandbox/faults" '{"api":"hubspot","rate_drop":1}'
+anon POST "$HS/__sandbox/reset-stats"
 rc=0; curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$HS/crm/v3/objects/contacts" || rc=$?
 check "dropped connection (curl exit 52 empty reply)" [ "$rc" = 52 ]
+anon GET "$HS/__sandbox/stats"
+check "a dropped request counts under its endpoint with status 0" [ "$(json_get 'b.hubspot.by_status["0"]')" = 1 ]
+# rate_drop_after: the request is applied, the answer never arrives.
+anon POST "$HS/__sandbox/faults" '{"api":"hubspot","rate_drop_after":1}'
+rc=0; curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  --data '{"properties":{"email":"unknown-outcome@example.com"}}' "$HS/crm/v3/objects/contacts" || rc=$?
+check "drop after handling: client sees no answer" [ "$rc" = 52 ]
+anon POST "$HS/__sandbox/faults" '{}'
+req POST "$HS/crm/v3/objects/contacts/search" '{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"unknown-outcome@example.com"}]}]}'
+check "drop after handling: the write was applied" [ "$(json_get 'b.total')" = 1 ]
 anon POST "$HS/__sandbox/faults" '{"rate_429":2}'
 check "fault rate out of range refused" [ "$STATUS" = 400 ]
 anon POST "$HS/__sandbox/faults" '{}'
