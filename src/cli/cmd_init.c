@@ -16,10 +16,6 @@
 
 #define DEFAULT_HS_URL "http://127.0.0.1:8081"
 #define DEFAULT_SF_URL "http://127.0.0.1:8082"
-/* The starter text is generated for these ports, then their URLs are
- * replaced by the ones asked for. */
-#define SENTINEL_HS 65001
-#define SENTINEL_SF 65002
 
 static void init_usage(FILE *out)
 {
@@ -38,40 +34,6 @@ static void init_usage(FILE *out)
             "--salesforce-port 8082\n"
             "Exit codes: 0 written, 1 the file could not be written, 2 usage error or the file\n"
             "exists.\n");
-}
-
-/* URLs go into the YAML as plain scalars: only characters that need no
- * quoting there (the config loader checks the rest). */
-static bool url_chars_ok(const char *u)
-{
-    if (u[0] == '\0' || strlen(u) > 512)
-        return false;
-    for (const char *p = u; *p; p++)
-        if (!(((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ||
-              strchr("-._~:/%@[]", *p) != NULL))
-            return false;
-    return true;
-}
-
-/* Copies text into out, replacing every "http://127.0.0.1:<sentinel>". */
-static int substitute(const char *text, const char *hs_url, const char *sf_url, cs_buf *out)
-{
-    char hs_key[32], sf_key[32];
-    snprintf(hs_key, sizeof hs_key, "http://127.0.0.1:%d", SENTINEL_HS);
-    snprintf(sf_key, sizeof sf_key, "http://127.0.0.1:%d", SENTINEL_SF);
-    const char *p = text;
-    while (*p) {
-        const char *h = strstr(p, hs_key), *s = strstr(p, sf_key);
-        const char *next = h && (!s || h < s) ? h : s;
-        if (next == NULL)
-            return cs_buf_append_str(out, p);
-        const char *key = next == h ? hs_key : sf_key;
-        if (cs_buf_append(out, p, (size_t)(next - p)) != 0 ||
-            cs_buf_append_str(out, next == h ? hs_url : sf_url) != 0)
-            return -1;
-        p = next + strlen(key);
-    }
-    return 0;
 }
 
 static int write_file(const char *path, const char *text, bool force)
@@ -130,28 +92,19 @@ int cs_cmd_init(int argc, char **argv)
             return cs_cli_args_bad(&a, missing);
         }
     }
-    if (!url_chars_ok(hs_url) || !url_chars_ok(sf_url)) {
-        fprintf(stderr,
-                "crmsync init: '%s' is not a URL crmsync accepts (http:// or https://, "
-                "no spaces, quotes, query or fragment)\n",
-                url_chars_ok(hs_url) ? sf_url : hs_url);
-        return CS_EXIT_USAGE;
-    }
-    cs_config_init_options io = {
-        .hubspot_port = SENTINEL_HS, .salesforce_port = SENTINEL_SF, .store = store};
-    cs_buf raw, text, problems;
-    cs_buf_init(&raw, (size_t)CS_CONFIG_MAX_BYTES);
+    cs_config_init_options io = {.hubspot_url = hs_url, .salesforce_url = sf_url, .store = store};
+    cs_buf text, problems;
     cs_buf_init(&text, (size_t)CS_CONFIG_MAX_BYTES);
     cs_buf_init(&problems, (size_t)1 << 16);
     cs_err err;
     cs_err_clear(&err);
     int code = CS_EXIT_OK;
     cs_config *cfg = NULL;
-    if (cs_config_init_text(&io, &raw, &err) != 0) {
-        code = cs_cli_fail("init", &err);
-    } else if (substitute(cs_buf_str(&raw), hs_url, sf_url, &text) != 0) {
-        fprintf(stderr, "crmsync init: the configuration text does not fit in memory\n");
-        code = CS_EXIT_FAILURE;
+    if (cs_config_init_text(&io, &text, &err) != 0) {
+        /* A URL given is not one crmsync accepts: a usage error (exit 2). The
+         * message starts with "init: ". */
+        fprintf(stderr, "crmsync %s\n", err.message);
+        code = err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
     } else if (cs_config_load_string_all(path, cs_buf_str(&text), text.len, &cfg, &problems,
                                          &err) != 0) {
         /* The URLs (or the store) given on the command line are not valid. */
@@ -173,7 +126,6 @@ int cs_cmd_init(int argc, char **argv)
                opt, file, opt, file, opt, file);
     }
     cs_config_free(cfg);
-    cs_buf_free(&raw);
     cs_buf_free(&text);
     cs_buf_free(&problems);
     return code;

@@ -216,14 +216,22 @@ void cs_credentials_dispose(cs_credentials *c);
 /* ---- crmsync init -------------------------------------------------------- */
 
 typedef struct cs_config_init_options {
-    int hubspot_port;    /* the sandbox's HubSpot port on 127.0.0.1 */
-    int salesforce_port; /* the sandbox's Salesforce port on 127.0.0.1 */
+    /* The HubSpot API root and the Salesforce instance: http:// or https://
+     * URLs with a host and without query, fragment, spaces or control
+     * characters (trailing slashes are dropped). NULL = a sandbox on
+     * 127.0.0.1 at the port below. */
+    const char *hubspot_url;
+    const char *salesforce_url;
+    int hubspot_port;    /* the sandbox's HubSpot port, when hubspot_url is NULL */
+    int salesforce_port; /* the sandbox's Salesforce port, when salesforce_url is NULL */
     const char *store;   /* NULL = "sqlite:crmsync.db" */
 } cs_config_init_options;
 
-/* Appends a commented crmsync.yaml for a local sandbox to out: every key with
- * its default, the rules of every default mapping, and a commented example
- * custom mapping. The text loads back with cs_config_load_string(). */
+/* Appends a commented crmsync.yaml to out: both base URLs, every other key
+ * with its default, the rules of every default mapping, and a commented
+ * example custom mapping. The text loads back with cs_config_load_string().
+ * A URL that is not acceptable (or a port outside 1..65535 where it stands
+ * for a URL) is a CS_ERR_CONFIG error naming it; nothing is appended then. */
 int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err *err);
 
 /* ---- Live schemas (crmsync check) -------------------------------------- */

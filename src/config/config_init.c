@@ -1,7 +1,9 @@
-/* The starter crmsync.yaml that `crmsync init` writes: every key with its
- * default and a comment, pointed at a local sandbox, the rule of every
- * default mapping (generated from the default table, so it cannot drift) and
- * a commented custom mapping. It loads back as it is. */
+/* The starter crmsync.yaml that `crmsync init` writes: the HubSpot and
+ * Salesforce URLs given (or a local sandbox's), every other key with its
+ * default and a comment, the rule of every default mapping (generated from
+ * the default table, so it cannot drift) and a commented custom mapping. It
+ * loads back as it is. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,42 +73,80 @@ static const char g_head[] =
     "#   export HUBSPOT_TOKEN=sandbox-token SALESFORCE_TOKEN=sandbox-token\n"
     "\n";
 
+/* The loader's limit on a URL's length. */
+#define INIT_MAX_URL 2048
+
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
+/* Copies the base URL given (or the sandbox's on port) into url without
+ * trailing slashes, after the checks the config loader makes on it. */
+static int base_url(const char *given, int port, const char *what, char *url, size_t size,
+                    cs_err *err)
+{
+    if (given == NULL) {
+        if (port <= 0 || port > 65535)
+            return cs_err_set(err, CS_ERR_CONFIG, "init: the %s port must be 1 to 65535", what);
+        snprintf(url, size, "http://127.0.0.1:%d", port);
+        return 0;
+    }
+    size_t len = strlen(given);
+    const char *host = strncmp(given, "https://", 8) == 0  ? given + 8
+                       : strncmp(given, "http://", 7) == 0 ? given + 7
+                                                           : NULL;
+    if (has_control(given))
+        return cs_err_set(err, CS_ERR_CONFIG, "init: the %s URL contains control characters", what);
+    if (host == NULL || host[0] == '\0' || host[0] == '/' || len >= size ||
+        strpbrk(given, " ?#\"'\\") != NULL)
+        return cs_err_set(err, CS_ERR_CONFIG,
+                          "init: the %s URL '%.120s' is not an http:// or https:// URL with a "
+                          "host and without spaces, quotes, query or fragment",
+                          what, given);
+    memcpy(url, given, len + 1);
+    while (len > 0 && url[len - 1] == '/')
+        url[--len] = '\0';
+    return 0;
+}
+
 int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err *err)
 {
-    if (opts->hubspot_port <= 0 || opts->hubspot_port > 65535 || opts->salesforce_port <= 0 ||
-        opts->salesforce_port > 65535)
-        return cs_err_set(err, CS_ERR_CONFIG, "init: ports must be 1 to 65535");
+    char hs[INIT_MAX_URL + 1], sf[INIT_MAX_URL + 1];
+    if (base_url(opts->hubspot_url, opts->hubspot_port, "HubSpot", hs, sizeof hs, err) != 0 ||
+        base_url(opts->salesforce_url, opts->salesforce_port, "Salesforce", sf, sizeof sf, err) !=
+            0)
+        return -1;
     const char *store = opts->store ? opts->store : "sqlite:crmsync.db";
-    int hs = opts->hubspot_port, sf = opts->salesforce_port;
+    if (has_control(store))
+        return cs_err_set(err, CS_ERR_CONFIG, "init: the store URL contains control characters");
     int rc = cs_buf_append_str(out, g_head);
-    rc |= cs_buf_appendf(out,
-                         "hubspot:\n"
-                         "  base_url: http://127.0.0.1:%d   # https://api.hubapi.com for a real "
-                         "portal\n"
-                         "  token_env: HUBSPOT_TOKEN           # variable holding the "
-                         "private-app token\n"
-                         "\n",
-                         hs);
+    rc |= cs_buf_append_str(out, "hubspot:\n  base_url: ");
+    rc |= quoted(out, hs);
+    rc |= cs_buf_append_str(out, "   # https://api.hubapi.com for a real portal\n"
+                                 "  token_env: HUBSPOT_TOKEN   # variable holding the private-app "
+                                 "token\n"
+                                 "\n");
+    rc |= cs_buf_append_str(out, "salesforce:\n  instance_url: ");
+    rc |= quoted(out, sf);
     rc |= cs_buf_appendf(
         out,
-        "salesforce:\n"
-        "  instance_url: http://127.0.0.1:%d   # https://yourorg.my.salesforce.com for a "
-        "real org\n"
+        "   # https://yourorg.my.salesforce.com for a real org\n"
         "  api_version: \"60.0\"\n"
-        "  token_env: SALESFORCE_TOKEN           # variable holding an access token; or "
-        "instead\n"
-        "  # oauth:                              # of token_env, get tokens from a connected "
-        "app:\n"
-        "  #   grant: refresh_token              # refresh_token | client_credentials\n"
-        "  #   token_url: http://127.0.0.1:%d/services/oauth2/token   # the default\n"
+        "  token_env: SALESFORCE_TOKEN   # variable holding an access token; or instead\n"
+        "  # oauth:                      # of token_env, get tokens from a connected app:\n"
+        "  #   grant: refresh_token      # refresh_token | client_credentials\n"
+        "  #   token_url: %s/services/oauth2/token   # the default\n"
         "  #   client_id_env: SALESFORCE_CLIENT_ID\n"
         "  #   client_secret_env: SALESFORCE_CLIENT_SECRET\n"
         "  #   refresh_token_env: SALESFORCE_REFRESH_TOKEN\n"
         "\n",
-        sf, sf);
+        sf);
     rc |= cs_buf_append_str(out, "store: ");
-    if (rc == 0 && quoted(out, store) != 0)
-        return cs_err_set(err, CS_ERR_CONFIG, "init: the store URL contains control characters");
+    rc |= quoted(out, store);
     rc |= cs_buf_append_str(out, "   # sqlite:PATH or postgres://user@host/dbname\n\n");
     rc |= cs_buf_append_str(
         out, "sync:\n"
