@@ -10,12 +10,14 @@
 #include "connector/hubspot_int.h"
 #include "core/timeutil.h"
 
-const char *hs_modprop(const char *object)
+const char *cs_hsc_modprop(const char *object)
 {
     return strcmp(object, "contacts") == 0 ? "lastmodifieddate" : "hs_lastmodifieddate";
 }
 
-const char *hs_createprop(const char *object)
+/* The property holding the creation time: "createdate" on contacts and
+ * companies, "hs_createdate" on every other object. */
+static const char *cs_hsc_createprop(const char *object)
 {
     return strcmp(object, "contacts") == 0 || strcmp(object, "companies") == 0 ? "createdate"
                                                                                : "hs_createdate";
@@ -29,7 +31,8 @@ static int fits(int n, size_t size)
 
 /* ---- schemas ---------------------------------------------------------------- */
 
-static int hs_fetch_schema(cs_connector *c, const char *object, cs_object_schema **out, cs_err *err)
+static int cs_hsc_fetch_schema(cs_connector *c, const char *object, cs_object_schema **out,
+                               cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v3/properties/%s", object), sizeof path) != 0)
@@ -45,7 +48,7 @@ static int hs_fetch_schema(cs_connector *c, const char *object, cs_object_schema
 
 /* ---- records ------------------------------------------------------------------ */
 
-json_t *hs_properties_json(cs_connector *c, const char *object, cs_err *err)
+json_t *cs_hsc_properties_json(cs_connector *c, const char *object, cs_err *err)
 {
     cs_conn_object *ob = cs_conn_object_get(c, object, err);
     if (ob == NULL || !ob->has_selection)
@@ -53,8 +56,8 @@ json_t *hs_properties_json(cs_connector *c, const char *object, cs_err *err)
     json_t *arr = json_array();
     if (arr == NULL)
         return NULL;
-    json_array_append_new(arr, json_string(hs_modprop(object)));
-    json_array_append_new(arr, json_string(hs_createprop(object)));
+    json_array_append_new(arr, json_string(cs_hsc_modprop(object)));
+    json_array_append_new(arr, json_string(cs_hsc_createprop(object)));
     for (size_t i = 0; i < ob->nselected; i++)
         json_array_append_new(arr, json_string(ob->selected[i]));
     return arr;
@@ -77,8 +80,8 @@ static int64_t time_member(const json_t *obj, const char *key)
     return t != NULL && cs_time_parse(t, &ms, NULL) == 0 ? ms : 0;
 }
 
-int hs_record_from_json(cs_connector *c, const char *object, const json_t *obj, cs_record *out,
-                        cs_err *err)
+int cs_hsc_record_from_json(cs_connector *c, const char *object, const json_t *obj, cs_record *out,
+                            cs_err *err)
 {
     const char *id = json_string_value(json_object_get(obj, "id"));
     const json_t *props = json_object_get(obj, "properties");
@@ -93,7 +96,7 @@ int hs_record_from_json(cs_connector *c, const char *object, const json_t *obj, 
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     out->modified_ms = time_member(obj, "updatedAt");
     if (out->modified_ms == 0)
-        out->modified_ms = time_member(props, hs_modprop(object));
+        out->modified_ms = time_member(props, cs_hsc_modprop(object));
     out->created_ms = time_member(obj, "createdAt");
     out->deleted = json_is_true(json_object_get(obj, "archived"));
     const char *k;
@@ -124,7 +127,7 @@ static int append_results(cs_connector *c, const char *object, const json_t *res
     json_array_foreach(results, i, o)
     {
         cs_record r;
-        if (hs_record_from_json(c, object, o, &r, err) != 0)
+        if (cs_hsc_record_from_json(c, object, o, &r, err) != 0)
             return -1;
         if (cs_record_list_push(out, &r) != 0) {
             cs_record_dispose(&r);
@@ -136,8 +139,10 @@ static int append_results(cs_connector *c, const char *object, const json_t *res
 
 /* ---- reads -------------------------------------------------------------------- */
 
-int hs_batch_read(cs_connector *c, const char *object, const char *id_property,
-                  const char *const *ids, size_t n, cs_record_list *out, cs_err *err)
+/* POST /crm/v3/objects/{object}/batch/read for up to 100 ids (or, with
+ * id_property, values of that unique property), appending what exists. */
+static int cs_hsc_batch_read(cs_connector *c, const char *object, const char *id_property,
+                             const char *const *ids, size_t n, cs_record_list *out, cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v3/objects/%s/batch/read", object), sizeof path) !=
@@ -148,7 +153,7 @@ int hs_batch_read(cs_connector *c, const char *object, const char *id_property,
         json_t *inputs = json_array();
         for (size_t i = 0; i < m; i++)
             json_array_append_new(inputs, json_pack("{s:s}", "id", ids[at + i]));
-        json_t *props = hs_properties_json(c, object, err);
+        json_t *props = cs_hsc_properties_json(c, object, err);
         json_t *body =
             json_pack("{s:o,s:o}", "inputs", inputs, "properties", props ? props : json_array());
         if (body != NULL && id_property != NULL)
@@ -172,15 +177,15 @@ int hs_batch_read(cs_connector *c, const char *object, const char *id_property,
     return 0;
 }
 
-static int hs_read(cs_connector *c, const char *object, const char *const *ids, size_t n,
-                   cs_record_list *out, cs_err *err)
+static int cs_hsc_read(cs_connector *c, const char *object, const char *const *ids, size_t n,
+                       cs_record_list *out, cs_err *err)
 {
-    return hs_batch_read(c, object, NULL, ids, n, out, err);
+    return cs_hsc_batch_read(c, object, NULL, ids, n, out, err);
 }
 
 /* C5: one lookup per distinct dedup key. */
-static int hs_find_by_email(cs_connector *c, const char *object, const char *const *emails,
-                            size_t n, cs_record_list *out, cs_err *err)
+static int cs_hsc_find_by_email(cs_connector *c, const char *object, const char *const *emails,
+                                size_t n, cs_record_list *out, cs_err *err)
 {
     if (object == NULL)
         object = "contacts";
@@ -204,7 +209,7 @@ static int hs_find_by_email(cs_connector *c, const char *object, const char *con
             nk++;
     }
     if (rc == 0)
-        rc = hs_batch_read(c, object, "email", (const char *const *)keys, nk, out, err);
+        rc = cs_hsc_batch_read(c, object, "email", (const char *const *)keys, nk, out, err);
     for (size_t i = 0; i < nk; i++)
         free(keys[i]);
     free(keys);
@@ -214,7 +219,7 @@ static int hs_find_by_email(cs_connector *c, const char *object, const char *con
 /* Follows a listing's paging.next.after; calls each(page results). */
 typedef int (*page_fn)(cs_connector *c, const json_t *results, void *ud, cs_err *err);
 
-static int hs_list_pages(cs_connector *c, const char *path, page_fn each, void *ud, cs_err *err)
+static int cs_hsc_list_pages(cs_connector *c, const char *path, page_fn each, void *ud, cs_err *err)
 {
     char after[128] = "";
     for (int page = 0; page < HS_MAX_PAGES; page++) {
@@ -276,9 +281,9 @@ static int owner_page(cs_connector *c, const json_t *results, void *ud, cs_err *
 }
 
 /* C17: owners are matched to Salesforce Users by email. */
-static int hs_users(cs_connector *c, cs_record_list *out, cs_err *err)
+static int cs_hsc_users(cs_connector *c, cs_record_list *out, cs_err *err)
 {
-    return hs_list_pages(c, "/crm/v3/owners", owner_page, out, err);
+    return cs_hsc_list_pages(c, "/crm/v3/owners", owner_page, out, err);
 }
 
 static int member_page(cs_connector *c, const json_t *results, void *ud, cs_err *err)
@@ -304,19 +309,19 @@ static int member_page(cs_connector *c, const json_t *results, void *ud, cs_err 
 }
 
 /* C2, C4: the members of the inclusion list. */
-static int hs_list_members(cs_connector *c, const char *list_id, json_t *ids, cs_err *err)
+static int cs_hsc_list_members(cs_connector *c, const char *list_id, json_t *ids, cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v3/lists/%s/memberships", list_id), sizeof path) !=
         0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "list id too long");
-    return hs_list_pages(c, path, member_page, ids, err);
+    return cs_hsc_list_pages(c, path, member_page, ids, err);
 }
 
 /* ---- associations (A2) ----------------------------------------------------------- */
 
-static int hs_assoc_read(cs_connector *c, const char *from, const char *to, const char *const *ids,
-                         size_t n, json_t *out, cs_err *err)
+static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
+                             const char *const *ids, size_t n, json_t *out, cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/read", from, to),
@@ -371,8 +376,8 @@ static int hs_assoc_read(cs_connector *c, const char *from, const char *to, cons
     return 0;
 }
 
-static int hs_assoc_write(cs_connector *c, const char *from, const char *to,
-                          const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
+static int cs_hsc_assoc_write(cs_connector *c, const char *from, const char *to,
+                              const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/associate/default", from,
@@ -408,36 +413,36 @@ static int hs_assoc_write(cs_connector *c, const char *from, const char *to,
 
 /* ---- the connector -------------------------------------------------------------- */
 
-static void hs_dispose(cs_connector *c)
+static void cs_hsc_dispose(cs_connector *c)
 {
-    json_decref(((hs_conn *)c)->subscriptions);
+    json_decref(((cs_hsc_conn *)c)->subscriptions);
 }
 
-static const cs_connector_ops hs_ops = {
+static const cs_connector_ops cs_hsc_ops = {
     .name = "hubspot",
     .kind = CS_CONNECTOR_HUBSPOT,
     .batch_limit = HS_BATCH_LIMIT,
-    .dispose = hs_dispose,
-    .fetch_schema = hs_fetch_schema,
-    .scan_new = hs_scan_new,
-    .scan_next = hs_scan_next,
-    .scan_dispose = hs_scan_dispose,
-    .read = hs_read,
-    .find_by_email = hs_find_by_email,
-    .users = hs_users,
-    .list_members = hs_list_members,
+    .dispose = cs_hsc_dispose,
+    .fetch_schema = cs_hsc_fetch_schema,
+    .scan_new = cs_hsc_scan_new,
+    .scan_next = cs_hsc_scan_next,
+    .scan_dispose = cs_hsc_scan_dispose,
+    .read = cs_hsc_read,
+    .find_by_email = cs_hsc_find_by_email,
+    .users = cs_hsc_users,
+    .list_members = cs_hsc_list_members,
     .campaigns = NULL,
-    .write = hs_write,
-    .assoc_read = hs_assoc_read,
-    .assoc_write = hs_assoc_write,
+    .write = cs_hsc_write,
+    .assoc_read = cs_hsc_assoc_read,
+    .assoc_write = cs_hsc_assoc_write,
 };
 
 int cs_hubspot_connector_new(const cs_connector_options *opts, cs_connector **out, cs_err *err)
 {
-    hs_conn *h = calloc(1, sizeof *h);
+    cs_hsc_conn *h = calloc(1, sizeof *h);
     if (h == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (cs_conn_init(&h->base, &hs_ops, opts, err) != 0) {
+    if (cs_conn_init(&h->base, &cs_hsc_ops, opts, err) != 0) {
         cs_connector_free(&h->base);
         return -1;
     }

@@ -12,42 +12,36 @@
 #define HS_LIST_LIMIT   100    /* owners, list memberships per page */
 #define HS_MAX_PAGES    100000 /* pages one listing follows before giving up */
 
-typedef struct hs_conn {
-    cs_connector base;     /* first: a cs_connector * is an hs_conn * */
+typedef struct cs_hsc_conn {
+    cs_connector base;     /* first: a cs_connector * is an cs_hsc_conn * */
     json_t *subscriptions; /* ids of the email subscription types, fetched once (C10) */
-} hs_conn;
+} cs_hsc_conn;
 
 /* The property holding the last modification time: "lastmodifieddate" on
  * contacts, "hs_lastmodifieddate" on every other object. */
-const char *hs_modprop(const char *object);
-const char *hs_createprop(const char *object);
+const char *cs_hsc_modprop(const char *object);
 
 /* The properties to ask for (a new JSON array: the selection plus the
  * modification and creation dates), or NULL for HubSpot's defaults. */
-json_t *hs_properties_json(cs_connector *c, const char *object, cs_err *err);
+json_t *cs_hsc_properties_json(cs_connector *c, const char *object, cs_err *err);
 
 /* A SimplePublicObject to a record with normalised values. Only the selected
  * properties are kept when the object has a selection. */
-int hs_record_from_json(cs_connector *c, const char *object, const json_t *obj, cs_record *out,
-                        cs_err *err);
-
-/* POST /crm/v3/objects/{object}/batch/read for up to 100 ids (or, with
- * id_property, values of that unique property), appending what exists. */
-int hs_batch_read(cs_connector *c, const char *object, const char *id_property,
-                  const char *const *ids, size_t n, cs_record_list *out, cs_err *err);
+int cs_hsc_record_from_json(cs_connector *c, const char *object, const json_t *obj, cs_record *out,
+                            cs_err *err);
 
 /* hubspot_scan.c */
-int hs_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
-int hs_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
-void hs_scan_dispose(cs_change_scan *s);
+int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
+int cs_hsc_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
+void cs_hsc_scan_dispose(cs_change_scan *s);
 
 /* hubspot_write.c */
-int hs_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
-             size_t n, cs_write_result *res, cs_err *err);
+int cs_hsc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
+                 size_t n, cs_write_result *res, cs_err *err);
 
 /* hubspot_prefs.c: C10, unsubscribes each email from every subscription type.
  * One result per email (OK, or REFUSED with the API's message). */
-int hs_unsubscribe(cs_connector *c, const char *const *emails, size_t n, cs_write_result *res,
-                   cs_err *err);
+int cs_hsc_unsubscribe(cs_connector *c, const char *const *emails, size_t n, cs_write_result *res,
+                       cs_err *err);
 
 #endif

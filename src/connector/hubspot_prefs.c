@@ -13,7 +13,7 @@
 /* The ids of the subscription types, fetched once per connector. */
 static const json_t *subscriptions(cs_connector *c, cs_err *err)
 {
-    hs_conn *h = (hs_conn *)c;
+    cs_hsc_conn *h = (cs_hsc_conn *)c;
     if (h->subscriptions != NULL)
         return h->subscriptions;
     cs_http_request req = {.method = CS_HTTP_GET,
@@ -44,8 +44,8 @@ static const json_t *subscriptions(cs_connector *c, cs_err *err)
     return ids;
 }
 
-int hs_unsubscribe(cs_connector *c, const char *const *emails, size_t n, cs_write_result *res,
-                   cs_err *err)
+int cs_hsc_unsubscribe(cs_connector *c, const char *const *emails, size_t n, cs_write_result *res,
+                       cs_err *err)
 {
     const json_t *subs = subscriptions(c, err);
     if (subs == NULL)

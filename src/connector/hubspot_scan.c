@@ -19,7 +19,7 @@
 #include "connector/hubspot_int.h"
 #include "core/timeutil.h"
 
-typedef struct hs_scan {
+typedef struct cs_hsc_scan {
     cs_change_scan base;
     int64_t window_ms; /* GTE bound of the next search; -1: none */
     size_t skip;       /* records at exactly window_ms already returned */
@@ -29,11 +29,11 @@ typedef struct hs_scan {
     /* ids returned at window_ms, to drop repeats when the server's order of
      * equal times is not stable */
     json_t *tie_ids;
-} hs_scan;
+} cs_hsc_scan;
 
-int hs_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
+int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
 {
-    hs_scan *s = calloc(1, sizeof *s);
+    cs_hsc_scan *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     s->base.conn = c;
@@ -51,16 +51,16 @@ int hs_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out,
     return 0;
 }
 
-void hs_scan_dispose(cs_change_scan *base)
+void cs_hsc_scan_dispose(cs_change_scan *base)
 {
-    hs_scan *s = (hs_scan *)base;
+    cs_hsc_scan *s = (cs_hsc_scan *)base;
     json_decref(s->tie_ids);
     free(s);
 }
 
-static json_t *search_body(hs_scan *s, json_t *props)
+static json_t *search_body(cs_hsc_scan *s, json_t *props)
 {
-    const char *mod = hs_modprop(s->base.object);
+    const char *mod = cs_hsc_modprop(s->base.object);
     json_t *body = json_pack("{s:[{s:s,s:s}],s:I}", "sorts", "propertyName", mod, "direction",
                              "ASCENDING", "limit", (json_int_t)s->base.page_size);
     if (body == NULL)
@@ -82,7 +82,7 @@ static json_t *search_body(hs_scan *s, json_t *props)
 }
 
 /* One search page. */
-static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
+static int next_changes(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
 {
     cs_connector *c = s->base.conn;
     if (s->skip + s->base.page_size > HS_SEARCH_CAP)
@@ -90,7 +90,7 @@ static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
                           "HubSpot %s: more than %d records modified at the same millisecond; "
                           "search cannot page through them",
                           s->base.object, HS_SEARCH_CAP - (int)s->base.page_size);
-    json_t *props = hs_properties_json(c, s->base.object, err);
+    json_t *props = cs_hsc_properties_json(c, s->base.object, err);
     if (props == NULL && cs_conn_schema(c, s->base.object, err) == NULL)
         return -1;
     json_t *body = search_body(s, props);
@@ -110,7 +110,7 @@ static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
     int64_t last = s->window_ms;
     for (size_t i = 0; i < n; i++) {
         cs_record r;
-        if (hs_record_from_json(c, s->base.object, json_array_get(results, i), &r, err) != 0) {
+        if (cs_hsc_record_from_json(c, s->base.object, json_array_get(results, i), &r, err) != 0) {
             json_decref(ans);
             return -1;
         }
@@ -120,7 +120,7 @@ static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
             cs_record_dispose(&r);
             json_decref(ans);
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "HubSpot search of %s did not sort by %s",
-                              s->base.object, hs_modprop(s->base.object));
+                              s->base.object, cs_hsc_modprop(s->base.object));
         }
         if (m > last) {
             /* the window moves: what was at the old bound is behind it */
@@ -150,7 +150,7 @@ static int next_changes(hs_scan *s, cs_record_list *out, cs_err *err)
 }
 
 /* One page of archived records (C16: reported, never inferred from absence). */
-static int next_deleted(hs_scan *s, cs_record_list *out, cs_err *err)
+static int next_deleted(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
 {
     cs_connector *c = s->base.conn;
     char path[300];
@@ -195,9 +195,9 @@ static int next_deleted(hs_scan *s, cs_record_list *out, cs_err *err)
     return 0;
 }
 
-int hs_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
+int cs_hsc_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
 {
-    hs_scan *s = (hs_scan *)base;
+    cs_hsc_scan *s = (cs_hsc_scan *)base;
     int rc = 0;
     if (!s->changes_done)
         rc = next_changes(s, out, err);

@@ -454,7 +454,7 @@ static int opt_out(wctx *w, size_t n, cs_err *err)
         }
     }
     if (rc == 0 && m > 0)
-        rc = hs_unsubscribe(w->c, emails, m, res, err);
+        rc = cs_hsc_unsubscribe(w->c, emails, m, res, err);
     for (size_t j = 0; j < m; j++) {
         if (res[j].status == CS_WRITE_REFUSED) {
             char id[CS_CONNECTOR_ID_MAX];
@@ -471,8 +471,8 @@ done:
     return rc;
 }
 
-int hs_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
-             size_t n, cs_write_result *res, cs_err *err)
+int cs_hsc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
+                 size_t n, cs_write_result *res, cs_err *err)
 {
     const cs_object_schema *s = cs_conn_schema(c, object, err);
     if (s == NULL)

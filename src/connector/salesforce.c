@@ -12,17 +12,18 @@
 #include "connector/salesforce_int.h"
 #include "core/timeutil.h"
 
-const char *sf_prefix(const cs_connector *c)
+const char *cs_sfc_prefix(const cs_connector *c)
 {
-    return ((const sf_conn *)c)->prefix;
+    return ((const cs_sfc_conn *)c)->prefix;
 }
 
 /* ---- schemas ---------------------------------------------------------------- */
 
-static int sf_fetch_schema(cs_connector *c, const char *object, cs_object_schema **out, cs_err *err)
+static int cs_sfc_fetch_schema(cs_connector *c, const char *object, cs_object_schema **out,
+                               cs_err *err)
 {
     char path[300];
-    int n = snprintf(path, sizeof path, "%s/sobjects/%s/describe", sf_prefix(c), object);
+    int n = snprintf(path, sizeof path, "%s/sobjects/%s/describe", cs_sfc_prefix(c), object);
     if (n < 0 || (size_t)n >= sizeof path)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     cs_http_request req = {.method = CS_HTTP_GET, .path = path};
@@ -47,7 +48,7 @@ static bool is_system(const char *name)
     return false;
 }
 
-int sf_select_list(cs_connector *c, const char *object, cs_buf *b, cs_err *err)
+int cs_sfc_select_list(cs_connector *c, const char *object, cs_buf *b, cs_err *err)
 {
     const cs_object_schema *s = cs_conn_schema(c, object, err);
     if (s == NULL)
@@ -74,7 +75,8 @@ int sf_select_list(cs_connector *c, const char *object, cs_buf *b, cs_err *err)
     return rc == 0 ? 0 : cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
 }
 
-int sf_quote(cs_buf *b, const char *value)
+/* Appends value as a SOQL string literal ('...' with escapes). */
+static int cs_sfc_quote(cs_buf *b, const char *value)
 {
     int rc = cs_buf_append_str(b, "'");
     for (const char *p = value; *p && rc == 0; p++) {
@@ -100,7 +102,7 @@ int sf_quote(cs_buf *b, const char *value)
     return rc == 0 ? cs_buf_append_str(b, "'") : rc;
 }
 
-int sf_datetime_literal(cs_buf *b, int64_t ms)
+int cs_sfc_datetime_literal(cs_buf *b, int64_t ms)
 {
     char text[CS_TIME_TEXT_MAX];
     int64_t floored = ms - ((ms % 1000) + 1000) % 1000;
@@ -112,7 +114,7 @@ int sf_datetime_literal(cs_buf *b, int64_t ms)
     return cs_buf_append_str(b, text);
 }
 
-bool sf_id_ok(const char *id)
+bool cs_sfc_id_ok(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
     if (n != 15 && n != 18)
@@ -125,8 +127,8 @@ bool sf_id_ok(const char *id)
 
 /* ---- queries ------------------------------------------------------------------- */
 
-int sf_query_page(cs_connector *c, const char *soql, const char *next, size_t batch, json_t **ans,
-                  cs_err *err)
+int cs_sfc_query_page(cs_connector *c, const char *soql, const char *next, size_t batch,
+                      json_t **ans, cs_err *err)
 {
     char path[300], opts[64];
     cs_http_kv q = {"q", soql};
@@ -137,7 +139,7 @@ int sf_query_page(cs_connector *c, const char *soql, const char *next, size_t ba
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "unexpected nextRecordsUrl '%.80s'", next);
         req.path = next;
     } else {
-        (void)snprintf(path, sizeof path, "%s/query", sf_prefix(c));
+        (void)snprintf(path, sizeof path, "%s/query", cs_sfc_prefix(c));
         req.path = path;
         req.query = &q;
         req.nquery = 1;
@@ -174,7 +176,7 @@ static int record_from_json(cs_connector *c, const char *object, const cs_object
                             cs_err *err)
 {
     const char *id = json_string_value(json_object_get(obj, "Id"));
-    if (id == NULL || !sf_id_ok(id))
+    if (id == NULL || !cs_sfc_id_ok(id))
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "Salesforce %s: a record without a valid Id",
                           object);
     if (cs_record_init(out, id, object) != 0)
@@ -206,8 +208,8 @@ static int record_from_json(cs_connector *c, const char *object, const cs_object
     return 0;
 }
 
-int sf_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,
-                   int64_t *max_modstamp, cs_err *err)
+int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,
+                       int64_t *max_modstamp, cs_err *err)
 {
     const cs_object_schema *s = cs_conn_schema(c, object, err);
     if (s == NULL)
@@ -231,15 +233,17 @@ int sf_append_page(cs_connector *c, const char *object, const json_t *page, cs_r
     return 0;
 }
 
-int sf_query_all(cs_connector *c, const char *object, const char *soql, cs_record_list *out,
-                 cs_err *err)
+/* Runs a query through all its pages, appending each record, normalised, to out. */
+static int cs_sfc_query_all(cs_connector *c, const char *object, const char *soql,
+                            cs_record_list *out, cs_err *err)
 {
     char next[1000] = "";
     for (int page = 0; page < SF_MAX_PAGES; page++) {
         json_t *ans = NULL;
-        if (sf_query_page(c, page == 0 ? soql : NULL, page == 0 ? NULL : next, 0, &ans, err) != 0)
+        if (cs_sfc_query_page(c, page == 0 ? soql : NULL, page == 0 ? NULL : next, 0, &ans, err) !=
+            0)
             return -1;
-        int rc = sf_append_page(c, object, ans, out, NULL, err);
+        int rc = cs_sfc_append_page(c, object, ans, out, NULL, err);
         const char *url = json_string_value(json_object_get(ans, "nextRecordsUrl"));
         bool more =
             !json_is_true(json_object_get(ans, "done")) && url != NULL && strlen(url) < sizeof next;
@@ -270,7 +274,7 @@ static int query_in(cs_connector *c, const char *object, const char *select, con
         size_t base = q.len;
         while (rc == 0 && at < n && m < SF_IN_VALUES &&
                (m == 0 || q.len - base + strlen(values[at]) < SF_SOQL_BUDGET)) {
-            rc = (m > 0 ? cs_buf_append_str(&q, ", ") : 0) | sf_quote(&q, values[at]);
+            rc = (m > 0 ? cs_buf_append_str(&q, ", ") : 0) | cs_sfc_quote(&q, values[at]);
             at++;
             m++;
         }
@@ -279,7 +283,7 @@ static int query_in(cs_connector *c, const char *object, const char *select, con
             cs_buf_free(&q);
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
         }
-        rc = sf_query_all(c, object, cs_buf_str(&q), out, err);
+        rc = cs_sfc_query_all(c, object, cs_buf_str(&q), out, err);
         cs_buf_free(&q);
         if (rc != 0)
             return -1;
@@ -290,7 +294,7 @@ static int query_in(cs_connector *c, const char *object, const char *select, con
 static int select_text(cs_connector *c, const char *object, cs_buf *b, cs_err *err)
 {
     cs_buf_init(b, SF_SOQL_MAX);
-    if (sf_select_list(c, object, b, err) != 0) {
+    if (cs_sfc_select_list(c, object, b, err) != 0) {
         cs_buf_free(b);
         return -1;
     }
@@ -299,15 +303,15 @@ static int select_text(cs_connector *c, const char *object, cs_buf *b, cs_err *e
 
 /* ---- reads ---------------------------------------------------------------------- */
 
-static int sf_read(cs_connector *c, const char *object, const char *const *ids, size_t n,
-                   cs_record_list *out, cs_err *err)
+static int cs_sfc_read(cs_connector *c, const char *object, const char *const *ids, size_t n,
+                       cs_record_list *out, cs_err *err)
 {
     const char **ok = calloc(n, sizeof *ok);
     if (ok == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (sf_id_ok(ids[i])) /* anything else names no record */
+        if (cs_sfc_id_ok(ids[i])) /* anything else names no record */
             ok[m++] = ids[i];
     cs_buf sel;
     int rc = select_text(c, object, &sel, err);
@@ -382,8 +386,8 @@ static int find_in(cs_connector *c, const char *object, const char **values, siz
 }
 
 /* C5: for each email, Contacts before Leads, the most recently modified first. */
-static int sf_find_by_email(cs_connector *c, const char *object, const char *const *emails,
-                            size_t n, cs_record_list *out, cs_err *err)
+static int cs_sfc_find_by_email(cs_connector *c, const char *object, const char *const *emails,
+                                size_t n, cs_record_list *out, cs_err *err)
 {
     json_t *keys = json_object(), *values = json_array();
     const char **vals = NULL;
@@ -436,11 +440,11 @@ done:
 }
 
 /* C17: HubSpot owners are written to Salesforce only as active Users. */
-static int sf_users(cs_connector *c, cs_record_list *out, cs_err *err)
+static int cs_sfc_users(cs_connector *c, cs_record_list *out, cs_err *err)
 {
     cs_record_list raw;
     cs_record_list_init(&raw);
-    int rc = sf_query_all(c, "User", "SELECT Id, Email, IsActive, Name FROM User", &raw, err);
+    int rc = cs_sfc_query_all(c, "User", "SELECT Id, Email, IsActive, Name FROM User", &raw, err);
     for (size_t i = 0; i < raw.len && rc == 0; i++) {
         cs_record *u = &raw.items[i];
         cs_record r;
@@ -467,7 +471,8 @@ static int sf_users(cs_connector *c, cs_record_list *out, cs_err *err)
 }
 
 /* C12: campaign ids per Lead (00Q...) or Contact (003...). */
-static int sf_campaigns(cs_connector *c, const char *const *ids, size_t n, json_t *out, cs_err *err)
+static int cs_sfc_campaigns(cs_connector *c, const char *const *ids, size_t n, json_t *out,
+                            cs_err *err)
 {
     const char **leads = calloc(n, sizeof(const char *));
     const char **contacts = calloc(n, sizeof(const char *));
@@ -483,7 +488,7 @@ static int sf_campaigns(cs_connector *c, const char *const *ids, size_t n, json_
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_object_set_new(out, ids[i], json_null());
         json_object_set_new(sets, ids[i], json_object());
-        if (!sf_id_ok(ids[i]))
+        if (!cs_sfc_id_ok(ids[i]))
             continue;
         if (strncmp(ids[i], "00Q", 3) == 0)
             leads[nl++] = ids[i];
@@ -556,8 +561,8 @@ static const cs_field_schema *lookup_field(cs_connector *c, const char *from, co
     return NULL;
 }
 
-static int sf_assoc_read(cs_connector *c, const char *from, const char *to, const char *const *ids,
-                         size_t n, json_t *out, cs_err *err)
+static int cs_sfc_assoc_read(cs_connector *c, const char *from, const char *to,
+                             const char *const *ids, size_t n, json_t *out, cs_err *err)
 {
     const cs_field_schema *f = lookup_field(c, from, to, err);
     if (f == NULL)
@@ -568,7 +573,7 @@ static int sf_assoc_read(cs_connector *c, const char *from, const char *to, cons
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         json_object_set_new(out, ids[i], json_array());
-        if (sf_id_ok(ids[i]))
+        if (cs_sfc_id_ok(ids[i]))
             ok[m++] = ids[i];
     }
     char sel[200];
@@ -587,8 +592,8 @@ static int sf_assoc_read(cs_connector *c, const char *from, const char *to, cons
     return rc;
 }
 
-static int sf_assoc_write(cs_connector *c, const char *from, const char *to,
-                          const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
+static int cs_sfc_assoc_write(cs_connector *c, const char *from, const char *to,
+                              const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
 {
     const cs_field_schema *f = lookup_field(c, from, to, err);
     if (f == NULL)
@@ -607,7 +612,7 @@ static int sf_assoc_write(cs_connector *c, const char *from, const char *to,
         w[i].fields = fields[i];
     }
     if (rc == 0)
-        rc = sf_write(c, from, CS_WRITE_UPDATE, w, n, res, err);
+        rc = cs_sfc_write(c, from, CS_WRITE_UPDATE, w, n, res, err);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (res[i].status == CS_WRITE_REFUSED)
             res[i].category = CS_SYNC_CAT_ASSOCIATIONS;
@@ -620,28 +625,28 @@ static int sf_assoc_write(cs_connector *c, const char *from, const char *to,
 
 /* ---- the connector ------------------------------------------------------------------ */
 
-static void sf_dispose(cs_connector *c)
+static void cs_sfc_dispose(cs_connector *c)
 {
     (void)c;
 }
 
-static const cs_connector_ops sf_ops = {
+static const cs_connector_ops cs_sfc_ops = {
     .name = "salesforce",
     .kind = CS_CONNECTOR_SALESFORCE,
     .batch_limit = SF_COLLECTION_LIMIT,
-    .dispose = sf_dispose,
-    .fetch_schema = sf_fetch_schema,
-    .scan_new = sf_scan_new,
-    .scan_next = sf_scan_next,
-    .scan_dispose = sf_scan_dispose,
-    .read = sf_read,
-    .find_by_email = sf_find_by_email,
-    .users = sf_users,
+    .dispose = cs_sfc_dispose,
+    .fetch_schema = cs_sfc_fetch_schema,
+    .scan_new = cs_sfc_scan_new,
+    .scan_next = cs_sfc_scan_next,
+    .scan_dispose = cs_sfc_scan_dispose,
+    .read = cs_sfc_read,
+    .find_by_email = cs_sfc_find_by_email,
+    .users = cs_sfc_users,
     .list_members = NULL,
-    .campaigns = sf_campaigns,
-    .write = sf_write,
-    .assoc_read = sf_assoc_read,
-    .assoc_write = sf_assoc_write,
+    .campaigns = cs_sfc_campaigns,
+    .write = cs_sfc_write,
+    .assoc_read = cs_sfc_assoc_read,
+    .assoc_write = cs_sfc_assoc_write,
 };
 
 int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector **out, cs_err *err)
@@ -652,11 +657,11 @@ int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector *
         strchr(version, '.') == NULL)
         return cs_err_set(err, CS_ERR_CONFIG, "Salesforce API version '%.20s' is not like \"60.0\"",
                           version);
-    sf_conn *s = calloc(1, sizeof *s);
+    cs_sfc_conn *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     (void)snprintf(s->prefix, sizeof s->prefix, "/services/data/v%s", version);
-    if (cs_conn_init(&s->base, &sf_ops, opts, err) != 0) {
+    if (cs_conn_init(&s->base, &cs_sfc_ops, opts, err) != 0) {
         cs_connector_free(&s->base);
         return -1;
     }

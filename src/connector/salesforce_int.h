@@ -13,43 +13,38 @@
 #define SF_SOQL_MAX         100000 /* bytes of any SOQL text built here */
 #define SF_MAX_PAGES        100000 /* query pages one listing follows */
 
-typedef struct sf_conn {
-    cs_connector base; /* first: a cs_connector * is an sf_conn * */
+typedef struct cs_sfc_conn {
+    cs_connector base; /* first: a cs_connector * is an cs_sfc_conn * */
     char prefix[64];   /* "/services/data/v60.0" */
-} sf_conn;
+} cs_sfc_conn;
 
-const char *sf_prefix(const cs_connector *c);
+const char *cs_sfc_prefix(const cs_connector *c);
 
 /* Appends "Id, SystemModstamp, LastModifiedDate, CreatedDate, <fields>" for
  * the object's selection (or every scalar field of its schema). */
-int sf_select_list(cs_connector *c, const char *object, cs_buf *b, cs_err *err);
-/* Appends value as a SOQL string literal ('...' with escapes). */
-int sf_quote(cs_buf *b, const char *value);
+int cs_sfc_select_list(cs_connector *c, const char *object, cs_buf *b, cs_err *err);
 /* Appends a SOQL datetime literal for ms, floored to the second. */
-int sf_datetime_literal(cs_buf *b, int64_t ms);
+int cs_sfc_datetime_literal(cs_buf *b, int64_t ms);
 /* True when id looks like a Salesforce id (15 or 18 letters and digits). */
-bool sf_id_ok(const char *id);
+bool cs_sfc_id_ok(const char *id);
 
 /* One query page: soql for the first page, or next (a nextRecordsUrl) for
  * the following ones; batch (200..2000, 0 for the API's default) sets
  * Sforce-Query-Options. *ans is the answer (caller decrefs). */
-int sf_query_page(cs_connector *c, const char *soql, const char *next, size_t batch, json_t **ans,
-                  cs_err *err);
-/* Runs a query through all its pages, appending each record, normalised, to out. */
-int sf_query_all(cs_connector *c, const char *object, const char *soql, cs_record_list *out,
-                 cs_err *err);
+int cs_sfc_query_page(cs_connector *c, const char *soql, const char *next, size_t batch,
+                      json_t **ans, cs_err *err);
 /* Appends the records of a query page to out; *max_modstamp gets the latest
  * SystemModstamp (may be NULL). */
-int sf_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,
-                   int64_t *max_modstamp, cs_err *err);
+int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,
+                       int64_t *max_modstamp, cs_err *err);
 
 /* salesforce_scan.c */
-int sf_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
-int sf_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
-void sf_scan_dispose(cs_change_scan *s);
+int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
+int cs_sfc_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
+void cs_sfc_scan_dispose(cs_change_scan *s);
 
 /* salesforce_write.c */
-int sf_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
-             size_t n, cs_write_result *res, cs_err *err);
+int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
+                 size_t n, cs_write_result *res, cs_err *err);
 
 #endif

@@ -23,17 +23,17 @@
 #define MINUTE_MS         60000LL
 #define DELETED_WINDOW_MS (15LL * 86400000LL - 3600000LL) /* 15 days, less an hour of skew */
 
-typedef struct sf_scan {
+typedef struct cs_sfc_scan {
     cs_change_scan base;
     char next[1000]; /* nextRecordsUrl of the next page; "" before the first */
     bool started;
     bool changes_done;
     bool deleted_done;
-} sf_scan;
+} cs_sfc_scan;
 
-int sf_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
+int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
 {
-    sf_scan *s = calloc(1, sizeof *s);
+    cs_sfc_scan *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     if (cs_conn_scan_init(&s->base, c, o, err) != 0) {
@@ -50,45 +50,46 @@ int sf_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out,
     return 0;
 }
 
-void sf_scan_dispose(cs_change_scan *base)
+void cs_sfc_scan_dispose(cs_change_scan *base)
 {
     free(base);
 }
 
-static int first_page(sf_scan *s, json_t **ans, cs_err *err)
+static int first_page(cs_sfc_scan *s, json_t **ans, cs_err *err)
 {
     cs_buf q;
     cs_buf_init(&q, SF_SOQL_MAX);
     int rc = cs_buf_append_str(&q, "SELECT ");
-    if (rc == 0 && sf_select_list(s->base.conn, s->base.object, &q, err) != 0) {
+    if (rc == 0 && cs_sfc_select_list(s->base.conn, s->base.object, &q, err) != 0) {
         cs_buf_free(&q);
         return -1;
     }
     rc |= cs_buf_appendf(&q, " FROM %s", s->base.object);
     if (s->base.since_ms >= 0)
         rc |= cs_buf_append_str(&q, " WHERE SystemModstamp >= ") |
-              sf_datetime_literal(&q, s->base.since_ms);
+              cs_sfc_datetime_literal(&q, s->base.since_ms);
     rc |= cs_buf_append_str(&q, " ORDER BY SystemModstamp, Id");
     if (rc != 0) {
         cs_buf_free(&q);
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
     }
-    rc = sf_query_page(s->base.conn, cs_buf_str(&q), NULL, s->base.page_size, ans, err);
+    rc = cs_sfc_query_page(s->base.conn, cs_buf_str(&q), NULL, s->base.page_size, ans, err);
     cs_buf_free(&q);
     return rc;
 }
 
-static int next_changes(sf_scan *s, cs_record_list *out, cs_err *err)
+static int next_changes(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
 {
     json_t *ans = NULL;
-    int rc = s->started ? sf_query_page(s->base.conn, NULL, s->next, s->base.page_size, &ans, err)
-                        : first_page(s, &ans, err);
+    int rc = s->started
+                 ? cs_sfc_query_page(s->base.conn, NULL, s->next, s->base.page_size, &ans, err)
+                 : first_page(s, &ans, err);
     if (rc != 0)
         return -1;
     s->started = true;
     int64_t stamp = -1;
     size_t before = out->len;
-    if (sf_append_page(s->base.conn, s->base.object, ans, out, &stamp, err) != 0) {
+    if (cs_sfc_append_page(s->base.conn, s->base.object, ans, out, &stamp, err) != 0) {
         /* nothing of this page is handed out */
         while (out->len > before)
             cs_record_dispose(&out->items[--out->len]);
@@ -113,7 +114,7 @@ static void iso(int64_t ms, char out[CS_TIME_TEXT_MAX])
     (void)snprintf(out, CS_TIME_TEXT_MAX, "%.16s:00+00:00", t);
 }
 
-static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
+static int next_deleted(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
 {
     s->deleted_done = true;
     int64_t now = cs_time_now_ms();
@@ -133,7 +134,7 @@ static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
     char from[CS_TIME_TEXT_MAX], to[CS_TIME_TEXT_MAX], path[300];
     iso(start, from);
     iso(now, to);
-    (void)snprintf(path, sizeof path, "%s/sobjects/%s/deleted", sf_prefix(s->base.conn),
+    (void)snprintf(path, sizeof path, "%s/sobjects/%s/deleted", cs_sfc_prefix(s->base.conn),
                    s->base.object);
     cs_http_kv q[2] = {{"start", from}, {"end", to}};
     cs_http_request req = {.method = CS_HTTP_GET, .path = path, .query = q, .nquery = 2};
@@ -149,7 +150,7 @@ static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
         const char *id = json_string_value(json_object_get(d, "id"));
         const char *when = json_string_value(json_object_get(d, "deletedDate"));
         int64_t ms = 0;
-        if (!sf_id_ok(id))
+        if (!cs_sfc_id_ok(id))
             continue;
         cs_record r;
         if (cs_record_init(&r, id, s->base.object) != 0) {
@@ -175,9 +176,9 @@ static int next_deleted(sf_scan *s, cs_record_list *out, cs_err *err)
     return 0;
 }
 
-int sf_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
+int cs_sfc_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
 {
-    sf_scan *s = (sf_scan *)base;
+    cs_sfc_scan *s = (cs_sfc_scan *)base;
     int rc = 0;
     if (!s->changes_done)
         rc = next_changes(s, out, err);

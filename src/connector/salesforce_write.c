@@ -141,7 +141,7 @@ static int send_group(cs_connector *c, cs_write_kind kind, json_t *const *recs,
     if (n == 0)
         return 0;
     char path[300];
-    (void)snprintf(path, sizeof path, "%s/composite/sobjects", sf_prefix(c));
+    (void)snprintf(path, sizeof path, "%s/composite/sobjects", cs_sfc_prefix(c));
     cs_http_request req = {.path = path};
     json_t *body = NULL;
     cs_buf ids;
@@ -200,8 +200,8 @@ static int send_group(cs_connector *c, cs_write_kind kind, json_t *const *recs,
     return -1;
 }
 
-int sf_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
-             size_t n, cs_write_result *res, cs_err *err)
+int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
+                 size_t n, cs_write_result *res, cs_err *err)
 {
     if (kind == CS_WRITE_UPSERT_EMAIL)
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
@@ -221,14 +221,14 @@ int sf_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_w
     size_t m = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (kind == CS_WRITE_DELETE) {
-            if (sf_id_ok(in[i].id))
+            if (cs_sfc_id_ok(in[i].id))
                 idx[m++] = i;
             else
                 cs_write_result_refuse(&res[i], CS_SYNC_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
                                        "not a Salesforce id");
             continue;
         }
-        if (kind == CS_WRITE_UPDATE && !sf_id_ok(in[i].id)) {
+        if (kind == CS_WRITE_UPDATE && !cs_sfc_id_ok(in[i].id)) {
             cs_write_result_refuse(&res[i], CS_SYNC_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
                                    "not a Salesforce id");
             continue;
