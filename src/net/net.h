@@ -3,7 +3,7 @@
  * A cs_http_client owns one libcurl easy handle, so connections are kept alive
  * and reused between requests. It is NOT thread-safe: use one client per
  * thread. Every request goes through one loop that
- *   - retries with exponential backoff and full jitter on 429, 503, connection
+ *   - retries with exponential backoff and equal jitter on 429, 503, connection
  *     failures, and (for idempotent requests only) 500/502/504 and timeouts,
  *     honouring Retry-After and HubSpot's rate-limit bodies and headers;
  *   - never retries blindly a write whose outcome is unknown: a non-idempotent
@@ -67,7 +67,7 @@ typedef struct cs_backoff {
 /* Ceiling for retry number `retry` (0 for the first retry): min(cap, base*2^retry),
  * without overflow. */
 int64_t cs_backoff_ceiling_ms(const cs_backoff *b, int retry);
-/* Full jitter: a uniform draw in [0, ceiling]. rng is the caller's PRNG state
+/* Equal jitter: a uniform draw in [ceiling/2, ceiling], never 0. rng is the caller's PRNG state
  * (any value; 0 is replaced by a fixed non-zero seed). */
 int64_t cs_backoff_delay_ms(const cs_backoff *b, int retry, uint64_t *rng);
 /* The next value of a xorshift64* generator. */

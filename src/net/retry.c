@@ -1,4 +1,4 @@
-/* The retry policy as pure functions: exponential backoff with full jitter,
+/* The retry policy as pure functions: exponential backoff with equal jitter,
  * Retry-After parsing, and the decision taken after each exchange. The client
  * loop (http_client.c) only executes what cs_retry_decide returns, so every
  * rule below is unit-tested without a server.
@@ -48,8 +48,12 @@ int64_t cs_backoff_ceiling_ms(const cs_backoff *b, int retry)
 
 int64_t cs_backoff_delay_ms(const cs_backoff *b, int retry, uint64_t *rng)
 {
+    /* Equal jitter: half the ceiling is always waited, so a retry never comes
+     * at once (a full-jitter draw of 0 would spin on a refusing peer); the
+     * other half is random, so clients still spread out. */
     int64_t ceiling = cs_backoff_ceiling_ms(b, retry);
-    return (int64_t)(cs_net_rand(rng) % ((uint64_t)ceiling + 1));
+    int64_t half = ceiling / 2;
+    return half + (int64_t)(cs_net_rand(rng) % ((uint64_t)(ceiling - half) + 1));
 }
 
 static bool all_digits(const char *s, size_t n)

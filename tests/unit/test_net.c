@@ -25,22 +25,23 @@ Test(backoff, grows_exponentially_up_to_the_cap)
     cr_assert_eq(cs_backoff_ceiling_ms(&big, 40), INT64_MAX);
 }
 
-Test(backoff, full_jitter_stays_within_zero_and_the_ceiling)
+Test(backoff, equal_jitter_stays_within_half_and_the_ceiling)
 {
     cs_backoff b = {.base_ms = 100, .cap_ms = 10000};
     uint64_t rng = 42;
     int64_t lo = INT64_MAX, hi = -1, sum = 0;
     for (int i = 0; i < 2000; i++) {
         int64_t d = cs_backoff_delay_ms(&b, 3, &rng);
-        cr_assert(d >= 0 && d <= 800, "delay %lld outside [0, 800]", (long long)d);
+        cr_assert(d >= 400 && d <= 800, "delay %lld outside [400, 800]", (long long)d);
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
         sum += d;
     }
-    cr_assert_lt(lo, 50, "draws reach near zero");
+    cr_assert_lt(lo, 450, "draws reach near half the ceiling");
     cr_assert_gt(hi, 750, "draws reach near the ceiling");
     int64_t mean = sum / 2000;
-    cr_assert(mean > 340 && mean < 460, "mean %lld is not about half the ceiling", (long long)mean);
+    cr_assert(mean > 560 && mean < 640, "mean %lld is not about 3/4 of the ceiling",
+              (long long)mean);
 }
 
 Test(backoff, same_seed_same_delays_and_zero_seed_works)
