@@ -64,15 +64,16 @@ int sb_exec(sb_ctx *ctx, const char *sql, cs_err *err)
     return 0;
 }
 
-bool sb_token_valid(sb_ctx *ctx, const char *tok)
+bool sb_token_valid(sb_ctx *ctx, sb_api_id api, const char *tok)
 {
-    if (!ctx->token_expired && strcmp(tok, ctx->token) == 0)
+    if (!ctx->token_expired[api] && strcmp(tok, ctx->token) == 0)
         return true;
     sqlite3_stmt *st = NULL;
     bool ok = false;
-    if (sqlite3_prepare_v2(ctx->db, "SELECT 1 FROM sandbox_tokens WHERE token = ?", -1, &st,
-                           NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(ctx->db, "SELECT 1 FROM sandbox_tokens WHERE token = ? AND api = ?", -1,
+                           &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, api == SB_HUBSPOT ? "hubspot" : "salesforce", -1, SQLITE_STATIC);
         ok = sqlite3_step(st) == SQLITE_ROW;
     }
     sqlite3_finalize(st);

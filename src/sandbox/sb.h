@@ -118,9 +118,9 @@ struct sb_ctx {
     int hs_window_count;
     long hs_daily_used;
     long sf_daily_used;
-    /* Set by /__sandbox/expire-tokens: the start token stops working and
-     * clients must obtain a new one (Salesforce OAuth). */
-    bool token_expired;
+    /* Set per API by /__sandbox/expire-tokens: the start token stops working
+     * there and clients must obtain a new one (Salesforce OAuth). */
+    bool token_expired[SB_API_COUNT];
     sb_stats stats[SB_API_COUNT];
     sb_faults faults[SB_API_COUNT];
     uint64_t rng; /* xorshift state for fault rates and ids */

@@ -184,16 +184,40 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sb_respond_json(res, 200, limits_json(ctx));
 }
 
+/* Body (optional): {"api": "hubspot" | "salesforce" | "both"}, default both. */
 static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    (void)req;
+    char why[160];
+    char api[16] = "both";
+    if (req->body_len > 0) {
+        json_t *body = sb_body_json(req, why, sizeof why);
+        json_t *a = json_object_get(body, "api");
+        if (!json_is_object(body) || (a && !json_is_string(a))) {
+            json_decref(body);
+            admin_error(res, 400, "body must be {\"api\": \"hubspot\"|\"salesforce\"|\"both\"}");
+            return;
+        }
+        if (a)
+            snprintf(api, sizeof api, "%s", json_string_value(a));
+        json_decref(body);
+    }
+    bool hs = strcmp(api, "both") == 0 || strcmp(api, "hubspot") == 0;
+    bool sf = strcmp(api, "both") == 0 || strcmp(api, "salesforce") == 0;
+    if (!hs && !sf) {
+        admin_error(res, 400, "api must be hubspot, salesforce or both");
+        return;
+    }
     cs_err err;
-    ctx->token_expired = true;
-    if (sb_exec(ctx, "DELETE FROM sandbox_tokens", &err) != 0) {
+    const char *sql = hs && sf ? "DELETE FROM sandbox_tokens"
+                      : hs     ? "DELETE FROM sandbox_tokens WHERE api = 'hubspot'"
+                               : "DELETE FROM sandbox_tokens WHERE api = 'salesforce'";
+    if (sb_exec(ctx, sql, &err) != 0) {
         admin_error(res, 500, err.message);
         return;
     }
-    sb_respond_json(res, 200, json_pack("{s:b}", "ok", 1));
+    ctx->token_expired[SB_HUBSPOT] |= hs;
+    ctx->token_expired[SB_SALESFORCE] |= sf;
+    sb_respond_json(res, 200, json_pack("{s:b,s:b}", "hubspot", hs, "salesforce", sf));
 }
 
 static const sb_route admin_routes[] = {

@@ -269,7 +269,7 @@ static bool bearer_ok(sb_ctx *ctx, const sb_request *req)
     const char *tok = auth + 7;
     while (*tok == ' ')
         tok++;
-    return sb_token_valid(ctx, tok);
+    return sb_token_valid(ctx, req->api, tok);
 }
 
 enum { SB_FAULT_DROP = -1, SB_FAULT_DROP_AFTER = -2 };

@@ -27,6 +27,6 @@ const sb_route *sb_route_lookup(const sb_route *routes, sb_request *req, sb_rout
 void sb_route_scratch_dispose(sb_route_scratch *scratch);
 
 /* True when tok is a bearer token the sandbox currently accepts. */
-bool sb_token_valid(sb_ctx *ctx, const char *tok);
+bool sb_token_valid(sb_ctx *ctx, sb_api_id api, const char *tok);
 
 #endif
