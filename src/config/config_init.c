@@ -1,8 +1,8 @@
 /* The starter crmsync.yaml that `crmsync init` writes: the HubSpot and
  * Salesforce URLs given (or a local sandbox's), every other key with its
- * default and a comment, the rule of every default mapping (generated from
- * the default table, so it cannot drift) and a commented custom mapping. It
- * loads back as it is. */
+ * default and a comment, the rule of every default mapping and the default
+ * value maps, commented (both generated from the default table, so they
+ * cannot drift), and a commented custom mapping. It loads back as it is. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +61,32 @@ static int rule_line(cs_buf *out, const cs_field_mapping *m)
                           note);
 }
 
+/* The default value maps (R3), commented out: uncommented as they are, they
+ * change nothing. */
+static int values_lines(cs_buf *out, const cs_field_mapping *d, size_t n)
+{
+    int rc = cs_buf_append_str(
+        out, "\n"
+             "  # Value maps (R3): HubSpot option -> Salesforce value, per enumeration\n"
+             "  # mapping. Values a map does not list pass through unchanged (a value the\n"
+             "  # other side lacks is then that record's Property values error). Several\n"
+             "  # options may share one value; Salesforce -> HubSpot takes the first one\n"
+             "  # listed. The default map of hs_lead_status is shown; give your own to\n"
+             "  # replace it, or `hs_lead_status: {}` to turn it off.\n"
+             "  # values:\n");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (d[i].nvalues == 0)
+            continue;
+        rc |= cs_buf_appendf(out, "  #   %s:\n", d[i].hs);
+        for (size_t k = 0; k < d[i].nvalues && rc == 0; k++) {
+            rc |= cs_buf_appendf(out, "  #     %s: ", d[i].values[k].hs);
+            rc |= quoted(out, d[i].values[k].sf);
+            rc |= cs_buf_append_str(out, "\n");
+        }
+    }
+    return rc;
+}
+
 static const char g_head[] =
     "# crmsync.yaml: what crmsync syncs between HubSpot and Salesforce, and how.\n"
     "# Written by `crmsync init` for a local sandbox (`crmsync sandbox`).\n"
@@ -89,10 +115,11 @@ static bool has_control(const char *s)
 static int base_url(const char *given, int port, const char *what, char *url, size_t size,
                     cs_err *err)
 {
+    url[0] = '\0';
     if (given == NULL) {
-        if (port <= 0 || port > 65535)
+        int n = port > 0 && port <= 65535 ? snprintf(url, size, "http://127.0.0.1:%d", port) : -1;
+        if (n < 0 || (size_t)n >= size)
             return cs_err_set(err, CS_ERR_CONFIG, "init: the %s port must be 1 to 65535", what);
-        snprintf(url, size, "http://127.0.0.1:%d", port);
         return 0;
     }
     size_t len = strlen(given);
@@ -183,6 +210,7 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
     const cs_field_mapping *d = cs_config_default_contact_mappings(&n);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc |= rule_line(out, &d[i]);
+    rc |= values_lines(out, d, n);
     rc |= cs_buf_append_str(
         out, "\n"
              "  # Custom mappings (C7): `salesforce` names the same field on Lead and\n"
