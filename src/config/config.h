@@ -60,6 +60,15 @@ enum {
     CS_MAP_SF_REFERENCE = 1u << 7, /* the SF side is a lookup (only the fixed rows) */
 };
 
+/* One entry of a mapping's value map (R3): an HS enumeration option and the
+ * SF value (picklist API name) it stands for. Several HS options may share
+ * one SF value; SF -> HS then uses the first of them in the map's order. */
+typedef struct cs_value_pair {
+    const char *hs;
+    const char *sf;
+    int line, column; /* where the file set it; 0 = the default map */
+} cs_value_pair;
+
 /* One mapped field. The engine iterates these; all strings are borrowed from
  * the cs_config (or static for the default table) and valid until
  * cs_config_free(). */
@@ -71,11 +80,41 @@ typedef struct cs_field_mapping {
     unsigned allowed;       /* CS_RULE_BIT set of rules this row accepts */
     unsigned flags;         /* CS_MAP_* */
     int line, column;       /* where the file set this row or its rule; 0 = untouched default */
+    /* The value map (contacts.values, or `values` in a custom mapping), in
+     * the file's order; NULL/0: values pass through unchanged. */
+    const cs_value_pair *values;
+    size_t nvalues;
 } cs_field_mapping;
 
 /* The default contact mappings of MAPPINGS.md in their documented order, with
  * their default rules (static storage). */
 const cs_field_mapping *cs_config_default_contact_mappings(size_t *count);
+
+/* ---- Value maps (R3) ---------------------------------------------------- */
+
+/* At most this many entries per map; option values at most this long
+ * (Salesforce's limit for a picklist value's API name). */
+#define CS_VALUES_MAX_ENTRIES 500
+#define CS_VALUES_MAX_LEN     255
+
+typedef enum cs_value_dir {
+    CS_VALUES_TO_SF,    /* an HS value as Salesforce receives it */
+    CS_VALUES_TO_HS,    /* an SF value as HubSpot receives it (the first HS option listed) */
+    CS_VALUES_CANONICAL /* an HS value as TO_HS would give it back: HS options that share
+                         * one SF value compare equal in this form */
+} cs_value_dir;
+
+/* Translates value through m's value map in direction dir. A value the map
+ * does not list passes through unchanged (the other side then accepts or
+ * refuses it, R3/R4); so do blank values and every value of a mapping
+ * without a map. A value that is not listed as a whole but holds ';' is a
+ * multi-select: each item is translated, duplicates dropped, and the items
+ * joined with ';' in scratch (reset first; its maximum bounds the result).
+ * On success *out is value itself, a string of the map (borrowed from the
+ * config, like m), or scratch's contents (valid until scratch changes), and
+ * 0 is returned; -1 when scratch cannot hold the result (*out untouched). */
+int cs_values_translate(const cs_field_mapping *m, cs_value_dir dir, const char *value,
+                        cs_buf *scratch, const char **out);
 
 /* The HS contact properties crmsync itself maintains (salesforceleadid, ...):
  * read-only for users, never mappable. NULL-terminated, static. */

@@ -2,8 +2,10 @@
  * Every mapped HS property and SF field must exist; their types must be
  * compatible per MAPPINGS.md's table (R3) — never text onto a lookup (C9,
  * O3); a field a rule writes into must be writable; enumeration options are
- * compared (a value one side lacks becomes a per-record error, so it is a
- * warning). The properties crmsync maintains must exist and be writable.
+ * compared through the mapping's value map (a value one side lacks becomes a
+ * per-record error, so it is a warning), and every value a value map names
+ * must exist on its side (R3, a warning naming both sides). The properties
+ * crmsync maintains must exist and be writable.
  * Every problem is reported, not just the first. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -211,16 +213,21 @@ static bool has_option(const cs_schema_field *f, const char *v, bool ci)
     return false;
 }
 
-/* "a, b, c" of the options of from that to lacks (at most a few). Returns
- * how many are missing. */
-static size_t missing_options(const cs_schema_field *from, const cs_schema_field *to, char *out,
+/* "a, b, c" of the options of from that to lacks once translated through
+ * m's value map in direction dir (at most a few). Returns how many are
+ * missing. */
+static size_t missing_options(const cs_field_mapping *m, cs_value_dir dir,
+                              const cs_schema_field *from, const cs_schema_field *to, char *out,
                               size_t size)
 {
     size_t missing = 0, used = 0;
     out[0] = '\0';
+    cs_buf scratch;
+    cs_buf_init(&scratch, 4096);
     for (size_t i = 0; i < from->option_count; i++) {
-        const char *v = from->options[i];
-        if (v == NULL || has_option(to, v, false))
+        const char *v = from->options[i], *t;
+        if (v == NULL || cs_values_translate(m, dir, v, &scratch, &t) != 0 ||
+            has_option(to, t, false))
             continue;
         if (missing++ < 5) {
             int n = snprintf(out + used, size - used, "%s'%s'", used ? ", " : "", v);
@@ -228,6 +235,7 @@ static size_t missing_options(const cs_schema_field *from, const cs_schema_field
                 used += (size_t)n;
         }
     }
+    cs_buf_free(&scratch);
     if (missing > 5) {
         int n = snprintf(out + used, size - used, " and %zu more", missing - 5);
         if (n < 0)
@@ -243,6 +251,70 @@ typedef struct pair_ctx {
     char where[160]; /* " (crmsync.yaml:12:5)" or "" */
 } pair_ctx;
 
+/* " (crmsync.yaml:12:7)" for a pair the file set, " (the default value
+ * map)" for one of the default table. */
+static void pair_where(const pair_ctx *c, const cs_value_pair *p, char *out, size_t size)
+{
+    int n = p->line > 0 ? snprintf(out, size, " (%s:%d:%d)", c->cfg->source, p->line, p->column)
+                        : snprintf(out, size, " (the default value map)");
+    if (n < 0 && size > 0)
+        out[0] = '\0';
+}
+
+/* R3: every SF value of m's value map must be a value of the SF picklist it
+ * is written to; one that is not would be refused (or, unrestricted, stored
+ * as a value the org does not know). */
+static void check_value_map_sf(pair_ctx *c, const cs_schema_field *sf, const char *object)
+{
+    const cs_field_mapping *m = c->m;
+    if (sf->option_count == 0 || !cs_rule_writes_sf(m->rule))
+        return;
+    for (size_t i = 0; i < m->nvalues; i++) {
+        const cs_value_pair *p = &m->values[i];
+        if (has_option(sf, p->sf, false))
+            continue;
+        char where[160];
+        pair_where(c, p, where, sizeof where);
+        add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
+            "the value map of %s sends HubSpot option '%s' to %s.%s as '%s', which is not a value "
+            "of that %spicklist; records with it become Property values errors%s",
+            m->hs, p->hs, object, sf->name, p->sf, sf->restricted_picklist ? "restricted " : "",
+            where);
+    }
+}
+
+/* R3: every HS option of m's value map must be an option of the HS
+ * property; one that is not would be refused by HubSpot. A value map on a
+ * number, date or checkbox property translates nothing sensible: an error. */
+static void check_value_map_hs(pair_ctx *c, const cs_schema_field *hs)
+{
+    const cs_field_mapping *m = c->m;
+    if (m->nvalues == 0)
+        return;
+    char where[160];
+    pair_where(c, &m->values[0], where, sizeof where);
+    hs_kind hk = hs_kind_of(hs);
+    if (hk != HK_ENUM && hk != HK_MULTI && hk != HK_STRING) {
+        add(c->r, CS_CHECK_ERROR, m->hs, NULL, NULL, "R3",
+            "%s has a value map, but it is a HubSpot %s property: value maps translate "
+            "enumeration options (or text)%s",
+            m->hs, hs->type ? hs->type : "?", where);
+        return;
+    }
+    if (hs->option_count == 0 || !cs_rule_writes_hs(m->rule))
+        return;
+    for (size_t i = 0; i < m->nvalues; i++) {
+        const cs_value_pair *p = &m->values[i];
+        if (has_option(hs, p->hs, false))
+            continue;
+        pair_where(c, p, where, sizeof where);
+        add(c->r, CS_CHECK_WARNING, m->hs, NULL, NULL, "R3, R4",
+            "the value map of %s lists '%s' (for Salesforce '%s'), which is not an option of "
+            "HubSpot property %s; records with it become Property values errors%s",
+            m->hs, p->hs, p->sf, m->hs, where);
+    }
+}
+
 static void check_options(pair_ctx *c, const cs_schema_field *hs, const cs_schema_field *sf,
                           const char *object)
 {
@@ -250,17 +322,21 @@ static void check_options(pair_ctx *c, const cs_schema_field *hs, const cs_schem
     char list[512];
     hs_kind hk = hs_kind_of(hs);
     bool hs_enum = hk == HK_ENUM || hk == HK_MULTI;
+    /* Compared through the value map (R3): what each side receives. */
+    const char *via = m->nvalues > 0 ? " (after the value map)" : "";
     if (hs_enum && cs_rule_writes_sf(m->rule) && sf->restricted_picklist &&
-        missing_options(hs, sf, list, sizeof list) > 0)
+        missing_options(m, CS_VALUES_TO_SF, hs, sf, list, sizeof list) > 0)
         add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
-            "%s.%s (restricted picklist) lacks HubSpot options of %s: %s; records with those "
+            "%s.%s (restricted picklist) lacks HubSpot options of %s%s: %s; records with those "
             "values become Property values errors%s",
-            object, sf->name, m->hs, list, c->where);
-    if (hs_enum && cs_rule_writes_hs(m->rule) && missing_options(sf, hs, list, sizeof list) > 0)
+            object, sf->name, m->hs, via, list, c->where);
+    if (hs_enum && cs_rule_writes_hs(m->rule) &&
+        missing_options(m, CS_VALUES_TO_HS, sf, hs, list, sizeof list) > 0)
         add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
-            "HubSpot property %s lacks values of %s.%s: %s; records with those values become "
+            "HubSpot property %s lacks values of %s.%s%s: %s; records with those values become "
             "Property values errors%s",
-            m->hs, object, sf->name, list, c->where);
+            m->hs, object, sf->name, via, list, c->where);
+    check_value_map_sf(c, sf, object);
     if (hk == HK_STRING && cs_rule_writes_sf(m->rule) && sf->restricted_picklist)
         add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
             "%s.%s is a restricted picklist and %s is free text: values outside the picklist "
@@ -347,6 +423,8 @@ static void check_mapping(pair_ctx *c, const cs_schema *hs_s, const cs_schema *l
             "HubSpot property %s is read-only, but rule %s writes Salesforce values into it; "
             "use always_hs or dont_sync%s",
             m->hs, cs_rule_name(m->rule), c->where);
+    if (hs != NULL)
+        check_value_map_hs(c, hs);
     if (m->sf_lead != NULL && lead_s != NULL)
         check_side(c, hs, lead_s, m->sf_lead);
     if (m->sf_contact != NULL && contact_s != NULL)

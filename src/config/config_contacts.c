@@ -3,7 +3,8 @@
  * mapping's rule within what its row allows, C6 and MAPPINGS) and `mappings`
  * (custom mappings, C7/C8), with the load-time checks of C6 (defaults cannot
  * be removed, redefined or disabled by omission) and C9 (no text onto a
- * lookup; company only with leads). The result is the final mapping list:
+ * lookup; company only with leads), and `values` (value maps of enumeration
+ * mappings, R3, config_valuemap.c). The result is the final mapping list:
  * every default row, then the custom rows in file order. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ static const char *const g_contact_keys[] = {"create_salesforce_as",
                                              "on_hubspot_delete",
                                              "rules",
                                              "mappings",
+                                             "values",
                                              NULL};
 /* Keys someone might try to switch the default mappings off with (C6). */
 static const char *const g_c6_traps[] = {"default_mappings",
@@ -311,4 +313,7 @@ void cfg_load_contacts(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
     const cfg_pair *rp = cfg_lookup(map, "rules");
     if (rp != NULL)
         load_rules(ctx, cfg, rp, seq);
+    const cfg_pair *vp = cfg_lookup(map, "values");
+    if (vp != NULL)
+        cfg_load_values(ctx, cfg, vp, seq);
 }

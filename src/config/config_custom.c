@@ -5,8 +5,9 @@
  * here (C6); company never maps to a Contact field and nothing maps onto a
  * known Salesforce lookup (C9); no HS property or SF field is mapped twice;
  * crmsync's own properties are not mappable; fields the other system sets
- * itself can only be read (R1). Types are checked later against the live
- * schemas (cs_config_check, R3). */
+ * itself can only be read (R1). An entry may carry its own value map
+ * (`values`, R3). Types are checked later against the live schemas
+ * (cs_config_check, R3). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,10 @@
 #include "config/config_int.h"
 
 static const char *const g_mapping_keys[] = {
-    "hubspot", "salesforce", "salesforce_lead", "salesforce_contact", "rule", NULL};
+    "hubspot", "salesforce", "salesforce_lead", "salesforce_contact", "rule", "values", NULL};
 
 typedef struct entry {
-    const cfg_pair *hs, *sf, *lead, *contact, *rule;
+    const cfg_pair *hs, *sf, *lead, *contact, *rule, *values;
 } entry;
 
 static void entry_keys(cfg_ctx *ctx, const cfg_node *map, const char *path)
@@ -42,7 +43,7 @@ static void entry_keys(cfg_ctx *ctx, const cfg_node *map, const char *path)
         else
             cfg_problem_at(ctx, key, kp, "C7",
                            "unknown key (a mapping has hubspot, salesforce or salesforce_lead/"
-                           "salesforce_contact, and rule)");
+                           "salesforce_contact, rule and values)");
     }
 }
 
@@ -202,9 +203,12 @@ void cfg_load_custom(cfg_ctx *ctx, cs_config *cfg, const cfg_node *node, const c
         return;
     }
     entry_keys(ctx, node, path);
-    entry e = {cfg_lookup(node, "hubspot"), cfg_lookup(node, "salesforce"),
-               cfg_lookup(node, "salesforce_lead"), cfg_lookup(node, "salesforce_contact"),
-               cfg_lookup(node, "rule")};
+    entry e = {cfg_lookup(node, "hubspot"),
+               cfg_lookup(node, "salesforce"),
+               cfg_lookup(node, "salesforce_lead"),
+               cfg_lookup(node, "salesforce_contact"),
+               cfg_lookup(node, "rule"),
+               cfg_lookup(node, "values")};
     if (e.hs == NULL) {
         char kp[300];
         cfg_path(kp, sizeof kp, path, "hubspot");
@@ -284,6 +288,15 @@ void cfg_load_custom(cfg_ctx *ctx, cs_config *cfg, const cfg_node *node, const c
         if (e.contact != NULL && (contact = read_name(ctx, e.contact, path, false)) == NULL)
             ok = false;
     }
+    /* R3: the value map of an enumeration mapping (HS option -> SF value). */
+    const cs_value_pair *values = NULL;
+    size_t nvalues = 0;
+    if (e.values != NULL) {
+        char vp[300];
+        cfg_path(vp, sizeof vp, path, "values");
+        if (cfg_read_value_map(ctx, cfg, e.values->value, vp, &values, &nvalues) != 0)
+            ok = false;
+    }
     if (lead != NULL && !check_sf(ctx, cfg, lead_p, path, lead, true, rule))
         ok = false;
     /* With `salesforce`, one problem per field name is enough. */
@@ -306,6 +319,8 @@ void cfg_load_custom(cfg_ctx *ctx, cs_config *cfg, const cfg_node *node, const c
     m->flags = 0;
     m->line = node->line;
     m->column = node->col;
+    m->values = values;
+    m->nvalues = nvalues;
     if (m->hs != NULL)
         cfg->nmappings++;
 }

@@ -126,8 +126,8 @@ struct cs_config {
     cs_field_mapping *mappings; /* defaults first, then custom */
     size_t nmappings;
     size_t ndefaults;
-    /* Owned strings behind the borrowed pointers above. */
-    char **owned;
+    /* Owned strings and arrays (value maps) behind the borrowed pointers above. */
+    void **owned;
     size_t nowned, capowned;
 };
 
@@ -135,12 +135,25 @@ struct cs_config {
  * memory ran out (s is then freed and ctx marked). */
 char *cfg_own(cs_config *cfg, cfg_ctx *ctx, char *s);
 char *cfg_own_dup(cs_config *cfg, cfg_ctx *ctx, const char *s);
+/* The same for any block from malloc (freed with free()). */
+void *cfg_own_mem(cs_config *cfg, cfg_ctx *ctx, void *p);
 
 /* Section walkers (config_load.c, config_contacts.c). */
 void cfg_load_contacts(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section);
 /* Appends one custom mapping to cfg->mappings (room is reserved by the
  * caller) or reports why it is refused (config_custom.c). */
 void cfg_load_custom(cfg_ctx *ctx, cs_config *cfg, const cfg_node *entry, const char *path);
+
+/* Value maps (config_valuemap.c, R3). Reads node (HS option -> SF value, or
+ * null for none) into an array owned by cfg: 0 with *pairs and *count set
+ * (NULL/0 for an empty map), or -1 after reporting every problem. */
+int cfg_read_value_map(cfg_ctx *ctx, cs_config *cfg, const cfg_node *node, const char *path,
+                       const cs_value_pair **pairs, size_t *count);
+/* contacts.values: HS property -> value map, for mappings already loaded.
+ * mappings is the contacts.mappings list (NULL when absent), to tell where
+ * a custom mapping already has its own `values`. */
+void cfg_load_values(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section,
+                     const cfg_node *mappings);
 
 /* The default table and the static knowledge about Salesforce references and
  * HubSpot system properties (config_defaults.c). */

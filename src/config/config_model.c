@@ -94,23 +94,28 @@ void cs_sync_call_limits(const cs_sync_settings *s, long daily_max, long *sync_l
     *retry_limit = retry;
 }
 
-char *cfg_own(cs_config *cfg, cfg_ctx *ctx, char *s)
+void *cfg_own_mem(cs_config *cfg, cfg_ctx *ctx, void *block)
 {
-    if (s == NULL)
+    if (block == NULL)
         return NULL;
     if (cfg->nowned == cfg->capowned) {
         size_t ncap = cfg->capowned ? cfg->capowned * 2 : 16;
-        char **p = realloc(cfg->owned, ncap * sizeof *p);
+        void **p = realloc(cfg->owned, ncap * sizeof *p);
         if (p == NULL) {
-            free(s);
+            free(block);
             ctx->oom = true;
             return NULL;
         }
         cfg->owned = p;
         cfg->capowned = ncap;
     }
-    cfg->owned[cfg->nowned++] = s;
-    return s;
+    cfg->owned[cfg->nowned++] = block;
+    return block;
+}
+
+char *cfg_own(cs_config *cfg, cfg_ctx *ctx, char *s)
+{
+    return cfg_own_mem(cfg, ctx, s);
 }
 
 char *cfg_own_dup(cs_config *cfg, cfg_ctx *ctx, const char *s)

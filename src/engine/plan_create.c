@@ -6,8 +6,10 @@
  * A create copies every non-blank mapped value the new record's type has,
  * for every row whose rule can write in that direction (not dont_sync, not
  * always_sf towards SF, not always_hs towards HS).
- * The snapshot a create settles holds every value as it will be on both
- * sides, so the pass after it has nothing to write (echo suppression). */
+ * Values cross through the mapping's value map (R3); the snapshot keeps
+ * HubSpot's terms. The snapshot a create settles holds every value as it
+ * will be on both sides, so the pass after it has nothing to write (echo
+ * suppression). */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +43,28 @@ static const char *create_type(const cs_plan_input *in, const char *hs_id, const
         *why = "C15: new Salesforce Lead (create_salesforce_as: lead)";
         return "Lead";
     }
+}
+
+/* R3: a non-blank HS value of a new SF record, through the value map; the
+ * snapshot keeps HubSpot's terms. 0 or -1. */
+static int create_value_to_sf(const cs_field_mapping *m, cs_plan_op *op, const char *field,
+                              const char *h)
+{
+    cs_buf sb[2];
+    cs_buf_init(&sb[0], PLAN_VALUE_MAX);
+    cs_buf_init(&sb[1], PLAN_VALUE_MAX);
+    const char *canon, *to_sf;
+    char why[128 + 2 * CS_VALUES_MAX_LEN];
+    int rc = -1;
+    if (cs_values_translate(m, CS_VALUES_CANONICAL, h, &sb[0], &canon) == 0 &&
+        cs_values_translate(m, CS_VALUES_TO_SF, h, &sb[1], &to_sf) == 0 &&
+        plan_op_snap(op, m->hs, canon) == 0 &&
+        plan_op_write(op, field, NULL, to_sf,
+                      plan_values_reason(why, sizeof why, "create: HubSpot value", h, to_sf)) == 0)
+        rc = 0;
+    cs_buf_free(&sb[0]);
+    cs_buf_free(&sb[1]);
+    return rc;
 }
 
 /* One row of an SF create. *refused is set when C13 refuses the record. */
@@ -79,10 +103,10 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
      * clear on the next pass. Lookups are read from SF, never written (C9). */
     if (m->rule == CS_RULE_ALWAYS_SF || (m->flags & CS_MAP_SF_REFERENCE))
         return plan_op_snap(op, m->hs, NULL);
+    if (!cs_value_is_blank(h))
+        return create_value_to_sf(m, op, field, h);
     if (plan_op_snap(op, m->hs, h) != 0)
         return -1;
-    if (!cs_value_is_blank(h))
-        return plan_op_write(op, field, NULL, h, "create: HubSpot value");
     if (!plan_sf_required(m, type))
         return 0;
     const char *ph = in->settings->required_placeholder;
@@ -136,6 +160,8 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
 {
     const char *type = sf->rec.type;
     cs_plan_op op, unsub;
+    cs_buf sb; /* multi-select translations (R3) */
+    cs_buf_init(&sb, PLAN_VALUE_MAX);
     plan_op_init(&op, CS_PLAN_CREATE, CS_PLAN_HUBSPOT);
     plan_op_init(&unsub, CS_PLAN_UNSUBSCRIBE, CS_PLAN_HUBSPOT);
     bool unsubscribe = false;
@@ -169,10 +195,15 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
         } else if (m->rule == CS_RULE_ALWAYS_HS) {
             rc = plan_op_snap(&op, m->hs, NULL); /* SF never writes HS: nothing sent */
         } else {
-            const char *v = plan_sf_read(in, m, type, s);
-            rc = plan_op_snap(&op, m->hs, v);
+            /* R3: the SF value as HubSpot receives it, through the value map. */
+            const char *raw = plan_sf_read(in, m, type, s), *v;
+            char why[128 + 2 * CS_VALUES_MAX_LEN];
+            rc = cs_values_translate(m, CS_VALUES_TO_HS, raw, &sb, &v);
+            rc = rc ? rc : plan_op_snap(&op, m->hs, v);
             if (rc == 0 && !cs_value_is_blank(v))
-                rc = plan_op_write(&op, m->hs, NULL, v, "create: Salesforce value");
+                rc = plan_op_write(
+                    &op, m->hs, NULL, v,
+                    plan_values_reason(why, sizeof why, "create: Salesforce value", raw, v));
         }
         if (rc != 0)
             goto fail;
@@ -186,12 +217,14 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
             (unsub.email = strdup(sf->email)) == NULL)
             goto fail;
     }
+    cs_buf_free(&sb);
     if (plan_push(plan, &op) != 0) {
         plan_op_dispose(&unsub);
         return -1;
     }
     return unsubscribe ? plan_push(plan, &unsub) : 0;
 fail:
+    cs_buf_free(&sb);
     plan_op_dispose(&op);
     plan_op_dispose(&unsub);
     return -1;

@@ -159,6 +159,14 @@ const char *plan_owner_sf_to_hs(const cs_plan_input *in, const char *sf_user);
 const char *plan_sf_read(const cs_plan_input *in, const cs_field_mapping *m, const char *sf_type,
                          const char *value);
 
+/* R3: the bound on one translated value (a multi-select through a value map). */
+#define PLAN_VALUE_MAX ((size_t)1 << 20)
+/* reason, followed by the value map's step from -> to when a value map
+ * translated from into to (they differ); written into out (size bytes).
+ * Returns out, or reason itself when there is nothing to add. */
+const char *plan_values_reason(char *out, size_t size, const char *reason, const char *from,
+                               const char *to);
+
 /* ---- creates and matching (plan_create.c, plan_match.c) --------------------- */
 
 /* C15, C13: creates an SF record for HS contact hs. 0 or -1. */

@@ -2,8 +2,9 @@
  * merge of every mapping (R1, via plan_merge.c; owner and opt-out via
  * plan_special.c), the writes it implies on each side with their journal
  * entries, the snapshot values each write settles, and the ops that come out
- * of it. A pair whose fields all agree with each other and with the snapshot
- * produces no op at all (echo suppression). */
+ * of it. Mapped values are compared in HubSpot's terms through the mapping's
+ * value map (R3). A pair whose fields all agree with each other and with the
+ * snapshot produces no op at all (echo suppression). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,28 +135,39 @@ static cs_merge_snap merge_state(plan_snap_state s)
     }
 }
 
-/* An ordinary row: the R1 merge, then the writes it decides. */
-static int merge_plain(plan_pair *pp, const cs_field_mapping *m, const char *sf_field)
+/* An ordinary row: the R1 merge, then the writes it decides. With a value
+ * map (R3) the merge runs in HubSpot's terms: the SF value as HubSpot would
+ * receive it, the HS value and the snapshot in their canonical form (HS
+ * options that stand for one SF value are equal); SF writes are translated
+ * back. sb: four scratch buffers for multi-select translations. */
+static int merge_mapped(plan_pair *pp, const cs_field_mapping *m, const char *sf_field, cs_buf *sb)
 {
     cs_merge_in mi;
     memset(&mi, 0, sizeof mi);
     mi.rule = m->rule;
-    mi.hs = cs_record_get(&pp->hs->rec, m->hs);
-    mi.sf = plan_sf_read(pp->in, m, pp->sf_type, cs_record_get(&pp->sf->rec, sf_field));
-    mi.state = merge_state(plan_pair_snap(pp, m->hs, &mi.snap));
+    const char *h_raw = cs_record_get(&pp->hs->rec, m->hs);
+    const char *s_raw = plan_sf_read(pp->in, m, pp->sf_type, cs_record_get(&pp->sf->rec, sf_field));
+    const char *snap_raw;
+    mi.state = merge_state(plan_pair_snap(pp, m->hs, &snap_raw));
+    if (cs_values_translate(m, CS_VALUES_CANONICAL, h_raw, &sb[0], &mi.hs) != 0 ||
+        cs_values_translate(m, CS_VALUES_TO_HS, s_raw, &sb[1], &mi.sf) != 0 ||
+        cs_values_translate(m, CS_VALUES_CANONICAL, snap_raw, &sb[2], &mi.snap) != 0)
+        return -1;
     mi.winner = pp->in->settings->conflict_winner;
     mi.hs_modified_ms = pp->hs->rec.modified_ms;
     mi.sf_modified_ms = pp->sf->rec.modified_ms;
     cs_merge_out mo;
     cs_merge_field(&mi, &mo);
+    char why[CS_MERGE_REASON_MAX + 2 * CS_VALUES_MAX_LEN + 64];
     switch (mo.action) {
     case CS_MERGE_AGREED:
         return plan_pair_agree(pp, m->hs, mo.value);
     case CS_MERGE_TO_HS:
         if (plan_pair_pending(pp, m->hs, mi.hs) != 0)
             return -1;
-        return plan_pair_to_hs(pp, m, mo.value, mo.value, mo.reason);
-    case CS_MERGE_TO_SF:
+        return plan_pair_to_hs(pp, m, mo.value, mo.value,
+                               plan_values_reason(why, sizeof why, mo.reason, s_raw, mo.value));
+    case CS_MERGE_TO_SF: {
         /* C2/C3: HS → SF only for members; a lookup row is never written. The
          * snapshot keeps the SF value, so the HS value still counts as a
          * change once the contact may sync. */
@@ -163,7 +175,12 @@ static int merge_plain(plan_pair *pp, const cs_field_mapping *m, const char *sf_
             return -1;
         if (!pp->allow_to_sf || (m->flags & CS_MAP_SF_REFERENCE))
             return 0;
-        return plan_pair_to_sf(pp, m, sf_field, mo.value, mo.value, mo.reason);
+        const char *to_sf;
+        if (cs_values_translate(m, CS_VALUES_TO_SF, mo.value, &sb[3], &to_sf) != 0)
+            return -1;
+        return plan_pair_to_sf(pp, m, sf_field, to_sf, mo.value,
+                               plan_values_reason(why, sizeof why, mo.reason, h_raw, to_sf));
+    }
     case CS_MERGE_KEEP:
         /* Nothing written; the snapshot keeps the source side's value so a
          * later change there is seen. */
@@ -173,6 +190,17 @@ static int merge_plain(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     default:
         return 0;
     }
+}
+
+static int merge_plain(plan_pair *pp, const cs_field_mapping *m, const char *sf_field)
+{
+    cs_buf sb[4];
+    for (size_t i = 0; i < 4; i++)
+        cs_buf_init(&sb[i], PLAN_VALUE_MAX);
+    int rc = merge_mapped(pp, m, sf_field, sb);
+    for (size_t i = 0; i < 4; i++)
+        cs_buf_free(&sb[i]);
+    return rc;
 }
 
 int plan_pair_merge(plan_pair *pp)

@@ -7,7 +7,8 @@
  *     owners' and Users' emails. An HS owner reaches SF only as an active SF
  *     User; otherwise HubSpot reverts to the SF owner and a permissions error
  *     is recorded. The snapshot keeps both sides' ids.
- *   - C13 placeholders read back from SF as blank. */
+ *   - C13 placeholders read back from SF as blank, and the journal note of
+ *     a value translated through a value map (R3). */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,15 @@ const char *plan_sf_read(const cs_plan_input *in, const cs_field_mapping *m, con
     if (ph != NULL && plan_sf_required(m, sf_type) && cs_value_equal(value, ph))
         return NULL; /* C13: never copied back to HubSpot */
     return value;
+}
+
+const char *plan_values_reason(char *out, size_t size, const char *reason, const char *from,
+                               const char *to)
+{
+    if (from == NULL || to == NULL || strcmp(from, to) == 0)
+        return reason;
+    int n = snprintf(out, size, "%s; R3: value map '%s' -> '%s'", reason, from, to);
+    return n > 0 && (size_t)n < size ? out : reason;
 }
 
 const char *plan_owner_hs_to_sf(const cs_plan_input *in, const char *hs_owner)

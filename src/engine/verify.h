@@ -8,7 +8,8 @@
  *     with a blank SF value and always_hs with a blank HS value legitimately
  *     differ; the C13 placeholder counts as blank; the owner row compares the
  *     owners' emails (C17); the opt-out compares as a checkbox (C10); emails
- *     compare through their dedup key (C5));
+ *     compare through their dedup key (C5); a mapping with a value map
+ *     compares through it, in HubSpot's terms, as the plan does (R3));
  *   - every linked record that no longer exists, and every pair still linked
  *     to a converted Lead (C14);
  *   - every pair that should be linked but is not: an HS contact and an SF

@@ -1,6 +1,7 @@
 /* The pure half of `crmsync verify`: given every record of both sides, the
  * links, the owners and the records with open errors, list what disagrees
- * (see verify.h for the rules). No I/O. */
+ * (see verify.h for the rules). Values compare as the plan compares them:
+ * in HubSpot's terms, through the mapping's value map (R3). No I/O. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "engine/verify.h"
 
 #define EMAIL_KEY_MAX 256
+#define VALUE_MAX     ((size_t)1 << 20) /* one value translated through a value map */
 
 const char *cs_verify_kind_name(cs_verify_kind kind)
 {
@@ -205,9 +207,11 @@ static const cs_record *find(const cs_record_list *l, const vindex *ix, const ch
 
 /* ---- one linked pair --------------------------------------------------------------- */
 
-/* Whether the two values of mapping m agree once its rule is applied. */
-static bool field_agrees(const cs_verify_input *in, const vindex *ix, const cs_field_mapping *m,
-                         const char *h, const char *s)
+/* Whether the two values of mapping m agree once its rule is applied: 1
+ * they agree, 0 they differ, -1 out of memory. sb: two scratch buffers for
+ * the value map's multi-select translations. */
+static int field_agrees(const cs_verify_input *in, const vindex *ix, const cs_field_mapping *m,
+                        const char *h, const char *s, cs_buf *sb)
 {
     if (m->flags & CS_MAP_OPTOUT) /* C10: a checkbox; blank is false */
         return cs_value_is_true(h) == cs_value_is_true(s);
@@ -234,11 +238,16 @@ static bool field_agrees(const cs_verify_input *in, const vindex *ix, const cs_f
         return true; /* SF has nothing to impose; HS keeps its own */
     if (m->rule == CS_RULE_ALWAYS_HS && cs_value_is_blank(h))
         return true;
-    return cs_value_equal(h, s);
+    /* R3: compared in HubSpot's terms, as the plan compares them. */
+    const char *hc, *sc;
+    if (cs_values_translate(m, CS_VALUES_CANONICAL, h, &sb[0], &hc) != 0 ||
+        cs_values_translate(m, CS_VALUES_TO_HS, s, &sb[1], &sc) != 0)
+        return -1;
+    return cs_value_equal(hc, sc);
 }
 
 static int compare_pair(const cs_verify_input *in, const vindex *ix, const cs_verify_link *l,
-                        cs_verify_report *r)
+                        cs_verify_report *r, cs_buf *sb)
 {
     bool lead = strcmp(l->sf_type, "Lead") == 0;
     const cs_record *h = find(in->hubspot, ix, l->hs_id);
@@ -273,7 +282,10 @@ static int compare_pair(const cs_verify_input *in, const vindex *ix, const cs_ve
             continue;
         r->fields_compared++;
         const char *hv = cs_record_get(h, m->hs), *sv = cs_record_get(s, field);
-        if (field_agrees(in, ix, m, hv, sv))
+        int agrees = field_agrees(in, ix, m, hv, sv, sb);
+        if (agrees < 0)
+            return -1;
+        if (agrees)
             continue;
         if (it == NULL) {
             it = add_item(r, CS_VERIFY_FIELDS, email, l->hs_id, l->sf_type, l->sf_id,
@@ -410,9 +422,14 @@ int cs_verify_compare(const cs_verify_input *in, cs_verify_report **out, cs_err 
     r->sf_contacts = in->contacts->len;
     r->links = in->nlinks;
     vindex ix;
+    cs_buf sb[2];
+    cs_buf_init(&sb[0], VALUE_MAX);
+    cs_buf_init(&sb[1], VALUE_MAX);
     int rc = index_build(in, &ix);
     for (size_t i = 0; rc == 0 && i < in->nlinks; i++)
-        rc = compare_pair(in, &ix, &in->links[i], r);
+        rc = compare_pair(in, &ix, &in->links[i], r, sb);
+    cs_buf_free(&sb[0]);
+    cs_buf_free(&sb[1]);
     if (rc == 0)
         rc = unlinked_hs(in, &ix, r);
     if (rc == 0)

@@ -72,7 +72,7 @@ static inline void set_rule(fx *f, const char *hs, cs_rule rule)
 static inline void add_map(fx *f, const char *hs, const char *lead, const char *contact,
                            cs_rule rule)
 {
-    cs_field_mapping m = {hs, lead, contact, rule, CS_RULES_ANY, 0, 0, 0};
+    cs_field_mapping m = {hs, lead, contact, rule, CS_RULES_ANY, 0, 0, 0, NULL, 0};
     f->maps[f->nmaps++] = m;
 }
 

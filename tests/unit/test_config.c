@@ -454,7 +454,7 @@ Test(config_errors, removing_a_default_mapping_c6)
                 "(Phone/Phone): it cannot be redefined, removed or disabled through "
                 "contacts.mappings; change its rule under contacts.rules [C6, MAPPINGS]\n"
                 "crmsync.yaml:6:7: contacts.mappings[0].remove: unknown key (a mapping has "
-                "hubspot, salesforce or salesforce_lead/salesforce_contact, and rule) [C7]");
+                "hubspot, salesforce or salesforce_lead/salesforce_contact, rule and values) [C7]");
     /* By emptying its rule or naming a removal. */
     expect_only(BASE "contacts:\n  rules:\n    firstname: ~\n",
                 "crmsync.yaml:5:5: contacts.rules.firstname: a default mapping cannot be "
@@ -987,7 +987,13 @@ Test(config_secrets, oauth_variables)
 
 static const char *const g_color_hs_options[] = {"red", "green", "blue"};
 static const char *const g_color_sf_options[] = {"red", "green"};
-static const char *const g_status_options[] = {"Open", "Working"};
+/* HubSpot's lead status options and Salesforce's default Lead Status values:
+ * they agree only through the default value map (R3). */
+static const char *const g_hs_status_options[] = {
+    "NEW",       "OPEN",      "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT",
+    "CONNECTED", "BAD_TIMING"};
+static const char *const g_sf_status_values[] = {"Open - Not Contacted", "Working - Contacted",
+                                                 "Closed - Converted", "Closed - Not Converted"};
 
 /* A HubSpot contact schema with every default property and crmsync's own. */
 static const cs_schema_field g_hs_fields[] = {
@@ -1011,8 +1017,8 @@ static const cs_schema_field g_hs_fields[] = {
     {.name = "hs_lead_status",
      .type = "enumeration",
      .field_type = "radio",
-     .options = g_status_options,
-     .option_count = 2,
+     .options = g_hs_status_options,
+     .option_count = 8,
      .createable = true,
      .updateable = true},
     HSF("leadsource", "string", "text"),
@@ -1057,8 +1063,8 @@ static const cs_schema_field g_lead_fields[] = {
     SFF("Country", "string"),
     {.name = "Status",
      .type = "picklist",
-     .options = g_status_options,
-     .option_count = 2,
+     .options = g_sf_status_values,
+     .option_count = 4,
      .restricted_picklist = true,
      .createable = true,
      .updateable = true},
