@@ -1,9 +1,11 @@
 /* SOQL queries: GET /query and /queryAll (q=...), and the next pages through
  * /query/{locator}-{offset}. The text is parsed once (soql.h), every field
  * path checked against the schema (INVALID_TYPE, INVALID_FIELD), then the
- * object's rows are scanned with SQLite extracting only the referenced
- * fields, so each row becomes a small record keyed by lower-cased path that
- * the WHERE clause and ORDER BY are evaluated on. The matching ids, in
+ * object's rows are scanned with SQLite extracting only the fields WHERE and
+ * ORDER BY use, so each row becomes a small record keyed by
+ * lower-cased path that they are evaluated on. When the WHERE clause bounds
+ * its records by Id, Email, an external id or SystemModstamp (soql.h's index
+ * hints), only the candidates those indexes give are read. The matching ids, in
  * order, make the result; a page renders its records in full. Ids past the
  * first page are kept in sf_locators. `query` hides deleted rows, `queryAll`
  * shows them. */
@@ -210,32 +212,205 @@ static bool already_sorted(const sb_soql_query *q, const qrow *rows, size_t n)
     return true;
 }
 
-/* Scans the object's rows; fills *rows (caller frees, with their recs) with
- * the matching ones, sorted and cut by OFFSET/LIMIT. */
+/* SQL conditions and their parameters that bound the candidates of a scan
+ * through an index, from the query's hints (soql.h). Each is a superset of
+ * what its hint allows, so evaluating the full WHERE on the candidates gives
+ * the same rows as a scan of the whole object:
+ * - Id IN (...): the id column, compared ASCII case-insensitively as SOQL
+ *   compares strings (index sf_records_id_nocase);
+ * - Email IN (...): the email column holds the lower-cased Email;
+ * - an external-id or unique text field IN (...): sf_extids holds the
+ *   lower-cased values of live records (so not for queryAll);
+ * - SystemModstamp >= / > an instant: the modstamp column is the instant of
+ *   the stored SystemModstamp, or later when a write did not restamp the
+ *   record, so only the lower bound is used. */
+#define CAND_MAX 8
+
+typedef struct qcand {
+    const char *index; /* the index SQLite must read candidates through */
+    int rank;          /* of that index: the lower, the fewer candidates expected */
+    size_t n;
+    struct {
+        char *text; /* owned JSON array, or NULL */
+        const char *field;
+        int64_t ms;
+        int kind; /* 0: text, 1: field name + text, 2: ms */
+    } bind[CAND_MAX];
+} qcand;
+
+static void cand_dispose(qcand *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->bind[i].text);
+}
+
+static bool text_field(const sf_field *f)
+{
+    return f->type == SF_T_STRING || f->type == SF_T_EMAIL || f->type == SF_T_PHONE ||
+           f->type == SF_T_URL || f->type == SF_T_TEXTAREA;
+}
+
+/* The values as a JSON array of strings, ASCII lower-cased when lower. */
+static char *values_json(const sb_soql_hint *h, bool lower)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < h->nvals; i++) {
+        char *v = strdup(h->vals[i]);
+        if (v == NULL) {
+            json_decref(arr);
+            return NULL;
+        }
+        for (char *c = v; lower && *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+        json_array_append_new(arr, json_string(v));
+        free(v);
+    }
+    char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    return text;
+}
+
+/* Notes the index of a usable hint, keeping the most selective one. */
+static void cand_index(qcand *c, const char *index, int rank)
+{
+    if (c->index == NULL || rank < c->rank) {
+        c->index = index;
+        c->rank = rank;
+    }
+}
+
+/* Appends " AND ..." for each usable hint; hint k binds parameters ?(2k+2)
+ * and ?(2k+3). Left to itself, SQLite's planner prefers an index that
+ * avoids the ORDER BY sort to one that reads few rows, so the caller names
+ * the index (c->index) with INDEXED BY. */
+static int add_candidates(const qplan *p, bool all_rows, int64_t now, cs_buf *sql, qcand *c)
+{
+    for (size_t i = 0; i < sb_soql_hint_count(p->q) && c->n < CAND_MAX; i++) {
+        sb_soql_hint h;
+        if (!sb_soql_hint_get(p->q, i, now, &h) || strchr(h.field, '.') != NULL)
+            continue;
+        const sf_field *f = sf_object_field(p->o, h.field);
+        if (f == NULL)
+            continue;
+        int param = (int)c->n * 2 + 2, bad;
+        if (h.kind == SB_SOQL_HINT_RANGE) {
+            if (strcmp(f->name, "SystemModstamp") != 0 || h.lo_ms == INT64_MIN)
+                continue;
+            c->bind[c->n].kind = 2;
+            c->bind[c->n].ms = h.lo_ms;
+            bad = cs_buf_appendf(sql, " AND modstamp >= ?%d", param);
+            cand_index(c, "sf_records_mod", 3);
+        } else if (f->type == SF_T_ID && strcmp(f->name, "Id") == 0) {
+            c->bind[c->n].kind = 0;
+            bad = cs_buf_appendf(
+                sql, " AND id COLLATE NOCASE IN (SELECT value FROM json_each(?%d))", param);
+            cand_index(c, "sf_records_id_nocase", 0);
+        } else if (f->type == SF_T_EMAIL && strcmp(f->name, "Email") == 0) {
+            c->bind[c->n].kind = 0;
+            bad = cs_buf_appendf(sql, " AND email IN (SELECT value FROM json_each(?%d))", param);
+            cand_index(c, "sf_records_email", 2);
+        } else if (!all_rows && sf_store_indexed(f) && text_field(f)) {
+            c->bind[c->n].kind = 1;
+            c->bind[c->n].field = f->name;
+            bad = cs_buf_appendf(sql,
+                                 " AND id COLLATE NOCASE IN (SELECT id FROM sf_extids WHERE "
+                                 "object = ?1 AND field = ?%d AND value IN "
+                                 "(SELECT value FROM json_each(?%d)))",
+                                 param, param + 1);
+            cand_index(c, "sf_records_id_nocase", 1);
+        } else {
+            continue;
+        }
+        if (bad != 0)
+            return -1;
+        if (c->bind[c->n].kind != 2) {
+            c->bind[c->n].text = values_json(&h, strcmp(f->name, "Id") != 0);
+            if (c->bind[c->n].text == NULL)
+                return -1;
+        }
+        c->n++;
+    }
+    return 0;
+}
+
+static void bind_candidates(sqlite3_stmt *st, const qcand *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        int param = (int)i * 2 + 2;
+        if (c->bind[i].kind == 2) {
+            sqlite3_bind_int64(st, param, c->bind[i].ms);
+        } else if (c->bind[i].kind == 1) {
+            sqlite3_bind_text(st, param, c->bind[i].field, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, param + 1, c->bind[i].text, -1, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_text(st, param, c->bind[i].text, -1, SQLITE_STATIC);
+        }
+    }
+}
+
+/* Scans the object's rows (the candidates of the query's index hints when
+ * it has usable ones); fills *rows (caller frees) with the matching ones,
+ * sorted and cut by OFFSET/LIMIT. Only the fields WHERE and ORDER BY use are
+ * extracted for evaluation: a page renders its records from the stored JSON
+ * (render_row). */
 static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *nrows, cs_err *err)
 {
+    int64_t now = cs_time_now_ms();
     cs_buf sql;
     cs_buf_init(&sql, 1 << 20);
-    cs_buf_append_str(&sql, "SELECT id, is_deleted");
-    for (size_t i = 0; i < p->nrefs; i++)
-        cs_buf_appendf(&sql, ", json_extract(data, '$.%s')", p->refs[i].field->name);
-    cs_buf_append_str(&sql, " FROM sf_records WHERE object = ?");
+    int bad = cs_buf_append_str(&sql, "SELECT id, is_deleted");
+    int *col = calloc(p->nrefs ? p->nrefs : 1, sizeof *col);
+    char(*keys)[PATH_MAX_LEN + 1] = calloc(p->nrefs ? p->nrefs : 1, sizeof *keys);
+    if (col == NULL || keys == NULL) {
+        free(col);
+        free(keys);
+        cs_buf_free(&sql);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    int ncols = 2;
+    for (size_t i = 0; i < p->nrefs; i++) {
+        col[i] = -1;
+        if (!sb_soql_referenced_in_filter(p->q, i))
+            continue;
+        lower_path(p->refs[i].path, keys[i]);
+        col[i] = ncols++;
+        bad |= cs_buf_appendf(&sql, ", json_extract(data, '$.%s')", p->refs[i].field->name);
+    }
+    cs_buf cond;
+    cs_buf_init(&cond, 1 << 20);
+    bad |= cs_buf_append_str(&cond, " WHERE object = ?1");
     if (!all_rows)
-        cs_buf_append_str(&sql, " AND is_deleted = 0");
+        bad |= cs_buf_append_str(&cond, " AND is_deleted = 0");
+    qcand cand = {0};
+    int rc = add_candidates(p, all_rows, now, &cond, &cand);
+    bad |= cs_buf_append_str(&sql, " FROM sf_records");
+    if (cand.index)
+        bad |= cs_buf_appendf(&sql, " INDEXED BY %s", cand.index);
+    bad |= cs_buf_append_str(&sql, cs_buf_str(&cond));
+    cs_buf_free(&cond);
     /* With an ORDER BY, rows come in SystemModstamp order: the incremental
      * reads (ORDER BY SystemModstamp) then arrive sorted and skip the sort. */
     bool ordered = sb_soql_has_order(p->q);
-    cs_buf_append_str(&sql, ordered ? " ORDER BY modstamp, rid" : " ORDER BY rid");
+    bad |= cs_buf_append_str(&sql, ordered ? " ORDER BY modstamp, rid" : " ORDER BY rid");
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(tx->ctx->db, cs_buf_str(&sql), -1, &st, NULL);
+    if (rc != 0 || bad != 0) {
+        rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    } else if (sqlite3_prepare_v2(tx->ctx->db, cs_buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+        rc = cs_err_set(err, CS_ERR_STORE, "sandbox database: %s", sqlite3_errmsg(tx->ctx->db));
+    }
     cs_buf_free(&sql);
-    if (rc != SQLITE_OK)
-        return cs_err_set(err, CS_ERR_STORE, "sandbox database: %s", sqlite3_errmsg(tx->ctx->db));
+    if (rc != 0) {
+        cand_dispose(&cand);
+        free(col);
+        free(keys);
+        return -1;
+    }
     sqlite3_bind_text(st, 1, p->o->name, -1, SQLITE_STATIC);
+    bind_candidates(st, &cand);
     json_t *cache = json_object();
     size_t cap = 1024, n = 0;
     qrow *out = malloc(cap * sizeof *out);
-    int64_t now = cs_time_now_ms();
     /* Without ORDER BY the scan can stop once OFFSET + LIMIT rows matched. */
     long offset = sb_soql_offset(p->q), limit = sb_soql_limit(p->q);
     size_t enough =
@@ -245,20 +420,20 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
         json_t *rec = json_object();
         for (size_t i = 0; i < p->nrefs; i++) {
             const qpath *q = &p->refs[i];
-            char key[PATH_MAX_LEN + 1];
-            lower_path(q->path, key);
+            if (col[i] < 0)
+                continue;
             json_t *v;
             if (q->target_field == NULL && strcmp(q->field->name, "IsDeleted") == 0) {
                 v = json_boolean(sqlite3_column_int(st, 1) != 0);
             } else if (q->target_field == NULL) {
-                v = column_value(st, (int)i + 2, q->field);
+                v = column_value(st, col[i], q->field);
             } else {
-                const char *pid = (const char *)sqlite3_column_text(st, (int)i + 2);
+                const char *pid = (const char *)sqlite3_column_text(st, col[i]);
                 json_t *prec = pid ? parent(tx, cache, pid) : NULL;
                 json_t *pv = prec ? json_object_get(prec, q->target_field->name) : NULL;
                 v = pv ? json_incref(pv) : json_null();
             }
-            json_object_set_new(rec, key, v);
+            json_object_set_new(rec, keys[i], v);
         }
         if (!sb_soql_matches(p->q, rec, resolver, NULL, now)) {
             json_decref(rec);
@@ -280,6 +455,9 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
         n++;
     }
     sqlite3_finalize(st);
+    cand_dispose(&cand);
+    free(col);
+    free(keys);
     json_decref(cache);
     if (rc == 0 && ordered && !already_sorted(p->q, out, n))
         qsort_r(out, n, sizeof *out, compare_rows, p->q);

@@ -40,6 +40,8 @@ int sf_store_init(sb_ctx *ctx, cs_err *err)
         "CREATE INDEX IF NOT EXISTS sf_records_obj ON sf_records(object, is_deleted);"
         "CREATE INDEX IF NOT EXISTS sf_records_mod ON sf_records(object, modstamp);"
         "CREATE INDEX IF NOT EXISTS sf_records_email ON sf_records(object, email);"
+        /* SOQL compares Id case-insensitively (sf_query.c looks ids up here) */
+        "CREATE INDEX IF NOT EXISTS sf_records_id_nocase ON sf_records(id COLLATE NOCASE);"
         "CREATE INDEX IF NOT EXISTS sf_records_del ON sf_records(object, deleted_ms)"
         "  WHERE deleted_ms IS NOT NULL;"
         "CREATE TABLE IF NOT EXISTS sf_extids(object TEXT NOT NULL, field TEXT NOT NULL,"

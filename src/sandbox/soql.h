@@ -56,6 +56,10 @@ size_t sb_soql_referenced_count(const sb_soql_query *q);
 const char *sb_soql_referenced_field(const sb_soql_query *q, size_t i);
 /* LIMIT and OFFSET (0..2147483647); -1 when absent. Salesforce's own cap on
  * OFFSET (2,000) is the caller's to enforce. */
+/* True when WHERE or ORDER BY refers to the i-th referenced field (in any
+ * spelling): the fields a caller must provide for sb_soql_matches and
+ * sb_soql_compare. The others appear only in SELECT. */
+bool sb_soql_referenced_in_filter(const sb_soql_query *q, size_t i);
 long sb_soql_limit(const sb_soql_query *q);
 long sb_soql_offset(const sb_soql_query *q);
 bool sb_soql_has_order(const sb_soql_query *q);
@@ -71,6 +75,35 @@ bool sb_soql_has_order(const sb_soql_query *q);
  * value that cannot be read as the literal's type fails every comparison. */
 bool sb_soql_matches(const sb_soql_query *q, json_t *record, sb_soql_resolver resolve, void *user,
                      int64_t now_ms);
+
+/* Index hints: conditions every record the WHERE clause matches satisfies,
+ * taken from its top-level AND conjuncts (or from the whole clause when it is
+ * a single comparison), so a caller can fetch candidates through an index and
+ * evaluate the full WHERE on those only. A query may have none (no WHERE, an
+ * OR at the top, only other operators); a field may have several, which all
+ * hold at once.
+ * - SB_SOQL_HINT_IN, from "field = 'v'" and "field IN ('v', ...)" whose values
+ *   are all string literals: the field's text equals one of vals ASCII
+ *   case-insensitively (as sb_soql_matches compares strings);
+ * - SB_SOQL_HINT_RANGE, from "field op literal" with op one of = < <= > >=
+ *   and a date, datetime or TODAY-style literal: the field reads as an
+ *   ISO-8601 date or datetime whose instant lies in [lo_ms, hi_ms)
+ *   (INT64_MIN / INT64_MAX when unbounded on that side). */
+typedef enum sb_soql_hint_kind { SB_SOQL_HINT_IN, SB_SOQL_HINT_RANGE } sb_soql_hint_kind;
+
+typedef struct sb_soql_hint {
+    sb_soql_hint_kind kind;
+    const char *field;       /* the path as written */
+    const char *const *vals; /* IN: the values, borrowed from the query */
+    size_t nvals;
+    int64_t lo_ms; /* RANGE */
+    int64_t hi_ms;
+} sb_soql_hint;
+
+size_t sb_soql_hint_count(const sb_soql_query *q);
+/* Fills *out with hint i; now_ms anchors TODAY-style literals as in
+ * sb_soql_matches. False when i is out of range. */
+bool sb_soql_hint_get(const sb_soql_query *q, size_t i, int64_t now_ms, sb_soql_hint *out);
 
 /* ORDER BY comparison of two records: <0, 0, >0. 0 when there is no ORDER BY
  * (and on ties: add a final key such as Id for a total order). Nulls sort

@@ -170,8 +170,7 @@ static int64_t sat_add(int64_t a, int64_t b)
     return a + b;
 }
 
-/* The range [lo, hi) a date-like literal denotes; now_ms anchors TODAY. */
-static void lit_range(const sb_soql_lit *lit, int64_t now_ms, int64_t *lo, int64_t *hi)
+void sb_soql_lit_range(const sb_soql_lit *lit, int64_t now_ms, int64_t *lo, int64_t *hi)
 {
     const int64_t day = SB_SOQL_DAY_MS;
     if (lit->kind == SB_LIT_DATETIME) {
@@ -269,7 +268,7 @@ static bool compare_one(sb_soql_op op, const json_t *v, const sb_soql_lit *lit, 
         int64_t ms, lo, hi;
         if (!value_instant(v, &ms))
             return false;
-        lit_range(lit, now_ms, &lo, &hi);
+        sb_soql_lit_range(lit, now_ms, &lo, &hi);
         return range_op(op, ms, lo, hi);
     }
     case SB_LIT_NUMBER: {

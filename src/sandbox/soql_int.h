@@ -158,7 +158,8 @@ struct sb_soql_node {
     sb_soql_op op;
     sb_soql_lit *vals; /* CMP: one value, or the IN list */
     size_t nvals;
-    const char *pattern; /* LIKE: decoded pattern (see sb_soql_decode_string) */
+    const char *pattern;     /* LIKE: decoded pattern (see sb_soql_decode_string) */
+    const char *const *strs; /* string index hints: the values of vals (soql_hint.c) */
 };
 
 typedef struct sb_soql_order_key {
@@ -174,12 +175,15 @@ struct sb_soql_query {
     const char **select;
     size_t nselect;
     const char **refs;
+    bool *ref_filter; /* per ref: used by WHERE or ORDER BY */
     size_t nrefs;
     sb_soql_node *where; /* NULL without WHERE */
     sb_soql_order_key *order;
     size_t norder;
     long limit;
     long offset;
+    const sb_soql_node **hints; /* CMP nodes usable as index hints (soql_hint.c) */
+    size_t nhints;
 };
 
 /* ---- parser state (soql_parse.c, soql_where.c) ---- */
@@ -192,6 +196,7 @@ typedef struct sb_parser {
     const char **refs; /* every field occurrence, deduplicated at the end */
     size_t nrefs;
     size_t refs_cap;
+    size_t select_refs; /* refs[0..select_refs) come from the SELECT list */
     size_t select_cap;
 } sb_parser;
 
@@ -211,7 +216,15 @@ long sb_parse_small_integer(const sb_parser *p, const sb_token *tok, long max);
 /* The condition after WHERE (soql_where.c). */
 int sb_parse_where(sb_parser *p, sb_soql_node **out);
 
+/* Collects q->hints from the parsed WHERE clause (soql_hint.c); -1 when the
+ * arena is exhausted. */
+int sb_soql_collect_hints(sb_soql_query *q);
+
 /* ---- evaluation helpers (soql_eval.c) ---- */
+
+/* The range [lo, hi) a date, datetime or TODAY-style literal denotes; now_ms
+ * anchors TODAY. */
+void sb_soql_lit_range(const sb_soql_lit *lit, int64_t now_ms, int64_t *lo, int64_t *hi);
 
 /* True when s matches the LIKE pattern, ASCII case-insensitively; '_' matches
  * one UTF-8 character. Iterative, no recursion. */

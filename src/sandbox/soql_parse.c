@@ -230,6 +230,7 @@ static int parse_select(sb_parser *p)
     }
     if (!sb_parse_at(p, "FROM"))
         return sb_parse_unexpected(p);
+    p->select_refs = p->nrefs;
     if (sb_parse_advance(p) != 0)
         return -1;
     if (p->cur.kind != SB_TOK_IDENT || p->cur.dots != 0 || is_reserved(p, &p->cur))
@@ -284,7 +285,8 @@ static int ref_cmp(const void *a, const void *b)
 }
 
 /* Keeps the first spelling of each field path (case-insensitively), in order
- * of first use. Sorting makes this O(n log n) for large WHERE clauses. */
+ * of first use, noting which paths WHERE or ORDER BY use (any occurrence past
+ * the SELECT list). Sorting makes this O(n log n) for large WHERE clauses. */
 static int dedupe_refs(sb_parser *p)
 {
     sb_soql_query *q = p->q;
@@ -292,17 +294,28 @@ static int dedupe_refs(sb_parser *p)
         return 0;
     ref_entry *e = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *e);
     bool *keep = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *keep);
+    bool *filter = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *filter);
     q->refs = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *q->refs);
-    if (e == NULL || keep == NULL || q->refs == NULL)
+    q->ref_filter = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *q->ref_filter);
+    if (e == NULL || keep == NULL || filter == NULL || q->refs == NULL || q->ref_filter == NULL)
         return sb_parse_too_large(p);
     for (size_t i = 0; i < p->nrefs; i++)
         e[i] = (ref_entry){p->refs[i], i};
     qsort(e, p->nrefs, sizeof *e, ref_cmp);
-    for (size_t i = 0; i < p->nrefs; i++)
+    size_t first = 0; /* the kept occurrence of the current group */
+    for (size_t i = 0; i < p->nrefs; i++) {
         keep[e[i].index] = i == 0 || strcasecmp(e[i - 1].name, e[i].name) != 0;
-    for (size_t i = 0; i < p->nrefs; i++)
-        if (keep[i])
-            q->refs[q->nrefs++] = p->refs[i];
+        if (keep[e[i].index])
+            first = e[i].index;
+        if (e[i].index >= p->select_refs)
+            filter[first] = true;
+    }
+    for (size_t i = 0; i < p->nrefs; i++) {
+        if (!keep[i])
+            continue;
+        q->ref_filter[q->nrefs] = filter[i];
+        q->refs[q->nrefs++] = p->refs[i];
+    }
     return 0;
 }
 
@@ -320,7 +333,8 @@ int sb_soql_parse(const char *text, sb_soql_query **out, cs_err *err)
     q->limit = -1;
     q->offset = -1;
     sb_parser p = {.lx = {.src = text, .len = len}, .q = q, .err = err};
-    if (parse_query(&p) != 0 || dedupe_refs(&p) != 0) {
+    if (parse_query(&p) != 0 || dedupe_refs(&p) != 0 ||
+        (sb_soql_collect_hints(q) != 0 && sb_parse_too_large(&p) != 0)) {
         sb_soql_free(q);
         return -1;
     }
@@ -364,6 +378,11 @@ size_t sb_soql_referenced_count(const sb_soql_query *q)
 const char *sb_soql_referenced_field(const sb_soql_query *q, size_t i)
 {
     return i < q->nrefs ? q->refs[i] : NULL;
+}
+
+bool sb_soql_referenced_in_filter(const sb_soql_query *q, size_t i)
+{
+    return i < q->nrefs && q->ref_filter[i];
 }
 
 long sb_soql_limit(const sb_soql_query *q)
