@@ -102,6 +102,20 @@ int cs_conn_call(cs_connector *c, bool write, const cs_http_request *req, const 
     return rc;
 }
 
+int cs_conn_push(cs_record_list *out, cs_record *r, int fill_rc, cs_err *err)
+{
+    if (fill_rc == 0 && cs_record_list_push(out, r) == 0)
+        return 0;
+    cs_record_dispose(r);
+    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+}
+
+json_t *cs_conn_error_body(const cs_http_response *resp)
+{
+    json_t *body = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, NULL);
+    return body != NULL ? body : json_object();
+}
+
 static int check_name(const char *what, const char *name, cs_err *err)
 {
     if (name == NULL || name[0] == '\0')
@@ -215,13 +229,9 @@ int cs_connector_select_fields(cs_connector *c, const char *object, const char *
 int cs_conn_scan_init(cs_change_scan *s, cs_connector *c, const cs_scan_options *o, cs_err *err)
 {
     s->conn = c;
-    if (check_name("object", o->object, err) != 0)
-        return -1;
-    s->object = strdup(o->object);
-    if (s->object == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     int64_t mod, del;
-    if (cs_cursor_parse(o->cursor, c->ops->kind, &mod, &del, err) != 0)
+    if (check_name("object", o->object, err) != 0 ||
+        cs_cursor_parse(o->cursor, c->ops->kind, &mod, &del, err) != 0)
         return -1;
     s->overlap_ms = o->overlap_ms < 0 ? CS_CONNECTOR_DEFAULT_OVERLAP_MS : o->overlap_ms;
     s->since_ms = mod < 0 ? -1 : mod - s->overlap_ms;
@@ -230,9 +240,12 @@ int cs_conn_scan_init(cs_change_scan *s, cs_connector *c, const cs_scan_options 
     s->deleted_since_ms = del < 0 ? -1 : del - s->overlap_ms;
     s->page_size = o->page_size;
     s->include_deleted = o->include_deleted;
-    return cs_cursor_format(c->ops->kind, s->cursor_ms, s->deleted_ms, s->cursor) == 0
-               ? 0
-               : cs_err_set(err, CS_ERR_INTERNAL, "cannot format a cursor");
+    s->deleted_done = !o->include_deleted;
+    if (cs_cursor_format(c->ops->kind, s->cursor_ms, s->deleted_ms, s->cursor) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "cannot format a cursor");
+    /* last, so that a failure leaves nothing to free */
+    s->object = strdup(o->object);
+    return s->object != NULL ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
 }
 
 void cs_conn_scan_note(cs_change_scan *s, int64_t modified_ms)
@@ -256,9 +269,14 @@ int cs_change_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_e
         return 0;
     }
     size_t before = out->len;
-    bool fin = false;
-    if (s->conn->ops->scan_next(s, out, &fin, err) != 0)
+    int rc = 0;
+    if (!s->changes_done)
+        rc = s->conn->ops->scan_changes(s, out, err);
+    else if (!s->deleted_done)
+        rc = s->conn->ops->scan_deleted(s, out, err);
+    if (rc != 0)
         return -1;
+    bool fin = s->changes_done && s->deleted_done;
     s->count += out->len - before;
     s->done = fin;
     *done = fin;

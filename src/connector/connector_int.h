@@ -19,7 +19,10 @@ typedef struct cs_connector_ops {
     void (*dispose)(cs_connector *c);
     int (*fetch_schema)(cs_connector *c, const char *object, cs_object_schema **out, cs_err *err);
     int (*scan_new)(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
-    int (*scan_next)(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
+    /* A scan runs in two phases, each called until it sets its flag in the
+     * base: the modified records, then (include_deleted) the deleted ones. */
+    int (*scan_changes)(cs_change_scan *s, cs_record_list *out, cs_err *err);
+    int (*scan_deleted)(cs_change_scan *s, cs_record_list *out, cs_err *err);
     void (*scan_dispose)(cs_change_scan *s);
     int (*read)(cs_connector *c, const char *object, const char *const *ids, size_t n,
                 cs_record_list *out, cs_err *err);
@@ -69,6 +72,8 @@ struct cs_change_scan {
     int64_t overlap_ms;
     size_t page_size;
     bool include_deleted;
+    bool changes_done; /* the phase of modified records is over */
+    bool deleted_done; /* the phase of deletions is over (or not asked for) */
     bool done;
     size_t count;
     char cursor[CS_CONNECTOR_CURSOR_MAX];
@@ -77,10 +82,19 @@ struct cs_change_scan {
 /* Fills the base: copies the options, creates the HTTP client. */
 int cs_conn_init(cs_connector *c, const cs_connector_ops *ops, const cs_connector_options *o,
                  cs_err *err);
-/* Fills the scan base from the options (parses the cursor). */
+/* Fills the scan base from the options (parses the cursor). On failure the
+ * base holds nothing to free. */
 int cs_conn_scan_init(cs_change_scan *s, cs_connector *c, const cs_scan_options *o, cs_err *err);
 /* Records one more returned modification time in the scan's cursor. */
 void cs_conn_scan_note(cs_change_scan *s, int64_t modified_ms);
+
+/* Moves r into out when fill_rc (the result of filling r) is 0; otherwise,
+ * or when the list cannot grow, disposes r and returns an out-of-memory
+ * error. */
+int cs_conn_push(cs_record_list *out, cs_record *r, int fill_rc, cs_err *err);
+/* The JSON body of an answer that refused a call (an empty object when the
+ * body is not JSON). New reference, or NULL when memory ran out. */
+json_t *cs_conn_error_body(const cs_http_response *resp);
 
 /* One API call with a JSON body and answer (see cs_http_request_json), counted
  * as a read or a write (R6). */

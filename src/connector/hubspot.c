@@ -23,6 +23,16 @@ static const char *cs_hsc_createprop(const char *object)
                                                                                : "hs_createdate";
 }
 
+const char *cs_hsc_id_text(const json_t *id, char buf[32])
+{
+    const char *text = json_string_value(id);
+    if (text == NULL && json_is_integer(id)) {
+        (void)snprintf(buf, 32, "%lld", (long long)json_integer_value(id));
+        text = buf;
+    }
+    return text;
+}
+
 /* snprintf's result as "it fit" (0) or "it did not" (-1). */
 static int fits(int n, size_t size)
 {
@@ -127,12 +137,9 @@ static int append_results(cs_connector *c, const char *object, const json_t *res
     json_array_foreach(results, i, o)
     {
         cs_record r;
-        if (cs_hsc_record_from_json(c, object, o, &r, err) != 0)
+        if (cs_hsc_record_from_json(c, object, o, &r, err) != 0 ||
+            cs_conn_push(out, &r, 0, err) != 0)
             return -1;
-        if (cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
     }
     return 0;
 }
@@ -272,10 +279,8 @@ static int owner_page(cs_connector *c, const json_t *results, void *ud, cs_err *
         rc |= cs_record_set(&r, "name", name[0] ? name : NULL);
         r.modified_ms = time_member(o, "updatedAt");
         r.created_ms = time_member(o, "createdAt");
-        if (rc != 0 || cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
+        if (cs_conn_push(out, &r, rc, err) != 0)
+            return -1;
     }
     return 0;
 }
@@ -297,11 +302,7 @@ static int member_page(cs_connector *c, const json_t *results, void *ud, cs_err 
         /* {"recordId": "1", "membershipTimestamp": ...}; a bare id is accepted too */
         const json_t *id = json_is_object(m) ? json_object_get(m, "recordId") : m;
         char buf[32];
-        const char *text = json_string_value(id);
-        if (text == NULL && json_is_integer(id)) {
-            (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
-            text = buf;
-        }
+        const char *text = cs_hsc_id_text(id, buf);
         if (text != NULL && json_array_append_new(ids, json_string(text)) != 0)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
@@ -346,13 +347,9 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
         const json_t *r;
         json_array_foreach(json_object_get(ans, "results"), i, r)
         {
-            const json_t *fid = json_object_get(json_object_get(r, "from"), "id");
             char fbuf[32];
-            const char *fs = json_string_value(fid);
-            if (fs == NULL && json_is_integer(fid)) {
-                (void)snprintf(fbuf, sizeof fbuf, "%lld", (long long)json_integer_value(fid));
-                fs = fbuf;
-            }
+            const char *fs =
+                cs_hsc_id_text(json_object_get(json_object_get(r, "from"), "id"), fbuf);
             json_t *list = fs ? json_object_get(out, fs) : NULL;
             if (list == NULL)
                 continue;
@@ -360,13 +357,8 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
             const json_t *t;
             json_array_foreach(json_object_get(r, "to"), j, t)
             {
-                const json_t *tid = json_object_get(t, "toObjectId");
                 char buf[32];
-                const char *ts = json_string_value(tid);
-                if (ts == NULL && json_is_integer(tid)) {
-                    (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(tid));
-                    ts = buf;
-                }
+                const char *ts = cs_hsc_id_text(json_object_get(t, "toObjectId"), buf);
                 if (ts != NULL)
                     json_array_append_new(list, json_string(ts));
             }
@@ -425,7 +417,8 @@ static const cs_connector_ops cs_hsc_ops = {
     .dispose = cs_hsc_dispose,
     .fetch_schema = cs_hsc_fetch_schema,
     .scan_new = cs_hsc_scan_new,
-    .scan_next = cs_hsc_scan_next,
+    .scan_changes = cs_hsc_scan_changes,
+    .scan_deleted = cs_hsc_scan_deleted,
     .scan_dispose = cs_hsc_scan_dispose,
     .read = cs_hsc_read,
     .find_by_email = cs_hsc_find_by_email,

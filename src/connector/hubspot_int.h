@@ -21,6 +21,10 @@ typedef struct cs_hsc_conn {
  * contacts, "hs_lastmodifieddate" on every other object. */
 const char *cs_hsc_modprop(const char *object);
 
+/* An id HubSpot sends as a string or as a number, as text: the string
+ * itself, or the number written into buf; NULL for anything else. */
+const char *cs_hsc_id_text(const json_t *id, char buf[32]);
+
 /* The properties to ask for (a new JSON array: the selection plus the
  * modification and creation dates), or NULL for HubSpot's defaults. */
 json_t *cs_hsc_properties_json(cs_connector *c, const char *object, cs_err *err);
@@ -32,7 +36,9 @@ int cs_hsc_record_from_json(cs_connector *c, const char *object, const json_t *o
 
 /* hubspot_scan.c */
 int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
-int cs_hsc_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
+/* The two phases of a scan: modified records, then archived ones. */
+int cs_hsc_scan_changes(cs_change_scan *s, cs_record_list *out, cs_err *err);
+int cs_hsc_scan_deleted(cs_change_scan *s, cs_record_list *out, cs_err *err);
 void cs_hsc_scan_dispose(cs_change_scan *s);
 
 /* hubspot_write.c */

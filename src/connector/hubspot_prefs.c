@@ -31,11 +31,7 @@ static const json_t *subscriptions(cs_connector *c, cs_err *err)
         if (json_is_false(active) || json_array_size(ids) >= HS_MAX_SUBSCRIPTIONS)
             continue;
         char buf[32];
-        const char *text = json_string_value(id);
-        if (text == NULL && json_is_integer(id)) {
-            (void)snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(id));
-            text = buf;
-        }
+        const char *text = cs_hsc_id_text(id, buf);
         if (text != NULL)
             json_array_append_new(ids, json_string(text));
     }

@@ -21,10 +21,8 @@
 
 typedef struct cs_hsc_scan {
     cs_change_scan base;
-    int64_t window_ms; /* GTE bound of the next search; -1: none */
-    size_t skip;       /* records at exactly window_ms already returned */
-    bool changes_done;
-    bool deleted_done;
+    int64_t window_ms;        /* GTE bound of the next search; -1: none */
+    size_t skip;              /* records at exactly window_ms already returned */
     char archived_after[128]; /* paging of the archived listing */
     /* ids returned at window_ms, to drop repeats when the server's order of
      * equal times is not stable */
@@ -36,17 +34,18 @@ int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
     cs_hsc_scan *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    s->base.conn = c;
-    if (cs_conn_scan_init(&s->base, c, o, err) != 0 || (s->tie_ids = json_object()) == NULL) {
-        free(s->base.object);
-        json_decref(s->tie_ids);
+    if (cs_conn_scan_init(&s->base, c, o, err) != 0) {
         free(s);
         return -1;
+    }
+    if ((s->tie_ids = json_object()) == NULL) {
+        free(s->base.object);
+        free(s);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     s->window_ms = s->base.since_ms;
     if (s->base.page_size == 0 || s->base.page_size > HS_SEARCH_LIMIT)
         s->base.page_size = HS_SEARCH_LIMIT;
-    s->deleted_done = !s->base.include_deleted;
     *out = &s->base;
     return 0;
 }
@@ -82,8 +81,9 @@ static json_t *search_body(cs_hsc_scan *s, json_t *props)
 }
 
 /* One search page. */
-static int next_changes(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
+int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
+    cs_hsc_scan *s = (cs_hsc_scan *)base;
     cs_connector *c = s->base.conn;
     if (s->skip + s->base.page_size > HS_SEARCH_CAP)
         return cs_err_set(err, CS_ERR_REMOTE_REJECTED,
@@ -136,22 +136,22 @@ static int next_changes(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
             continue;
         }
         cs_conn_scan_note(&s->base, m);
-        if (cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
+        if (cs_conn_push(out, &r, 0, err) != 0) {
             json_decref(ans);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+            return -1;
         }
     }
     json_decref(ans);
     s->window_ms = last;
     if (n == 0 || !more)
-        s->changes_done = true;
+        s->base.changes_done = true;
     return 0;
 }
 
 /* One page of archived records (C16: reported, never inferred from absence). */
-static int next_deleted(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
+int cs_hsc_scan_deleted(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
+    cs_hsc_scan *s = (cs_hsc_scan *)base;
     cs_connector *c = s->base.conn;
     char path[300];
     (void)snprintf(path, sizeof path, "/crm/v3/objects/%s", s->base.object);
@@ -178,10 +178,9 @@ static int next_deleted(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
         }
         r.deleted = true;
         r.modified_ms = ms;
-        if (cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
+        if (cs_conn_push(out, &r, 0, err) != 0) {
             json_decref(ans);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+            return -1;
         }
     }
     const char *next = json_string_value(
@@ -190,19 +189,7 @@ static int next_deleted(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
         strcmp(next, s->archived_after) != 0)
         (void)snprintf(s->archived_after, sizeof s->archived_after, "%s", next);
     else
-        s->deleted_done = true;
+        s->base.deleted_done = true;
     json_decref(ans);
     return 0;
-}
-
-int cs_hsc_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
-{
-    cs_hsc_scan *s = (cs_hsc_scan *)base;
-    int rc = 0;
-    if (!s->changes_done)
-        rc = next_changes(s, out, err);
-    else if (!s->deleted_done)
-        rc = next_deleted(s, out, err);
-    *done = s->changes_done && s->deleted_done;
-    return rc;
 }

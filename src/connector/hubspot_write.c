@@ -408,13 +408,10 @@ static int send_group(wctx *w, size_t *idx, size_t n, cs_err *err)
     bool refused = status >= 400 && status < 500 && status != 401 && status != 408 &&
                    status != 429 && err->category != CS_ERR_RATE_LIMIT &&
                    err->category != CS_ERR_AUTH;
-    json_t *ebody =
-        refused ? json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, NULL) : NULL;
+    json_t *ebody = refused ? cs_conn_error_body(&resp) : NULL;
     bool unknown = resp.outcome_unknown || status == 0 || status >= 500;
     cs_http_response_dispose(&resp);
     if (refused) {
-        if (ebody == NULL)
-            ebody = json_object();
         rc = narrow(w, idx, n, status, ebody, err);
         json_decref(ebody);
         return rc;

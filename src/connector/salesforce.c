@@ -225,10 +225,8 @@ int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, 
         int64_t stamp = time_member(o, "SystemModstamp");
         if (max_modstamp != NULL && stamp > *max_modstamp)
             *max_modstamp = stamp;
-        if (cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
+        if (cs_conn_push(out, &r, 0, err) != 0)
+            return -1;
     }
     return 0;
 }
@@ -461,10 +459,7 @@ static int cs_sfc_users(cs_connector *c, cs_record_list *out, cs_err *err)
         set |=
             cs_record_set(&r, "active", active && strcmp(active, "true") == 0 ? "true" : "false");
         set |= cs_record_set(&r, "name", cs_record_get(u, "Name"));
-        if (set != 0 || cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
-            rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
+        rc = cs_conn_push(out, &r, set, err);
     }
     cs_record_list_dispose(&raw);
     return rc;
@@ -637,7 +632,8 @@ static const cs_connector_ops cs_sfc_ops = {
     .dispose = cs_sfc_dispose,
     .fetch_schema = cs_sfc_fetch_schema,
     .scan_new = cs_sfc_scan_new,
-    .scan_next = cs_sfc_scan_next,
+    .scan_changes = cs_sfc_scan_changes,
+    .scan_deleted = cs_sfc_scan_deleted,
     .scan_dispose = cs_sfc_scan_dispose,
     .read = cs_sfc_read,
     .find_by_email = cs_sfc_find_by_email,

@@ -40,7 +40,9 @@ int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, 
 
 /* salesforce_scan.c */
 int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err);
-int cs_sfc_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_err *err);
+/* The two phases of a scan: modified records, then deleted ones. */
+int cs_sfc_scan_changes(cs_change_scan *s, cs_record_list *out, cs_err *err);
+int cs_sfc_scan_deleted(cs_change_scan *s, cs_record_list *out, cs_err *err);
 void cs_sfc_scan_dispose(cs_change_scan *s);
 
 /* salesforce_write.c */

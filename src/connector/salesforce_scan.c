@@ -27,8 +27,6 @@ typedef struct cs_sfc_scan {
     cs_change_scan base;
     char next[1000]; /* nextRecordsUrl of the next page; "" before the first */
     bool started;
-    bool changes_done;
-    bool deleted_done;
 } cs_sfc_scan;
 
 int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
@@ -37,7 +35,6 @@ int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     if (cs_conn_scan_init(&s->base, c, o, err) != 0) {
-        free(s->base.object);
         free(s);
         return -1;
     }
@@ -45,7 +42,6 @@ int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
         s->base.page_size = 200;
     if (s->base.page_size > 2000)
         s->base.page_size = 2000;
-    s->deleted_done = !s->base.include_deleted;
     *out = &s->base;
     return 0;
 }
@@ -78,8 +74,9 @@ static int first_page(cs_sfc_scan *s, json_t **ans, cs_err *err)
     return rc;
 }
 
-static int next_changes(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
+int cs_sfc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
+    cs_sfc_scan *s = (cs_sfc_scan *)base;
     json_t *ans = NULL;
     int rc = s->started
                  ? cs_sfc_query_page(s->base.conn, NULL, s->next, s->base.page_size, &ans, err)
@@ -99,7 +96,7 @@ static int next_changes(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
     cs_conn_scan_note(&s->base, stamp);
     const char *url = json_string_value(json_object_get(ans, "nextRecordsUrl"));
     if (json_is_true(json_object_get(ans, "done")) || url == NULL || strlen(url) >= sizeof s->next)
-        s->changes_done = true;
+        s->base.changes_done = true;
     else
         (void)snprintf(s->next, sizeof s->next, "%s", url);
     json_decref(ans);
@@ -114,9 +111,10 @@ static void iso(int64_t ms, char out[CS_TIME_TEXT_MAX])
     (void)snprintf(out, CS_TIME_TEXT_MAX, "%.16s:00+00:00", t);
 }
 
-static int next_deleted(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
+int cs_sfc_scan_deleted(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
-    s->deleted_done = true;
+    cs_sfc_scan *s = (cs_sfc_scan *)base;
+    s->base.deleted_done = true;
     int64_t now = cs_time_now_ms();
     int64_t start = s->base.deleted_since_ms;
     if (s->base.deleted_ms < 0) {
@@ -140,7 +138,7 @@ static int next_deleted(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
     cs_http_request req = {.method = CS_HTTP_GET, .path = path, .query = q, .nquery = 2};
     json_t *ans = NULL;
     if (cs_conn_call(s->base.conn, false, &req, NULL, &ans, NULL, err) != 0) {
-        s->deleted_done = false;
+        s->base.deleted_done = false;
         return -1;
     }
     size_t i;
@@ -160,10 +158,9 @@ static int next_deleted(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
         r.deleted = true;
         if (when != NULL && cs_time_parse(when, &ms, NULL) == 0)
             r.modified_ms = ms;
-        if (cs_record_list_push(out, &r) != 0) {
-            cs_record_dispose(&r);
+        if (cs_conn_push(out, &r, 0, err) != 0) {
             json_decref(ans);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+            return -1;
         }
     }
     int64_t covered = 0;
@@ -174,16 +171,4 @@ static int next_deleted(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
         s->base.deleted_ms = covered;
     json_decref(ans);
     return 0;
-}
-
-int cs_sfc_scan_next(cs_change_scan *base, cs_record_list *out, bool *done, cs_err *err)
-{
-    cs_sfc_scan *s = (cs_sfc_scan *)base;
-    int rc = 0;
-    if (!s->changes_done)
-        rc = next_changes(s, out, err);
-    else if (!s->deleted_done)
-        rc = next_deleted(s, out, err);
-    *done = s->changes_done && s->deleted_done;
-    return rc;
 }

@@ -184,8 +184,7 @@ static int send_group(cs_connector *c, cs_write_kind kind, json_t *const *recs,
         return 0;
     }
     bool refused = status == 400 || status == 404;
-    json_t *ebody =
-        refused ? json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, NULL) : NULL;
+    json_t *ebody = refused ? cs_conn_error_body(&resp) : NULL;
     bool unknown = resp.outcome_unknown || status == 0 || status >= 500;
     cs_http_response_dispose(&resp);
     if (refused) {

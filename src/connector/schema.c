@@ -116,13 +116,16 @@ static int finish(cs_object_schema *s, cs_err *err)
     return 0;
 }
 
-int cs_schema_parse_hubspot(const char *object, const json_t *body, cs_object_schema **out,
-                            cs_err *err)
+/* Fills what one side adds to f (the name, label and type are set). 0, or
+ * -1 with err set. */
+typedef int (*fill_fn)(cs_field_schema *f, const json_t *p, cs_err *err);
+
+/* The loop both sides share: a schema for object with one field per entry of
+ * arr (what names the answer in messages), each named and filled by fill,
+ * sorted and checked for duplicates. */
+static int parse_fields(const char *what, const char *object, const json_t *arr, fill_fn fill,
+                        cs_object_schema **out, cs_err *err)
 {
-    const json_t *arr = json_is_array(body) ? body : json_object_get(body, "results");
-    if (!json_is_array(arr))
-        return cs_err_set(err, CS_ERR_INVALID_INPUT,
-                          "HubSpot properties of %s: expected {\"results\":[...]}", object);
     cs_object_schema *s = NULL;
     if (new_schema(object, json_array_size(arr), &s, err) != 0 || s == NULL)
         return -1;
@@ -131,33 +134,16 @@ int cs_schema_parse_hubspot(const char *object, const json_t *body, cs_object_sc
         const char *name = json_string_value(json_object_get(p, "name"));
         if (!json_is_object(p) || name == NULL || name[0] == '\0') {
             cs_object_schema_free(s);
-            return cs_err_set(err, CS_ERR_INVALID_INPUT,
-                              "HubSpot properties of %s: entry %zu has no name", object, i);
+            return cs_err_set(err, CS_ERR_INVALID_INPUT, "%s of %s: entry %zu has no name", what,
+                              object, i);
         }
         cs_field_schema *f = &s->fields[s->count++];
         if (dup_member(p, "name", &f->name) || dup_member(p, "label", &f->label) ||
-            dup_member(p, "type", &f->type) || dup_member(p, "fieldType", &f->field_type)) {
+            dup_member(p, "type", &f->type)) {
             cs_object_schema_free(s);
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
         }
-        f->kind = cs_value_kind_hubspot(f->type, f->field_type);
-        const json_t *meta = json_object_get(p, "modificationMetadata");
-        bool ro = bool_member(meta, "readOnlyValue", false) || bool_member(p, "calculated", false);
-        f->createable = !ro;
-        f->updateable = !ro;
-        f->nillable = true;
-        f->unique = bool_member(p, "hasUniqueValue", false);
-        const char *ref = json_string_value(json_object_get(p, "referencedObjectType"));
-        if (ref != NULL && ref[0] != '\0') {
-            f->is_reference = true;
-            f->reference_to = calloc(1, sizeof *f->reference_to);
-            if (f->reference_to == NULL || (f->reference_to[0] = strdup(ref)) == NULL) {
-                cs_object_schema_free(s);
-                return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-            }
-            f->reference_count = 1;
-        }
-        if (parse_options(f, json_object_get(p, "options"), "hidden", true, err) != 0) {
+        if (fill(f, p, err) != 0) {
             cs_object_schema_free(s);
             return -1;
         }
@@ -170,6 +156,68 @@ int cs_schema_parse_hubspot(const char *object, const json_t *body, cs_object_sc
     return 0;
 }
 
+static int fill_hubspot(cs_field_schema *f, const json_t *p, cs_err *err)
+{
+    if (dup_member(p, "fieldType", &f->field_type) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    f->kind = cs_value_kind_hubspot(f->type, f->field_type);
+    const json_t *meta = json_object_get(p, "modificationMetadata");
+    bool ro = bool_member(meta, "readOnlyValue", false) || bool_member(p, "calculated", false);
+    f->createable = !ro;
+    f->updateable = !ro;
+    f->nillable = true;
+    f->unique = bool_member(p, "hasUniqueValue", false);
+    const char *ref = json_string_value(json_object_get(p, "referencedObjectType"));
+    if (ref != NULL && ref[0] != '\0') {
+        f->is_reference = true;
+        f->reference_to = calloc(1, sizeof *f->reference_to);
+        if (f->reference_to == NULL || (f->reference_to[0] = strdup(ref)) == NULL)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        f->reference_count = 1;
+    }
+    return parse_options(f, json_object_get(p, "options"), "hidden", true, err);
+}
+
+int cs_schema_parse_hubspot(const char *object, const json_t *body, cs_object_schema **out,
+                            cs_err *err)
+{
+    const json_t *arr = json_is_array(body) ? body : json_object_get(body, "results");
+    if (!json_is_array(arr))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "HubSpot properties of %s: expected {\"results\":[...]}", object);
+    return parse_fields("HubSpot properties", object, arr, fill_hubspot, out, err);
+}
+
+static int fill_salesforce(cs_field_schema *f, const json_t *p, cs_err *err)
+{
+    f->kind = cs_value_kind_salesforce(f->type);
+    f->integer = f->type != NULL && strcmp(f->type, "int") == 0;
+    json_int_t len = json_integer_value(json_object_get(p, "length"));
+    f->length = len > 0 && len < 100000000 ? (long)len : 0;
+    f->nillable = bool_member(p, "nillable", true);
+    f->createable = bool_member(p, "createable", false);
+    f->updateable = bool_member(p, "updateable", false);
+    f->unique = bool_member(p, "unique", false);
+    f->restricted_picklist = bool_member(p, "restrictedPicklist", false);
+    f->is_reference = f->type != NULL && strcmp(f->type, "reference") == 0;
+    const json_t *refs = json_object_get(p, "referenceTo");
+    size_t nrefs = json_array_size(refs);
+    if (nrefs > 0 && nrefs <= CS_SCHEMA_MAX_OPTIONS) {
+        f->reference_to = calloc(nrefs, sizeof *f->reference_to);
+        if (f->reference_to == NULL)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        for (size_t r = 0; r < nrefs; r++) {
+            const char *ref = json_string_value(json_array_get(refs, r));
+            if (ref == NULL)
+                continue;
+            if ((f->reference_to[f->reference_count] = strdup(ref)) == NULL)
+                return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+            f->reference_count++;
+        }
+    }
+    return parse_options(f, json_object_get(p, "picklistValues"), "active", false, err);
+}
+
 int cs_schema_parse_salesforce(const json_t *describe, cs_object_schema **out, cs_err *err)
 {
     const char *object = json_string_value(json_object_get(describe, "name"));
@@ -177,63 +225,7 @@ int cs_schema_parse_salesforce(const json_t *describe, cs_object_schema **out, c
     if (object == NULL || !json_is_array(arr))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "Salesforce describe: expected {\"name\":...,\"fields\":[...]}");
-    cs_object_schema *s = NULL;
-    if (new_schema(object, json_array_size(arr), &s, err) != 0 || s == NULL)
-        return -1;
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        const json_t *p = json_array_get(arr, i);
-        const char *name = json_string_value(json_object_get(p, "name"));
-        if (!json_is_object(p) || name == NULL || name[0] == '\0') {
-            cs_object_schema_free(s);
-            return cs_err_set(err, CS_ERR_INVALID_INPUT,
-                              "Salesforce describe of %s: field %zu has no name", object, i);
-        }
-        cs_field_schema *f = &s->fields[s->count++];
-        if (dup_member(p, "name", &f->name) || dup_member(p, "label", &f->label) ||
-            dup_member(p, "type", &f->type)) {
-            cs_object_schema_free(s);
-            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
-        f->kind = cs_value_kind_salesforce(f->type);
-        f->integer = f->type != NULL && strcmp(f->type, "int") == 0;
-        json_int_t len = json_integer_value(json_object_get(p, "length"));
-        f->length = len > 0 && len < 100000000 ? (long)len : 0;
-        f->nillable = bool_member(p, "nillable", true);
-        f->createable = bool_member(p, "createable", false);
-        f->updateable = bool_member(p, "updateable", false);
-        f->unique = bool_member(p, "unique", false);
-        f->restricted_picklist = bool_member(p, "restrictedPicklist", false);
-        f->is_reference = f->type != NULL && strcmp(f->type, "reference") == 0;
-        const json_t *refs = json_object_get(p, "referenceTo");
-        size_t nrefs = json_array_size(refs);
-        if (nrefs > 0 && nrefs <= CS_SCHEMA_MAX_OPTIONS) {
-            f->reference_to = calloc(nrefs, sizeof *f->reference_to);
-            if (f->reference_to == NULL) {
-                cs_object_schema_free(s);
-                return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-            }
-            for (size_t r = 0; r < nrefs; r++) {
-                const char *ref = json_string_value(json_array_get(refs, r));
-                if (ref == NULL)
-                    continue;
-                if ((f->reference_to[f->reference_count] = strdup(ref)) == NULL) {
-                    cs_object_schema_free(s);
-                    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-                }
-                f->reference_count++;
-            }
-        }
-        if (parse_options(f, json_object_get(p, "picklistValues"), "active", false, err) != 0) {
-            cs_object_schema_free(s);
-            return -1;
-        }
-    }
-    if (finish(s, err) != 0) {
-        cs_object_schema_free(s);
-        return -1;
-    }
-    *out = s;
-    return 0;
+    return parse_fields("Salesforce describe", object, arr, fill_salesforce, out, err);
 }
 
 const cs_field_schema *cs_object_schema_field(const cs_object_schema *s, const char *name)
