@@ -4,17 +4,21 @@
  * the same records.
  *
  * Layout for n = 1000 (everything scales with n):
- *   - HubSpot contacts person0000..person0999@example.com;
- *   - Salesforce Leads person0600..person1299, Contacts person1300..1599:
- *     emails 0600..0999 are on both sides, every fourth with another job
- *     title in Salesforce and every fifth with no phone there;
+ *   - HubSpot contacts person0000..person0999@example.com, each with one of
+ *     HubSpot's lead statuses (NEW, IN_PROGRESS, CONNECTED, ...);
+ *   - Salesforce Leads person0600..person1299, Contacts person1300..1599;
+ *     each Lead has one of Salesforce's default Lead Status values ("Open -
+ *     Not Contacted", "Working - Contacted", ...), which the default value
+ *     map translates (R3); emails 0600..0999 are on both sides, every fourth
+ *     with another job title in Salesforce, every fifth with no phone there
+ *     and some with another lead status;
  *   - a second Salesforce record for a few emails: Contacts for some
  *     overlapping Leads (0950..0979) and Leads for some Contacts
  *     (1400..1449), so C5 must prefer the Contact;
  *   - bad records: an address Salesforce refuses, a first name longer than
  *     Salesforce's 40 characters, a colour outside the restricted picklist,
  *     an owner with no Salesforce User (C17), a contact with no email (R7),
- *     and a Lead whose Status HubSpot does not offer. */
+ *     and a Lead whose Status is a custom value HubSpot does not offer. */
 #include "cli/demo_data.h"
 
 #include <stdio.h>
@@ -35,7 +39,14 @@ static const char *const g_city[][2] = {{"Milano", "Italy"},
                                         {"Berlin", "Germany"},
                                         {"Boston", "United States"},
                                         {"London", "United Kingdom"}};
-static const char *const g_status[] = {"NEW", "OPEN", "IN_PROGRESS"};
+/* Lead statuses as each side spells them: HubSpot's hs_lead_status options
+ * and Salesforce's default Lead Status values; the default value map of
+ * hs_lead_status translates between them (R3). */
+static const char *const g_hs_status[] = {
+    "NEW",         "OPEN",       "IN_PROGRESS",          "OPEN_DEAL",
+    "UNQUALIFIED", "BAD_TIMING", "ATTEMPTED_TO_CONTACT", "CONNECTED"};
+static const char *const g_sf_status[] = {"Open - Not Contacted", "Working - Contacted",
+                                          "Closed - Converted", "Closed - Not Converted"};
 static const char *const g_color[] = {"red", "green", "blue"};
 
 #define PICK(a, i) ((a)[(size_t)(i) % (sizeof(a) / sizeof((a)[0]))])
@@ -137,11 +148,12 @@ static json_t *hs_contact(size_t i)
     char email[64], phone[32];
     email_of(i, email);
     snprintf(phone, sizeof phone, "+1 617 555 %04zu", i % 10000);
-    json_t *f = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "email", email, "firstname", PICK(g_first, i),
-        "lastname", PICK(g_last, i / 10), "company", PICK(g_company, i / 3), "phone", phone, "city",
-        PICK(g_city, i)[0], "country", PICK(g_city, i)[1], "jobtitle", PICK(g_title, i / 2),
-        "hs_lead_status", PICK(g_status, i), "hubspot_owner_id", i % 2 ? "70000002" : "70000001");
+    json_t *f =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "email", email, "firstname",
+                  PICK(g_first, i), "lastname", PICK(g_last, i / 10), "company",
+                  PICK(g_company, i / 3), "phone", phone, "city", PICK(g_city, i)[0], "country",
+                  PICK(g_city, i)[1], "jobtitle", PICK(g_title, i / 2), "hs_lead_status",
+                  PICK(g_hs_status, i), "hubspot_owner_id", i % 2 ? "70000002" : "70000001");
     if (f && i % 3 == 0)
         json_object_set_new(f, CS_DEMO_HS_COLOR, json_string(PICK(g_color, i / 3)));
     return f;
@@ -167,7 +179,7 @@ static json_t *sf_record(size_t i, bool lead, const char *owner, size_t n)
     if (lead) {
         json_object_set_new(f, "Company", json_string(PICK(g_company, i / 3)));
         json_object_set_new(f, "City", json_string(PICK(g_city, i)[0]));
-        json_object_set_new(f, "Status", json_string(PICK(g_status, i)));
+        json_object_set_new(f, "Status", json_string(PICK(g_sf_status, i / 2)));
         json_object_set_new(f, "NumberOfEmployees", json_string(employees));
     } else {
         json_object_set_new(f, "MailingCity", json_string(PICK(g_city, i)[0]));
@@ -238,11 +250,12 @@ static int seed_salesforce(cs_connector *sf, size_t n, cs_demo_counts *out, cs_e
         rc = add(&contacts, sf_record(n * 95 / 100 + k, false, owners[k % 2], n));
     for (size_t k = 0; rc == 0 && k < twins; k++)
         rc = add(&leads, sf_record(n * 14 / 10 + k, true, owners[k % 2], n));
-    /* A Lead whose Status HubSpot's hs_lead_status does not offer. */
+    /* A Lead whose Status is a value the org added itself: neither the
+     * value map lists it nor does HubSpot's hs_lead_status offer it. */
     if (rc == 0) {
-        json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "Email", "walter.working@example.com",
-                              "FirstName", "Walter", "LastName", "Working", "Company", "Globex",
-                              "Status", "Working - Contacted", "OwnerId", owners[0]);
+        json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "Email", "nadia.nurture@example.com",
+                              "FirstName", "Nadia", "LastName", "Nurture", "Company", "Globex",
+                              "Status", "Nurturing", "OwnerId", owners[0]);
         rc = add(&leads, f);
     }
     if (rc != 0) {

@@ -126,7 +126,7 @@ soql() { req GET "$SF$SFV/query?q=$(node -e 'console.log(encodeURIComponent(proc
 
 # hs_find EMAIL: the HS contact with that email; body in $BODY, STATUS 200 or 404.
 hs_find() {
-  req GET "$HS/crm/v3/objects/contacts/$1?idProperty=email&properties=email,firstname,lastname,jobtitle,phone,city,company,salesforceleadid,salesforcecontactid"
+  req GET "$HS/crm/v3/objects/contacts/$1?idProperty=email&properties=email,firstname,lastname,jobtitle,phone,city,company,hs_lead_status,salesforceleadid,salesforcecontactid"
 }
 
 # stats: /__sandbox/stats body in $BODY.

@@ -16,12 +16,18 @@ async function post(url, body) {
   return JSON.parse(text);
 }
 
+// Lead statuses as each side spells them; the same k gets the same status on
+// both sides through crmsync's default value map (R3).
+const hsStatus = ["NEW", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED"];
+const sfStatus = ["Open - Not Contacted", "Working - Contacted", "Closed - Converted",
+  "Closed - Not Converted"];
+
 async function main() {
   for (let i = 0; i < n; i += 100) {
     const inputs = [];
     for (let k = i; k < Math.min(n, i + 100); k++)
       inputs.push({ properties: { email: `p${k}@example.com`, firstname: `First${k}`,
-        lastname: `Last${k}`, phone: `+1 555 ${k}`, city: cities[k % 4], hs_lead_status: "NEW" } });
+        lastname: `Last${k}`, phone: `+1 555 ${k}`, city: cities[k % 4], hs_lead_status: hsStatus[k % 4] } });
     await post(`${hs}/crm/v3/objects/contacts/batch/create`, { inputs });
   }
   const start = n - overlap;
@@ -29,7 +35,7 @@ async function main() {
     const records = [];
     for (let k = i; k < Math.min(start + n, i + 200); k++)
       records.push({ attributes: { type: "Lead" }, Email: `p${k}@example.com`, FirstName: `First${k}`,
-        LastName: `Last${k}`, Company: `Company ${k % 50}`, Title: `Title ${k % 7}`, Status: "NEW" });
+        LastName: `Last${k}`, Company: `Company ${k % 50}`, Title: `Title ${k % 7}`, Status: sfStatus[k % 4] });
     const res = await post(`${sf}/services/data/v60.0/composite/sobjects`, { allOrNone: false, records });
     const bad = res.filter((r) => !r.success);
     if (bad.length) throw new Error(`lead create refused: ${JSON.stringify(bad[0])}`);

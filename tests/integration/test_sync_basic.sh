@@ -14,16 +14,18 @@ set_rule firstname two_way
 set_rule phone two_way
 set_rule jobtitle two_way
 
-# Each contact has a lead status both sides know: a Lead created without one
-# gets Salesforce's default Status, which HubSpot's hs_lead_status lacks.
+# Lead statuses as each side spells them: HubSpot's hs_lead_status options,
+# Salesforce's default Lead Status values; the default value map translates
+# (R3). Every record starts with one: a Lead created without one gets
+# Salesforce's default Status, which would reach HubSpot on the next pass.
 hs_batch_create '{"inputs":[
- {"properties":{"email":"alice@example.com","firstname":"Alice","lastname":"Adams","phone":"111","jobtitle":"Engineer","hs_lead_status":"NEW"}},
+ {"properties":{"email":"alice@example.com","firstname":"Alice","lastname":"Adams","phone":"111","jobtitle":"Engineer","hs_lead_status":"IN_PROGRESS"}},
  {"properties":{"email":"bob@example.com","firstname":"Bob","lastname":"Baker","phone":"222","hs_lead_status":"OPEN"}},
- {"properties":{"email":"carl@example.com","firstname":"Carl","lastname":"Clark","jobtitle":"Intern","hs_lead_status":"NEW"}}]}'
+ {"properties":{"email":"carl@example.com","firstname":"Carl","lastname":"Clark","jobtitle":"Intern","hs_lead_status":"CONNECTED"}}]}'
 check "HS contacts created" [ "$STATUS" = 201 ]
-sf_create Lead '{"Email":"dora@example.com","FirstName":"Dora","LastName":"Dunn","Company":"Dunn Ltd","Status":"NEW"}'
+sf_create Lead '{"Email":"dora@example.com","FirstName":"Dora","LastName":"Dunn","Company":"Dunn Ltd","Status":"Working - Contacted"}'
 DORA_SF=$SFID
-sf_create Lead '{"Email":"Carl@Example.com","FirstName":"Carl","LastName":"Clark","Company":"Acme","Title":"VP Sales","Status":"NEW"}'
+sf_create Lead '{"Email":"Carl@Example.com","FirstName":"Carl","LastName":"Clark","Company":"Acme","Title":"VP Sales","Status":"Open - Not Contacted"}'
 CARL_SF=$SFID
 check "SF leads created" [ -n "$DORA_SF" ] && [ -n "$CARL_SF" ]
 
@@ -42,20 +44,24 @@ check "plan wrote nothing to Salesforce" [ "$(json_get 'b.totalSize')" = 0 ]
 cs sync --quiet
 check "first sync exits 0" [ "$RC" = 0 ]
 check "summary names both sides" grep -q 'HubSpot Salesforce' <<<"$(tr -s ' ' <<<"$OUT")"
-soql "SELECT Id, FirstName, LastName, Phone, Title, Company FROM Lead WHERE Email = 'alice@example.com'"
+soql "SELECT Id, FirstName, LastName, Phone, Title, Company, Status FROM Lead WHERE Email = 'alice@example.com'"
 check "HS contact created as an SF Lead (C15)" [ "$(json_get 'b.totalSize')" = 1 ]
 ALICE_SF=$(json_get 'b.records[0].Id')
 check "Lead got the HS values" [ "$(json_get 'b.records[0].Phone')" = 111 ]
 check "Lead Company gets the placeholder (C13)" [ "$(json_get 'b.records[0].Company')" = "[not provided]" ]
-soql "SELECT Id FROM Lead WHERE Email = 'bob@example.com'"
+check "HS status IN_PROGRESS became Lead Status 'Working - Contacted' (R3)" [ "$(json_get 'b.records[0].Status')" = "Working - Contacted" ]
+soql "SELECT Id, Status FROM Lead WHERE Email = 'bob@example.com'"
 BOB_SF=$(json_get 'b.records[0].Id')
+check "HS status OPEN became 'Open - Not Contacted' (R3)" [ "$(json_get 'b.records[0].Status')" = "Open - Not Contacted" ]
 hs_find dora@example.com
 check "SF Lead created an HS contact (C3)" [ "$STATUS" = 200 ]
 check "HS contact has the Lead's values" [ "$(json_get 'b.properties.lastname')" = Dunn ]
 check "HS contact knows its Lead (salesforceleadid)" [ "$(json_get 'b.properties.salesforceleadid')" = "$DORA_SF" ]
+check "Lead Status 'Working - Contacted' arrived as IN_PROGRESS (R3)" [ "$(json_get 'b.properties.hs_lead_status')" = IN_PROGRESS ]
 hs_find carl@example.com
 check "same email on both sides: linked, not duplicated (C5)" [ "$(json_get 'b.properties.salesforceleadid')" = "$CARL_SF" ]
 check "first link: SF value wins under prefer_sf_unless_blank (R1)" [ "$(json_get 'b.properties.jobtitle')" = "VP Sales" ]
+check "first link: the SF status wins, translated (R1, R3)" [ "$(json_get 'b.properties.hs_lead_status')" = NEW ]
 CARL_HS=$(json_get 'b.id')
 soql "SELECT Id FROM Lead WHERE Email = 'carl@example.com'"
 check "no second Lead for carl" [ "$(json_get 'b.totalSize')" = 1 ]
@@ -74,15 +80,17 @@ check "plan after a pass writes nothing" grep -q 'would write nothing' <<<"$OUT"
 # ---- different fields edited on both sides both survive -------------------------
 req PATCH "$HS/crm/v3/objects/contacts/$ALICE_HS" '{"properties":{"phone":"999"}}'
 check "HS edit" [ "$STATUS" = 200 ]
-req PATCH "$SF$SFV/sobjects/Lead/$ALICE_SF" '{"Title":"Director"}'
+req PATCH "$SF$SFV/sobjects/Lead/$ALICE_SF" '{"Title":"Director","Status":"Closed - Converted"}'
 check "SF edit" [ "$STATUS" = 204 ]
 cs sync --quiet
 check "sync after edits exits 0" [ "$RC" = 0 ]
-soql "SELECT Phone, Title FROM Lead WHERE Id = '$ALICE_SF'"
+soql "SELECT Phone, Title, Status FROM Lead WHERE Id = '$ALICE_SF'"
 check "HS phone edit reached SF" [ "$(json_get 'b.records[0].Phone')" = 999 ]
 check "SF title edit stayed in SF" [ "$(json_get 'b.records[0].Title')" = Director ]
+check "SF status edit stayed in SF" [ "$(json_get 'b.records[0].Status')" = "Closed - Converted" ]
 hs_find alice@example.com
 check "SF title edit reached HS" [ "$(json_get 'b.properties.jobtitle')" = Director ]
+check "SF status 'Closed - Converted' reached HS as OPEN_DEAL (R3)" [ "$(json_get 'b.properties.hs_lead_status')" = OPEN_DEAL ]
 check "HS phone edit stayed in HS" [ "$(json_get 'b.properties.phone')" = 999 ]
 
 # ---- the same field on both sides: two_way, the latest edit wins ------------------

@@ -22,13 +22,13 @@ check "check accepts the custom mapping" [ "$RC" = 0 ]
 
 # C5: one email on a Lead and a Contact (the Contact wins), one on two Leads
 # (the most recent wins), and the HS contact of a third matching a Contact.
-sf_create Lead '{"Email":"twin@example.com","FirstName":"Lead","LastName":"Twin","Company":"T","Status":"NEW"}'
+sf_create Lead '{"Email":"twin@example.com","FirstName":"Lead","LastName":"Twin","Company":"T","Status":"Open - Not Contacted"}'
 TWIN_LEAD=$SFID
 sf_create Contact '{"Email":"TWIN@example.com","FirstName":"Contact","LastName":"Twin"}'
 TWIN_CONTACT=$SFID
-sf_create Lead '{"Email":"double@example.com","FirstName":"Old","LastName":"Double","Company":"D","Status":"NEW"}'
+sf_create Lead '{"Email":"double@example.com","FirstName":"Old","LastName":"Double","Company":"D","Status":"Open - Not Contacted"}'
 sleep 1.1
-sf_create Lead '{"Email":"double@example.com","FirstName":"New","LastName":"Double","Company":"D","Status":"NEW"}'
+sf_create Lead '{"Email":"double@example.com","FirstName":"New","LastName":"Double","Company":"D","Status":"Open - Not Contacted"}'
 DOUBLE_NEW=$SFID
 sf_create Contact '{"Email":"known@example.com","FirstName":"Known","LastName":"Person","Title":"CFO"}'
 KNOWN_CONTACT=$SFID
