@@ -275,11 +275,18 @@ static void check_value_map_sf(pair_ctx *c, const cs_schema_field *sf, const cha
             continue;
         char where[160];
         pair_where(c, p, where, sizeof where);
-        add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
-            "the value map of %s sends HubSpot option '%s' to %s.%s as '%s', which is not a value "
-            "of that %spicklist; records with it become Property values errors%s",
-            m->hs, p->hs, object, sf->name, p->sf, sf->restricted_picklist ? "restricted " : "",
-            where);
+        if (sf->restricted_picklist)
+            add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3, R4",
+                "the value map of %s sends HubSpot option '%s' to %s.%s as '%s', which is not a "
+                "value of that restricted picklist; records with it become Property values "
+                "errors%s",
+                m->hs, p->hs, object, sf->name, p->sf, where);
+        else
+            add(c->r, CS_CHECK_WARNING, m->hs, object, sf->name, "R3",
+                "the value map of %s sends HubSpot option '%s' to %s.%s as '%s', which is not a "
+                "value of that picklist; Salesforce stores it as a value its picklist does not "
+                "list%s",
+                m->hs, p->hs, object, sf->name, p->sf, where);
     }
 }
 

@@ -515,6 +515,31 @@ Test(config_values_check, values_one_side_lacks_name_both)
     cs_check_report_free(r);
 }
 
+Test(config_values_check, unrestricted_picklist_stores_what_it_does_not_list)
+{
+    cs_schema_field lead[2];
+    memcpy(lead, g_lead_fields, sizeof lead);
+    lead[0].restricted_picklist = false;
+    cs_schema open_lead = {"Lead", lead, 2};
+    const char *yaml = BASE "contacts: {values: {hs_lead_status: {NEW: \"Fresh\"}}}\n";
+    cs_config *cfg = load_ok(yaml);
+    cs_check_report *r = NULL;
+    cs_err err;
+    cr_assert_eq(cs_config_check(cfg, &g_hs, &open_lead, NULL, &r, &err), 0, "%s", err.message);
+    cs_config_free(cfg);
+    const cs_check_problem *p[8];
+    size_t n = problems_of(r, "hs_lead_status", p, 8);
+    cr_assert_eq(n, 2);
+    /* HubSpot lacks the SF values the map leaves unlisted; the map's own value. */
+    cr_expect_not_null(strstr(p[0]->message, "HubSpot property hs_lead_status lacks values"));
+    cr_expect_str_eq(p[1]->rule_ids, "R3");
+    cr_expect_str_eq(p[1]->message,
+                     "the value map of hs_lead_status sends HubSpot option 'NEW' to Lead.Status "
+                     "as 'Fresh', which is not a value of that picklist; Salesforce stores it as "
+                     "a value its picklist does not list (crmsync.yaml:3:38) [R3]");
+    cs_check_report_free(r);
+}
+
 Test(config_values_check, map_on_a_number_is_an_error)
 {
     cs_check_report *r = check(BASE "contacts:\n"
