@@ -139,6 +139,20 @@ static void all_ok(const cs_write_result *res, size_t n)
                      res[i].message);
 }
 
+/* Sets one text field of one record and expects the write to succeed. */
+static void update_one(cs_connector *c, const char *object, const char *id, const char *field,
+                       const char *value)
+{
+    json_t *upd = json_pack("{s:s}", field, value);
+    cs_write_input in = {.id = id, .fields = upd};
+    cs_write_result res;
+    cs_err err;
+    cr_assert_eq(cs_connector_write(c, object, CS_WRITE_UPDATE, &in, 1, &res, &err), 0, "%s",
+                 err.message);
+    all_ok(&res, 1);
+    json_decref(upd);
+}
+
 static size_t distinct_ids(const cs_record_list *l)
 {
     json_t *seen = json_object();
@@ -215,18 +229,12 @@ Test(connectors, hubspot_changes_from_a_cursor)
         cr_assert_geq(l.items[i].modified_ms, l.items[i - 1].modified_ms, "oldest first");
     usleep(5000);
     /* one update: a scan from the cursor sees it and not the older ones */
-    json_t *upd = json_pack("{s:s}", "firstname", "Changed");
-    char id1[CS_CONNECTOR_ID_MAX];
-    snprintf(id1, sizeof id1, "%s", res[1].id);
-    cs_write_input in = {.id = id1, .fields = upd};
-    cr_assert_eq(cs_connector_write(e.hs, "contacts", CS_WRITE_UPDATE, &in, 1, res, &err), 0);
-    all_ok(res, 1);
-    json_decref(upd);
+    update_one(e.hs, "contacts", res[1].id, "firstname", "Changed");
     cs_record_list_dispose(&l);
     so.cursor = cursor;
     char cursor2[CS_CONNECTOR_CURSOR_MAX];
     cr_assert_eq(cs_connector_changes(e.hs, &so, &l, cursor2, &err), 0, "%s", err.message);
-    const cs_record *r = cs_record_list_find(&l, in.id);
+    const cs_record *r = cs_record_list_find(&l, res[1].id);
     cr_assert_not_null(r, "the updated contact is detected");
     cr_assert_str_eq(cs_record_get(r, "firstname"), "Changed");
     cr_assert_leq(l.len, 5, "records older than the cursor are not re-read without overlap");
@@ -319,16 +327,10 @@ Test(connectors, salesforce_changes_page_past_2000_rows)
     cs_record_list_dispose(&l);
     /* SystemModstamp literals are second-granular: move past the second */
     usleep(1100000);
-    json_t *upd = json_pack("{s:s}", "Company", "Globex");
-    char id3[CS_CONNECTOR_ID_MAX];
-    snprintf(id3, sizeof id3, "%s", res[3].id);
-    cs_write_input in = {.id = id3, .fields = upd};
-    cr_assert_eq(cs_connector_write(e.sf, "Lead", CS_WRITE_UPDATE, &in, 1, res, &err), 0);
-    all_ok(res, 1);
-    json_decref(upd);
+    update_one(e.sf, "Lead", res[3].id, "Company", "Globex");
     so.cursor = cursor;
     cr_assert_eq(cs_connector_changes(e.sf, &so, &l, cursor, &err), 0, "%s", err.message);
-    r = cs_record_list_find(&l, in.id);
+    r = cs_record_list_find(&l, res[3].id);
     cr_assert_not_null(r, "the updated lead is detected");
     cr_assert_str_eq(cs_record_get(r, "Company"), "Globex");
     cr_assert_leq(l.len, same_second + 1, "only what changed since the cursor (got %zu)", l.len);
