@@ -220,7 +220,7 @@ static const char *lookup(const cs_field_mapping *m, cs_value_dir dir, const cha
 {
     for (size_t i = 0; i < m->nvalues; i++) {
         const char *from = dir == CS_VALUES_TO_SF ? m->values[i].hs : m->values[i].sf;
-        if (strncmp(from, v, len) == 0 && from[len] == '\0')
+        if (from != NULL && strncmp(from, v, len) == 0 && from[len] == '\0')
             return dir == CS_VALUES_TO_SF ? m->values[i].sf : m->values[i].hs;
     }
     return NULL;

@@ -255,18 +255,21 @@ static int compare_pair(const cs_verify_input *in, const vindex *ix, const cs_ve
     const char *oerr = error_of(in, l->hs_id) ? error_of(in, l->hs_id) : error_of(in, l->sf_id);
     char detail[512];
     if (h == NULL || s == NULL) {
-        snprintf(detail, sizeof detail, "linked, but the %s %s was not found",
-                 h == NULL ? "HubSpot contact" : (lead ? "Salesforce Lead" : "Salesforce Contact"),
-                 h == NULL ? l->hs_id : l->sf_id);
+        if (snprintf(detail, sizeof detail, "linked, but the %s %s was not found",
+                     h == NULL ? "HubSpot contact"
+                               : (lead ? "Salesforce Lead" : "Salesforce Contact"),
+                     h == NULL ? l->hs_id : l->sf_id) < 0)
+            detail[0] = '\0';
         return add_item(r, CS_VERIFY_GONE, NULL, l->hs_id, l->sf_type, l->sf_id, detail, oerr) ? 0
                                                                                                : -1;
     }
     const char *email = cs_record_get(h, "email");
     if (lead && cs_value_is_true(cs_record_get(s, "IsConverted"))) {
         const char *cid = cs_record_get(s, "ConvertedContactId");
-        snprintf(detail, sizeof detail,
-                 "the linked Lead was converted to Contact %s but the link has not moved (C14)",
-                 cid ? cid : "?");
+        if (snprintf(detail, sizeof detail,
+                     "the linked Lead was converted to Contact %s but the link has not moved (C14)",
+                     cid ? cid : "?") < 0)
+            detail[0] = '\0';
         return add_item(r, CS_VERIFY_CONVERTED, email, l->hs_id, l->sf_type, l->sf_id, detail, oerr)
                    ? 0
                    : -1;
@@ -314,8 +317,9 @@ static int unlinked_hs(const cs_verify_input *in, const vindex *ix, cs_verify_re
         if (nhs > 1) {
             const cs_record *second =
                 &in->hubspot->items[json_integer_value(json_array_get(arr, 1))];
-            snprintf(detail, sizeof detail, "%zu HubSpot contacts share this email (%s, %s%s)", nhs,
-                     first->id, second->id, nhs > 2 ? ", ..." : "");
+            if (snprintf(detail, sizeof detail, "%zu HubSpot contacts share this email (%s, %s%s)",
+                         nhs, first->id, second->id, nhs > 2 ? ", ..." : "") < 0)
+                detail[0] = '\0';
             if (!add_item(r, CS_VERIFY_DUPLICATE, key, first->id, NULL, NULL, detail, NULL))
                 return -1;
         }
@@ -344,15 +348,17 @@ static int unlinked_hs(const cs_verify_input *in, const vindex *ix, cs_verify_re
             if (peer != NULL) {
                 if (oerr == NULL)
                     oerr = error_of(in, peer->id);
-                snprintf(detail, sizeof detail,
-                         "HubSpot contact %s and Salesforce %s %s share this email but are not "
-                         "linked (C5)",
-                         h->id, peer_type, peer->id);
+                if (snprintf(detail, sizeof detail,
+                             "HubSpot contact %s and Salesforce %s %s share this email but are not "
+                             "linked (C5)",
+                             h->id, peer_type, peer->id) < 0)
+                    detail[0] = '\0';
                 if (!add_item(r, CS_VERIFY_UNLINKED, key, h->id, peer_type, peer->id, detail, oerr))
                     return -1;
             } else if (json_array_size(sfs) == 0 && (cs->inclusion_list == NULL || oerr != NULL)) {
-                snprintf(detail, sizeof detail,
-                         "HubSpot contact %s has no Salesforce Lead or Contact", h->id);
+                if (snprintf(detail, sizeof detail,
+                             "HubSpot contact %s has no Salesforce Lead or Contact", h->id) < 0)
+                    detail[0] = '\0';
                 if (!add_item(r, CS_VERIFY_NOT_IN_SF, key, h->id, NULL, NULL, detail, oerr))
                     return -1;
             }
@@ -389,7 +395,8 @@ static int unlinked_sf(const cs_verify_input *in, const vindex *ix, cs_verify_re
                 type = list == 0 ? "Lead" : "Contact";
             }
         }
-        if (any_linked) /* its HubSpot contact's email changed since: compared as a pair */
+        if (any_linked || pick == NULL) /* linked: its HubSpot contact's email changed since,
+                                         * so it is compared as a pair */
             continue;
         const char *oerr = NULL;
         json_array_foreach(arr, j, e)
@@ -402,7 +409,9 @@ static int unlinked_sf(const cs_verify_input *in, const vindex *ix, cs_verify_re
         }
         if (cs->on_salesforce_change == CS_SF_CHANGE_NOTHING && oerr == NULL)
             continue; /* C3: SF records start no sync */
-        snprintf(detail, sizeof detail, "Salesforce %s %s has no HubSpot contact", type, pick->id);
+        if (snprintf(detail, sizeof detail, "Salesforce %s %s has no HubSpot contact", type,
+                     pick->id) < 0)
+            detail[0] = '\0';
         if (!add_item(r, CS_VERIFY_NOT_IN_HS, key, NULL, type, pick->id, detail, oerr))
             return -1;
     }
