@@ -128,15 +128,20 @@ static json_t *op_fields(const cs_plan_op *op)
     return f;
 }
 
-/* One result of an update, opt-out or archive, inside the batch transaction. */
+/* One result of an update, opt-out or archive (which sent fields), inside
+ * the batch transaction. */
 static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char *hs_id,
-                  const cs_write_result *res, cs_err *err)
+                  const json_t *fields, const cs_write_result *res, cs_err *err)
 {
     cs_store_side side = side_of(op->target);
     cs_sync_side_report *rs = sync_report_side(p->rep, op->target);
-    if (res->status == CS_WRITE_REFUSED)
+    if (res->status == CS_WRITE_REFUSED) {
+        bool hub = op->target == CS_PLAN_HUBSPOT;
+        if (retry_learn(p, hub, hub ? "contacts" : op->sf_type, fields, res, err) != 0)
+            return -1;
         return apply_record_error(p, r, op, side, hs_id, apply_category_from_write(res->category),
                                   res->fields, res->message, err);
+    }
     if (res->status != CS_WRITE_OK)
         return 0; /* not sent: the pass fails and the next one re-reads */
     cs_store_op kind = CS_STORE_OP_UPDATE;
@@ -155,11 +160,12 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     }
     if (apply_journal(p, op, kind, hs_id, op->sf_id, err) != 0)
         return -1;
-    return apply_clear_error(p, op, side, hs_id, err);
+    return apply_clear_error(p, r, op, side, hs_id, err);
 }
 
 /* Sends one batch of ops (same kind, target and SF type) and stores the
- * results in one transaction. */
+ * results in one transaction. An op holding a value this side refused
+ * earlier in the pass is refused without being sent (sync_retry.c). */
 static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_t n,
                        cs_err *err)
 {
@@ -170,24 +176,36 @@ static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops
     cs_write_kind kind = first->kind == CS_PLAN_ARCHIVE ? CS_WRITE_DELETE : CS_WRITE_UPDATE;
     cs_write_input *in = calloc(n, sizeof *in);
     cs_write_result *res = calloc(n, sizeof *res);
+    cs_write_result *sent = calloc(n, sizeof *sent);
+    size_t *at = calloc(n, sizeof *at);
     json_t **fields = calloc(n, sizeof *fields);
     const char **hs_ids = calloc(n, sizeof *hs_ids);
-    int rc =
-        (in && res && fields && hs_ids) ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    int rc = (in && res && sent && at && fields && hs_ids)
+                 ? 0
+                 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t m = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         hs_ids[i] = apply_hs_id(r, ops[i]);
         fields[i] = kind == CS_WRITE_DELETE ? NULL : op_fields(ops[i]);
-        in[i].id = hub ? hs_ids[i] : ops[i]->sf_id;
-        in[i].fields = fields[i];
+        if (fields[i] != NULL && retry_known_bad(p, hub, object, fields[i], &res[i])) {
+            sync_report_side(p->rep, first->target)->refused_unsent++;
+            continue;
+        }
+        in[m].id = hub ? hs_ids[i] : ops[i]->sf_id;
+        in[m].fields = fields[i];
+        at[m++] = i;
     }
-    int call = -1;
+    int call = 0;
     cs_err call_err = {0};
-    if (rc == 0)
-        call = cs_connector_write(c, object, kind, in, n, res, &call_err);
+    if (rc == 0 && m > 0) {
+        call = cs_connector_write(c, object, kind, in, m, sent, &call_err);
+        for (size_t k = 0; k < m; k++)
+            res[at[k]] = sent[k];
+    }
     if (rc == 0)
         rc = apply_begin(p, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = settle(p, r, ops[i], hs_ids[i], &res[i], err);
+        rc = settle(p, r, ops[i], hs_ids[i], fields[i], &res[i], err);
     if (rc == 0)
         rc = apply_commit(p, err);
     else if (cs_store_in_transaction(p->s->opt.store))
@@ -196,6 +214,8 @@ static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops
         json_decref(fields[i]);
     free(in);
     free(res);
+    free(sent);
+    free(at);
     free(fields);
     free(hs_ids);
     if (rc != 0)
@@ -245,10 +265,15 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
             const cs_plan_op *op = cs_plan_get(plan, i);
             bool sendable = !apply_is_broken(r, op) && apply_hs_id(r, op) != NULL &&
                             (first->target == CS_PLAN_HUBSPOT || op->sf_id != NULL);
-            if (sendable)
+            int waits = sendable ? apply_op_waits(p, r, op, side_of(op->target), err) : 0;
+            if (waits < 0) {
+                rc = -1;
+                break;
+            }
+            if (sendable && !waits)
                 batch[n++] = op;
             else
-                skipped++; /* its pair did not come to be in this round */
+                skipped++; /* its pair did not come to be in this round, or it waits (R8) */
             if (n < max)
                 continue;
         }
@@ -269,23 +294,52 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
 
 /* ---- skips, plan errors, retries, cursors ------------------------------------- */
 
-static int plan_error_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *err)
+/* R4: what the plan cannot write is an error of the side it was for. */
+static cs_store_side plan_error_side(const cs_plan_op *op)
 {
-    /* R4: what the plan cannot write is an error of the side it was for. */
-    cs_store_side side = op->target == CS_PLAN_HUBSPOT ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
-    return apply_record_error(p, r, op, side, op->hs_id, apply_category_from_plan(op->category),
-                              op->field, op->reason, err);
+    return op->target == CS_PLAN_HUBSPOT ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
 }
 
-/* R8: a retried record that did not fail again in this round is resolved. */
+static int plan_error_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *err)
+{
+    /* R8: a record whose error the plan raises again while it is unchanged
+     * since that error waits for its retry like any refused record. */
+    int waits = apply_op_waits(p, r, op, plan_error_side(op), err);
+    if (waits != 0)
+        return waits < 0 ? -1 : 0;
+    return apply_record_error(p, r, op, plan_error_side(op), op->hs_id,
+                              apply_category_from_plan(op->category), op->field, op->reason, err);
+}
+
+/* The records the plan refuses count as failed for the whole round, so a
+ * write of another of their fields that lands does not clear the error. */
+static int note_plan_errors(sync_round *r, const cs_plan *plan, cs_err *err)
+{
+    for (size_t i = 0; i < cs_plan_count(plan); i++) {
+        const cs_plan_op *op = cs_plan_get(plan, i);
+        if (op->kind != CS_PLAN_ERROR)
+            continue;
+        const char *object, *key;
+        apply_error_identity(op, plan_error_side(op), op->hs_id, &object, &key);
+        char k[3 * CS_STORE_NAME_MAX];
+        sync_error_key(k, sizeof k, plan_error_side(op), object, key);
+        if (key[0] != '\0' && json_object_set_new(r->failed, k, json_true()) != 0)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    return 0;
+}
+
+/* R4, R8: a record re-evaluated in this round (due for its retry, or changed
+ * since it failed) that neither failed again nor waits is resolved. */
 static int clear_retried(sync_pass *p, sync_round *r, cs_err *err)
 {
     const char *key;
     json_t *v;
     json_object_foreach(r->retried, key, v)
     {
-        if (json_object_get(r->failed, key))
+        if (json_object_get(r->failed, key) || json_object_get(r->held, key))
             continue;
+        retry_note_cleared(p, key);
         char side = key[0];
         const char *obj = key + 2;
         const char *bar = strchr(obj, '|');
@@ -366,7 +420,7 @@ static int finish_round(sync_pass *p, sync_round *r, const cs_plan *plan, bool a
 
 int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, cs_err *err)
 {
-    if (store_ops(p, r, plan, err) != 0)
+    if (note_plan_errors(r, plan, err) != 0 || store_ops(p, r, plan, err) != 0)
         return -1;
     size_t total = cs_plan_count(plan);
     size_t i = 0;

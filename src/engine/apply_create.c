@@ -83,7 +83,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, 
     }
     if (apply_journal(p, op, snapshot ? CS_STORE_OP_CREATE : CS_STORE_OP_LINK, hs_id, sf_id, err) !=
             0 ||
-        apply_clear_error(p, op, side, op->hs_id, err) != 0)
+        apply_clear_error(p, b->r, op, side, op->hs_id, err) != 0)
         return -1;
     if (b->hub) {
         if (json_object_set_new(b->r->created, op->sf_id, json_string(hs_id)) != 0)
@@ -124,6 +124,8 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
         return link_created(b, i, res->id, true, err);
     case CS_WRITE_REFUSED:
         b->mode[i] = C_DONE;
+        if (retry_learn(p, b->hub, b->hub ? "contacts" : op->sf_type, op->fields, res, err) != 0)
+            return -1;
         return apply_record_error(p, b->r, op, side, op->hs_id,
                                   apply_category_from_write(res->category), res->fields,
                                   res->message, err);
@@ -295,6 +297,32 @@ static size_t pending(const cbatch *b)
     return n;
 }
 
+/* Creates holding a value this side refused earlier in the pass are refused
+ * without being sent (sync_retry.c), in one transaction. */
+static int refuse_known_bad(cbatch *b, cs_err *err)
+{
+    sync_pass *p = b->p;
+    int rc = 0;
+    bool open = false;
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        cs_write_result res;
+        const cs_plan_op *op = b->ops[i];
+        if (!retry_known_bad(p, b->hub, b->hub ? "contacts" : op->sf_type, op->fields, &res))
+            continue;
+        if (!open) {
+            rc = apply_begin(p, err);
+            open = rc == 0;
+        }
+        sync_report_side(p->rep, op->target)->refused_unsent++;
+        rc = rc ? rc : settle(b, i, &res, err);
+    }
+    if (open && rc == 0)
+        return apply_commit(p, err);
+    if (open)
+        cs_store_rollback(p->s->opt.store, NULL);
+    return rc;
+}
+
 static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, size_t n, cs_err *err)
 {
     cbatch b = {.p = p, .r = r, .ops = ops, .n = n, .hub = ops[0]->target == CS_PLAN_HUBSPOT};
@@ -302,6 +330,8 @@ static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, siz
     b.props_in = calloc(n, sizeof *b.props_in);
     b.props = calloc(n, sizeof *b.props);
     int rc = (b.mode && b.props_in && b.props) ? 0 : oom(err);
+    if (rc == 0)
+        rc = refuse_known_bad(&b, err);
     for (int attempt = 0; rc == 0 && attempt < SYNC_CREATE_ATTEMPTS && pending(&b) > 0; attempt++) {
         if (p->halt != SYNC_GO)
             break;
@@ -339,11 +369,20 @@ int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from,
     const cs_plan_op **batch = calloc(max ? max : 1, sizeof *batch);
     if (batch == NULL)
         return oom(err);
-    size_t n = 0;
+    size_t n = 0, waiting = 0;
     int rc = 0;
     for (size_t i = from; rc == 0 && i <= to; i++) {
         if (i < to) {
-            batch[n++] = cs_plan_get(plan, i);
+            const cs_plan_op *op = cs_plan_get(plan, i);
+            /* R8: a record refused before and unchanged since waits. */
+            int waits = apply_op_waits(p, r, op, hub ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE, err);
+            if (waits < 0) {
+                rc = -1;
+                break;
+            }
+            waiting += waits == 1;
+            if (waits == 0)
+                batch[n++] = op;
             if (n < max)
                 continue;
         }
@@ -361,5 +400,7 @@ int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from,
         n = 0;
     }
     free(batch);
+    if (waiting)
+        apply_done(p, waiting);
     return rc;
 }

@@ -1,9 +1,10 @@
 /* What apply writes to the store around the API calls of a batch: journal rows
  * (R5), merged snapshots (echo suppression), record errors with their R9
- * category, the API's message and the retry schedule (R4, R8, R9), and the
- * clearing of an error once its record synced. Also the batch transaction
- * itself and the reaction to a write call that failed as a whole (R6: API
- * limits pause the pass; anything else fails it). */
+ * category, the API's message, the record's email and ids on both sides and
+ * the retry schedule (R4, R8, R9), the clearing of an error once its record
+ * synced, and whether an op waits for its record's retry (R8, sync_retry.c). Also the batch
+ * transaction itself and the reaction to a write call that failed as a whole (R6: API limits pause
+ * the pass; anything else fails it). */
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +77,12 @@ void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *
     }
 }
 
+/* The email of a record the round read (raw, as the API holds it), or NULL. */
+static const char *round_email(const sync_round *r, const char *id)
+{
+    return id ? json_string_value(json_array_get(json_object_get(r->recs, id), 1)) : NULL;
+}
+
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
                        const char *hs_id, cs_store_category cat, const char *field,
                        const char *message, cs_err *err)
@@ -84,35 +91,93 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
     apply_error_identity(op, side, hs_id, &object, &key);
     if (key[0] == '\0')
         return 0;
+    /* R4: the row names the record on both sides, like `crmsync errors`
+     * shows it: the plan's email, else the one read with the record or its
+     * counterpart; the other side's id from the round's links or the store
+     * (a record created in this round is linked by now). */
+    const char *sf_id = op->sf_id;
+    if (hs_id == NULL && sf_id != NULL)
+        hs_id = json_string_value(json_object_get(r->link_sf, sf_id));
+    cs_link link;
+    if (sf_id == NULL && hs_id != NULL) {
+        sf_id = json_string_value(json_object_get(r->link_hs, hs_id));
+        int found =
+            sf_id ? 1
+                  : cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &link, err);
+        if (found < 0)
+            return -1;
+        if (sf_id == NULL && found == 1)
+            sf_id = link.sf_id;
+    }
+    const char *email = op->email;
+    if (email == NULL)
+        email = round_email(r, key);
+    if (email == NULL)
+        email = round_email(r, hs_id);
+    if (email == NULL)
+        email = round_email(r, sf_id);
     cs_record_error e = {.side = side,
                          .object = object,
                          .record_key = key,
                          .category = cat,
                          .field = field && field[0] ? field : NULL,
                          .message = message && message[0] ? message : "refused",
-                         .email = op->email,
+                         .email = email,
                          .hs_id = hs_id,
-                         .sf_id = op->sf_id};
+                         .sf_id = sf_id};
     if (cs_store_error_record(p->s->opt.store, &e, p->now_ms, p->s->opt.retry_policy, err) != 0)
         return -1;
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
     if (json_object_set_new(r->failed, k, json_true()) != 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    if (retry_note_failure(p, k, err) != 0)
+        return -1;
     cs_sync_side_report *rs = side == CS_STORE_HUBSPOT ? &p->rep->hubspot : &p->rep->salesforce;
     if ((unsigned)cat < CS_SYNC_CATEGORY_COUNT)
         rs->errors[cat]++;
     return 0;
 }
 
-int apply_clear_error(sync_pass *p, const cs_plan_op *op, cs_store_side side, const char *hs_id,
-                      cs_err *err)
+int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                      const char *hs_id, cs_err *err)
 {
     const char *object, *key;
     apply_error_identity(op, side, hs_id, &object, &key);
     if (key[0] == '\0')
         return 0;
+    char k[3 * CS_STORE_NAME_MAX];
+    sync_error_key(k, sizeof k, side, object, key);
+    if (json_object_get(r->failed, k) != NULL)
+        return 0; /* another write of the record failed, or the plan refuses it */
+    retry_note_cleared(p, k);
     return cs_store_error_clear(p->s->opt.store, side, object, key, p->now_ms, err) < 0 ? -1 : 0;
+}
+
+int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                   cs_err *err)
+{
+    const char *object, *key;
+    const char *hs_id = apply_hs_id(r, op);
+    apply_error_identity(op, side, hs_id, &object, &key);
+    const json_t *rec = json_object_get(r->recs, key);
+    if (key[0] == '\0' || rec == NULL)
+        return 0; /* not a record this round read: nothing to compare */
+    bool waits = false;
+    if (retry_waits(p, side, object, key, (int64_t)json_integer_value(json_array_get(rec, 0)),
+                    &waits, err) != 0)
+        return -1;
+    if (!waits)
+        return 0;
+    char k[3 * CS_STORE_NAME_MAX];
+    sync_error_key(k, sizeof k, side, object, key);
+    if (json_object_get(r->held, k) != NULL)
+        return 1;
+    if (json_object_set_new(r->held, k, json_true()) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    cs_sync_side_report *rs = side == CS_STORE_HUBSPOT ? &p->rep->hubspot : &p->rep->salesforce;
+    rs->waiting++;
+    return 1;
 }
 
 int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,

@@ -6,7 +6,9 @@
  * (HubSpot contacts; Salesforce Leads and Contacts, deletions included), plus
  * — in the first round — the records whose error is due for a retry (R8),
  * re-read even when unchanged, and — once every scan is done — the pass's
- * follow-ups. Then the context: the links and snapshots of every record read,
+ * follow-ups. A changed record that was refused before and has not changed
+ * since waits for its retry (sync_retry.c) and is read as context only. Then
+ * the context: the links and snapshots of every record read,
  * the counterpart of every linked changed record, the records of both sides
  * whose email matches a changed unlinked one (C5: Leads and Contacts alike),
  * the Contact a converted Lead became (C14). Owners, Users (C17) and the
@@ -28,62 +30,10 @@ static cs_connector *scan_conn(const sync_pass *p, int i)
     return i == SYNC_SCAN_HS ? p->s->opt.hubspot : p->s->opt.salesforce;
 }
 
-#define DETECT_ERRORS_MAX 200000 /* open errors a pass looks at */
-
-/* R8: every open error's last failure and next retry, by sync_error_key. */
-static int load_errors(sync_pass *p, cs_err *err)
-{
-    if ((p->open_errors = json_object()) == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    for (size_t offset = 0; offset < DETECT_ERRORS_MAX; offset += CS_STORE_LIST_MAX) {
-        cs_error_query q = {.limit = CS_STORE_LIST_MAX, .offset = offset};
-        cs_record_error_list l;
-        memset(&l, 0, sizeof l);
-        if (cs_store_error_list(p->s->opt.store, &q, &l, err) != 0)
-            return -1;
-        int rc = 0;
-        for (size_t i = 0; rc == 0 && i < l.count; i++) {
-            const cs_record_error *e = &l.items[i];
-            char key[3 * CS_STORE_NAME_MAX];
-            sync_error_key(key, sizeof key, e->side, e->object, e->record_key);
-            json_t *v =
-                json_pack("[II]", (json_int_t)e->last_seen_ms, (json_int_t)e->next_retry_ms);
-            if (v == NULL || json_object_set_new(p->open_errors, key, v) != 0)
-                rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-        }
-        size_t n = l.count;
-        cs_record_error_list_dispose(&l);
-        if (rc != 0)
-            return -1;
-        if (n < CS_STORE_LIST_MAX)
-            break;
-    }
-    return 0;
-}
-
-/* R8: whether a record the scan returned failed since its last change and
- * waits for its retry: then it is only context (its pair still syncs when
- * the other record changed). */
-static bool waits_for_retry(const sync_pass *p, const cs_record *rec, bool hub)
-{
-    if (json_object_size(p->open_errors) == 0)
-        return false;
-    char key[3 * CS_STORE_NAME_MAX];
-    /* Errors are filed under the source record, on the side that refused it. */
-    sync_error_key(key, sizeof key, hub ? CS_STORE_SALESFORCE : CS_STORE_HUBSPOT, rec->type,
-                   rec->id);
-    const json_t *v = json_object_get(p->open_errors, key);
-    if (v == NULL)
-        return false;
-    int64_t last_seen = (int64_t)json_integer_value(json_array_get(v, 0));
-    int64_t next_retry = (int64_t)json_integer_value(json_array_get(v, 1));
-    return next_retry > p->now_ms && rec->modified_ms <= last_seen;
-}
-
 int detect_begin(sync_pass *p, cs_err *err)
 {
     cs_sync *s = p->s;
-    if (load_errors(p, err) != 0)
+    if (retry_begin(p, err) != 0)
         return -1;
     for (int i = 0; i < SYNC_SCANS; i++) {
         cs_cursor cur;
@@ -122,8 +72,7 @@ void detect_end(sync_pass *p)
     cs_record_list_dispose(&p->users);
     json_decref(p->members);
     p->members = NULL;
-    json_decref(p->open_errors);
-    p->open_errors = NULL;
+    retry_end(p);
 }
 
 bool detect_finished(const sync_pass *p)
@@ -140,8 +89,9 @@ void sync_round_dispose(sync_round *r)
     if (r == NULL)
         return;
     cs_plan_input_free(r->in);
-    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs, &r->need_sf,
-                       &r->emails,  &r->retried, &r->failed,  &r->broken,  &r->created};
+    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
+                       &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
+                       &r->held,    &r->broken,  &r->created};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         json_decref(*sets[i]);
     memset(r, 0, sizeof *r);
@@ -150,8 +100,9 @@ void sync_round_dispose(sync_round *r)
 static int round_init(sync_pass *p, sync_round *r, cs_err *err)
 {
     memset(r, 0, sizeof *r);
-    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs, &r->need_sf,
-                       &r->emails,  &r->retried, &r->failed,  &r->broken,  &r->created};
+    json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
+                       &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
+                       &r->held,    &r->broken,  &r->created};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         if ((*sets[i] = json_object()) == NULL)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
@@ -191,6 +142,42 @@ static int add_link(sync_pass *p, sync_round *r, const cs_link *l, cs_err *err)
     return 0;
 }
 
+/* Notes a record the round reads: its modification time and email (for the
+ * retry guard and the error rows), and for a changed one whether it waits for
+ * its retry (R8: then it is only context; its pair still syncs when the other
+ * record changed, and apply holds back its own writes) or is re-evaluated
+ * with an open error (which then clears unless it fails again, R4). */
+static int note_record(sync_pass *p, sync_round *r, const cs_record *rec, bool hub,
+                       cs_plan_role *role, cs_err *err)
+{
+    const json_t *had = json_object_get(r->recs, rec->id);
+    if (had == NULL || json_integer_value(json_array_get(had, 0)) < rec->modified_ms) {
+        const char *email = rec->deleted ? NULL : cs_record_get(rec, hub ? "email" : "Email");
+        json_t *v =
+            json_pack("[Is?]", (json_int_t)rec->modified_ms,
+                      email && email[0] && strlen(email) < CS_PLAN_EMAIL_MAX ? email : NULL);
+        if (v == NULL || json_object_set_new(r->recs, rec->id, v) != 0)
+            return oom(err);
+    }
+    if (*role != CS_PLAN_CHANGED)
+        return 0;
+    /* Errors are filed under the source record, on the side that refused it. */
+    cs_store_side side = hub ? CS_STORE_SALESFORCE : CS_STORE_HUBSPOT;
+    bool waits = false;
+    if (!r->followup &&
+        retry_waits(p, side, rec->type, rec->id, rec->modified_ms, &waits, err) != 0)
+        return -1;
+    if (waits) {
+        *role = CS_PLAN_CONTEXT;
+        return 0;
+    }
+    char key[3 * CS_STORE_NAME_MAX];
+    sync_error_key(key, sizeof key, side, rec->type, rec->id);
+    if (retry_is_open(p, key) && json_object_set_new(r->retried, key, json_true()) != 0)
+        return oom(err);
+    return 0;
+}
+
 /* Adds one record (moved into the input) and notes what it calls for: its
  * link, and for a changed record its counterpart or its email (C5) and the
  * Contact of a converted Lead (C14). */
@@ -212,8 +199,10 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
     converted[0] = '\0';
     if (cid != NULL && strlen(cid) < sizeof converted)
         memcpy(converted, cid, strlen(cid) + 1);
-    if (role == CS_PLAN_CHANGED && waits_for_retry(p, rec, hub))
-        role = CS_PLAN_CONTEXT;
+    if (note_record(p, r, rec, hub, &role, err) != 0) {
+        cs_record_dispose(rec);
+        return -1;
+    }
     if (cs_plan_input_add_record(r->in, rec, role, err) != 0)
         return -1;
     if (set_str(hub ? r->hs_seen : r->sf_seen, id, hub ? NULL : type) != 0)

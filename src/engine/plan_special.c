@@ -5,8 +5,9 @@
  *     only an HS opt-in (true → false in HubSpot) unticks SF.
  *   - C17 owner: hubspot_owner_id ⇄ OwnerId, two-way, translated through the
  *     owners' and Users' emails. An HS owner reaches SF only as an active SF
- *     User; otherwise HubSpot reverts to the SF owner and a permissions error
- *     is recorded. The snapshot keeps both sides' ids.
+ *     User; otherwise HubSpot reverts to the SF owner (when it has an HS
+ *     owner) and a permissions error is recorded, every time the pair is
+ *     planned while it lasts. The snapshot keeps both sides' ids.
  *   - C13 placeholders read back from SF as blank, and the journal note of
  *     a value translated through a value map (R3). */
 #include <stdio.h>
@@ -136,6 +137,20 @@ static int agree_both(plan_pair *pp, const char *key_h, const char *h, const cha
     return 0;
 }
 
+/* C17: the HS owner cannot reach SF and SF's owner has no HS owner to revert
+ * to. The snapshot keeps what it had (a new pair records no HS owner), so
+ * the pair's next planning raises the error again — it waits for its retry
+ * (R8) — until the owner changes or becomes resolvable. */
+static int keep_unresolved(plan_pair *pp, const char *key_h, const char *s)
+{
+    if (!pp->new_pair)
+        return 0;
+    if (plan_pair_pending(pp, key_h, NULL) != 0 ||
+        plan_pair_pending(pp, CS_PLAN_SNAP_SF_OWNER, s) != 0)
+        return -1;
+    return 0;
+}
+
 /* HS → SF: the HS owner's active SF User, or revert HubSpot and record a
  * permissions error (C17). */
 static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_field,
@@ -171,7 +186,7 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
         return -1;
     const char *back = plan_owner_sf_to_hs(pp->in, s);
     if (back == NULL || cs_value_equal(back, h))
-        return agree_both(pp, key_h, h, s);
+        return keep_unresolved(pp, key_h, s);
     if (plan_pair_pending(pp, key_h, h) != 0)
         return -1;
     if (plan_op_write(&pp->hs_op, key_h, h, back,
@@ -182,12 +197,31 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     return 0;
 }
 
-/* SF → HS: the SF User's HS owner by email; none → HubSpot is left as is. */
-static int owner_to_hs(plan_pair *pp, const cs_field_mapping *m, const char *h, const char *s,
-                       const char *why)
+/* SF → HS: the SF User's HS owner by email. When that User has no HS owner,
+ * HubSpot is left as is, and then: an HS owner that matches no active SF
+ * User either is the C17 permissions error (it can reach SF no more than SF's
+ * owner can reach HS), raised while it lasts; and an HS owner that does match
+ * one replaces the owner SF gave a record crmsync created (the snapshot's SF
+ * side still unset), which is how the retry of that error succeeds. */
+static int owner_to_hs(plan_pair *pp, const cs_field_mapping *m, const char *sf_field,
+                       const char *h, const char *s, bool sf_default, const char *why)
 {
     const char *key_h = m->hs, *key_s = CS_PLAN_SNAP_SF_OWNER;
     const char *owner = plan_owner_sf_to_hs(pp->in, s);
+    if (owner == NULL && h != NULL && pp->allow_to_sf) {
+        if (plan_owner_hs_to_sf(pp->in, h) == NULL) {
+            if (plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+                           pp->sf_type, pp->sf->rec.id, sf_field,
+                           "C17: HubSpot owner %s matches no active Salesforce User by email, "
+                           "and Salesforce owner %s has no HubSpot owner; both keep their owner",
+                           h, s ? s : "(none)") != 0)
+                return -1;
+            return keep_unresolved(pp, key_h, s);
+        }
+        if (sf_default)
+            return owner_to_sf(pp, m, sf_field, h, s,
+                               "C17: the HubSpot owner replaces Salesforce's default owner");
+    }
     if (owner == NULL || cs_value_equal(owner, h))
         return agree_both(pp, key_h, h, s);
     if (plan_pair_pending(pp, key_h, h) != 0)
@@ -240,7 +274,7 @@ int plan_merge_owner(plan_pair *pp, const cs_field_mapping *m, const char *sf_fi
     case OWNER_TO_SF:
         return owner_to_sf(pp, m, sf_field, h, s, why);
     case OWNER_TO_HS:
-        return owner_to_hs(pp, m, h, s, why);
+        return owner_to_hs(pp, m, sf_field, h, s, st_s == PLAN_SNAP_PRESENT && snap_s == NULL, why);
     case OWNER_NONE:
     default:
         return 0; /* settled at the last sync: they differ, nothing changed */

@@ -75,6 +75,12 @@ typedef struct cs_sync_side_report {
     uint64_t read;    /* records change detection returned (deletions included) */
     uint64_t context; /* records read by id or email for the plan's view */
     uint64_t retried; /* records re-read because their retry was due (R8) */
+    /* Records (errors filed under them) whose write to this side, or plan
+     * error, waited for its retry: refused before, unchanged since (R8). */
+    uint64_t waiting;
+    /* Of the errors: records not sent because this side refused the same
+     * value of the same field earlier in the pass. */
+    uint64_t refused_unsent;
     uint64_t created;
     uint64_t updated;
     uint64_t unsubscribed; /* HubSpot only: opt-outs (C10) */

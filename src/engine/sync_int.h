@@ -45,10 +45,15 @@ typedef struct sync_pass {
     cs_record_list users;  /* Salesforce Users (C17) */
     json_t *members;       /* C2: inclusion list member ids (array) or NULL */
     /* R8: open errors, sync_error_key → [last_seen_ms, next_retry_ms], read at
-     * the start of the pass. A record re-read by the overlap window (R2) that
-     * has not changed since it failed waits for its retry instead of failing
-     * again on every pass. */
+     * the start of the pass and kept up to date by the failures and clears of
+     * the pass. A record re-read by the overlap window (R2) that has not
+     * changed since it failed waits for its retry instead of failing again on
+     * every pass (sync_retry.c). */
     json_t *open_errors;
+    /* Values an API refused in this pass (property_values naming one field):
+     * sync_retry.c key → [category, field, message]. Later records with the
+     * same value are refused without being sent. */
+    json_t *bad_values;
     bool retries_done; /* due errors were re-read (first round) */
     /* Pairs linked in this pass without a snapshot (a create reconciled onto
      * an existing record, a 409 on create): hs_id → [sf_type, sf_id]. They
@@ -69,8 +74,10 @@ typedef struct sync_round {
     json_t *need_hs; /* HS ids to read as context → true */
     json_t *need_sf; /* SF ids to read as context → type */
     json_t *emails;  /* email keys of changed unlinked records → true */
-    json_t *retried; /* error keys (sync_error_key) re-read for their retry */
-    json_t *failed;  /* error keys that failed (again) in this round */
+    json_t *recs;    /* id → [modified_ms, email or null] of every record read */
+    json_t *retried; /* error keys of records re-evaluated: due, or changed since they failed */
+    json_t *failed;  /* error keys that failed (again) in this round, or will (plan errors) */
+    json_t *held;    /* error keys whose ops waited for their retry in this round */
     json_t *broken;  /* HS and SF ids whose LINK failed: their other ops are skipped */
     json_t *created; /* SF id → new HS id of an HS create (for its UNSUBSCRIBE) */
     bool followup;   /* this round merges the pass's follow-ups */
@@ -134,9 +141,14 @@ void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
                        const char *hs_id, cs_store_category cat, const char *field,
                        const char *message, cs_err *err);
-/* The write of op on side succeeded: its error (if any) goes away. */
-int apply_clear_error(sync_pass *p, const cs_plan_op *op, cs_store_side side, const char *hs_id,
-                      cs_err *err);
+/* The write of op on side succeeded: its error (if any) goes away, unless
+ * the same record failed (or is planned to fail) in this round. */
+int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                      const char *hs_id, cs_err *err);
+/* R8: whether op (to be written to side, or a plan error of side) waits for
+ * its record's retry; if so it is noted in r->held and counted. 1, 0 or -1. */
+int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                   cs_err *err);
 /* Journals every change of op (R5) as store_op, with the ids given. */
 int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
                   const char *sf_id, cs_err *err);
@@ -155,6 +167,31 @@ void apply_done(sync_pass *p, size_t n);
 const char *apply_hs_id(const sync_round *r, const cs_plan_op *op);
 /* Whether op touches a pair whose LINK failed in this round. */
 bool apply_is_broken(const sync_round *r, const cs_plan_op *op);
+
+/* ---- sync_retry.c: when a refused record is written again (R4, R8) ---------- */
+
+/* Reads every open error into p->open_errors and prepares p->bad_values. */
+int retry_begin(sync_pass *p, cs_err *err);
+void retry_end(sync_pass *p);
+/* Whether the record of error key (side, object, record_key), last modified
+ * at modified_ms, waits for its retry: it has an open error that is not due
+ * and it has not changed since it failed, crmsync's own writes to it aside
+ * (the journal, R5, says when those landed). *waits is set; 0 or -1. */
+int retry_waits(sync_pass *p, cs_store_side side, const char *object, const char *record_key,
+                int64_t modified_ms, bool *waits, cs_err *err);
+/* Whether error key is open (as loaded and updated during the pass). */
+bool retry_is_open(const sync_pass *p, const char *key);
+/* Keeps p->open_errors current: a failure recorded now, an error cleared. */
+int retry_note_failure(sync_pass *p, const char *key, cs_err *err);
+void retry_note_cleared(sync_pass *p, const char *key);
+/* After a refusal (res) of a write of fields to object on one side:
+ * remembers the value when it alone explains the refusal. 0 or -1. */
+int retry_learn(sync_pass *p, bool hubspot, const char *object, const json_t *fields,
+                const cs_write_result *res, cs_err *err);
+/* When fields (a write to object on one side) hold a value refused earlier
+ * in the pass, fills res with that refusal and returns true. */
+bool retry_known_bad(const sync_pass *p, bool hubspot, const char *object, const json_t *fields,
+                     cs_write_result *res);
 
 /* ---- sync_report.c ------------------------------------------------------------ */
 

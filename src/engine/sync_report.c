@@ -106,6 +106,8 @@ static json_t *side_json(const cs_sync_side_report *s)
     } counts[] = {{"read", s->read},
                   {"context", s->context},
                   {"retried", s->retried},
+                  {"waiting", s->waiting},
+                  {"refused_unsent", s->refused_unsent},
                   {"created", s->created},
                   {"updated", s->updated},
                   {"unsubscribed", s->unsubscribed},

@@ -37,6 +37,8 @@ typedef struct fx {
     cs_sync_progress_fn progress;
     void *progress_ud;
     size_t round_records;
+    int hs_batch;                        /* HubSpot inputs per write call; 0: the API's maximum */
+    const cs_retry_policy *retry_policy; /* R8 schedule; NULL: the default */
 } fx;
 
 static inline void fx_rmrf(const char *dir)
@@ -226,6 +228,44 @@ static inline long fx_writes(fx *f, bool hubspot)
     return n;
 }
 
+/* Requests counted by the sandbox whose endpoint key ("POST /crm/v3/...")
+ * contains part. */
+static inline long fx_calls(fx *f, bool hubspot, const char *part)
+{
+    json_t *st = fx_call(hubspot ? f->hs_http : f->sf_http, CS_HTTP_GET, "/__sandbox/stats", NULL);
+    json_t *by =
+        json_object_get(json_object_get(st, hubspot ? "hubspot" : "salesforce"), "by_endpoint");
+    long n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(by, key, v)
+    {
+        if (strstr(key, part) != NULL)
+            n += (long)json_integer_value(v);
+    }
+    json_decref(st);
+    return n;
+}
+
+/* The open error of one record (side, object, record key): a copy in *out
+ * (strings borrowed from *l, which the caller disposes); false when none. */
+static inline bool fx_error(fx *f, cs_store_side side, const char *object, const char *key,
+                            cs_record_error_list *l, cs_record_error *out)
+{
+    memset(l, 0, sizeof *l);
+    cs_error_query q = {.limit = CS_STORE_LIST_MAX};
+    cs_err err = {0};
+    cr_assert_eq(cs_store_error_list(f->store, &q, l, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < l->count; i++) {
+        const cs_record_error *e = &l->items[i];
+        if (e->side == side && strcmp(e->object, object) == 0 && strcmp(e->record_key, key) == 0) {
+            *out = *e;
+            return true;
+        }
+    }
+    return false;
+}
+
 static inline void fx_reset_stats(fx *f)
 {
     json_decref(fx_call(f->hs_http, CS_HTTP_POST, "/__sandbox/reset-stats", NULL));
@@ -261,7 +301,8 @@ static inline void fx_engine_at(fx *f, const char *contacts_yaml, const char *sy
     char hs_url[64], sf_url[64];
     snprintf(hs_url, sizeof hs_url, "http://127.0.0.1:%d", f->hs_port);
     snprintf(sf_url, sizeof sf_url, "http://127.0.0.1:%d", sf_port ? sf_port : f->sf_port);
-    cs_connector_options ho = {.base_url = hs_url, .token = FX_TOKEN, .max_retries = -1};
+    cs_connector_options ho = {
+        .base_url = hs_url, .token = FX_TOKEN, .max_retries = -1, .batch_size = f->hs_batch};
     cs_connector_options so = {.base_url = sf_url, .token = FX_TOKEN, .max_retries = -1};
     cr_assert_eq(cs_hubspot_connector_new(&ho, &f->hs, &err), 0, "%s", err.message);
     cr_assert_eq(cs_salesforce_connector_new(&so, &f->sf, &err), 0, "%s", err.message);
@@ -272,7 +313,8 @@ static inline void fx_engine_at(fx *f, const char *contacts_yaml, const char *sy
                             .stop = &f->stop,
                             .progress = f->progress,
                             .progress_ud = f->progress_ud,
-                            .round_records = f->round_records};
+                            .round_records = f->round_records,
+                            .retry_policy = f->retry_policy};
     cr_assert_eq(cs_sync_new(&opts, &f->sync, &err), 0, "%s", err.message);
 }
 
