@@ -222,7 +222,7 @@ static void hs_finish(sb_ctx *ctx, const sb_request *req, sb_response *res)
                         left > 0 ? (left + 9) / 10 : 0);
         }
     }
-    hs_state_release(ctx);
+    hs_state_end_request(ctx);
 }
 
 /* --- lifecycle ------------------------------------------------------------------- */
@@ -315,4 +315,5 @@ const sb_api_ops sb_hubspot_api = {
     .fault = hs_fault,
     .admit = hs_admit,
     .finish = hs_finish,
+    .dispose = hs_state_release,
 };

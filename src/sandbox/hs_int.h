@@ -1,10 +1,13 @@
 /* Private interface shared by the HubSpot emulation's files (hs_*.c).
  *
- * State: ctx->hs holds an hs_state that lives for one request (or one
- * init/seed call): prepared statements and the object types and property
- * definitions read from the database. hs_api.c's finish hook releases it, so
- * nothing outlives a request and nothing needs a shutdown hook. All of it
- * runs under ctx->lock (sb.h).
+ * State: ctx->hs holds an hs_state kept across requests and released by
+ * the API's dispose hook at shutdown: prepared statements, the object types
+ * and property definitions read from the database, and the search count
+ * cache (hs_search.c). At the end of each request (hs_api.c's finish hook)
+ * statements are reset, a transaction left open is rolled back, and types
+ * are dropped when the request changed a schema or property (so a change
+ * that was rolled back is never remembered). All of it runs under ctx->lock
+ * (sb.h).
  *
  * Tables (all prefixed hs_): hs_types (object types and custom schemas),
  * hs_props (property definitions as HubSpot's JSON), hs_objects (records;
@@ -74,7 +77,7 @@ json_t *hs_builtin_props(const char *type_id, int64_t now_ms);
 /* Stores (inserts or replaces) one property definition. */
 int hs_prop_store(sb_ctx *ctx, const char *type_id, json_t *def, cs_err *err);
 
-/* --- per-request state (hs_store.c) ------------------------------------ */
+/* --- state kept across requests (hs_store.c) --------------------------- */
 
 typedef enum hs_stmt_id {
     HS_ST_OBJ_GET = 0,
@@ -87,19 +90,42 @@ typedef enum hs_stmt_id {
     HS_ST_UNIQUE_DEL_ONE,
     HS_ST_ASSOC_DEL_OBJ,
     HS_ST_LIST_DEL_OBJ,
+    HS_ST_OBJ_COUNT_MOD,
     HS_ST_COUNT
 } hs_stmt_id;
+
+/* The number of live records of one type modified at or after from_ms, as
+ * of the last search that counted them; writes keep it current (see
+ * hs_count_note). Lets the sync engine's paging ("modification date GTE x",
+ * x rising page by page) count only what lies between two bounds instead of
+ * every record past the bound on each page. */
+typedef struct hs_count_cache {
+    bool valid;
+    char type_id[64];
+    int64_t from_ms;
+    int64_t count;
+} hs_count_cache;
 
 typedef struct hs_state {
     sqlite3_stmt *stmts[HS_ST_COUNT];
     hs_type *types;
     size_t ntypes;
     bool types_loaded;
+    bool types_changed; /* a schema or property was written by this request */
+    hs_count_cache count;
 } hs_state;
 
 hs_state *hs_state_get(sb_ctx *ctx);
 /* Finalizes the statements and frees the state; ctx->hs becomes NULL. */
 void hs_state_release(sb_ctx *ctx);
+/* The end of a request: see the top of this file. */
+void hs_state_end_request(sb_ctx *ctx);
+/* A record of type t went from (was_live, old_ms) to (live, new_ms), live
+ * meaning not archived and *_ms its modification time (hs_records.c). */
+void hs_count_note(sb_ctx *ctx, const hs_type *t, bool was_live, int64_t old_ms, bool live,
+                   int64_t new_ms);
+/* Forgets the count cache (after a rollback, or a change it cannot follow). */
+void hs_count_forget(sb_ctx *ctx);
 /* A cached prepared statement, reset and with bindings cleared, or NULL
  * (err filled) when it cannot be prepared. */
 sqlite3_stmt *hs_stmt(sb_ctx *ctx, hs_stmt_id id, cs_err *err);

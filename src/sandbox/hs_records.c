@@ -241,6 +241,7 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
     }
     sqlite3_reset(st);
     int64_t id = sqlite3_last_insert_rowid(ctx->db);
+    hs_count_note(ctx, t, false, 0, true, now_ms);
     json_object_foreach(props, k, v)
     {
         if (hs_is_unique_prop(ctx, t, k) &&
@@ -283,8 +284,10 @@ int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values
     sqlite3_bind_int64(st, 3, o->id);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : hs_db_error(ctx, err, "update record");
     sqlite3_reset(st);
-    if (rc == 0)
+    if (rc == 0) {
+        hs_count_note(ctx, t, !o->archived, o->updated_ms, !o->archived, now_ms);
         o->updated_ms = now_ms;
+    }
     return rc;
 }
 
@@ -313,6 +316,7 @@ int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs
         return hs_db_error(ctx, err, "archive record");
     if (sqlite3_changes(ctx->db) == 0)
         return 0;
+    hs_count_forget(ctx); /* the record's previous modification time is not at hand */
     if (exec_id(ctx, HS_ST_UNIQUE_DEL_OBJ, id, err) != 0 ||
         exec_id(ctx, HS_ST_ASSOC_DEL_OBJ, id, err) != 0 ||
         exec_id(ctx, HS_ST_LIST_DEL_OBJ, id, err) != 0)

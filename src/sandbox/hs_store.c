@@ -1,7 +1,9 @@
-/* The HubSpot emulation's per-request state: prepared statements (prepared
- * on first use, finalized when the request ends) and transaction helpers.
- * See hs_int.h for why the state lives for one request only. */
+/* The HubSpot emulation's state kept across requests: prepared statements
+ * (prepared on first use, finalized at shutdown), the end-of-request
+ * clean-up, the search count cache's bookkeeping and transaction helpers.
+ * See hs_int.h for what lives how long. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sandbox/hs_int.h"
 
@@ -22,6 +24,8 @@ static const char *const stmt_sql[HS_ST_COUNT] = {
                              " AND object_id = ?3",
     [HS_ST_ASSOC_DEL_OBJ] = "DELETE FROM hs_assoc WHERE from_id = ?1 OR to_id = ?1",
     [HS_ST_LIST_DEL_OBJ] = "DELETE FROM hs_list_members WHERE record_id = ?1",
+    [HS_ST_OBJ_COUNT_MOD] = "SELECT COUNT(*) FROM hs_objects WHERE type_id = ?1 AND archived = 0"
+                            " AND updated_ms BETWEEN ?2 AND ?3",
 };
 
 hs_state *hs_state_get(sb_ctx *ctx)
@@ -51,8 +55,42 @@ static void types_free(hs_state *st)
 void hs_types_invalidate(sb_ctx *ctx)
 {
     hs_state *st = ctx->hs;
-    if (st)
+    if (st) {
         types_free(st);
+        st->types_changed = true;
+    }
+}
+
+void hs_state_end_request(sb_ctx *ctx)
+{
+    hs_state *st = ctx->hs;
+    if (st == NULL)
+        return;
+    hs_rollback(ctx);
+    for (int i = 0; i < HS_ST_COUNT; i++)
+        if (st->stmts[i])
+            sqlite3_reset(st->stmts[i]);
+    if (st->types_changed) {
+        types_free(st);
+        st->types_changed = false;
+    }
+}
+
+void hs_count_forget(sb_ctx *ctx)
+{
+    hs_state *st = ctx->hs;
+    if (st)
+        st->count.valid = false;
+}
+
+void hs_count_note(sb_ctx *ctx, const hs_type *t, bool was_live, int64_t old_ms, bool live,
+                   int64_t new_ms)
+{
+    hs_state *st = ctx->hs;
+    if (st == NULL || !st->count.valid || strcmp(st->count.type_id, t->type_id) != 0)
+        return;
+    st->count.count -= was_live && old_ms >= st->count.from_ms;
+    st->count.count += live && new_ms >= st->count.from_ms;
 }
 
 void hs_state_release(sb_ctx *ctx)
@@ -110,6 +148,8 @@ int hs_commit(sb_ctx *ctx, cs_err *err)
 
 void hs_rollback(sb_ctx *ctx)
 {
-    if (!sqlite3_get_autocommit(ctx->db))
+    if (!sqlite3_get_autocommit(ctx->db)) {
         sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+        hs_count_forget(ctx);
+    }
 }

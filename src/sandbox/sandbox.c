@@ -192,6 +192,11 @@ void cs_sandbox_stop(cs_sandbox *sb)
         return;
     for (int i = 0; i < SB_API_COUNT; i++)
         sb_server_stop(sb->servers[i]);
+    /* Statements still prepared would keep the database from closing. */
+    const sb_api_ops *apis[SB_API_COUNT] = {&sb_hubspot_api, &sb_salesforce_api};
+    for (int i = 0; i < SB_API_COUNT; i++)
+        if (apis[i]->dispose)
+            apis[i]->dispose(&sb->ctx);
     if (sb->ctx.db)
         sqlite3_exec(sb->ctx.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     ctx_dispose(&sb->ctx);

@@ -83,6 +83,10 @@ typedef struct sb_api_ops {
     bool (*admit)(sb_ctx *ctx, const sb_request *req, unsigned route_flags, sb_response *res);
     /* After the handler, under the lock: add headers every answer carries. */
     void (*finish)(sb_ctx *ctx, const sb_request *req, sb_response *res);
+    /* At shutdown, after both servers stopped and before the database
+     * closes: releases the state the API keeps across requests (ctx->hs /
+     * ctx->sf: prepared statements, cached schema). May be NULL. */
+    void (*dispose)(sb_ctx *ctx);
 } sb_api_ops;
 
 extern const sb_api_ops sb_hubspot_api;
@@ -124,7 +128,8 @@ struct sb_ctx {
     sb_stats stats[SB_API_COUNT];
     sb_faults faults[SB_API_COUNT];
     uint64_t rng; /* xorshift state for fault rates and ids */
-    /* Per-API private state (hs_*.c / sf_*.c own these). */
+    /* Per-API private state (hs_*.c / sf_*.c own these), kept across
+     * requests and released by sb_api_ops.dispose. */
     void *hs;
     void *sf;
 };
@@ -148,6 +153,9 @@ void sb_query_each(const sb_request *req,
 
 /* Sets status and a JSON body; takes ownership of body (may be NULL: no body). */
 void sb_respond_json(sb_response *res, int status, json_t *body);
+/* Sets status and a body of JSON text the caller wrote; takes the text,
+ * leaving *text empty (freeing it again is harmless). */
+void sb_respond_json_buf(sb_response *res, int status, cs_buf *text);
 void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text);
 void sb_respond_empty(sb_response *res, int status);
 /* Adds a header (copied). Silently ignores headers past SB_MAX_HEADERS. */

@@ -102,6 +102,33 @@ void sb_query_each(const sb_request *req,
 
 /* --- response helpers --------------------------------------------------- */
 
+/* jansson hands the serialiser's output over in small pieces: they are
+ * gathered in a chunk and appended to the body a chunk at a time. */
+typedef struct dump_chunk {
+    cs_buf *out;
+    size_t n;
+    char data[16384];
+} dump_chunk;
+
+static int dump_flush(dump_chunk *c)
+{
+    int rc = cs_buf_append(c->out, c->data, c->n);
+    c->n = 0;
+    return rc;
+}
+
+static int dump_to_body(const char *buffer, size_t size, void *data)
+{
+    dump_chunk *c = data;
+    if (c->n + size > sizeof c->data && dump_flush(c) != 0)
+        return -1;
+    if (size > sizeof c->data)
+        return cs_buf_append(c->out, buffer, size);
+    memcpy(c->data + c->n, buffer, size);
+    c->n += size;
+    return 0;
+}
+
 void sb_respond_json(sb_response *res, int status, json_t *body)
 {
     res->status = status;
@@ -109,13 +136,32 @@ void sb_respond_json(sb_response *res, int status, json_t *body)
     cs_buf_reset(&res->body);
     if (body == NULL)
         return;
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* Straight into the body: large query pages are not copied twice. */
+    dump_chunk *chunk = malloc(sizeof *chunk);
+    int rc = -1;
+    if (chunk != NULL) {
+        chunk->out = &res->body;
+        chunk->n = 0;
+        rc = json_dump_callback(body, dump_to_body, chunk, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (rc == 0)
+            rc = dump_flush(chunk);
+    }
+    free(chunk);
     json_decref(body);
-    if (text == NULL || cs_buf_append_str(&res->body, text) != 0) {
+    if (rc != 0) {
         res->status = 500;
         cs_buf_reset(&res->body);
     }
-    free(text);
+}
+
+void sb_respond_json_buf(sb_response *res, int status, cs_buf *text)
+{
+    res->status = status;
+    res->content_type = "application/json;charset=UTF-8";
+    cs_buf taken = *text;
+    cs_buf_init(text, taken.max);
+    cs_buf_free(&res->body);
+    res->body = taken;
 }
 
 void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text)

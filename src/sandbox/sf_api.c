@@ -178,4 +178,5 @@ const sb_api_ops sb_salesforce_api = {
     .fault = sf_fault,
     .admit = sf_admit,
     .finish = sf_finish,
+    .dispose = sf_store_dispose,
 };

@@ -49,12 +49,15 @@ enum sf_stmt_id {
     SF_ST_EXT_FIND,
     SF_ST_EXT_INSERT,
     SF_ST_EXT_DELETE,
+    SF_ST_META_GET,
+    SF_ST_META_SAVE,
     SF_ST_COUNT
 };
 
 /* One request's view: the schema, an open SQLite transaction, the
  * SystemModstamp every write of the request gets (strictly greater than any
- * earlier one), the id sequence and statements prepared for the request. */
+ * earlier one) and the id sequence. Its statements are prepared once and
+ * kept in ctx->sf across requests (sf_store.c). */
 typedef struct sf_tx {
     sb_ctx *ctx;
     sf_schema *schema;
@@ -66,15 +69,16 @@ typedef struct sf_tx {
     uint64_t next_seq;
     uint64_t first_seq;
     char user_id[SF_ID_LEN + 1]; /* the integration user: CreatedById, default OwnerId */
-    sqlite3_stmt *st[SF_ST_COUNT];
 } sf_tx;
 
 /* Creates the tables (idempotent). */
 int sf_store_init(sb_ctx *ctx, cs_err *err);
+/* Finalizes the statements kept in ctx->sf (the API's dispose hook). */
+void sf_store_dispose(sb_ctx *ctx);
 /* Loads the schema and begins a transaction. */
 int sf_tx_begin(sb_ctx *ctx, sf_tx *tx, int version, cs_err *err);
 int sf_tx_commit(sf_tx *tx, cs_err *err);
-/* Rolls back when still open, finalizes statements, frees the schema. */
+/* Rolls back when still open, resets the statements, frees the schema. */
 void sf_tx_end(sf_tx *tx);
 /* Savepoints for allOrNone / per-record atomicity. */
 int sf_tx_savepoint(sf_tx *tx, cs_err *err);
@@ -94,6 +98,9 @@ int sf_store_find_ext(sf_tx *tx, const sf_object *o, const sf_field *f, const ch
                       char (*ids)[SF_ID_LEN + 1], int max, int *n, cs_err *err);
 /* True when the field's values are indexed in sf_extids. */
 bool sf_store_indexed(const sf_field *f);
+/* A record read through cache (a JSON object: id -> record, or null when
+ * missing) for relationship paths; borrowed from cache, NULL when missing. */
+json_t *sf_store_parent(sf_tx *tx, json_t *cache, const char *id);
 
 /* --- sf_write.c: the write pipeline --------------------------------------- */
 
@@ -134,6 +141,22 @@ json_t *sf_render_attributes(int version, const sf_object *o, const char *id);
 /* The value of a field of a stored record (compound Address fields built
  * from their parts). New ref; json null when empty. */
 json_t *sf_render_value(const sf_object *o, const sf_field *f, json_t *data, bool deleted);
+
+/* --- sf_page.c: the records of a query page ------------------------------ */
+
+/* A field path of a query resolved against the schema. */
+typedef struct sf_qpath {
+    const char *path;      /* as written */
+    const sf_field *field; /* on the FROM object (the reference field for Rel.Field) */
+    const sf_object *target;
+    const sf_field *target_field; /* NULL for a plain field */
+} sf_qpath;
+
+/* Appends to out the JSON array of the records ids[from..to) of object o
+ * (SF_ID_LEN bytes per id; ids no longer stored are left out) with the
+ * selected paths, as the query API shows them. */
+int sf_page_records(sf_tx *tx, const sf_object *o, const sf_qpath *sel, size_t nsel,
+                    const char *ids, size_t from, size_t to, cs_buf *out, cs_err *err);
 
 /* --- handlers (sf_oauth.c, sf_describe.c, sf_sobjects.c, sf_composite.c,
  *     sf_query.c, sf_replication.c, sf_admin.c) ---------------------------- */

@@ -26,20 +26,12 @@
 #define LOCATOR_TTL_MS (60LL * 60 * 1000)
 #define LOCATORS_KEPT  100
 
-/* A field path of the query resolved against the schema. */
-typedef struct qpath {
-    const char *path;      /* as written */
-    const sf_field *field; /* on the FROM object (the reference field for Rel.Field) */
-    const sf_object *target;
-    const sf_field *target_field; /* NULL for a plain field */
-} qpath;
-
 typedef struct qplan {
     sb_soql_query *q;
     const sf_object *o;
-    qpath *refs;
+    sf_qpath *refs;
     size_t nrefs;
-    qpath *sel;
+    sf_qpath *sel;
     size_t nsel;
 } qplan;
 
@@ -66,7 +58,7 @@ static void lower_path(const char *path, char out[PATH_MAX_LEN + 1])
 }
 
 /* Resolves one path; answers INVALID_FIELD and returns -1 when unknown. */
-static int resolve_path(sf_tx *tx, const sf_object *o, const char *path, qpath *out,
+static int resolve_path(sf_tx *tx, const sf_object *o, const char *path, sf_qpath *out,
                         sb_response *res)
 {
     char msg[600];
@@ -178,21 +170,6 @@ static json_t *column_value(sqlite3_stmt *st, int col, const sf_field *f)
     default:
         return json_string((const char *)sqlite3_column_text(st, col));
     }
-}
-
-/* Parent records used by relationship paths, cached per query by id. */
-static json_t *parent(sf_tx *tx, json_t *cache, const char *id)
-{
-    json_t *p = json_object_get(cache, id);
-    if (p)
-        return json_is_null(p) ? NULL : p;
-    json_t *data = NULL;
-    bool deleted = false;
-    cs_err err;
-    if (sf_store_get(tx, id, &data, &deleted, &err) != 0)
-        data = json_null();
-    json_object_set_new(cache, id, data);
-    return json_is_null(data) ? NULL : data;
 }
 
 static int compare_rows(const void *a, const void *b, void *user)
@@ -419,7 +396,7 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
     while (rc == 0 && n < enough && sqlite3_step(st) == SQLITE_ROW) {
         json_t *rec = json_object();
         for (size_t i = 0; i < p->nrefs; i++) {
-            const qpath *q = &p->refs[i];
+            const sf_qpath *q = &p->refs[i];
             if (col[i] < 0)
                 continue;
             json_t *v;
@@ -429,7 +406,7 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
                 v = column_value(st, col[i], q->field);
             } else {
                 const char *pid = (const char *)sqlite3_column_text(st, col[i]);
-                json_t *prec = pid ? parent(tx, cache, pid) : NULL;
+                json_t *prec = pid ? sf_store_parent(tx, cache, pid) : NULL;
                 json_t *pv = prec ? json_object_get(prec, q->target_field->name) : NULL;
                 v = pv ? json_incref(pv) : json_null();
             }
@@ -477,62 +454,6 @@ static int scan(sf_tx *tx, const qplan *p, bool all_rows, qrow **rows, size_t *n
     *rows = out;
     *nrows = count;
     return 0;
-}
-
-/* Renders one result record: attributes, then the selected fields; parent
- * relationships as nested records with their own attributes. */
-static json_t *render_row(sf_tx *tx, const qplan *p, const char *id, json_t *cache)
-{
-    json_t *data = NULL;
-    bool deleted = false;
-    cs_err err;
-    if (sf_store_get(tx, id, &data, &deleted, &err) != 0)
-        return NULL;
-    json_t *out = json_object();
-    json_object_set_new(out, "attributes", sf_render_attributes(tx->version, p->o, id));
-    for (size_t i = 0; i < p->nsel; i++) {
-        const qpath *q = &p->sel[i];
-        if (q->target_field == NULL) {
-            json_object_set_new(out, q->field->name,
-                                sf_render_value(p->o, q->field, data, deleted));
-            continue;
-        }
-        const char *pid = json_string_value(json_object_get(data, q->field->name));
-        json_t *prec = pid ? parent(tx, cache, pid) : NULL;
-        json_t *nested = json_object_get(out, q->field->relationship);
-        if (prec == NULL) {
-            if (nested == NULL)
-                json_object_set_new(out, q->field->relationship, json_null());
-            continue;
-        }
-        if (!json_is_object(nested)) {
-            nested = json_object();
-            json_object_set_new(nested, "attributes",
-                                sf_render_attributes(tx->version, q->target, pid));
-            json_object_set_new(out, q->field->relationship, nested);
-        }
-        json_object_set_new(nested, q->target_field->name,
-                            sf_render_value(q->target, q->target_field, prec,
-                                            json_is_true(json_object_get(prec, "IsDeleted"))));
-    }
-    json_decref(data);
-    return out;
-}
-
-static json_t *render_page(sf_tx *tx, const qplan *p, const char *ids, size_t from, size_t to)
-{
-    json_t *arr = json_array();
-    json_t *cache = json_object();
-    for (size_t i = from; i < to; i++) {
-        char id[SF_ID_LEN + 1];
-        memcpy(id, ids + i * SF_ID_LEN, SF_ID_LEN);
-        id[SF_ID_LEN] = '\0';
-        json_t *r = render_row(tx, p, id, cache);
-        if (r)
-            json_array_append_new(arr, r);
-    }
-    json_decref(cache);
-    return arr;
 }
 
 static int batch_size(const sb_request *req)
@@ -600,20 +521,27 @@ static void respond_page(sf_tx *tx, const qplan *p, const char *text, const char
         }
         locator = loc;
     }
-    json_t *records = render_page(tx, p, ids, from, to);
-    json_t *body = json_pack("{s:I,s:b}", "totalSize", (json_int_t)n, "done", to >= n);
+    /* {"totalSize","done"[,"nextRecordsUrl"],"records"}, written as text:
+     * the records come as text from sf_page.c. */
+    cs_buf body;
+    cs_buf_init(&body, (size_t)SB_BODY_MAX * 4);
+    int rc = cs_buf_appendf(&body, "{\"totalSize\":%zu,\"done\":%s", n, to >= n ? "true" : "false");
     if (to < n) {
         char url[200];
         next_url(url, sizeof url, tx->version, locator, to);
-        json_object_set_new(body, "nextRecordsUrl", json_string(url));
+        rc |= cs_buf_appendf(&body, ",\"nextRecordsUrl\":\"%s\"", url);
     }
-    json_object_set_new(body, "records", records);
-    if (sf_tx_commit(tx, &err) != 0) {
-        json_decref(body);
+    rc |= cs_buf_append_str(&body, ",\"records\":");
+    if (rc != 0)
+        cs_err_set(&err, CS_ERR_INTERNAL, "out of memory");
+    if (rc != 0 || sf_page_records(tx, p->o, p->sel, p->nsel, ids, from, to, &body, &err) != 0 ||
+        cs_buf_append_str(&body, "}") != 0 || sf_tx_commit(tx, &err) != 0) {
+        cs_buf_free(&body);
         sf_respond_internal(res, &err);
         return;
     }
-    sb_respond_json(res, 200, body);
+    sb_respond_json_buf(res, 200, &body);
+    cs_buf_free(&body);
 }
 
 static void run_query(sb_ctx *ctx, const sb_request *req, sb_response *res, bool all_rows)

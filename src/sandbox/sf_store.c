@@ -4,9 +4,9 @@
  * written by one request carries the same stamp, and stamps strictly
  * increase from request to request even within one millisecond).
  *
- * Statements are prepared once per request and finalized with it: the
- * sandbox has no shutdown hook for API state, and a statement still alive at
- * close would keep the database open. */
+ * Statements are prepared on first use and kept in ctx->sf for the life of
+ * the sandbox: reset when a request ends (so none holds a read open),
+ * finalized by the API's dispose hook before the database closes. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,14 @@ static const char *const stmt_sql[SF_ST_COUNT] = {
     [SF_ST_EXT_INSERT] =
         "INSERT OR IGNORE INTO sf_extids(object, field, value, id) VALUES (?,?,?,?)",
     [SF_ST_EXT_DELETE] = "DELETE FROM sf_extids WHERE id = ?",
+    [SF_ST_META_GET] = "SELECT value FROM sf_meta WHERE key = ?",
+    [SF_ST_META_SAVE] = "UPDATE sf_meta SET value = CASE key WHEN 'stamp' THEN ?1 "
+                        "ELSE ?2 END WHERE key IN ('stamp', 'id_seq')",
 };
+
+typedef struct sf_state {
+    sqlite3_stmt *st[SF_ST_COUNT];
+} sf_state;
 
 int sf_store_init(sb_ctx *ctx, cs_err *err)
 {
@@ -61,43 +68,76 @@ static int db_error(sf_tx *tx, cs_err *err)
     return cs_err_set(err, CS_ERR_STORE, "sandbox database: %s", sqlite3_errmsg(tx->ctx->db));
 }
 
-static sqlite3_stmt *stmt(sf_tx *tx, enum sf_stmt_id id, cs_err *err)
+/* A kept statement, reset and with bindings cleared; NULL when it cannot be
+ * prepared (err filled when err is not NULL). */
+static sqlite3_stmt *ctx_stmt(sb_ctx *ctx, enum sf_stmt_id id, cs_err *err)
 {
-    if (tx->st[id] == NULL &&
-        sqlite3_prepare_v2(tx->ctx->db, stmt_sql[id], -1, &tx->st[id], NULL) != SQLITE_OK) {
-        db_error(tx, err);
+    if (ctx->sf == NULL)
+        ctx->sf = calloc(1, sizeof(sf_state));
+    sf_state *state = ctx->sf;
+    if (state == NULL) {
+        if (err)
+            cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
         return NULL;
     }
-    sqlite3_reset(tx->st[id]);
-    sqlite3_clear_bindings(tx->st[id]);
-    return tx->st[id];
+    if (state->st[id] == NULL &&
+        sqlite3_prepare_v2(ctx->db, stmt_sql[id], -1, &state->st[id], NULL) != SQLITE_OK) {
+        if (err)
+            cs_err_set(err, CS_ERR_STORE, "sandbox database: %s", sqlite3_errmsg(ctx->db));
+        return NULL;
+    }
+    sqlite3_reset(state->st[id]);
+    sqlite3_clear_bindings(state->st[id]);
+    return state->st[id];
+}
+
+static sqlite3_stmt *stmt(sf_tx *tx, enum sf_stmt_id id, cs_err *err)
+{
+    return ctx_stmt(tx->ctx, id, err);
+}
+
+static void reset_all(sb_ctx *ctx)
+{
+    sf_state *state = ctx->sf;
+    for (int i = 0; state && i < SF_ST_COUNT; i++)
+        if (state->st[i])
+            sqlite3_reset(state->st[i]);
+}
+
+void sf_store_dispose(sb_ctx *ctx)
+{
+    sf_state *state = ctx->sf;
+    if (state == NULL)
+        return;
+    for (int i = 0; i < SF_ST_COUNT; i++)
+        sqlite3_finalize(state->st[i]);
+    free(state);
+    ctx->sf = NULL;
 }
 
 static int64_t meta_int(sb_ctx *ctx, const char *key)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = ctx_stmt(ctx, SF_ST_META_GET, NULL);
     int64_t v = 0;
-    if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM sf_meta WHERE key = ?", -1, &st, NULL) ==
-        SQLITE_OK) {
+    if (st) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     return v;
 }
 
 static void meta_text(sb_ctx *ctx, const char *key, char *out, size_t size)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = ctx_stmt(ctx, SF_ST_META_GET, NULL);
     out[0] = '\0';
-    if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM sf_meta WHERE key = ?", -1, &st, NULL) ==
-        SQLITE_OK) {
+    if (st) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
             snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
 }
 
 int sf_tx_begin(sb_ctx *ctx, sf_tx *tx, int version, cs_err *err)
@@ -124,16 +164,13 @@ int sf_tx_begin(sb_ctx *ctx, sf_tx *tx, int version, cs_err *err)
 
 static int save_meta(sf_tx *tx, cs_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(tx->ctx->db,
-                           "UPDATE sf_meta SET value = CASE key WHEN 'stamp' THEN ?1 "
-                           "ELSE ?2 END WHERE key IN ('stamp', 'id_seq')",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(tx, err);
+    sqlite3_stmt *st = stmt(tx, SF_ST_META_SAVE, err);
+    if (st == NULL)
+        return -1;
     sqlite3_bind_int64(st, 1, tx->stamp_ms);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)tx->next_seq);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(tx, err);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -151,10 +188,7 @@ int sf_tx_commit(sf_tx *tx, cs_err *err)
 
 void sf_tx_end(sf_tx *tx)
 {
-    for (int i = 0; i < SF_ST_COUNT; i++) {
-        sqlite3_finalize(tx->st[i]);
-        tx->st[i] = NULL;
-    }
+    reset_all(tx->ctx);
     if (tx->open) {
         sqlite3_exec(tx->ctx->db, "ROLLBACK", NULL, NULL, NULL);
         tx->open = false;
@@ -201,6 +235,20 @@ int sf_store_get(sf_tx *tx, const char *id, json_t **data, bool *deleted, cs_err
     *deleted = sqlite3_column_int(st, 1) != 0;
     *data = j;
     return 0;
+}
+
+json_t *sf_store_parent(sf_tx *tx, json_t *cache, const char *id)
+{
+    json_t *p = json_object_get(cache, id);
+    if (p)
+        return json_is_null(p) ? NULL : p;
+    json_t *data = NULL;
+    bool deleted = false;
+    cs_err err;
+    if (sf_store_get(tx, id, &data, &deleted, &err) != 0)
+        data = json_null();
+    json_object_set_new(cache, id, data);
+    return json_is_null(data) ? NULL : data;
 }
 
 bool sf_store_indexed(const sf_field *f)
