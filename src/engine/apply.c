@@ -265,7 +265,8 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
             const cs_plan_op *op = cs_plan_get(plan, i);
             bool sendable = !apply_is_broken(r, op) && apply_hs_id(r, op) != NULL &&
                             (first->target == CS_PLAN_HUBSPOT || op->sf_id != NULL);
-            int waits = sendable ? apply_op_waits(p, r, op, side_of(op->target), err) : 0;
+            int waits = sendable ? apply_op_waits(p, r, op, side_of(op->target), err)
+                                 : apply_keep_error(r, op, side_of(op->target), err);
             if (waits < 0) {
                 rc = -1;
                 break;

@@ -154,6 +154,17 @@ int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_stor
     return cs_store_error_clear(p->s->opt.store, side, object, key, p->now_ms, err) < 0 ? -1 : 0;
 }
 
+int apply_keep_error(sync_round *r, const cs_plan_op *op, cs_store_side side, cs_err *err)
+{
+    const char *object, *key;
+    apply_error_identity(op, side, apply_hs_id(r, op), &object, &key);
+    char k[3 * CS_STORE_NAME_MAX];
+    sync_error_key(k, sizeof k, side, object, key);
+    if (key[0] != '\0' && json_object_set_new(r->held, k, json_true()) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    return 0;
+}
+
 int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
                    cs_err *err)
 {

@@ -145,6 +145,9 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
  * the same record failed (or is planned to fail) in this round. */
 int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
                       const char *hs_id, cs_err *err);
+/* An op that was not sent in this round (its pair did not come to be): its
+ * record's error, if any, stays as it is. 0 or -1 (memory). */
+int apply_keep_error(sync_round *r, const cs_plan_op *op, cs_store_side side, cs_err *err);
 /* R8: whether op (to be written to side, or a plan error of side) waits for
  * its record's retry; if so it is noted in r->held and counted. 1, 0 or -1. */
 int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,

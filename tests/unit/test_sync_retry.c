@@ -310,14 +310,15 @@ Test(retry, owner_errors_and_due_retries)
     free(b), free(d), free(e), free(g), free(fl), free(dl), free(gl);
 }
 
-/* A HubSpot batch mostly made of one refused value: once HubSpot refused it,
- * the records after it that hold the same value are refused without being
- * sent, so the pass costs far fewer calls than one per refused record. */
+/* HubSpot batches mostly made of one refused value (creates, then updates):
+ * once HubSpot refused it, the records after it that hold the same value are
+ * refused without being sent, so the pass costs far fewer calls than one per
+ * refused record. */
 Test(retry, a_value_refused_once_is_not_sent_again_in_the_pass)
 {
     F.hs_batch = 5;
     tier_fields();
-    enum { BAD = 20, GOOD = 4 };
+    enum { BAD = 20, GOOD = 8 };
     char *ids[BAD + GOOD];
     for (int i = 0; i < BAD + GOOD; i++) {
         char email[64];
@@ -347,6 +348,20 @@ Test(retry, a_value_refused_once_is_not_sent_again_in_the_pass)
         cs_record_error_list_dispose(&l);
     }
     cr_expect_eq(expect_complete_rows(), BAD);
+
+    /* Updates alike: the good Leads all get the bad value in Salesforce. */
+    for (int i = BAD; i < BAD + GOOD; i++)
+        fx_sf_patch(&F, "Lead", ids[i], json_pack("{s:s}", "Tier__c", BAD_TIER));
+    fx_reset_stats(&F);
+    rep = fx_pass(&F);
+    cr_expect_eq(rep.hubspot.errors[CS_STORE_CAT_PROPERTY_VALUES], GOOD);
+    cr_expect_gt(rep.hubspot.refused_unsent, 0);
+    calls = fx_calls(&F, true, "batch/update");
+    cr_log_info("HubSpot update calls for %d refused records in batches of 5: %ld", GOOD, calls);
+    cr_expect_leq(calls, 2 * 5 - 1, "%ld calls", calls);
+    for (int i = BAD; i < BAD + GOOD; i++)
+        cr_expect_eq(attempts(CS_STORE_HUBSPOT, "Lead", ids[i]), 1);
+    cr_expect_eq(expect_complete_rows(), BAD + GOOD);
     for (int i = 0; i < BAD + GOOD; i++)
         free(ids[i]);
 }
