@@ -20,7 +20,7 @@ static const cs_command commands[] = {
     {"journal", "every write crmsync made, newest first", cs_cmd_journal},
     {"verify", "diff both sides under the mapping; exit 1 on divergence", cs_cmd_verify},
     {"sandbox", "serve the HubSpot and Salesforce APIs locally (SQLite-backed)", cs_cmd_sandbox},
-    {"demo", "start a sandbox, seed it, and show what it serves", cs_cmd_demo},
+    {"demo", "sync sample data between two local sandboxed APIs, end to end", cs_cmd_demo},
     {NULL, NULL, NULL},
 };
 

@@ -188,7 +188,9 @@ int cs_cli_env_open(const char *command, const char *config_path, unsigned what,
     if ((what & CS_CLI_OPEN_CONNECTORS) && open_connectors(env, &err) != 0) {
         if (err.category == CS_ERR_AUTH) {
             fprintf(stderr, "crmsync %s: %s\n", command, err.message);
-            fprintf(stderr, "Secrets come from the environment only (token_env in %s).\n",
+            fprintf(stderr,
+                    "Secrets come from the environment only: the variables named by token_env, "
+                    "or by the oauth block's *_env keys, in %s.\n",
                     cs_config_source(env->cfg));
             return CS_EXIT_USAGE;
         }

@@ -174,7 +174,7 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
         sf);
     rc |= cs_buf_append_str(out, "store: ");
     rc |= quoted(out, store);
-    rc |= cs_buf_append_str(out, "   # sqlite:PATH or postgres://user@host/dbname\n\n");
+    rc |= cs_buf_append_str(out, "   # sqlite:PATH (a PostgreSQL store is planned)\n\n");
     rc |= cs_buf_append_str(
         out, "sync:\n"
              "  interval: 2s        # pause between passes of `crmsync run` (ms, s, m, h)\n"
