@@ -1,7 +1,10 @@
 // Measures the sandbox: HubSpot batch/create (100 per call) and list paging,
 // Salesforce composite create (200 per call) and query paging, for N records
-// each, sequentially over one keep-alive connection per API. Prints a
-// markdown table. Run through bench/sandbox.sh.
+// each, and the reads the sync engine makes of N records: HubSpot search by
+// a rising lastmodifieddate bound, batch/read by email; Salesforce queries by
+// Email IN and Id IN (200 values each, on up to 10,000 records). Sequential
+// over one keep-alive connection per API. Prints a markdown table. Run
+// through bench/sandbox.sh.
 import { startSandbox, TOKEN } from '../tests/conformance/sandbox.mjs';
 import { readFileSync } from 'node:fs';
 
@@ -69,16 +72,87 @@ try {
     } while (after && n < 10000);
     return n;
   });
+  let hsSlide = 0;
+  await measure('HubSpot search lastmodifieddate GTE a rising bound, as the sync engine pages (200/page, all)', () => hsSlide, async () => {
+    // the bound moves to the last modification time seen; records at that
+    // time already seen are skipped with "after"
+    let since = 0, skip = 0, n = 0;
+    for (;;) {
+      const page = await call('POST', `${sb.hubspot}/crm/v3/objects/contacts/search`, {
+        filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) }] }],
+        sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
+        properties: ['email', 'lastmodifieddate'], limit: 200, after: skip ? String(skip) : undefined,
+      });
+      hsSlide++;
+      n += page.results.length;
+      if (!page.paging?.next) break;
+      for (const r of page.results) {
+        const m = Date.parse(r.properties.lastmodifieddate);
+        if (m > since) {
+          since = m;
+          skip = 0;
+        }
+        skip++;
+      }
+    }
+    return n;
+  });
+  const lookups = Math.min(N, 10000);
+  // spread over the whole data set, in mixed case as the engine's keys may be
+  const picked = (i) => (i * 7919) % N;
+  let hsByEmail = 0;
+  await measure(`HubSpot batch/read by email (100/call, ${lookups} of N)`, () => hsByEmail, async () => {
+    let n = 0;
+    for (let i = 0; i < lookups; i += 100) {
+      const inputs = [];
+      for (let j = i; j < Math.min(lookups, i + 100); j++)
+        inputs.push({ id: j % 2 ? `BENCH${picked(j)}@EXAMPLE.COM` : `bench${picked(j)}@example.com` });
+      const page = await call('POST', `${sb.hubspot}/crm/v3/objects/contacts/batch/read`, {
+        idProperty: 'email', inputs, properties: ['email', 'firstname', 'lastname'],
+      });
+      hsByEmail++;
+      n += page.results.length;
+    }
+    return n;
+  });
   let sfCalls = 0;
+  const leadIds = [];
   await measure('Salesforce composite create leads (200/call)', () => sfCalls, async () => {
     for (let i = 0; i < N; i += 200) {
       const records = [];
       for (let j = i; j < Math.min(N, i + 200); j++)
         records.push({ attributes: { type: 'Lead' }, Email: `bench${j}@example.org`, LastName: `L${j}`, Company: `Co ${j % 997}` });
-      await call('POST', `${sb.salesforce}/services/data/v60.0/composite/sobjects`, { allOrNone: false, records });
+      const res = await call('POST', `${sb.salesforce}/services/data/v60.0/composite/sobjects`, { allOrNone: false, records });
+      for (const r of res) leadIds.push(r.id);
       sfCalls++;
     }
     return N;
+  });
+  const soql = async (q) => call('GET', `${sb.salesforce}/services/data/v60.0/query?q=${encodeURIComponent(q)}`);
+  let sfEmail = 0;
+  await measure(`Salesforce query Lead WHERE Email IN (200/query, ${lookups} of N)`, () => sfEmail, async () => {
+    let n = 0;
+    for (let i = 0; i < lookups; i += 200) {
+      const values = [];
+      for (let j = i; j < Math.min(lookups, i + 200); j++)
+        values.push(j % 2 ? `'BENCH${picked(j)}@EXAMPLE.ORG'` : `'bench${picked(j)}@example.org'`);
+      const page = await soql(`SELECT Id, Email, LastName, Company FROM Lead WHERE Email IN (${values.join(', ')}) AND IsConverted = false ORDER BY LastModifiedDate DESC, Id`);
+      sfEmail++;
+      n += page.records.length;
+    }
+    return n;
+  });
+  let sfId = 0;
+  await measure(`Salesforce query Lead WHERE Id IN (200/query, ${lookups} of N)`, () => sfId, async () => {
+    let n = 0;
+    for (let i = 0; i < lookups; i += 200) {
+      const values = [];
+      for (let j = i; j < Math.min(lookups, i + 200); j++) values.push(`'${leadIds[picked(j)]}'`);
+      const page = await soql(`SELECT Id, Email, LastName, Company FROM Lead WHERE Id IN (${values.join(', ')})`);
+      sfId++;
+      n += page.records.length;
+    }
+    return n;
   });
   let sfQuery = 0;
   await measure('Salesforce query Lead by SystemModstamp (2000/page)', () => sfQuery, async () => {
