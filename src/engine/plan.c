@@ -114,9 +114,28 @@ static int check_link_property(plan_pair *pp)
                          "link: the linked Salesforce record");
 }
 
-/* hs_changed: the HS contact is among the changed records (not only the SF
- * side): with on_salesforce_change: nothing, SF changes start no sync (C3). */
-static int linked_pair(build *b, const plan_link *l, bool hs_changed)
+/* C3, with on_salesforce_change: nothing, SF changes start no sync: the pair
+ * syncs only when its HS contact was reported changed (hs_changed) and really
+ * differs from the snapshot — the HS cursor's overlap window re-reads
+ * contacts crmsync itself wrote, equal to their snapshot — or the pair never
+ * synced, or a backfill asks for it. *rc is -1 when memory ran out. */
+static bool sync_started(const cs_plan_input *in, const plan_link *l, const plan_rec *hs,
+                         const plan_rec *sf, bool hs_changed, int *rc)
+{
+    *rc = 0;
+    if (in->settings->on_salesforce_change != CS_SF_CHANGE_NOTHING)
+        return true;
+    if (!hs_changed || hs == NULL || sf == NULL)
+        return false;
+    int d = plan_hs_differs(in, hs, sf->rec.type, l->snapshot);
+    if (d < 0)
+        *rc = -1;
+    return d == 1;
+}
+
+/* One linked pair that one of its records changed: hs_changed / sf_changed
+ * say which side the change cursors reported. */
+static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_changed)
 {
     const cs_plan_input *in = b->in;
     const plan_rec *hs = plan_hs_find(in, l->hs_id);
@@ -161,7 +180,10 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed)
     const char *const relink_set[][2] = {{CS_PLAN_PROP_CONTACT_ID, relinked},
                                          {CS_PLAN_PROP_LEAD_ID, NULL}};
     bool member = plan_is_member(in, l->hs_id);
-    bool started = hs_changed || in->settings->on_salesforce_change != CS_SF_CHANGE_NOTHING;
+    int rc = 0;
+    bool started = sync_started(in, l, hs, sf, hs_changed, &rc);
+    if (rc != 0)
+        return -1;
     if (hs == NULL || sf == NULL || !member || !started) {
         if (relinked && link_props_op(b, l->hs_id, hs, sf_type, sf_id, relink_set, 2,
                                       "C14: the converted Lead's Contact") != 0)
@@ -169,7 +191,10 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed)
         if (!member)
             return plan_skip(b->plan, l->hs_id, sf_type, sf_id, hs ? hs->email : NULL,
                              "C2: not in the inclusion list; the linked pair is not updated");
-        if (!started)
+        bool both = hs != NULL && sf != NULL;
+        if (!started && both && !sf_changed)
+            return 0; /* the HS contact, re-read, holds what the last sync left */
+        if (!started && (both || !hs_changed))
             return plan_skip(b->plan, l->hs_id, sf_type, sf_id, hs ? hs->email : NULL,
                              "C3: on_salesforce_change is nothing; a Salesforce change starts "
                              "no sync");
@@ -181,7 +206,7 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed)
     }
 
     plan_pair pp;
-    int rc = plan_pair_init(&pp, in, b->plan, hs, sf, l->snapshot, false);
+    rc = plan_pair_init(&pp, in, b->plan, hs, sf, l->snapshot, false);
     rc = rc ? rc : plan_pair_merge(&pp);
     if (rc == 0 && relinked) {
         for (size_t i = 0; rc == 0 && i < 2; i++) {
@@ -208,7 +233,7 @@ static int cmp_link(const void *pa, const void *pb)
 static int linked_pairs(build *b)
 {
     const cs_plan_input *in = b->in;
-    /* hit[k]: 1 when link k has a changed record, 2 when its HS contact changed. */
+    /* hit[k] & 1: link k's SF record changed; hit[k] & 2: its HS contact did. */
     unsigned char *hit = calloc(in->nlinks ? in->nlinks : 1, sizeof *hit);
     const plan_link **todo = calloc(in->nlinks ? in->nlinks : 1, sizeof *todo);
     int rc = (hit && todo) ? 0 : -1;
@@ -224,12 +249,13 @@ static int linked_pairs(build *b)
         size_t k = (size_t)(l - in->links);
         if (!hit[k])
             todo[n++] = l;
-        hit[k] |= hub ? 3 : 1;
+        hit[k] |= hub ? 2 : 1;
     }
     if (rc == 0 && n > 1)
         qsort(todo, n, sizeof *todo, cmp_link);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = linked_pair(b, todo[i], (hit[todo[i] - in->links] & 2) != 0);
+        rc = linked_pair(b, todo[i], (hit[todo[i] - in->links] & 2) != 0,
+                         (hit[todo[i] - in->links] & 1) != 0);
     free(hit);
     free(todo);
     return rc;

@@ -128,6 +128,15 @@ int plan_pair_merge(plan_pair *pp);
  * caller pushes the LINK with pp->base first. 0 or -1. */
 int plan_pair_emit(plan_pair *pp);
 
+/* C3: whether HS contact hs changed since its pair (with SF type sf_type)
+ * last synced: a mapped field that syncs for the pair differs from snapshot
+ * snap; or the pair never synced (snap NULL); or a backfill names one of its
+ * mappings. The change cursor's overlap window re-reads contacts crmsync
+ * itself just wrote: those equal their snapshot and are not a change made in
+ * HubSpot. 1, 0, or -1 (memory). */
+int plan_hs_differs(const cs_plan_input *in, const plan_rec *hs, const char *sf_type,
+                    const json_t *snap);
+
 /* The snapshot state of one mapping in the pair. */
 typedef enum plan_snap_state {
     PLAN_SNAP_NONE = 0, /* first sync (or a backfill) */

@@ -4,7 +4,9 @@
  * entries, the snapshot values each write settles, and the ops that come out
  * of it. Mapped values are compared in HubSpot's terms through the mapping's
  * value map (R3). A pair whose fields all agree with each other and with the
- * snapshot produces no op at all (echo suppression). */
+ * snapshot produces no op at all (echo suppression). Also here: whether the
+ * HS side of a pair really changed since the last sync (C3's "started from
+ * HubSpot"), by the same comparisons. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +221,50 @@ int plan_pair_merge(plan_pair *pp)
             rc = merge_plain(pp, m, sf_field);
         if (rc != 0)
             return -1;
+    }
+    return 0;
+}
+
+/* One mapping: whether the HS value differs from the snapshot, compared as
+ * the merge compares (the opt-out as a checkbox, C10; the owner by HS id,
+ * C17; mapped values in HubSpot's canonical terms, R3). 1, 0, or -1. */
+static int hs_field_differs(const cs_field_mapping *m, const char *h, const char *snap)
+{
+    if (m->flags & CS_MAP_OPTOUT)
+        return cs_value_is_true(h) != cs_value_is_true(snap);
+    if (m->flags & CS_MAP_OWNER)
+        return !cs_value_equal(h, snap);
+    cs_buf sb[2];
+    cs_buf_init(&sb[0], PLAN_VALUE_MAX);
+    cs_buf_init(&sb[1], PLAN_VALUE_MAX);
+    const char *hc, *sc;
+    int rc = cs_values_translate(m, CS_VALUES_CANONICAL, h, &sb[0], &hc) != 0 ||
+                     cs_values_translate(m, CS_VALUES_CANONICAL, snap, &sb[1], &sc) != 0
+                 ? -1
+                 : !cs_value_equal(hc, sc);
+    cs_buf_free(&sb[0]);
+    cs_buf_free(&sb[1]);
+    return rc;
+}
+
+int plan_hs_differs(const cs_plan_input *in, const plan_rec *hs, const char *sf_type,
+                    const json_t *snap)
+{
+    if (snap == NULL)
+        return 1; /* never synced: the first sync */
+    for (size_t i = 0; i < in->nmaps; i++) {
+        const cs_field_mapping *m = &in->maps[i];
+        if (plan_sf_field(m, sf_type) == NULL || m->rule == CS_RULE_DONT_SYNC)
+            continue; /* C8, C9: the field does not sync for this pair */
+        if (plan_set_has(in->backfill, m->hs))
+            return 1; /* R1: a backfill was asked for */
+        const json_t *v = json_object_get(snap, m->hs);
+        if (v == NULL)
+            continue; /* a mapping newer than the pair's last sync: not an HS edit */
+        int d = hs_field_differs(m, cs_record_get(&hs->rec, m->hs),
+                                 json_is_string(v) ? json_string_value(v) : NULL);
+        if (d != 0)
+            return d;
     }
     return 0;
 }

@@ -178,27 +178,141 @@ Test(rules, c3_sf_record_creates_hs_contact_or_nothing)
     fx_fini(&f);
 }
 
+/* The pair of SNAP_ANN under on_salesforce_change: nothing, with the SF
+ * Lead edited (FirstName Anna) and the HS contact as given (phone). */
+static void nothing_pair(fx *f, cs_plan_role hs_role, const char *phone, cs_plan_role sf_role)
+{
+    f->st.on_salesforce_change = CS_SF_CHANGE_NOTHING;
+    start(f);
+    HS(f, hs_role, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone",
+       phone, "hs_email_optout", "false");
+    LEAD(f, sf_role, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+         "Phone", "1", "HasOptedOutOfEmail", "false");
+    link_full(f, "1", "Lead", "00Q1", SNAP_ANN);
+    build(f);
+}
+
 Test(rules, c3_nothing_sf_changes_start_no_sync_of_a_linked_pair)
 {
     fx f;
     fx_init(&f);
-    f.st.on_salesforce_change = CS_SF_CHANGE_NOTHING;
-    start(&f);
-    HS(&f, CTX, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone",
-       "1");
-    LEAD(&f, CHG, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
-         "Phone", "1");
-    link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
-    build(&f);
+    nothing_pair(&f, CTX, "1", CHG);
     cr_assert_eq(cs_plan_count(f.plan), 1);
     cr_assert(contains(find(&f, CS_PLAN_SKIP, -1, "1")->reason, "C3"));
-    /* A sync started from HubSpot brings the SF value under the rule. */
+    fx_fini(&f);
+}
+
+Test(rules, c3_nothing_hs_reread_equal_to_its_snapshot_is_no_trigger)
+{
+    /* The HS cursor's overlap window re-reads the contact crmsync wrote: it
+     * is reported changed but holds what the last sync left. */
+    fx f;
+    fx_init(&f);
+    nothing_pair(&f, CHG, "1", CTX);
+    cr_assert_eq(cs_plan_count(f.plan), 0, "no write, no skip: nothing happened in HubSpot");
+    nothing_pair(&f, CHG, "1", CHG);
+    cr_assert_eq(cs_plan_count(f.plan), 1);
+    cr_assert_null(find(&f, CS_PLAN_UPDATE, -1, NULL), "the SF edit does not flow");
+    cr_assert(contains(find(&f, CS_PLAN_SKIP, -1, "1")->reason, "C3"));
+    /* Under create_or_update the same re-read merges; the SF edit flows. */
+    f.st.on_salesforce_change = CS_SF_CHANGE_CREATE_OR_UPDATE;
     start(&f);
-    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone",
-       "1");
-    LEAD(&f, CTX, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
-         "Phone", "1");
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone", "1",
+       "hs_email_optout", "false");
+    LEAD(&f, CHG, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+         "Phone", "1", "HasOptedOutOfEmail", "false");
     link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
+    build(&f);
+    cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1"), "firstname"), "Anna");
+    /* ... and a re-read with nothing changed on either side is no op (echo). */
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone", "1",
+       "hs_email_optout", "false");
+    LEAD(&f, CTX, "00Q1", 200, "Email", "ann@x.com", "FirstName", "Ann", "LastName", "Lee", "Phone",
+         "1", "HasOptedOutOfEmail", "false");
+    link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
+    build(&f);
+    cr_assert_eq(cs_plan_count(f.plan), 0);
+    fx_fini(&f);
+}
+
+Test(rules, c3_nothing_a_real_hs_change_syncs_the_pair_under_the_rules)
+{
+    fx f;
+    fx_init(&f);
+    set_rule(&f, "phone", CS_RULE_TWO_WAY);
+    nothing_pair(&f, CHG, "2", CTX);
+    const cs_plan_op *h = find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1");
+    cr_assert_str_eq(fv(h, "firstname"), "Anna", "SF values reach HS under the field's rule");
+    cr_assert(contains(why(h, "firstname"), "prefer_sf_unless_blank"));
+    cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_SALESFORCE, "00Q1"), "Phone"), "2");
+    cr_assert_null(find(&f, CS_PLAN_SKIP, -1, NULL));
+    fx_fini(&f);
+}
+
+/* One HS change against SNAP_ANN-like snapshot over, under nothing: whether
+ * the pair syncs (the SF Contact's FirstName Anna then reaches HS). */
+static bool nothing_triggers(fx *f, const char *over, const char *field, const char *value)
+{
+    f->st.on_salesforce_change = CS_SF_CHANGE_NOTHING;
+    start(f);
+    HS(f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee",
+       "hs_email_optout", "false", field, value);
+    CONTACT(f, CTX, "0031", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+            "HasOptedOutOfEmail", "false");
+    link_full(f, "1", "Contact", "0031", over);
+    build(f);
+    const cs_plan_op *h = find(f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1");
+    return h != NULL && strcmp(fv(h, "firstname"), "Anna") == 0;
+}
+
+Test(rules, c3_nothing_what_counts_as_a_change_in_hubspot)
+{
+    fx f;
+    fx_init(&f);
+    const char *base = "{\"email\":\"ann@x.com\",\"firstname\":\"Ann\",\"lastname\":\"Lee\","
+                       "\"hs_email_optout\":\"false\",\"numemployees\":\"50\"}";
+    cr_assert(nothing_triggers(&f, base, "jobtitle", "CTO"), "a mapped field changed");
+    cr_assert(!nothing_triggers(&f, base, "jobtitle", " "), "whitespace is blank (R1)");
+    cr_assert(nothing_triggers(&f, base, "firstname", "ann"), "case is a change");
+    cr_assert(nothing_triggers(&f, base, "hubspot_owner_id", "9"), "the owner (C17)");
+    cr_assert(nothing_triggers(&f, base, "hs_email_optout", "true"), "an opt-out (C10)");
+    cr_assert(!nothing_triggers(&f, base, "hs_email_optout", "FALSE"), "the same checkbox");
+    cr_assert(!nothing_triggers(&f, base, "numemployees", "50"), "equal");
+    cr_assert(!nothing_triggers(&f, base, "company", "Acme"),
+              "company does not sync with a Contact (C9)");
+    cr_assert(!nothing_triggers(&f, base, "numemployees", "7"),
+              "numemployees has no Contact field (C8)");
+    cr_assert(!nothing_triggers(&f, base, "unmapped_prop", "x"), "not a mapped property");
+    set_rule(&f, "jobtitle", CS_RULE_DONT_SYNC);
+    cr_assert(!nothing_triggers(&f, base, "jobtitle", "CTO"), "dont_sync never syncs");
+    set_rule(&f, "jobtitle", CS_RULE_PREFER_SF_UNLESS_BLANK);
+    /* A mapping newer than the snapshot (key absent) is not a HubSpot edit. */
+    const char *older = "{\"email\":\"ann@x.com\",\"firstname\":\"Ann\",\"lastname\":\"Lee\"}";
+    f.st.on_salesforce_change = CS_SF_CHANGE_NOTHING;
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "jobtitle",
+       "CTO");
+    CONTACT(&f, CTX, "0031", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee");
+    link(&f, "1", "Contact", "0031", older);
+    build(&f);
+    cr_assert_eq(cs_plan_count(f.plan), 0);
+    /* A backfill of one of its mappings is asked for explicitly (R1). */
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "jobtitle",
+       "CTO");
+    CONTACT(&f, CTX, "0031", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee");
+    link(&f, "1", "Contact", "0031", older);
+    cs_err err;
+    cr_assert_eq(cs_plan_input_add_backfill(f.in, "jobtitle", &err), 0);
+    build(&f);
+    const cs_plan_op *h = find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1");
+    cr_assert_str_eq(fv(h, "firstname"), "Anna");
+    /* A pair linked but never synced (no snapshot) has its first sync. */
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee");
+    CONTACT(&f, CTX, "0031", 200, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee");
+    link(&f, "1", "Contact", "0031", NULL);
     build(&f);
     cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1"), "firstname"), "Anna");
     fx_fini(&f);
