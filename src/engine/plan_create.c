@@ -90,7 +90,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
             return 0;
         if (user == NULL) /* the SF default owner applies; the next pass reverts HS */
             return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, hs->rec.id, type,
-                              NULL, field,
+                              NULL, plan_rec_email(hs), field,
                               "C17: HubSpot owner %s matches no active Salesforce User by "
                               "email; the new %s gets Salesforce's default owner",
                               h, type);
@@ -117,7 +117,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
     }
     *refused = true;
     return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PROPERTY_VALUES, hs->rec.id, type, NULL,
-                      field,
+                      plan_rec_email(hs), field,
                       "C13: Salesforce requires %s on a %s and the HubSpot contact has none "
                       "(required_placeholder is off); nothing created",
                       field, type);
@@ -167,8 +167,7 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
     bool unsubscribe = false;
     op.sf_modified_ms = sf->rec.modified_ms;
     if (plan_op_ids(&op, NULL, type, sf->rec.id) != 0 ||
-        plan_op_reason(&op, "C3: new HubSpot contact from Salesforce %s %s", type, sf->rec.id) !=
-            0 ||
+        plan_op_reason(&op, "C3: on_salesforce_change is create_or_update") != 0 ||
         (op.email = strdup(sf->email)) == NULL)
         goto fail;
     for (size_t i = 0; i < in->nmaps; i++) {

@@ -325,6 +325,11 @@ const plan_rec *plan_sf_find(const cs_plan_input *in, const char *id)
     return find(in->sf_index, in->sf, id);
 }
 
+const char *plan_rec_email(const plan_rec *r)
+{
+    return r != NULL && r->has_email ? r->email : NULL;
+}
+
 const plan_link *plan_link_by_hs(const cs_plan_input *in, const char *hs_id)
 {
     json_t *at = hs_id ? json_object_get(in->link_by_hs, hs_id) : NULL;

@@ -44,6 +44,8 @@ struct cs_plan_input {
 
 const plan_rec *plan_hs_find(const cs_plan_input *in, const char *id);
 const plan_rec *plan_sf_find(const cs_plan_input *in, const char *id);
+/* The record's dedup key (C5), or NULL (no record, no email). */
+const char *plan_rec_email(const plan_rec *r);
 const plan_link *plan_link_by_hs(const cs_plan_input *in, const char *hs_id);
 const plan_link *plan_link_by_sf(const cs_plan_input *in, const char *sf_id);
 /* C2: whether hs_id may sync to SF (always true without an inclusion list). */
@@ -79,12 +81,12 @@ int plan_op_journal(cs_plan_op *op, const char *field, const char *old_value, co
 int plan_op_snap(cs_plan_op *op, const char *key, const char *value);
 /* Moves op into the plan (op is zeroed). On failure op is disposed. */
 int plan_push(cs_plan *plan, cs_plan_op *op);
-/* Pushes a SKIP or ERROR op for a record. */
+/* Pushes a SKIP or ERROR op for a record (email: the dedup key, or NULL). */
 int plan_skip(cs_plan *plan, const char *hs_id, const char *sf_type, const char *sf_id,
               const char *email, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int plan_error(cs_plan *plan, cs_plan_target target, cs_plan_category category, const char *hs_id,
-               const char *sf_type, const char *sf_id, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
+               const char *sf_type, const char *sf_id, const char *email, const char *field,
+               const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* Ids in a stable order: shorter first (HubSpot's numeric "9" before "10"),
  * then bytes; NULL first. */
 int plan_cmp_id(const char *a, const char *b);

@@ -167,7 +167,8 @@ int plan_skip(cs_plan *plan, const char *hs_id, const char *sf_type, const char 
 }
 
 int plan_error(cs_plan *plan, cs_plan_target target, cs_plan_category category, const char *hs_id,
-               const char *sf_type, const char *sf_id, const char *field, const char *fmt, ...)
+               const char *sf_type, const char *sf_id, const char *email, const char *field,
+               const char *fmt, ...)
 {
     cs_plan_op op;
     plan_op_init(&op, CS_PLAN_ERROR, target);
@@ -177,7 +178,7 @@ int plan_error(cs_plan *plan, cs_plan_target target, cs_plan_category category, 
     int rc = vreason(&op.reason, fmt, ap);
     va_end(ap);
     if (rc != 0 || plan_op_ids(&op, hs_id, sf_type, sf_id) != 0 ||
-        dup_into(&op.field, field) != 0) {
+        dup_into(&op.email, email) != 0 || dup_into(&op.field, field) != 0) {
         plan_op_dispose(&op);
         return -1;
     }

@@ -105,7 +105,8 @@ int plan_pair_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_fie
         const char *ph = pp->in->settings->required_placeholder;
         if (ph == NULL)
             return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PROPERTY_VALUES,
-                              pp->hs->rec.id, pp->sf_type, pp->sf->rec.id, sf_field,
+                              pp->hs->rec.id, pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs),
+                              sf_field,
                               "C13: Salesforce requires %s on a %s; the blank HubSpot value "
                               "cannot be written (required_placeholder is off)",
                               sf_field, pp->sf_type);
@@ -308,7 +309,7 @@ int plan_pair_emit(plan_pair *pp)
     cs_plan_op op;
     plan_op_init(&op, CS_PLAN_REFRESH, CS_PLAN_STORE);
     if (plan_op_ids(&op, pp->hs->rec.id, pp->sf_type, pp->sf->rec.id) != 0 ||
-        plan_op_reason(&op, "both sides already agree; snapshot updated") != 0) {
+        plan_op_reason(&op, "both sides already agree; only crmsync's snapshot is updated") != 0) {
         plan_op_dispose(&op);
         return -1;
     }

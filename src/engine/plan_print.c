@@ -1,16 +1,29 @@
-/* The plan as people read it (`crmsync plan`): one line per operation naming
- * the records and the reason, then one indented line per field with the old
- * and new value and the rule that decided it, then a summary of the counts.
- * Values are printed JSON-quoted (jansson) so blanks and odd characters show. */
+/* The plan as a CRM admin reads it (`crmsync plan`): one heading per
+ * operation that says what happens to which record, in the words of the two
+ * systems ("update Salesforce Lead 00Q... (HubSpot contact 1, a@b.c)"), with
+ * the reason; then one indented line per field with the old and new value and
+ * the rule that decided it; then a summary of what would be written where.
+ * Values: text JSON-quoted (jansson) so that spaces and odd characters show,
+ * checkbox values (true/false) bare, no value as (blank). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/plan_int.h"
+#include "engine/value.h"
 
-static int quoted(cs_buf *out, const char *v)
+/* A checkbox value as its API spells it, either case. */
+static bool boolean_word(const char *v)
 {
-    if (v == NULL)
-        return cs_buf_append_str(out, "null");
+    return v != NULL && (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0);
+}
+
+static int value(cs_buf *out, const char *v, bool boolean)
+{
+    if (v == NULL || v[0] == '\0')
+        return cs_buf_append_str(out, "(blank)");
+    if (boolean)
+        return cs_buf_append_str(out, cs_value_is_true(v) ? "true" : "false");
     json_t *s = json_string(v);
     char *text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
     json_decref(s);
@@ -21,34 +34,198 @@ static int quoted(cs_buf *out, const char *v)
     return rc;
 }
 
+/* "HubSpot contact 7", or "a new HubSpot contact" when apply creates it. */
+static int hs_name(cs_buf *out, const cs_plan_op *op)
+{
+    if (op->hs_id == NULL)
+        return cs_buf_append_str(out, "a new HubSpot contact");
+    return cs_buf_appendf(out, "HubSpot contact %s", op->hs_id);
+}
+
+/* "Salesforce Lead 00Q...", or "a new Salesforce Lead". */
+static int sf_name(cs_buf *out, const char *type, const char *id)
+{
+    const char *t = type ? type : "record";
+    if (id == NULL)
+        return cs_buf_appendf(out, "a new Salesforce %s", t);
+    return cs_buf_appendf(out, "Salesforce %s %s", t, id);
+}
+
+/* " (other record, email)": what the heading's record is paired with. */
+static int aside(cs_buf *out, const cs_plan_op *op, bool hs_first)
+{
+    bool other = hs_first ? op->sf_type != NULL : (op->hs_id != NULL || op->sf_type != NULL);
+    if (!other && op->email == NULL)
+        return 0;
+    int rc = cs_buf_append_str(out, " (");
+    if (other)
+        rc |= hs_first ? sf_name(out, op->sf_type, op->sf_id) : hs_name(out, op);
+    if (op->email != NULL)
+        rc |= cs_buf_appendf(out, "%s%s", other ? ", " : "", op->email);
+    return rc | cs_buf_append_str(out, ")");
+}
+
+/* "HubSpot contact 1 and Salesforce Lead 00Q... (a@b.c)" with a verb's word
+ * between them ("and", "to", "from"). */
+static int pair(cs_buf *out, const cs_plan_op *op, const char *between)
+{
+    int rc = hs_name(out, op);
+    rc |= cs_buf_appendf(out, " %s ", between);
+    rc |= sf_name(out, op->sf_type, op->sf_id);
+    if (op->email != NULL)
+        rc |= cs_buf_appendf(out, " (%s)", op->email);
+    return rc;
+}
+
+static int heading_error(cs_buf *out, const cs_plan_op *op)
+{
+    int rc;
+    switch (op->target) {
+    case CS_PLAN_HUBSPOT:
+        rc = cs_buf_append_str(out, "error writing ");
+        rc |= hs_name(out, op);
+        rc |= aside(out, op, true);
+        break;
+    case CS_PLAN_SALESFORCE:
+        rc = cs_buf_append_str(out, "error writing ");
+        rc |= sf_name(out, op->sf_type, op->sf_id);
+        rc |= aside(out, op, false);
+        break;
+    case CS_PLAN_STORE:
+    default:
+        rc = cs_buf_append_str(out, "error linking ");
+        rc |= pair(out, op, "and");
+        break;
+    }
+    /* R9's categories as HubSpot's Sync Health names them. */
+    static const char *const names[] = {"Associations", "Custom code",     "Duplicates",
+                                        "Permissions",  "Property values", "Suspension"};
+    size_t c = (size_t)op->category;
+    rc |= cs_buf_appendf(out, " [%s",
+                         c < sizeof names / sizeof names[0] ? names[c]
+                                                            : cs_plan_category_name(op->category));
+    if (op->field != NULL)
+        rc |= cs_buf_appendf(out, ", field %s", op->field);
+    return rc | cs_buf_append_str(out, "]");
+}
+
+/* The heading's words before the reason. */
+static int heading(cs_buf *out, const cs_plan_op *op)
+{
+    bool hub = op->target == CS_PLAN_HUBSPOT;
+    int rc = 0;
+    switch (op->kind) {
+    case CS_PLAN_CREATE:
+        if (hub) {
+            rc = cs_buf_append_str(out, "create HubSpot contact from ");
+            rc |= sf_name(out, op->sf_type, op->sf_id);
+        } else {
+            rc = cs_buf_appendf(out, "create Salesforce %s from ",
+                                op->sf_type ? op->sf_type : "record");
+            rc |= hs_name(out, op);
+        }
+        if (op->email != NULL)
+            rc |= cs_buf_appendf(out, " (%s)", op->email);
+        return rc;
+    case CS_PLAN_UPDATE:
+    case CS_PLAN_ARCHIVE:
+        if (hub) {
+            rc = cs_buf_append_str(out, op->kind == CS_PLAN_UPDATE ? "update " : "archive ");
+            rc |= hs_name(out, op);
+        } else {
+            rc = cs_buf_append_str(out, op->kind == CS_PLAN_UPDATE ? "update " : "delete ");
+            rc |= sf_name(out, op->sf_type, op->sf_id);
+        }
+        return rc | aside(out, op, hub);
+    case CS_PLAN_UNSUBSCRIBE:
+        rc = cs_buf_append_str(out, "unsubscribe ");
+        rc |= op->hs_id ? hs_name(out, op) : cs_buf_append_str(out, "the new HubSpot contact");
+        rc |= cs_buf_append_str(out, " from email");
+        return rc | aside(out, op, true);
+    case CS_PLAN_LINK:
+        rc = cs_buf_append_str(out, "link ");
+        return rc | pair(out, op, "to");
+    case CS_PLAN_RELINK:
+        rc = cs_buf_append_str(out, "relink ");
+        rc |= hs_name(out, op);
+        rc |= cs_buf_append_str(out, " from ");
+        rc |= sf_name(out, op->prev_sf_type, op->prev_sf_id);
+        rc |= cs_buf_append_str(out, " to ");
+        rc |= sf_name(out, op->sf_type, op->sf_id);
+        if (op->email != NULL)
+            rc |= cs_buf_appendf(out, " (%s)", op->email);
+        return rc;
+    case CS_PLAN_UNLINK:
+        rc = cs_buf_append_str(out, "unlink ");
+        return rc | pair(out, op, "from");
+    case CS_PLAN_REFRESH:
+        rc = cs_buf_append_str(out, "no write for ");
+        return rc | pair(out, op, "and");
+    case CS_PLAN_SKIP:
+        rc = cs_buf_append_str(out, "skip ");
+        if (op->hs_id != NULL) {
+            rc |= hs_name(out, op);
+            return rc | aside(out, op, true);
+        }
+        rc |= sf_name(out, op->sf_type, op->sf_id);
+        return rc | aside(out, op, false);
+    case CS_PLAN_ERROR:
+        return heading_error(out, op);
+    case CS_PLAN_KIND_COUNT:
+    default:
+        return cs_buf_append_str(out, cs_plan_kind_name(op->kind));
+    }
+}
+
 int cs_plan_op_format(const cs_plan_op *op, cs_buf *out)
 {
-    int rc =
-        cs_buf_appendf(out, "%s %s", cs_plan_kind_name(op->kind), cs_plan_target_name(op->target));
-    if (op->hs_id != NULL || op->target == CS_PLAN_HUBSPOT)
-        rc |= cs_buf_appendf(out, " contact %s", op->hs_id ? op->hs_id : "(new)");
-    if (op->prev_sf_type != NULL)
-        rc |= cs_buf_appendf(out, " %s %s ->", op->prev_sf_type,
-                             op->prev_sf_id ? op->prev_sf_id : "");
-    if (op->sf_type != NULL)
-        rc |= cs_buf_appendf(out, " %s %s", op->sf_type, op->sf_id ? op->sf_id : "(new)");
-    if (op->email != NULL)
-        rc |= cs_buf_appendf(out, " <%s>", op->email);
-    if (op->kind == CS_PLAN_ERROR)
-        rc |= cs_buf_appendf(out, " [%s%s%s]", cs_plan_category_name(op->category),
-                             op->field ? " " : "", op->field ? op->field : "");
+    int rc = heading(out, op);
     if (op->reason != NULL)
         rc |= cs_buf_appendf(out, ": %s", op->reason);
     rc |= cs_buf_append_str(out, "\n");
     for (size_t i = 0; i < op->nchanges; i++) {
         const cs_plan_change *c = &op->changes[i];
+        /* A checkbox: both values are true/false (or blank), at least one set. */
+        bool boolean = (boolean_word(c->old_value) || boolean_word(c->new_value)) &&
+                       (boolean_word(c->old_value) || cs_value_is_blank(c->old_value)) &&
+                       (boolean_word(c->new_value) || cs_value_is_blank(c->new_value));
         rc |= cs_buf_appendf(out, "    %s: ", c->field);
-        rc |= quoted(out, c->old_value);
+        rc |= value(out, c->old_value, boolean && !cs_value_is_blank(c->old_value));
         rc |= cs_buf_append_str(out, " -> ");
-        rc |= quoted(out, c->new_value);
+        rc |= value(out, c->new_value, boolean && !cs_value_is_blank(c->new_value));
         rc |= cs_buf_appendf(out, "  (%s)\n", c->reason ? c->reason : "");
     }
     return rc ? -1 : 0;
+}
+
+/* "N word" when N > 0, after a comma unless *first. */
+static int count_item(cs_buf *out, size_t n, const char *word, bool *first)
+{
+    if (n == 0)
+        return 0;
+    int rc = cs_buf_appendf(out, "%s%zu %s", *first ? "" : ", ", n, word);
+    *first = false;
+    return rc;
+}
+
+/* "HubSpot: 2 to create, 1 to update. " for one API side. */
+static int side_summary(cs_buf *out, const cs_plan *plan, cs_plan_target t, const char *name)
+{
+    bool first = true;
+    size_t n[4] = {
+        cs_plan_count_kind(plan, CS_PLAN_CREATE, (int)t),
+        cs_plan_count_kind(plan, CS_PLAN_UPDATE, (int)t),
+        cs_plan_count_kind(plan, CS_PLAN_UNSUBSCRIBE, (int)t),
+        cs_plan_count_kind(plan, CS_PLAN_ARCHIVE, (int)t),
+    };
+    if (n[0] + n[1] + n[2] + n[3] == 0)
+        return 0;
+    int rc = cs_buf_appendf(out, " %s: ", name);
+    rc |= count_item(out, n[0], "to create", &first);
+    rc |= count_item(out, n[1], "to update", &first);
+    rc |= count_item(out, n[2], "to unsubscribe", &first);
+    rc |= count_item(out, n[3], t == CS_PLAN_HUBSPOT ? "to archive" : "to delete", &first);
+    return rc | cs_buf_append_str(out, ".");
 }
 
 int cs_plan_print(const cs_plan *plan, FILE *f)
@@ -63,14 +240,32 @@ int cs_plan_print(const cs_plan *plan, FILE *f)
             rc = -1;
     }
     cs_buf_reset(&b);
+    size_t total = cs_plan_count(plan);
     if (rc == 0)
-        rc = cs_buf_appendf(&b, "%zu operation%s", cs_plan_count(plan),
-                            cs_plan_count(plan) == 1 ? "" : "s");
-    for (int k = 0; rc == 0 && k < CS_PLAN_KIND_COUNT; k++) {
-        size_t n = cs_plan_count_kind(plan, (cs_plan_kind)k, -1);
-        if (n > 0)
-            rc = cs_buf_appendf(&b, ", %zu %s", n, cs_plan_kind_name((cs_plan_kind)k));
+        rc = cs_buf_appendf(&b, "%s%zu operation%s.", total ? "\n" : "", total,
+                            total == 1 ? "" : "s");
+    rc = rc ? rc : side_summary(&b, plan, CS_PLAN_HUBSPOT, "HubSpot");
+    rc = rc ? rc : side_summary(&b, plan, CS_PLAN_SALESFORCE, "Salesforce");
+    bool first = true;
+    size_t links = cs_plan_count_kind(plan, CS_PLAN_LINK, -1);
+    size_t relinks = cs_plan_count_kind(plan, CS_PLAN_RELINK, -1);
+    size_t unlinks = cs_plan_count_kind(plan, CS_PLAN_UNLINK, -1);
+    size_t refresh = cs_plan_count_kind(plan, CS_PLAN_REFRESH, -1);
+    if (rc == 0 && links + relinks + unlinks + refresh > 0) {
+        rc = cs_buf_append_str(&b, " In crmsync's store: ");
+        rc |= count_item(&b, links, links == 1 ? "new link" : "new links", &first);
+        rc |= count_item(&b, relinks, relinks == 1 ? "link moved" : "links moved", &first);
+        rc |= count_item(&b, unlinks, unlinks == 1 ? "link dropped" : "links dropped", &first);
+        rc |=
+            count_item(&b, refresh, refresh == 1 ? "snapshot update" : "snapshot updates", &first);
+        rc |= cs_buf_append_str(&b, ".");
     }
+    size_t skips = cs_plan_count_kind(plan, CS_PLAN_SKIP, -1);
+    size_t errors = cs_plan_count_kind(plan, CS_PLAN_ERROR, -1);
+    if (rc == 0 && skips > 0)
+        rc = cs_buf_appendf(&b, " %zu skipped.", skips);
+    if (rc == 0 && errors > 0)
+        rc = cs_buf_appendf(&b, " %zu error%s.", errors, errors == 1 ? "" : "s");
     if (rc == 0)
         rc = cs_buf_append_str(&b, "\n");
     if (rc == 0 && fputs(cs_buf_str(&b), f) == EOF)

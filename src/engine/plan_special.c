@@ -175,12 +175,12 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
         return plan_pair_pending(pp, key_s, s);
     /* A cleared HS owner cannot reach SF either: SF requires an owner. */
     if ((h ? plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
-                        pp->sf_type, pp->sf->rec.id, sf_field,
+                        pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                         "C17: HubSpot owner %s matches no active Salesforce User by email; "
                         "HubSpot keeps the Salesforce owner",
                         h)
            : plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
-                        pp->sf_type, pp->sf->rec.id, sf_field,
+                        pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                         "C17: the HubSpot owner was cleared and Salesforce requires one; "
                         "HubSpot keeps the Salesforce owner")) != 0)
         return -1;
@@ -211,7 +211,7 @@ static int owner_to_hs(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     if (owner == NULL && h != NULL && pp->allow_to_sf) {
         if (plan_owner_hs_to_sf(pp->in, h) == NULL) {
             if (plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
-                           pp->sf_type, pp->sf->rec.id, sf_field,
+                           pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                            "C17: HubSpot owner %s matches no active Salesforce User by email, "
                            "and Salesforce owner %s has no HubSpot owner; both keep their owner",
                            h, s ? s : "(none)") != 0)

@@ -780,6 +780,18 @@ Test(rules, input_is_validated)
     fx_fini(&f);
 }
 
+/* The plan as text (cs_plan_print). */
+static char *printed(fx *f)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    cr_assert_not_null(mem);
+    cr_assert_eq(cs_plan_print(f->plan, mem), 0);
+    fclose(mem);
+    return text;
+}
+
 Test(rules, printer_shows_record_field_and_reason)
 {
     fx f;
@@ -787,17 +799,73 @@ Test(rules, printer_shows_record_field_and_reason)
     start(&f);
     HS(&f, CHG, "1", 100, "email", "ann@x.com", "firstname", "Ann");
     build(&f);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    cr_assert_eq(cs_plan_print(f.plan, mem), 0);
-    fclose(mem);
-    cr_assert(contains(text, "create salesforce contact 1 Lead (new) <ann@x.com>: C15"), "%s",
-              text);
-    cr_assert(contains(text, "    LastName: null -> \"[not provided]\"  (C13: placeholder for "
+    char *text = printed(&f);
+    cr_assert(contains(text, "create Salesforce Lead from HubSpot contact 1 (ann@x.com): C15"),
+              "%s", text);
+    cr_assert(contains(text, "    LastName: (blank) -> \"[not provided]\"  (C13: placeholder for "
                              "required LastName)"),
               "%s", text);
-    cr_assert(contains(text, "1 operation, 1 create"), "%s", text);
+    cr_assert(contains(text, "\n1 operation. Salesforce: 1 to create.\n"), "%s", text);
+    free(text);
+    fx_fini(&f);
+}
+
+Test(rules, printer_names_records_as_each_system_does)
+{
+    /* A linked Lead pair: the SF update is headed by the Lead, the HS one by
+     * the contact, each with its counterpart and the email; checkboxes print
+     * bare (C10), text quoted. */
+    fx f;
+    fx_init(&f);
+    set_rule(&f, "phone", CS_RULE_TWO_WAY);
+    start(&f);
+    HS(&f, CHG, "1", 200, "email", "ann@x.com", "firstname", "Ann", "lastname", "Lee", "phone", "2",
+       "hs_email_optout", "true");
+    LEAD(&f, CHG, "00Q1", 100, "Email", "ann@x.com", "FirstName", "Anna", "LastName", "Lee",
+         "Phone", "1", "HasOptedOutOfEmail", "false");
+    link_full(&f, "1", "Lead", "00Q1", SNAP_ANN);
+    HS(&f, CHG, "2", 100, "lastname", "No mail");
+    build(&f);
+    char *text = printed(&f);
+    cr_assert(contains(text, "update Salesforce Lead 00Q1 (HubSpot contact 1, ann@x.com)\n"), "%s",
+              text);
+    cr_assert(contains(text, "    HasOptedOutOfEmail: false -> true  (C10: opted out in HubSpot)"),
+              "%s", text);
+    cr_assert(contains(text, "    Phone: \"1\" -> \"2\"  (two_way"), "%s", text);
+    cr_assert(contains(text, "update HubSpot contact 1 (Salesforce Lead 00Q1, ann@x.com)\n"
+                             "    firstname: \"Ann\" -> \"Anna\""),
+              "%s", text);
+    cr_assert(contains(text, "skip HubSpot contact 2: R7: no email"), "%s", text);
+    cr_assert(contains(text, "HubSpot: 1 to update. Salesforce: 1 to update. 1 skipped.\n"), "%s",
+              text);
+    cr_assert(!contains(text, "salesforce contact"), "%s", text);
+    free(text);
+    fx_fini(&f);
+}
+
+Test(rules, printer_headings_of_links_errors_and_creates_from_salesforce)
+{
+    fx f;
+    fx_init(&f);
+    owner(&f, "9", "nobody@x.com");
+    start(&f);
+    HS(&f, CHG, "1", 100, "email", "ann@x.com", "lastname", "Lee", "hubspot_owner_id", "9");
+    CONTACT(&f, CTX, "0031", 200, "Email", "ann@x.com", "LastName", "Lee", "OwnerId", "005X");
+    CONTACT(&f, CHG, "0032", 200, "Email", "bo@x.com", "LastName", "Bo", "HasOptedOutOfEmail",
+            "true");
+    build(&f);
+    char *text = printed(&f);
+    cr_assert(contains(text, "link HubSpot contact 1 to Salesforce Contact 0031 (ann@x.com): C5"),
+              "%s", text);
+    cr_assert(contains(text, "error writing Salesforce Contact 0031 (HubSpot contact 1, ann@x.com) "
+                             "[Permissions, field OwnerId]: C17"),
+              "%s", text);
+    cr_assert(contains(text, "create HubSpot contact from Salesforce Contact 0032 (bo@x.com): C3"),
+              "%s", text);
+    cr_assert(contains(text, "unsubscribe the new HubSpot contact from email (Salesforce Contact "
+                             "0032, bo@x.com)\n    hs_email_optout: (blank) -> true"),
+              "%s", text);
+    cr_assert(contains(text, "In crmsync's store: 1 new link. 1 error.\n"), "%s", text);
     free(text);
     fx_fini(&f);
 }
