@@ -28,6 +28,7 @@ enum ent_kind { E_VALUE, E_DELETED, E_ADDRESS, E_REL };
 typedef struct ent {
     enum ent_kind kind;
     const char *key;       /* field name, or relationship name */
+    char keytext[112];     /* ,"key": */
     const sf_field *field; /* the field; E_REL: the reference field */
     int col;               /* first of its columns in the statement */
     const sf_object *target;
@@ -109,6 +110,7 @@ static bool layout_build(const sf_qpath *sel, size_t nsel, layout *l)
         owner[i] = l->nents;
         e = &l->ents[l->nents++];
         *e = (ent){.key = key, .field = q->field, .col = l->ncols};
+        snprintf(e->keytext, sizeof e->keytext, ",\"%s\":", key);
         if (rel) {
             e->kind = E_REL;
             e->target = q->target;
@@ -224,7 +226,8 @@ static int append_address(cs_buf *out, sqlite3_stmt *st, const ent *e)
         return cs_buf_append_str(out, "null");
     int rc = 0;
     for (size_t k = 0; k < ADDRESS_PARTS; k++)
-        rc |= cs_buf_appendf(out, "%c\"%s\":", k == 0 ? '{' : ',', address_parts[k][1]) |
+        rc |= cs_buf_append_str(out, k == 0 ? "{\"" : ",\"") |
+              cs_buf_append_str(out, address_parts[k][1]) | cs_buf_append_str(out, "\":") |
               append_column(out, st, e->col + (int)k);
     return rc | cs_buf_append_str(out, "}");
 }
@@ -241,7 +244,8 @@ static int append_parent(sf_tx *tx, cs_buf *out, sqlite3_stmt *st, const ent *e,
     bool deleted = json_is_true(json_object_get(prec, "IsDeleted"));
     int rc = append_attributes(out, tx->version, e->target, pid);
     for (size_t k = 0; k < e->ntfields; k++)
-        rc |= cs_buf_appendf(out, ",\"%s\":", e->tfields[k]->name) |
+        rc |= cs_buf_append_str(out, ",\"") | cs_buf_append_str(out, e->tfields[k]->name) |
+              cs_buf_append_str(out, "\":") |
               append_json(out, sf_render_value(e->target, e->tfields[k], prec, deleted));
     return rc | cs_buf_append_str(out, "}");
 }
@@ -274,7 +278,7 @@ static int render_text(sf_tx *tx, const sf_object *o, const layout *l, const cha
         first = false;
         for (size_t k = 0; k < l->nents; k++) {
             const ent *e = &l->ents[k];
-            rc |= cs_buf_appendf(out, ",\"%s\":", e->key);
+            rc |= cs_buf_append_str(out, e->keytext);
             if (e->kind == E_VALUE)
                 rc |= append_column(out, st, e->col);
             else if (e->kind == E_DELETED)
