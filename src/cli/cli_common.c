@@ -3,7 +3,9 @@
  * both connectors from a loaded configuration. See cli_common.h. */
 #include "cli/cli_common.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -66,31 +68,61 @@ int cs_cli_args_bad(const cs_cli_args *a, bool missing)
     return CS_EXIT_USAGE;
 }
 
+/* A duration as the configuration spells it (sync.interval): a whole number
+ * and a unit. */
+static int duration_ms(const char *s, long *ms)
+{
+    if (!isdigit((unsigned char)s[0]))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    long unit = strcmp(end, "ms") == 0  ? 1
+                : strcmp(end, "s") == 0 ? 1000
+                : strcmp(end, "m") == 0 ? 60000
+                : strcmp(end, "h") == 0 ? 3600000
+                                        : 0;
+    if (errno != 0 || unit == 0 || n > LONG_MAX / unit)
+        return -1;
+    *ms = n * unit;
+    return 0;
+}
+
+/* 2h, 5m, 3s or 250ms: the largest unit that divides ms. */
+static void format_duration(char *out, size_t size, long ms)
+{
+    int n = ms > 0 && ms % 3600000 == 0 ? snprintf(out, size, "%ldh", ms / 3600000)
+            : ms > 0 && ms % 60000 == 0 ? snprintf(out, size, "%ldm", ms / 60000)
+            : ms % 1000 == 0            ? snprintf(out, size, "%lds", ms / 1000)
+                                        : snprintf(out, size, "%ldms", ms);
+    if (n < 0 && size > 0)
+        out[0] = '\0';
+}
+
 int cs_cli_parse_duration(const char *option, const char *value, long min_ms, long max_ms,
                           long *out_ms)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = value ? strtol(value, &end, 10) : 0;
-    long unit = 0;
-    if (value != NULL && end != value && errno == 0 && v >= 0) {
-        if (strcmp(end, "ms") == 0)
-            unit = 1;
-        else if (strcmp(end, "s") == 0 || *end == '\0')
-            unit = 1000;
-        else if (strcmp(end, "m") == 0)
-            unit = 60000;
-        else if (strcmp(end, "h") == 0)
-            unit = 3600000;
-    }
-    if (unit == 0 || v > max_ms / unit || v * unit < min_ms || v * unit > max_ms) {
-        fprintf(stderr,
-                "crmsync: %s: '%s' is not a duration between %ldms and %lds (e.g. 2s, 500ms, "
-                "1m)\n",
-                option, value ? value : "", min_ms, max_ms / 1000);
+    const char *t = value ? value : "";
+    long ms = 0;
+    if (duration_ms(t, &ms) != 0) {
+        if (t[0] != '\0' && strspn(t, "0123456789") == strlen(t))
+            fprintf(stderr, "crmsync: %s: '%s' needs a unit: ms, s, m or h (e.g. %ss)\n", option, t,
+                    t);
+        else
+            fprintf(stderr,
+                    "crmsync: %s: '%s' is not a duration (a whole number and ms, s, m or h: 2s, "
+                    "500ms, 5m, 1h)\n",
+                    option, t);
         return -1;
     }
-    *out_ms = v * unit;
+    if (ms < min_ms || ms > max_ms) {
+        char lo[32], hi[32];
+        format_duration(lo, sizeof lo, min_ms);
+        format_duration(hi, sizeof hi, max_ms);
+        fprintf(stderr, "crmsync: %s: %s is out of range (%s to %s)\n", option, t, lo, hi);
+        return -1;
+    }
+    *out_ms = ms;
     return 0;
 }
 

@@ -50,9 +50,10 @@ bool cs_cli_args_value(cs_cli_args *a, const char *name, bool *missing);
  * pointer to --help on stderr; returns CS_EXIT_USAGE. */
 int cs_cli_args_bad(const cs_cli_args *a, bool missing);
 
-/* A duration such as "2s", "500ms", "1m", "1h" (a bare number is seconds).
- * Prints an error naming the option and returns -1 when it is not one, or
- * when it is outside [min_ms, max_ms]. */
+/* A duration as the configuration spells one: a whole number and a unit,
+ * "2s", "500ms", "1m", "1h" (a bare number needs a unit, as in sync.interval).
+ * Prints an error naming the option (with the configuration's wording) and
+ * returns -1 when it is not one, or when it is outside [min_ms, max_ms]. */
 int cs_cli_parse_duration(const char *option, const char *value, long min_ms, long max_ms,
                           long *out_ms);
 

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli_report.h"
@@ -60,7 +61,7 @@ static const char *phase_name(cs_sync_phase ph)
 {
     switch (ph) {
     case CS_SYNC_PHASE_DETECT:
-        return "reading changes";
+        return "reading";
     case CS_SYNC_PHASE_PLAN:
         return "planned";
     case CS_SYNC_PHASE_APPLY:
@@ -71,6 +72,57 @@ static const char *phase_name(cs_sync_phase ph)
     return "";
 }
 
+/* Records this side's API accepted a write for. */
+static unsigned long long side_written(const cs_sync_side_report *s)
+{
+    return s->created + s->updated + s->unsubscribed + s->archived;
+}
+
+/* The terminal's width, for a line rewritten in place: a wider one would
+ * wrap, and "\r" would then rewrite only its last row. */
+static size_t terminal_columns(FILE *f)
+{
+    struct winsize ws;
+    if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
+/* One progress line: how far the pass is through its planned operations
+ * (writes, links, skips and errors alike; first, so a narrow terminal keeps
+ * it), then per side the records read and written (what an admin counts),
+ * then what the pass settled without a write. While reading there is no
+ * plan yet. */
+static void progress_line(cs_cli_progress *p, const cs_sync_progress *pr)
+{
+    const cs_sync_report *r = pr->so_far;
+    bool planned = pr->phase != CS_SYNC_PHASE_DETECT || pr->ops_planned > 0;
+    char ops[64] = "";
+    if (planned)
+        snprintf(ops, sizeof ops, "%llu/%llu operations, ", (unsigned long long)pr->ops_applied,
+                 (unsigned long long)pr->ops_planned);
+    unsigned long long skipped =
+        cs_sync_side_skipped(&r->hubspot) + cs_sync_side_skipped(&r->salesforce);
+    unsigned long long errors =
+        cs_sync_side_errors(&r->hubspot) + cs_sync_side_errors(&r->salesforce);
+    char line[512];
+    snprintf(line, sizeof line,
+             "sync: %-7s %s%.1fs | HubSpot %llu read, %llu written | Salesforce %llu read, %llu "
+             "written | %llu linked, %llu skipped, %llu errors",
+             phase_name(pr->phase), ops, (double)pr->elapsed_ms / 1000.0,
+             (unsigned long long)r->hubspot.read, side_written(&r->hubspot),
+             (unsigned long long)r->salesforce.read, side_written(&r->salesforce),
+             (unsigned long long)r->linked, skipped, errors);
+    if (p->tty) {
+        size_t cols = terminal_columns(p->f);
+        if (strlen(line) >= cols)
+            line[cols - 1] = '\0';
+        fprintf(p->f, "\r%s\033[K", line);
+    } else {
+        fprintf(p->f, "%s\n", line);
+    }
+}
+
 void cs_cli_progress_cb(const cs_sync_progress *pr, void *ud)
 {
     cs_cli_progress *p = ud;
@@ -79,24 +131,17 @@ void cs_cli_progress_cb(const cs_sync_progress *pr, void *ud)
     int64_t now = cs_time_monotonic_ms();
     bool phase_changed = (int)pr->phase != p->last_phase;
     int64_t gap = p->tty ? 100 : 2000;
+    /* A phase change and the end always show, so the last line is the
+     * pass's final count; in between at most one line per gap. */
     if (!phase_changed && pr->phase != CS_SYNC_PHASE_DONE && now - p->last_ms < gap)
         return;
-    if (!p->tty && pr->phase == CS_SYNC_PHASE_DONE)
-        return; /* the summary follows */
+    const cs_sync_report *r = pr->so_far;
+    if (!p->tty && pr->phase == CS_SYNC_PHASE_DETECT && pr->ops_planned == 0 &&
+        r->hubspot.read + r->salesforce.read == 0)
+        return; /* a log gets no line of zeros before the first page is read */
     p->last_ms = now;
     p->last_phase = (int)pr->phase;
-    const cs_sync_report *r = pr->so_far;
-    unsigned long long written =
-        r->hubspot.created + r->hubspot.updated + r->salesforce.created + r->salesforce.updated;
-    unsigned long long errors =
-        cs_sync_side_errors(&r->hubspot) + cs_sync_side_errors(&r->salesforce);
-    fprintf(p->f,
-            "%ssync: %-15s read HubSpot %llu, Salesforce %llu | %llu/%llu operations | %llu "
-            "written, %llu linked, %llu errors | %.1fs%s",
-            p->tty ? "\r" : "", phase_name(pr->phase), (unsigned long long)r->hubspot.read,
-            (unsigned long long)r->salesforce.read, (unsigned long long)pr->ops_applied,
-            (unsigned long long)pr->ops_planned, written, (unsigned long long)r->linked, errors,
-            (double)pr->elapsed_ms / 1000.0, p->tty ? "\033[K" : "\n");
+    progress_line(p, pr);
     p->dirty = p->tty;
     fflush(p->f);
 }

@@ -139,6 +139,7 @@ static int run_demo(demo *d, const char *config, int64_t *second_writes)
 
     step("Step 6: a second pass right away writes nothing (echo suppression)");
     rc = cs_sync_pass(d->sync, &rep, &err);
+    cs_cli_progress_end(&progress);
     if (rc != 0)
         return cs_cli_sync_summary("demo", &rep, rc, &err, stdout);
     *second_writes = (int64_t)(rep.hubspot.write_calls + rep.salesforce.write_calls);

@@ -95,8 +95,8 @@ int cs_cmd_run(int argc, char **argv)
         if (cs_sync_run(sync, &ro, &err) != 0) {
             code = cs_cli_fail("run", &err);
         } else {
-            printf("crmsync run: stopped %s after %ld pass%s (%ld failed)\n",
-                   *stop ? "on signal" : "", st.passes, st.passes == 1 ? "" : "es", st.failed);
+            printf("crmsync run: stopped%s after %ld pass%s (%ld failed)\n",
+                   *stop ? " on signal" : "", st.passes, st.passes == 1 ? "" : "es", st.failed);
         }
     }
     cs_sync_free(sync);

@@ -3,7 +3,8 @@
 # (unknown key, unknown rule, a removed default mapping, C6, R1) exit 2 with
 # file:line:col and the SPEC id; a missing secret exits 2 naming the variable
 # and never prints a value; init refuses to overwrite; check against the
-# sandbox is OK and finds a mapped name the live schema lacks (R3).
+# sandbox is OK and finds a mapped name the live schema lacks (R3); `run
+# --interval` wants a unit like sync.interval, and `run` stops in one sentence.
 source "$(dirname "$0")/lib.sh"
 
 for c in init check plan sync run status errors journal verify demo; do
@@ -14,6 +15,16 @@ done
 cs status --bogus
 check "unknown option is a usage error" [ "$RC" = 2 ]
 check "unknown option named" grep -q "unknown option '--bogus'" <<<"$OUT"
+# --interval spells a duration as the configuration does: a bare number needs a unit.
+cs run --interval 5
+check "run --interval 5: usage error (exit 2)" [ "$RC" = 2 ]
+check "run --interval 5: needs a unit, as in the config" grep -q "'5' needs a unit: ms, s, m or h (e.g. 5s)" <<<"$OUT"
+cs run --interval 50ms
+check "run --interval below 100ms: exit 2" [ "$RC" = 2 ]
+check "run --interval out of range says the range" grep -q '50ms is out of range (100ms to 24h)' <<<"$OUT"
+cs run --interval 2x
+check "run --interval 2x: exit 2" [ "$RC" = 2 ]
+check "run --interval 2x: not a duration" grep -q "'2x' is not a duration" <<<"$OUT"
 
 start_sandbox "$WORK/data"
 write_config
@@ -28,6 +39,9 @@ check "init wrote nothing for a bad URL" [ ! -e "$WORK/x.yaml" ]
 cs check
 check "check against the sandbox: exit 0" [ "$RC" = 0 ]
 check "check against the sandbox: OK" grep -q '^OK: 24 mappings' <<<"$OUT"
+cs run --interval 100ms --max-passes 1
+check "run --max-passes 1: exit 0" [ "$RC" = 0 ]
+check "run says how it stopped, in one sentence" grep -q '^crmsync run: stopped after 1 pass (0 failed)$' <<<"$OUT"
 
 cp "$CFG" "$WORK/good.yaml"
 expect_config_error() { # WHAT EXPECTED_REGEX

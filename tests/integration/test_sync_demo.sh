@@ -11,6 +11,16 @@ rc=0
 OUT=$("$CRMSYNC_BIN" demo 2>&1) || rc=$?
 check "demo exits 0" [ "$rc" = 0 ]
 check "a progress line" grep -q '^sync: ' <<<"$OUT"
+# Each pass's progress ends with its final count: every planned operation
+# done; the echo pass reads but writes nothing.
+DONE_LINES=$(grep '^sync: done ' <<<"$OUT" || true)
+check "a final progress line per pass" [ "$(grep -c . <<<"$DONE_LINES")" = 2 ]
+check "the final line counts every operation done" \
+  bash -c '! grep -Ev "^sync: done +([0-9]+)/\1 operations" <<<"$1"' _ "$DONE_LINES"
+check "the first pass's final line counts records written on both sides" \
+  grep -Eq 'HubSpot [1-9][0-9]* read, [1-9][0-9]* written \| Salesforce [1-9][0-9]* read, [1-9][0-9]* written' <<<"$(head -1 <<<"$DONE_LINES")"
+check "the echo pass's final line: nothing written" \
+  grep -Eq 'HubSpot [0-9]+ read, 0 written \| Salesforce [0-9]+ read, 0 written \| 0 linked' <<<"$(tail -1 <<<"$DONE_LINES")"
 check "summary per side" grep -Eq 'HubSpot +Salesforce' <<<"$OUT"
 check "records created on both sides" grep -Eq '^  created +[1-9][0-9]* +[1-9][0-9]*$' <<<"$OUT"
 check "pairs linked by email" grep -Eq 'pairs linked by email \(C5\): [1-9]' <<<"$OUT"
