@@ -200,7 +200,7 @@ int cs_cli_sync_new(const char *command, cs_cli_env *env, const char *const *bac
 
 /* Prints the summary of a pass and returns the exit code it calls for. */
 int cs_cli_sync_summary(const char *command, const cs_sync_report *rep, int rc, const cs_err *err,
-                        FILE *f)
+                        cs_store *store, FILE *f)
 {
     json_t *counts = cs_sync_report_json(rep);
     const char *what = cs_sync_outcome_name(rep->outcome);
@@ -218,10 +218,7 @@ int cs_cli_sync_summary(const char *command, const cs_sync_report *rep, int rc, 
         return CS_EXIT_FAILURE;
     }
     if (errors > 0)
-        fprintf(f,
-                "%lld record%s could not be synced: 'crmsync errors' lists each with the "
-                "API's message.\n",
-                (long long)errors, errors == 1 ? "" : "s");
+        cs_cli_print_error_summary(f, store, rep);
     if (rep->outcome != CS_SYNC_COMPLETED) {
         fprintf(f, "%s\n", rep->message);
         return CS_EXIT_FAILURE;

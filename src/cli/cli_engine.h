@@ -43,11 +43,12 @@ int cs_cli_sync_new(const char *command, cs_cli_env *env, const char *const *bac
                     size_t nbackfill, bool full, const volatile sig_atomic_t *stop,
                     cs_cli_progress *progress, cs_sync **out);
 
-/* Prints the summary of a pass (the report table, a pointer to `crmsync
- * errors` when records failed) to f, the failure to stderr, and returns the
- * exit code it calls for: 0 completed (record errors included), 1 failed,
- * paused (R6) or interrupted. */
+/* Prints the summary of a pass (the report table; when records failed, how
+ * many did not sync and who raised their errors, read from store, which may
+ * be NULL, and a pointer to `crmsync errors`) to f, the failure to stderr,
+ * and returns the exit code it calls for: 0 completed (record errors
+ * included), 1 failed, paused (R6) or interrupted. */
 int cs_cli_sync_summary(const char *command, const cs_sync_report *rep, int rc, const cs_err *err,
-                        FILE *f);
+                        cs_store *store, FILE *f);
 
 #endif

@@ -1,7 +1,10 @@
 /* The pass report for people, printed from its JSON form (see cli_report.h).
- * Missing keys read as 0, so an older run's counts still print. */
+ * Missing keys read as 0, so an older run's counts still print. Also how a
+ * stored record error reads: who raised it (crmsync's rule or an API) and
+ * whether its record synced anyway. */
 #include "cli/cli_report.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const struct {
@@ -90,7 +93,7 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
         row(f, indent, label, sub2(c, "hubspot", "skipped", g_skips[i].name),
             sub2(c, "salesforce", "skipped", g_skips[i].name), 0);
     }
-    row(f, indent, "errors (refused by this side)", sub(c, "hubspot", "errors_total"),
+    row(f, indent, "errors (writing to this side)", sub(c, "hubspot", "errors_total"),
         sub(c, "salesforce", "errors_total"), 1);
     for (size_t i = 0; i < sizeof g_categories / sizeof g_categories[0]; i++) {
         char label[64];
@@ -130,4 +133,99 @@ void cs_cli_print_report_line(FILE *f, const json_t *c)
             (long long)sub(c, "salesforce", "errors_total"), (long long)num(c, "linked"),
             (long long)sub(c, "hubspot", "api_calls"),
             (long long)sub(c, "salesforce", "api_calls"));
+}
+
+/* ---- record errors ------------------------------------------------------------------ */
+
+bool cs_cli_error_rule(const char *message, char *rule, size_t size)
+{
+    if (message == NULL || (message[0] != 'C' && message[0] != 'R'))
+        return false;
+    size_t n = 1;
+    while (n < 4 && isdigit((unsigned char)message[n]))
+        n++;
+    if (n == 1 || n == 4 || message[n] != ':' || n >= size)
+        return false;
+    memcpy(rule, message, n);
+    rule[n] = '\0';
+    return true;
+}
+
+const char *cs_cli_error_origin(const cs_record_error *e, char *buf, size_t size)
+{
+    char rule[8];
+    if (cs_cli_error_rule(e->message, rule, sizeof rule))
+        snprintf(buf, size, "crmsync rule %s", rule);
+    else
+        snprintf(buf, size, "%s refused", e->side == CS_STORE_HUBSPOT ? "HubSpot" : "Salesforce");
+    return buf;
+}
+
+static bool has(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+int cs_cli_error_linked(cs_store *store, const cs_record_error *e)
+{
+    if (has(e->hs_id) && has(e->sf_id))
+        return 1;
+    if (store == NULL || (!has(e->hs_id) && !has(e->sf_id)))
+        return has(e->hs_id) || has(e->sf_id) ? -1 : 0;
+    cs_link l;
+    cs_err err;
+    cs_err_clear(&err);
+    return has(e->hs_id) ? cs_store_link_by_hs(store, CS_SYNC_OBJECT_CONTACT, e->hs_id, &l, &err)
+                         : cs_store_link_by_sf(store, e->sf_id, &l, &err);
+}
+
+int cs_cli_count_errors(cs_store *store, int64_t since_ms, cs_cli_error_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    cs_error_query q = {.limit = CS_STORE_LIST_MAX};
+    cs_record_error_list l = {0};
+    cs_err err;
+    cs_err_clear(&err);
+    if (store == NULL || cs_store_error_list(store, &q, &l, &err) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < l.count; i++) {
+        const cs_record_error *e = &l.items[i];
+        if (e->dismissed || e->last_seen_ms < since_ms)
+            continue;
+        char rule[8];
+        int linked = cs_cli_error_linked(store, e);
+        if (linked < 0)
+            rc = -1;
+        out->records++;
+        out->by_rule += cs_cli_error_rule(e->message, rule, sizeof rule);
+        out->not_synced += linked == 0;
+    }
+    cs_record_error_list_dispose(&l);
+    return rc;
+}
+
+void cs_cli_print_error_summary(FILE *f, cs_store *store, const cs_sync_report *rep)
+{
+    uint64_t total = cs_sync_side_errors(&rep->hubspot) + cs_sync_side_errors(&rep->salesforce);
+    if (total == 0)
+        return;
+    cs_cli_error_counts c;
+    if (cs_cli_count_errors(store, rep->started_ms, &c) != 0 || c.records != total) {
+        fprintf(f, "%llu record%s with errors: 'crmsync errors' lists each with its message.\n",
+                (unsigned long long)total, total == 1 ? "" : "s");
+        return;
+    }
+    size_t api = c.records - c.by_rule, synced = c.records - c.not_synced;
+    fprintf(f, "%zu record%s with errors: ", c.records, c.records == 1 ? "" : "s");
+    if (api > 0)
+        fprintf(f, "%zu refused by an API%s", api, c.by_rule ? ", " : "");
+    if (c.by_rule > 0)
+        fprintf(f, "%zu held back by crmsync's rules", c.by_rule);
+    fprintf(f, ".\n");
+    if (c.not_synced > 0)
+        fprintf(f, "%zu did not sync at all%s", c.not_synced, synced ? ", " : "");
+    if (synced > 0)
+        fprintf(f, "%zu %s linked but not fully synced", synced, synced == 1 ? "is" : "are");
+    fprintf(f, "; 'crmsync errors' lists each with its message.\n");
 }

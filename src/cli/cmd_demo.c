@@ -79,6 +79,9 @@ static int write_config(const char *dir, int hs_port, int sf_port, char *path, s
     return rc == 0 ? 0 : -1;
 }
 
+/* The errors of the pass, one line each: category, who raised it (an API
+ * refusing the write, or crmsync's own rule), whether the record synced
+ * anyway, the email and the message. */
 static void show_errors(cs_store *store)
 {
     cs_error_query q = {.limit = 20};
@@ -88,9 +91,14 @@ static void show_errors(cs_store *store)
         return;
     for (size_t i = 0; i < l.count; i++) {
         const cs_record_error *e = &l.items[i];
-        printf("  %-16s %-10s %-28s %s\n",
+        char origin[48];
+        int linked = cs_cli_error_linked(store, e);
+        printf("  %-16s %-19s %-10s %-28s %s\n",
                cs_cli_category_label(cs_store_category_name(e->category)),
-               e->side == CS_STORE_HUBSPOT ? "HubSpot" : "Salesforce",
+               cs_cli_error_origin(e, origin, sizeof origin),
+               linked == 1   ? "linked"
+               : linked == 0 ? "not synced"
+                             : "",
                e->email ? e->email : (e->hs_id ? e->hs_id : e->record_key),
                e->message ? e->message : "");
     }
@@ -128,20 +136,21 @@ static int run_demo(demo *d, const char *config, int64_t *second_writes)
     cs_sync_report rep;
     int rc = cs_sync_pass(d->sync, &rep, &err);
     cs_cli_progress_end(&progress);
-    code = cs_cli_sync_summary("demo", &rep, rc, &err, stdout);
+    code = cs_cli_sync_summary("demo", &rep, rc, &err, d->env.store, stdout);
     if (code != CS_EXIT_OK)
         return CS_EXIT_FAILURE;
 
-    step("Step 5: the records that could not sync (crmsync errors)");
+    step("Step 5: the records with errors (crmsync errors)");
     show_errors(d->env.store);
-    printf("  Each stays listed, with the API's message, and is retried when it changes (R4, "
-           "R8).\n");
+    printf("  'refused': the API's own message; 'crmsync rule': a value crmsync held back\n"
+           "  (the record itself may have synced: 'linked'). Each stays listed and is retried\n"
+           "  when it changes (R4, R8).\n");
 
     step("Step 6: a second pass right away writes nothing (echo suppression)");
     rc = cs_sync_pass(d->sync, &rep, &err);
     cs_cli_progress_end(&progress);
     if (rc != 0)
-        return cs_cli_sync_summary("demo", &rep, rc, &err, stdout);
+        return cs_cli_sync_summary("demo", &rep, rc, &err, d->env.store, stdout);
     *second_writes = (int64_t)(rep.hubspot.write_calls + rep.salesforce.write_calls);
     printf("  read %llu HubSpot and %llu Salesforce records it had just written: %lld write "
            "calls, %llu records created or updated.\n",

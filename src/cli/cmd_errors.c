@@ -1,7 +1,8 @@
 /* `crmsync errors`: every record that failed to sync (R4), with what an admin
  * needs to fix it — the email and the ids on both sides, the field, the R9
- * category, the message of the API that refused it, how many attempts were
- * made and when the next retry is (R8). `--all` includes dismissed errors,
+ * category, who raised it (the API that refused it, with its message, or
+ * crmsync's own rule, C13/C14/C17), whether the record synced anyway (linked),
+ * how many attempts were made and when the next retry is (R8). `--all` includes dismissed errors,
  * `--category` keeps one category. Reads the state store only. */
 #include <stdio.h>
 #include <string.h>
@@ -13,34 +14,48 @@
 
 static void errors_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: crmsync errors [--config FILE] [--all] [--category C] [--limit N]\n\n"
-            "Lists each record that failed to sync: email, ids on both sides, field, category,\n"
-            "the API's message, attempts and the next retry. Soonest retry first.\n\n"
-            "  --config FILE   configuration (default ./crmsync.yaml)\n"
-            "  --all           include dismissed errors\n"
-            "  --category C    only one category: associations, custom_code, duplicates,\n"
-            "                  permissions, property_values, suspension (R9)\n"
-            "  --limit N       show at most N (default 1000)\n\n"
-            "Exit codes: 0 listed (even when there are errors), 1 the store cannot be read,\n"
-            "2 usage or configuration error.\n");
+    fprintf(out, "usage: crmsync errors [--config FILE] [--all] [--category C] [--limit N]\n\n"
+                 "Lists each record with an error: who raised it (the API that refused it, or\n"
+                 "crmsync's own rule), whether it synced anyway, email, ids on both sides, field,\n"
+                 "category, the message, attempts and the next retry. Soonest retry first.\n\n"
+                 "  --config FILE   configuration (default ./crmsync.yaml)\n"
+                 "  --all           include dismissed errors\n"
+                 "  --category C    only one category: associations, custom_code, duplicates,\n"
+                 "                  permissions, property_values, suspension (R9)\n"
+                 "  --limit N       show at most N (default 1000)\n\n"
+                 "Exit codes: 0 listed (even when there are errors), 1 the store cannot be read,\n"
+                 "2 usage or configuration error.\n");
 }
 
-static void print_error(const cs_record_error *e, int64_t now)
+/* One error: who raised it (an API refusing the write, or crmsync's own
+ * rule holding a value back), the record, whether it synced anyway, the
+ * message, and the retry schedule. */
+static void print_error(cs_store *store, const cs_record_error *e, int64_t now)
 {
-    char first[32], last[32], next[32], nextrel[32];
+    char first[32], last[32], next[32], nextrel[32], rule[8];
     cs_cli_format_time(e->first_seen_ms, first);
     cs_cli_format_time(e->last_seen_ms, last);
     cs_cli_format_time(e->next_retry_ms, next);
     cs_cli_format_relative(e->next_retry_ms, now, nextrel);
-    printf("#%lld  %s  refused by %s  %s %s\n", (long long)e->id,
-           cs_cli_category_label(cs_store_category_name(e->category)),
-           e->side == CS_STORE_HUBSPOT ? "HubSpot" : "Salesforce",
-           e->email && e->email[0] ? "email" : "record",
+    const char *side = e->side == CS_STORE_HUBSPOT ? "HubSpot" : "Salesforce";
+    bool by_rule = cs_cli_error_rule(e->message, rule, sizeof rule);
+    printf("#%lld  %s  ", (long long)e->id,
+           cs_cli_category_label(cs_store_category_name(e->category)));
+    if (by_rule)
+        printf("raised by crmsync (%s), writing to %s", rule, side);
+    else
+        printf("refused by %s", side);
+    printf("  %s %s\n", e->email && e->email[0] ? "email" : "record",
            e->email && e->email[0] ? e->email : e->record_key);
     printf("      HubSpot id %s, Salesforce id %s, field %s\n", e->hs_id ? e->hs_id : "-",
            e->sf_id ? e->sf_id : "-", e->field ? e->field : "-");
-    printf("      message: %s\n", e->message ? e->message : "-");
+    int linked = cs_cli_error_linked(store, e);
+    if (linked == 1)
+        printf("      linked: the pair syncs; %s%s did not\n", e->field ? "field " : "this write",
+               e->field ? e->field : "");
+    else if (linked == 0)
+        printf("      not synced: no %s record is linked to it yet\n", side);
+    printf("      %s %s\n", by_rule ? "rule:   " : "message:", e->message ? e->message : "-");
     if (e->dismissed)
         printf("      attempts %d, first %s, last %s, dismissed (no more retries)\n", e->attempts,
                first, last);
@@ -97,17 +112,20 @@ int cs_cmd_errors(int argc, char **argv)
         cs_cli_env_close(&env);
         return code;
     }
-    size_t shown = 0, matching = 0;
+    size_t shown = 0, matching = 0, by_rule = 0, not_synced = 0;
     size_t per_cat[CS_STORE_CAT_SUSPENSION + 1] = {0};
     for (size_t i = 0; i < list.count; i++) {
         const cs_record_error *e = &list.items[i];
         if (have_cat && e->category != cat)
             continue;
         matching++;
+        char rule[8];
+        by_rule += cs_cli_error_rule(e->message, rule, sizeof rule);
+        not_synced += cs_cli_error_linked(env.store, e) == 0;
         if ((unsigned)e->category <= CS_STORE_CAT_SUSPENSION)
             per_cat[e->category]++;
         if (shown < (size_t)limit) {
-            print_error(e, now);
+            print_error(env.store, e, now);
             shown++;
         }
     }
@@ -124,6 +142,9 @@ int cs_cmd_errors(int argc, char **argv)
             sep = ", ";
         }
         printf("%s\n", shown < matching ? " (use --limit to see more)" : "");
+        printf("%zu refused by an API, %zu raised by crmsync's rules; %zu did not sync at all, "
+               "%zu linked but not fully synced.\n",
+               matching - by_rule, by_rule, not_synced, matching - not_synced);
         printf("A failed record is retried when it changes again and on its retry schedule.\n");
     }
     cs_record_error_list_dispose(&list);

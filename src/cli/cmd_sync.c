@@ -72,7 +72,7 @@ int cs_cmd_sync(int argc, char **argv)
         cs_err_clear(&err);
         int rc = cs_sync_pass(sync, &rep, &err);
         cs_cli_progress_end(&progress);
-        code = cs_cli_sync_summary("sync", &rep, rc, &err, stdout);
+        code = cs_cli_sync_summary("sync", &rep, rc, &err, env.store, stdout);
     }
     cs_sync_free(sync);
     cs_cli_env_close(&env);

@@ -4,7 +4,10 @@
 # value outside a restricted picklist (a custom field defined through the
 # sandbox admin route, mapped with C7/C8). Each becomes an error that
 # `crmsync errors` lists with its category and the API's message; the rest of
-# the batch lands; a contact without email is skipped (R7).
+# the batch lands; a contact without email is skipped (R7). An owner with no
+# Salesforce User (C17) is an error crmsync's own rule raises while the
+# record itself syncs: the summary and `crmsync errors` say so, apart from
+# the records an API refused.
 source "$(dirname "$0")/lib.sh"
 
 start_sandbox "$WORK/data" --hubspot-rate-limit 0
@@ -41,6 +44,7 @@ hs_batch_create "{\"inputs\":[
  {\"properties\":{\"email\":\"long@example.com\",\"firstname\":\"$LONG\",\"lastname\":\"Long\",\"hs_lead_status\":\"NEW\"}},
  {\"properties\":{\"email\":\"purple@example.com\",\"firstname\":\"Pat\",\"lastname\":\"Purple\",\"hs_lead_status\":\"NEW\",\"color\":\"purple\"}},
  {\"properties\":{\"email\":\"good2@example.com\",\"firstname\":\"Good\",\"lastname\":\"Two\",\"hs_lead_status\":\"NEW\"}},
+ {\"properties\":{\"email\":\"owned@example.com\",\"firstname\":\"Owen\",\"lastname\":\"Owned\",\"hs_lead_status\":\"NEW\",\"hubspot_owner_id\":\"70000003\"}},
  {\"properties\":{\"firstname\":\"No\",\"lastname\":\"Email\"}}]}"
 check "HS contacts created" [ "$STATUS" = 201 ]
 
@@ -48,6 +52,12 @@ cs sync --quiet
 check "sync completes despite refused records (exit 0)" [ "$RC" = 0 ]
 check "summary counts 3 Property values errors on the SF side" grep -Eq 'Property values +0 +3$' <<<"$OUT"
 check "summary counts the skipped contact without email (R7)" grep -q 'no email (R7)' <<<"$OUT"
+check "summary counts the owner error under Permissions (C17)" grep -Eq 'Permissions +0 +1$' <<<"$OUT"
+check "summary: who raised the errors" grep -q "^4 records with errors: 3 refused by an API, 1 held back by crmsync's rules.$" <<<"$OUT"
+check "summary: which records did not sync" grep -q "^3 did not sync at all, 1 is linked but not fully synced; 'crmsync errors'" <<<"$OUT"
+check "summary no longer says all could not be synced" bash -c '! grep -q "could not be synced" <<<"$1"' _ "$OUT"
+soql "SELECT Id FROM Lead WHERE Email = 'owned@example.com'"
+check "C17: the record with the unmatched owner was created" [ "$(json_get 'b.totalSize')" = 1 ]
 
 # C5 across Lead and Contact
 hs_find twin@example.com
@@ -82,8 +92,16 @@ check "category shown (R9)" [ "$(grep -c 'Property values  refused by Salesforce
 check "email and ids shown" grep -q 'email long@example.com' <<<"$OUT"
 check "field shown" grep -q 'field FirstName' <<<"$OUT"
 check "attempts and next retry shown (R8)" grep -q 'attempts 1, .*next retry' <<<"$OUT"
+check "the owner error: raised by crmsync's rule, not refused by Salesforce" \
+  grep -q 'Permissions  raised by crmsync (C17), writing to Salesforce  email owned@example.com' <<<"$OUT"
+check "the owner error's record is linked" grep -q 'linked: the pair syncs; field OwnerId did not' <<<"$OUT"
+check "the refused records are not synced" [ "$(grep -c 'not synced: no Salesforce record is linked to it yet' <<<"$OUT")" = 3 ]
+check "the rule's text is labelled as such" grep -q 'rule:    C17: HubSpot owner 70000003' <<<"$OUT"
+check "errors totals by origin" grep -q "^3 refused by an API, 1 raised by crmsync's rules; 3 did not sync at all, 1 linked but not fully synced.$" <<<"$OUT"
+cs errors --category duplicates
+check "category filter" grep -q 'No open duplicates errors' <<<"$OUT"
 cs errors --category permissions
-check "category filter" grep -q 'No open permissions errors' <<<"$OUT"
+check "category filter keeps the owner error" [ "$(grep -c '^#' <<<"$OUT")" = 1 ]
 cs errors --category nonsense
 check "unknown category is a usage error" [ "$RC" = 2 ]
 
