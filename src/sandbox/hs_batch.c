@@ -57,6 +57,8 @@ static bool call_open(sb_ctx *ctx, const sb_request *req, sb_response *res, hs_b
     }
     for (size_t i = 0; i < c->b.n; i++) {
         json_t *bad = hs_values_check(ctx, c->t, c->b.inputs[i].properties, false, &c->clean[i]);
+        if (bad == NULL && kind == HS_BATCH_CREATE)
+            bad = hs_values_required(c->t, c->clean[i]);
         if (bad) {
             hs_error_values(ctx, res, bad);
             return false;
@@ -271,9 +273,10 @@ void hs_h_batch_update(sb_ctx *ctx, const sb_request *req, sb_response *res)
 }
 
 /* One upsert input: update the record idProperty=id names, or create it.
- * Returns 0, 1 with a 409 message in msg, -1 on error. */
+ * Returns 0, 1 with a 409 message in msg, 2 with the missing required
+ * properties in *invalid, -1 on error. */
 static int upsert_one(sb_ctx *ctx, batch_call *c, size_t i, int64_t now, json_t *results,
-                      json_t *missing, char msg[256], cs_err *err)
+                      json_t *missing, char msg[256], json_t **invalid, cs_err *err)
 {
     const hs_batch_input *in = &c->b.inputs[i];
     const char *idp = in->id_property ? in->id_property : "hs_object_id";
@@ -290,6 +293,10 @@ static int upsert_one(sb_ctx *ctx, batch_call *c, size_t i, int64_t now, json_t 
     json_t *values = json_deep_copy(c->clean[i]);
     if (created && json_string_length(json_object_get(values, idp)) == 0)
         json_object_set_new(values, idp, json_string(in->id));
+    if (created && (*invalid = hs_values_required(c->t, values)) != NULL) {
+        json_decref(values);
+        return 2;
+    }
     rc = hs_unique_conflict(ctx, c->t, values, id, msg, 256, err);
     if (rc != 0) {
         json_decref(values);
@@ -335,13 +342,17 @@ void hs_h_batch_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res)
     int64_t now = cs_time_now_ms();
     int rc = 0;
     char msg[256];
+    json_t *invalid = NULL;
     for (size_t i = 0; i < c.b.n && rc == 0; i++)
-        rc = upsert_one(ctx, &c, i, now, results, missing, msg, &err);
+        rc = upsert_one(ctx, &c, i, now, results, missing, msg, &invalid, &err);
     if (rc > 0) {
         hs_rollback(ctx);
         json_decref(results);
         json_decref(missing);
-        hs_error(ctx, res, 409, "CONFLICT", msg);
+        if (rc == 2)
+            hs_error_values(ctx, res, invalid);
+        else
+            hs_error(ctx, res, 409, "CONFLICT", msg);
     } else if (rc < 0 || hs_commit(ctx, &err) != 0) {
         json_decref(results);
         json_decref(missing);

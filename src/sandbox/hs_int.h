@@ -181,6 +181,12 @@ bool hs_parse_id(const char *text, int64_t *id);
 json_t *hs_values_check(sb_ctx *ctx, const hs_type *t, const json_t *input, bool system,
                         json_t **clean);
 
+/* The requiredProperties of t's schema that values (name -> clean string)
+ * leaves unset or empty, as HubSpot validation results
+ * ({isValid,message,error:"REQUIRED_PROPERTY",name}); NULL when none are
+ * missing. Applies to creates only (single, batch, an upsert that creates). */
+json_t *hs_values_required(const hs_type *t, const json_t *values);
+
 /* Which properties a response shows. */
 typedef struct hs_propsel {
     const char *const *names; /* NULL: the type's default properties */

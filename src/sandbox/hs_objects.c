@@ -200,6 +200,10 @@ void hs_h_obj_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
     const json_t *props = body ? body_properties(ctx, body, res) : NULL;
     json_t *clean = NULL;
     json_t *bad = props ? hs_values_check(ctx, t, props, false, &clean) : NULL;
+    if (props != NULL && bad == NULL && (bad = hs_values_required(t, clean)) != NULL) {
+        json_decref(clean);
+        clean = NULL;
+    }
     if (props == NULL || bad != NULL) {
         if (bad)
             hs_error_values(ctx, res, bad);

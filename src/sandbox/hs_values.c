@@ -252,6 +252,25 @@ json_t *hs_values_check(sb_ctx *ctx, const hs_type *t, const json_t *input, bool
     return NULL;
 }
 
+json_t *hs_values_required(const hs_type *t, const json_t *values)
+{
+    json_t *results = json_array();
+    size_t i;
+    const json_t *name;
+    json_array_foreach(json_object_get(t->def, "requiredProperties"), i, name)
+    {
+        const char *n = json_string_value(name);
+        if (n != NULL && json_string_length(json_object_get(values, n)) == 0)
+            add_result(results, n, "REQUIRED_PROPERTY",
+                       "Required property \"%.200s\" is missing or empty", n);
+    }
+    if (json_array_size(results) == 0) {
+        json_decref(results);
+        return NULL;
+    }
+    return results;
+}
+
 /* --- rendering -------------------------------------------------------------- */
 
 static const char *const contact_defaults[] = {

@@ -394,6 +394,39 @@ test('custom object schemas: create 201, list, get by id, name and fully qualifi
     filterGroups: [{ filters: [filter('year', 'GTE', { value: '2019' })] }], properties: ['model'],
   });
   assert.equal(found.total, 1);
+
+  // requiredProperties are enforced on every create: single, batch, and an
+  // upsert that creates; an update may leave them out.
+  const missingModel = (body) => {
+    assert.equal(body.category, 'VALIDATION_ERROR');
+    assert.match(body.message, /^Property values were not valid: \[/);
+    const inner = JSON.parse(body.message.slice('Property values were not valid: '.length));
+    assert.deepEqual(inner.map((r) => [r.isValid, r.name, r.error]), [[false, 'model', 'REQUIRED_PROPERTY']]);
+    assert.match(inner[0].message, /model/);
+  };
+  missingModel(await rejects(400, () => hs.crm.objects.basicApi.create('cars', {
+    properties: { vin: 'VIN-2' }, associations: [],
+  })));
+  missingModel(await rejects(400, () => hs.crm.objects.basicApi.create('cars', {
+    properties: { model: '', vin: 'VIN-2' }, associations: [],
+  })));
+  missingModel(await rejects(400, () => hs.crm.objects.batchApi.create('cars', {
+    inputs: [{ properties: { model: 'Ok', vin: 'VIN-3' }, associations: [] },
+      { properties: { vin: 'VIN-4' }, associations: [] }],
+  })));
+  missingModel(await rejects(400, () => hs.crm.objects.batchApi.upsert('cars', {
+    inputs: [{ id: 'VIN-5', idProperty: 'vin', properties: { year: '2021' } }],
+  })));
+  const none = await hs.crm.objects.searchApi.doSearch('cars', {
+    filterGroups: [{ filters: [filter('vin', 'IN', { values: ['VIN-2', 'VIN-3', 'VIN-4', 'VIN-5'] })] }],
+  });
+  assert.equal(none.total, 0, 'a rejected batch writes nothing');
+  const updated = await hs.crm.objects.basicApi.update('cars', car.id, { properties: { year: '2021' } });
+  assert.equal(updated.properties.year, '2021');
+  const upserted = await hs.crm.objects.batchApi.upsert('cars', {
+    inputs: [{ id: 'VIN-1', idProperty: 'vin', properties: { year: '2022' } }],
+  });
+  assert.equal(upserted.results[0]._new, false);
 });
 
 test('v4 associations: create 201, list, default, batch, archive', async () => {
