@@ -30,7 +30,8 @@ static const struct {
     {"Lead", "Lead", "Leads", "00Q", SF_O_CREATE | SF_O_UPDATE | SF_O_DELETE | SF_O_NAME_COMPOUND,
      sf_builtin_lead_fields},
     {"RecordType", "Record Type", "Record Types", "012", 0, sf_builtin_recordtype_fields},
-    {"User", "User", "Users", "005", SF_O_CREATE | SF_O_UPDATE, sf_builtin_user_fields},
+    {"User", "User", "Users", "005", SF_O_CREATE | SF_O_UPDATE | SF_O_NAME_COMPOUND,
+     sf_builtin_user_fields},
 };
 
 /* Standard fields every custom object has (Name's label is set per object). */

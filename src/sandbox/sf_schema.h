@@ -69,7 +69,7 @@ enum sf_object_flags {
     SF_O_CREATE = 1u << 1,
     SF_O_UPDATE = 1u << 2,
     SF_O_DELETE = 1u << 3,
-    SF_O_NAME_COMPOUND = 1u << 4 /* Name = FirstName + LastName (Lead, Contact) */
+    SF_O_NAME_COMPOUND = 1u << 4 /* Name = FirstName + LastName (Lead, Contact, User) */
 };
 
 typedef struct sf_object {

@@ -59,7 +59,15 @@ int sf_store_init(sb_ctx *ctx, cs_err *err)
         "CREATE TABLE IF NOT EXISTS sf_locators(locator TEXT PRIMARY KEY,"
         "  soql TEXT NOT NULL, ids BLOB NOT NULL, batch INTEGER NOT NULL,"
         "  created_ms INTEGER NOT NULL);"
-        "INSERT OR IGNORE INTO sf_meta(key, value) VALUES ('id_seq', 1), ('stamp', 0);",
+        "INSERT OR IGNORE INTO sf_meta(key, value) VALUES ('id_seq', 1), ('stamp', 0);"
+        /* Users written before User.Name was maintained get it now (the
+         * compound of sf_write.c: FirstName LastName, or LastName alone). */
+        "UPDATE sf_records SET data = json_set(data, '$.Name',"
+        "  CASE WHEN coalesce(json_extract(data, '$.FirstName'), '') = ''"
+        "  THEN json_extract(data, '$.LastName')"
+        "  ELSE json_extract(data, '$.FirstName') || ' ' || json_extract(data, '$.LastName') END)"
+        " WHERE object = 'User' AND json_extract(data, '$.Name') IS NULL"
+        "  AND json_extract(data, '$.LastName') IS NOT NULL;",
         err);
 }
 

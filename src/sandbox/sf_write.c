@@ -124,9 +124,10 @@ static void set_compound_name(const sf_object *o, json_t *data)
         return;
     const char *first = json_string_value(json_object_get(data, "FirstName"));
     const char *last = json_string_value(json_object_get(data, "LastName"));
+    first = first ? first : "";
+    last = last ? last : "";
     char name[256];
-    snprintf(name, sizeof name, "%s%s%s", first ? first : "", first && last ? " " : "",
-             last ? last : "");
+    snprintf(name, sizeof name, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
     json_object_set_new(data, "Name", name[0] ? json_string(name) : json_null());
 }
 

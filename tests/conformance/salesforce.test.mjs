@@ -154,6 +154,30 @@ describe('query', () => {
     assert.match(rec.Owner.Email, /@example\.com$/);
   });
 
+  test('Name is the compound FirstName LastName on User, Lead and Contact', async () => {
+    const users = await conn.query('SELECT Id, Name, FirstName, LastName FROM User');
+    assert.ok(users.records.length > 0);
+    for (const u of users.records) {
+      assert.equal(u.Name, u.FirstName ? `${u.FirstName} ${u.LastName}` : u.LastName);
+    }
+    const owned = await conn.query(
+      "SELECT Owner.Name, Owner.FirstName, Owner.LastName FROM Lead WHERE Email = 'lead7@example.org'",
+    );
+    const owner = owned.records[0].Owner;
+    assert.equal(owner.Name, `${owner.FirstName} ${owner.LastName}`);
+    const solo = await conn.sobject('User').create({
+      LastName: 'Solo', Email: 'solo.user@example.com', Username: 'solo.user@example.com',
+      Alias: 'solo', CommunityNickname: 'solo',
+    });
+    let got = await conn.sobject('User').retrieve(solo.id);
+    assert.equal(got.Name, 'Solo');
+    await conn.sobject('User').update({ Id: solo.id, FirstName: 'Han' });
+    got = await conn.sobject('User').retrieve(solo.id);
+    assert.equal(got.Name, 'Han Solo');
+    const contact = await conn.sobject('Contact').create({ LastName: 'Only' });
+    assert.equal((await conn.sobject('Contact').retrieve(contact.id)).Name, 'Only');
+  });
+
   test('COUNT() answers totalSize with no records', async () => {
     const r = await conn.query('SELECT COUNT() FROM Lead');
     assert.equal(r.totalSize, SEED_LEADS);
