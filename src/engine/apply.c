@@ -153,10 +153,17 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     } else {
         if (apply_snapshot_merge(p, hs_id, op, err) != 0)
             return -1;
+        /* R5: an opt-out is a write to the contact too, so it counts as an
+         * update of it (once per contact and round; not for a contact this
+         * round created, which counts as created), and as an opt-out. */
+        bool hub = op->target == CS_PLAN_HUBSPOT;
+        bool new_contact = op->kind == CS_PLAN_UNSUBSCRIBE && op->hs_id == NULL;
         if (op->kind == CS_PLAN_UNSUBSCRIBE)
             rs->unsubscribed++;
-        else
+        if (!new_contact && !(hub && json_object_get(r->updated, hs_id) != NULL))
             rs->updated++;
+        if (hub && json_object_set_new(r->updated, hs_id, json_true()) != 0)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     if (apply_journal(p, op, kind, hs_id, op->sf_id, err) != 0)
         return -1;

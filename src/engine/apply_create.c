@@ -11,8 +11,12 @@
  * one the lost request made. A pair linked that way (or onto an existing
  * HubSpot contact that answered 409) has no trustworthy snapshot: it is
  * linked without one and merged as a first sync in the pass's follow-up
- * round. After a Salesforce create, the HubSpot contact gets the new
- * record's id in salesforceleadid / salesforcecontactid (MAPPINGS). */
+ * round. Such a create is still one crmsync made (by the lost request or the
+ * retry): it is counted as created (and as reconciled) and journaled as a
+ * create whose reason says how it was settled (R5). After a Salesforce
+ * create, the HubSpot contact gets the new record's id in salesforceleadid /
+ * salesforcecontactid (MAPPINGS), together with the values Salesforce filled
+ * in on its own (apply_defaults.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +37,33 @@ typedef struct cbatch {
     size_t n;
     cmode *mode;
     bool hub; /* target HubSpot */
-    /* Salesforce creates: HS contacts that get the new id in their link property. */
+    /* Salesforce creates: HS contacts that get the new id in their link
+     * property (props_in[k].id), with what the write carries (defs[k]);
+     * fresh[k]: created now with a snapshot (not reconciled), so the values
+     * Salesforce defaulted are folded in. */
     cs_write_input *props_in;
-    json_t **props;
+    apply_default *defs;
+    bool *fresh;
     size_t nprops;
 } cbatch;
+
+/* How a record came to be linked to the op's record. */
+typedef enum lhow {
+    L_CREATED = 0, /* created by this request: the plan's snapshot holds */
+    L_EXISTING,    /* HubSpot answered 409: the contact existed; linked (C5) */
+    L_RECONCILED   /* outcome unknown, then found or upserted by email */
+} lhow;
 
 static int oom(cs_err *err)
 {
     return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
 }
 
-/* Links the new (or found) record of op. snapshot false: linked without one,
- * merged as a first sync in the follow-up round. */
-static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, cs_err *err)
+/* Links the new (or found) record of op. Only L_CREATED stores the plan's
+ * snapshot; the others are merged as a first sync in the follow-up round.
+ * note: how a reconciled create was settled, for its journal rows (R5). */
+static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const char *note,
+                        cs_err *err)
 {
     sync_pass *p = b->p;
     const cs_plan_op *op = b->ops[i];
@@ -64,7 +81,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, 
         return apply_record_error(p, b->r, op, side, op->hs_id, CS_STORE_CAT_DUPLICATES, NULL,
                                   e2.message, err);
     }
-    if (snapshot) {
+    if (how == L_CREATED) {
         cs_snapshot snap = {.fields = json_object(),
                             .hs_modified_ms = op->hs_modified_ms,
                             .sf_modified_ms = op->sf_modified_ms};
@@ -81,8 +98,8 @@ static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, 
         if (pair == NULL || json_object_set_new(p->followups, hs_id, pair) != 0)
             return oom(err);
     }
-    if (apply_journal(p, op, snapshot ? CS_STORE_OP_CREATE : CS_STORE_OP_LINK, hs_id, sf_id, err) !=
-            0 ||
+    if (apply_journal_note(p, op, how == L_EXISTING ? CS_STORE_OP_LINK : CS_STORE_OP_CREATE, hs_id,
+                           sf_id, how == L_RECONCILED ? note : NULL, err) != 0 ||
         apply_clear_error(p, b->r, op, side, op->hs_id, err) != 0)
         return -1;
     if (b->hub) {
@@ -92,7 +109,12 @@ static int link_created(cbatch *b, size_t i, const char *new_id, bool snapshot, 
         json_t *f = json_pack("{ss}", op->link_property, sf_id);
         if (f == NULL)
             return oom(err);
-        b->props[b->nprops] = f;
+        apply_default *d = &b->defs[b->nprops];
+        memset(d, 0, sizeof *d);
+        d->op = op;
+        d->sf_id = json_string_value(json_object_get(f, op->link_property));
+        d->fields = f;
+        b->fresh[b->nprops] = how == L_CREATED;
         b->props_in[b->nprops].id = op->hs_id;
         b->props_in[b->nprops].fields = f;
         b->nprops++;
@@ -113,15 +135,21 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
         b->mode[i] = C_DONE;
         if (res->existing) {
             p->rep->linked++; /* C5: HubSpot already had a contact with this email */
-            return link_created(b, i, res->id, false, err);
-        }
-        if (upsert) {
-            p->rep->reconciled++;
-            rs->created += res->created;
-            return link_created(b, i, res->id, false, err);
+            return link_created(b, i, res->id, L_EXISTING, NULL, err);
         }
         rs->created++;
-        return link_created(b, i, res->id, true, err);
+        if (upsert) {
+            /* R5: the lost request created it, or the upsert did: a create. */
+            p->rep->reconciled++;
+            return link_created(b, i, res->id, L_RECONCILED,
+                                res->created
+                                    ? "reconciled: the first request's outcome was unknown; "
+                                      "created by an upsert by email"
+                                    : "reconciled: the first request's outcome was unknown; "
+                                      "it had created the contact, found by an upsert by email",
+                                err);
+        }
+        return link_created(b, i, res->id, L_CREATED, NULL, err);
     case CS_WRITE_REFUSED:
         b->mode[i] = C_DONE;
         if (retry_learn(p, b->hub, b->hub ? "contacts" : op->sf_type, op->fields, res, err) != 0)
@@ -232,7 +260,11 @@ static int lookup(cbatch *b, cs_err *err)
         }
         b->mode[i] = C_DONE;
         p->rep->reconciled++;
-        rc = link_created(b, i, hit->id, false, err);
+        sync_report_side(p->rep, CS_PLAN_SALESFORCE)->created++; /* R5: the lost request's */
+        rc = link_created(b, i, hit->id, L_RECONCILED,
+                          "reconciled: the request's outcome was unknown; it had created the "
+                          "record, found by email",
+                          err);
     }
     if (rc == 0)
         rc = apply_commit(p, err);
@@ -242,47 +274,139 @@ static int lookup(cbatch *b, cs_err *err)
     return rc;
 }
 
-/* After Salesforce creates: the HS contacts' link properties (MAPPINGS). */
+/* Salesforce: the values the records created in this attempt got by default
+ * (apply_defaults.c), one read per batch. -1 when the read failed (err): the
+ * link properties are still written, without defaults. */
+static int read_defaults(cbatch *b, cs_err *err)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < b->nprops; k++)
+        n += b->fresh[k];
+    if (n == 0)
+        return 0;
+    apply_default *d = calloc(n, sizeof *d);
+    if (d == NULL)
+        return oom(err);
+    size_t m = 0;
+    for (size_t k = 0; k < b->nprops; k++)
+        if (b->fresh[k])
+            d[m++] = b->defs[k];
+    int rc = apply_defaults_read(b->p, b->ops[0]->sf_type, d, m, err);
+    m = 0;
+    for (size_t k = 0; k < b->nprops; k++) {
+        if (!b->fresh[k])
+            continue;
+        b->defs[k] = d[m++]; /* what was folded, also when the read stopped midway */
+        b->fresh[k] = false;
+    }
+    free(d);
+    return rc;
+}
+
+/* The journal row of a link property written (MAPPINGS). */
+static int journal_link(sync_pass *p, const apply_default *d, const char *hs_id, cs_err *err)
+{
+    const char *prop = d->op->link_property;
+    cs_journal_entry e = {.run_id = p->rep->run_id,
+                          .dir = CS_STORE_SF_TO_HS,
+                          .op = CS_STORE_OP_UPDATE,
+                          .object = CS_SYNC_OBJECT_CONTACT,
+                          .hs_id = hs_id,
+                          .sf_id = d->sf_id,
+                          .field = prop,
+                          .new_value = d->sf_id,
+                          .reason = "link: the new Salesforce record"};
+    return cs_store_journal_add(p->s->opt.store, &e, err);
+}
+
+/* The link properties of the contacts whose write (with defaults) HubSpot
+ * refused, sent again alone: a default HubSpot does not take must not cost
+ * the link; the next pass's merge meets that value as an ordinary change. */
+static int resend_links(cbatch *b, const size_t *idx, size_t n, cs_err *err)
+{
+    sync_pass *p = b->p;
+    cs_write_input *in = calloc(n, sizeof *in);
+    cs_write_result *res = calloc(n, sizeof *res);
+    json_t **f = calloc(n, sizeof *f);
+    int rc = (in && res && f) ? 0 : oom(err);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        const apply_default *d = &b->defs[idx[k]];
+        f[k] = json_pack("{ss}", d->op->link_property, d->sf_id);
+        in[k].id = b->props_in[idx[k]].id;
+        in[k].fields = f[k];
+        rc = f[k] ? 0 : oom(err);
+    }
+    cs_err call_err = {0};
+    int call = rc == 0 ? cs_connector_write(p->s->opt.hubspot, "contacts", CS_WRITE_UPDATE, in, n,
+                                            res, &call_err)
+                       : 0;
+    if (rc == 0)
+        rc = apply_begin(p, err);
+    for (size_t k = 0; rc == 0 && k < n; k++)
+        if (res[k].status == CS_WRITE_OK)
+            rc = journal_link(p, &b->defs[idx[k]], in[k].id, err);
+    if (rc == 0)
+        rc = apply_commit(p, err);
+    else if (cs_store_in_transaction(p->s->opt.store))
+        cs_store_rollback(p->s->opt.store, NULL);
+    for (size_t k = 0; f && k < n; k++)
+        json_decref(f[k]);
+    free(in);
+    free(res);
+    free(f);
+    if (rc != 0 || call == 0)
+        return rc;
+    *err = call_err;
+    return apply_call_failed(p, p->s->opt.hubspot, err);
+}
+
+static void drop_props(cbatch *b)
+{
+    for (size_t k = 0; k < b->nprops; k++) {
+        json_decref(b->defs[k].fields);
+        apply_default_dispose(&b->defs[k]);
+    }
+    b->nprops = 0;
+}
+
+/* After Salesforce creates: the HS contacts' link properties (MAPPINGS) and
+ * what Salesforce defaulted, in one HubSpot write. */
 static int write_link_props(cbatch *b, cs_err *err)
 {
     if (b->nprops == 0)
         return 0;
     sync_pass *p = b->p;
     cs_write_result *res = calloc(b->nprops, sizeof *res);
-    if (res == NULL)
+    size_t *again = calloc(b->nprops, sizeof *again);
+    if (res == NULL || again == NULL) {
+        free(res);
+        free(again);
         return oom(err);
+    }
+    size_t nagain = 0;
     cs_err call_err = {0};
     int call = cs_connector_write(p->s->opt.hubspot, "contacts", CS_WRITE_UPDATE, b->props_in,
                                   b->nprops, res, &call_err);
     int rc = apply_begin(p, err);
     for (size_t k = 0; rc == 0 && k < b->nprops; k++) {
+        const char *hs_id = b->props_in[k].id;
+        if (res[k].status == CS_WRITE_REFUSED && b->defs[k].journal != NULL)
+            again[nagain++] = k;
         if (res[k].status != CS_WRITE_OK)
             continue; /* the pair's next merge writes it again */
-        const char *key;
-        json_t *v;
-        json_object_foreach(b->props[k], key, v)
-        {
-            cs_journal_entry e = {.run_id = p->rep->run_id,
-                                  .dir = CS_STORE_SF_TO_HS,
-                                  .op = CS_STORE_OP_UPDATE,
-                                  .object = CS_SYNC_OBJECT_CONTACT,
-                                  .hs_id = b->props_in[k].id,
-                                  .sf_id = json_string_value(v),
-                                  .field = key,
-                                  .new_value = json_string_value(v),
-                                  .reason = "link: the new Salesforce record"};
-            if (rc == 0)
-                rc = cs_store_journal_add(p->s->opt.store, &e, err);
-        }
+        rc = journal_link(p, &b->defs[k], hs_id, err);
+        if (rc == 0)
+            rc = apply_defaults_landed(p, &b->defs[k], hs_id, err);
     }
     if (rc == 0)
         rc = apply_commit(p, err);
     else
         cs_store_rollback(p->s->opt.store, NULL);
     free(res);
-    for (size_t k = 0; k < b->nprops; k++)
-        json_decref(b->props[k]);
-    b->nprops = 0;
+    if (rc == 0 && call == 0 && nagain > 0)
+        rc = resend_links(b, again, nagain, err);
+    free(again);
+    drop_props(b);
     if (rc != 0 || call == 0)
         return rc;
     *err = call_err;
@@ -328,8 +452,9 @@ static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, siz
     cbatch b = {.p = p, .r = r, .ops = ops, .n = n, .hub = ops[0]->target == CS_PLAN_HUBSPOT};
     b.mode = calloc(n, sizeof *b.mode);
     b.props_in = calloc(n, sizeof *b.props_in);
-    b.props = calloc(n, sizeof *b.props);
-    int rc = (b.mode && b.props_in && b.props) ? 0 : oom(err);
+    b.defs = calloc(n, sizeof *b.defs);
+    b.fresh = calloc(n, sizeof *b.fresh);
+    int rc = (b.mode && b.props_in && b.defs && b.fresh) ? 0 : oom(err);
     if (rc == 0)
         rc = refuse_known_bad(&b, err);
     for (int attempt = 0; rc == 0 && attempt < SYNC_CREATE_ATTEMPTS && pending(&b) > 0; attempt++) {
@@ -341,19 +466,30 @@ static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, siz
             rc = send(&b, C_SEND, err);
         if (rc == 0 && p->halt == SYNC_GO && b.hub)
             rc = send(&b, C_UPSERT, err);
+        cs_err read_err = {0};
+        int read = 0;
+        if (rc == 0 && p->halt == SYNC_GO && !b.hub)
+            read = read_defaults(&b, &read_err);
         if (rc == 0 && p->halt == SYNC_GO)
             rc = write_link_props(&b, err);
+        if (rc == 0 && read != 0) {
+            *err = read_err;
+            rc = read_err.category == CS_ERR_INTERNAL
+                     ? -1
+                     : apply_call_failed(p, p->s->opt.salesforce, err);
+        }
     }
     if (rc == 0 && p->halt == SYNC_GO && pending(&b) > 0)
         rc = cs_err_set(err, CS_ERR_NETWORK,
                         "%zu %s creates could not be settled after %d attempts; the next pass "
                         "re-reads them and finds them by email",
                         pending(&b), b.hub ? "HubSpot" : "Salesforce", SYNC_CREATE_ATTEMPTS);
-    for (size_t k = 0; b.props && k < b.nprops; k++)
-        json_decref(b.props[k]);
+    if (b.defs)
+        drop_props(&b);
     free(b.mode);
     free(b.props_in);
-    free(b.props);
+    free(b.defs);
+    free(b.fresh);
     if (rc == 0)
         apply_done(p, n);
     return rc;

@@ -194,6 +194,22 @@ int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_s
 int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
                   const char *sf_id, cs_err *err)
 {
+    return apply_journal_note(p, op, store_op, hs_id, sf_id, NULL, err);
+}
+
+/* reason, or reason + note in buf when there is a note that fits. */
+static const char *noted(char *buf, size_t size, const char *reason, const char *note)
+{
+    if (note == NULL)
+        return reason;
+    int n = snprintf(buf, size, "%s; %s", reason, note);
+    return n > 0 && (size_t)n < size ? buf : reason;
+}
+
+int apply_journal_note(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
+                       const char *sf_id, const char *note, cs_err *err)
+{
+    char buf[1024];
     cs_journal_entry e = {.run_id = p->rep->run_id,
                           .dir =
                               op->target == CS_PLAN_HUBSPOT ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF,
@@ -202,7 +218,8 @@ int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, cons
                           .hs_id = hs_id,
                           .sf_id = sf_id};
     if (op->nchanges == 0) {
-        e.reason = op->reason ? op->reason : cs_plan_kind_name(op->kind);
+        e.reason =
+            noted(buf, sizeof buf, op->reason ? op->reason : cs_plan_kind_name(op->kind), note);
         return cs_store_journal_add(p->s->opt.store, &e, err);
     }
     for (size_t i = 0; i < op->nchanges; i++) {
@@ -210,7 +227,8 @@ int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, cons
         e.field = c->field;
         e.old_value = c->old_value;
         e.new_value = c->new_value;
-        e.reason = c->reason ? c->reason : (op->reason ? op->reason : "sync");
+        e.reason = noted(buf, sizeof buf,
+                         c->reason ? c->reason : (op->reason ? op->reason : "sync"), note);
         if (cs_store_journal_add(p->s->opt.store, &e, err) != 0)
             return -1;
     }

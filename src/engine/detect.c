@@ -91,7 +91,7 @@ void sync_round_dispose(sync_round *r)
     cs_plan_input_free(r->in);
     json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
                        &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
-                       &r->held,    &r->broken,  &r->created};
+                       &r->held,    &r->broken,  &r->created, &r->updated};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         json_decref(*sets[i]);
     memset(r, 0, sizeof *r);
@@ -102,7 +102,7 @@ static int round_init(sync_pass *p, sync_round *r, cs_err *err)
     memset(r, 0, sizeof *r);
     json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
                        &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
-                       &r->held,    &r->broken,  &r->created};
+                       &r->held,    &r->broken,  &r->created, &r->updated};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         if ((*sets[i] = json_object()) == NULL)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");

@@ -80,6 +80,7 @@ typedef struct sync_round {
     json_t *held;    /* error keys whose ops waited for their retry in this round */
     json_t *broken;  /* HS and SF ids whose LINK failed: their other ops are skipped */
     json_t *created; /* SF id → new HS id of an HS create (for its UNSUBSCRIBE) */
+    json_t *updated; /* HS ids counted as updated in this round (an opt-out counts once, R5) */
     bool followup;   /* this round merges the pass's follow-ups */
 } sync_round;
 
@@ -155,6 +156,9 @@ int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_s
 /* Journals every change of op (R5) as store_op, with the ids given. */
 int apply_journal(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
                   const char *sf_id, cs_err *err);
+/* The same, with note (or NULL) appended to every row's reason. */
+int apply_journal_note(sync_pass *p, const cs_plan_op *op, cs_store_op store_op, const char *hs_id,
+                       const char *sf_id, const char *note, cs_err *err);
 /* Merges op's snapshot keys into the stored snapshot of hs_id's link. */
 int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, cs_err *err);
 /* Begins / commits a batch transaction (rolls back on a failed commit). */
@@ -170,6 +174,37 @@ void apply_done(sync_pass *p, size_t n);
 const char *apply_hs_id(const sync_round *r, const cs_plan_op *op);
 /* Whether op touches a pair whose LINK failed in this round. */
 bool apply_is_broken(const sync_round *r, const cs_plan_op *op);
+
+/* ---- apply_defaults.c: what Salesforce gave the records crmsync created ------ */
+
+/* One Salesforce record created in this pass for HubSpot contact op->hs_id,
+ * whose contact gets the new record's id in its link property right after
+ * (MAPPINGS). */
+typedef struct apply_default {
+    const cs_plan_op *op; /* the SF CREATE */
+    const char *sf_id;    /* the new record */
+    /* The HubSpot write that follows (the link property): the values
+     * Salesforce filled in on its own are added to it. Borrowed. */
+    json_t *fields;
+    /* Set by apply_defaults_read (new references, NULL when nothing): the
+     * snapshot keys to merge and the journal rows (HS property → [old, new,
+     * reason]) once that write has landed. */
+    json_t *snapshot;
+    json_t *journal;
+} apply_default;
+
+/* Echo suppression for creates (R2): reads the new records back (one query
+ * per Salesforce batch) and, for every mapped field whose rule lets
+ * Salesforce write HubSpot, where the create settled a blank and Salesforce
+ * now holds a value (a picklist default such as Lead.Status, the default
+ * OwnerId, C17), adds that value — through the value map (R3) — to the
+ * HubSpot write of d->fields. 0, or -1 when the read failed (err). */
+int apply_defaults_read(sync_pass *p, const char *sf_type, apply_default *d, size_t n, cs_err *err);
+/* After the HubSpot write of d landed on contact hs_id: the journal rows
+ * (R5) and the pair's snapshot. Inside the caller's transaction. */
+int apply_defaults_landed(sync_pass *p, const apply_default *d, const char *hs_id, cs_err *err);
+/* Drops what apply_defaults_read set. */
+void apply_default_dispose(apply_default *d);
 
 /* ---- sync_retry.c: when a refused record is written again (R4, R8) ---------- */
 

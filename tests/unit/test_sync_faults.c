@@ -303,6 +303,27 @@ static void proxy_stop(proxy *p)
         usleep(10000);
 }
 
+/* R5: the journal of a pass shows a reconciled create as a create (op
+ * create, its reason noting the reconciliation), never as a link. Returns
+ * the number of such rows (one per field written) for record_id. */
+static size_t journal_reconciled(const char *record_id)
+{
+    cs_journal_list j;
+    memset(&j, 0, sizeof j);
+    cs_journal_query q = {.record_id = record_id};
+    cs_err err = {0};
+    cr_assert_eq(cs_store_journal_list(F.store, &q, &j, &err), 0, "%s", err.message);
+    size_t creates = 0;
+    for (size_t i = 0; i < j.count; i++) {
+        cr_expect_neq(j.items[i].op, CS_STORE_OP_LINK, "%s journaled as a link: %s", record_id,
+                      j.items[i].reason ? j.items[i].reason : "");
+        creates += j.items[i].op == CS_STORE_OP_CREATE && j.items[i].reason &&
+                   strstr(j.items[i].reason, "reconciled") != NULL;
+    }
+    cs_journal_list_dispose(&j);
+    return creates;
+}
+
 /* Salesforce applied the create batch but its answer was lost: the engine
  * looks the records up by email and links them — one Lead per contact. */
 Test(faults, unknown_salesforce_create_is_reconciled_without_duplicate)
@@ -318,10 +339,20 @@ Test(faults, unknown_salesforce_create_is_reconciled_without_duplicate)
     cs_sync_report r = fx_pass(&F);
     cr_expect_eq(atomic_load(&px.dropped), 1, "the proxy lost one answer");
     cr_expect_eq(r.reconciled, 4, "reconciled %llu", (unsigned long long)r.reconciled);
+    /* R5: crmsync created them; the report and the journal say so. */
+    cr_expect_eq(r.salesforce.created, 4, "created %llu", (unsigned long long)r.salesforce.created);
+    cr_expect_eq(r.linked, 0, "linked %llu", (unsigned long long)r.linked);
     for (int i = 0; i < 4; i++) {
         char email[64];
         snprintf(email, sizeof email, "lost%d@example.com", i);
         cr_expect_eq(sf_count("Lead", email), 1, "%s", email);
+        char q[128];
+        snprintf(q, sizeof q, "SELECT Id FROM Lead WHERE Email = '%s'", email);
+        json_t *rec = fx_soql(&F, q);
+        const char *id = json_string_value(json_object_get(json_array_get(rec, 0), "Id"));
+        cr_expect_gt(journal_reconciled(id), 0, "%s: no create row noting the reconciliation",
+                     email);
+        json_decref(rec);
     }
     cr_expect_eq(fx_links(&F), 4);
     /* The follow-up merge settled the pairs: nothing left to write. */
@@ -352,10 +383,17 @@ Test(faults, unknown_hubspot_create_is_upserted_without_duplicate)
     cs_sync_report r = fx_pass(&F);
     cr_expect_eq(atomic_load(&px.dropped), 1);
     cr_expect_eq(r.reconciled, 3);
+    cr_expect_eq(r.hubspot.created, 3, "created %llu", (unsigned long long)r.hubspot.created);
+    cr_expect_eq(r.linked, 0, "linked %llu", (unsigned long long)r.linked);
     for (int i = 0; i < 3; i++) {
         char email[64];
         snprintf(email, sizeof email, "gone%d@example.com", i);
         cr_expect_eq(hs_count(email), 1, "%s", email);
+        json_t *ids = fx_hs_by_email(&F, email);
+        const char *id = json_string_value(json_array_get(ids, 0));
+        cr_expect_gt(id ? journal_reconciled(id) : 0, 0,
+                     "%s: no create row noting the reconciliation", email);
+        json_decref(ids);
     }
     cr_expect_eq(fx_links(&F), 3);
     fx_reset_stats(&F);
