@@ -134,9 +134,15 @@ static int plan_build(sf_tx *tx, const char *text, qplan *p, sb_response *res)
         sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < p->nrefs; i++)
+    for (size_t i = 0; i < p->nrefs; i++) {
         if (resolve_path(tx, p->o, sb_soql_referenced_field(p->q, i), &p->refs[i], res) != 0)
             return -1;
+        const sf_field *f = p->refs[i].target_field ? p->refs[i].target_field : p->refs[i].field;
+        if ((f->type == SF_T_ID || f->type == SF_T_REFERENCE) && sb_soql_mark_id(p->q, i) != 0) {
+            sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", "out of memory");
+            return -1;
+        }
+    }
     for (size_t i = 0; i < p->nsel; i++)
         if (resolve_path(tx, p->o, sb_soql_select_field(p->q, i), &p->sel[i], res) != 0)
             return -1;
@@ -193,8 +199,9 @@ static bool already_sorted(const sb_soql_query *q, const qrow *rows, size_t n)
  * through an index, from the query's hints (soql.h). Each is a superset of
  * what its hint allows, so evaluating the full WHERE on the candidates gives
  * the same rows as a scan of the whole object:
- * - Id IN (...): the id column, compared ASCII case-insensitively as SOQL
- *   compares strings (index sf_records_id_nocase);
+ * - Id IN (...): the id column, compared ASCII case-insensitively (index
+ *   sf_records_id_nocase) with the 18-character forms sb_soql_mark_id gave
+ *   the values, a superset of the exact matches the WHERE then keeps;
  * - Email IN (...): the email column holds the lower-cased Email;
  * - an external-id or unique text field IN (...): sf_extids holds the
  *   lower-cased values of live records (so not for queryAll);

@@ -105,6 +105,21 @@ size_t sb_soql_hint_count(const sb_soql_query *q);
  * sb_soql_matches. False when i is out of range. */
 bool sb_soql_hint_get(const sb_soql_query *q, size_t i, int64_t now_ms, sb_soql_hint *out);
 
+/* Declares the i-th referenced field (sb_soql_referenced_field, any
+ * spelling) a Salesforce id: an Id or a reference field. Salesforce compares
+ * ids as ids, not as text:
+ * - ORDER BY orders them by bytes (case-sensitively: "...D" < "...E" <
+ *   "...d"), as do < <= > >= against a literal, so keyset paging
+ *   ("Id > 'last' ORDER BY Id") walks the same order;
+ * - = != IN NOT IN take a literal in its 15- or 18-character form and match
+ *   the stored 18-character id exactly (sf_ids.h: 15 characters are
+ *   case-sensitive, an 18-character literal's suffix restores its case); a
+ *   literal that is no id equals nothing.
+ * String literals compared with the field are rewritten to their
+ * 18-character form, index hints included. -1 when out of memory or i is out
+ * of range. */
+int sb_soql_mark_id(sb_soql_query *q, size_t i);
+
 /* ORDER BY comparison of two records: <0, 0, >0. 0 when there is no ORDER BY
  * (and on ties: add a final key such as Id for a total order). Nulls sort
  * first for ASC and last for DESC unless NULLS FIRST/LAST says otherwise. */

@@ -23,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/timeutil.h"
+#include "sandbox/sf_ids.h"
 #include "sandbox/soql_int.h"
 
 typedef enum outcome { OUT_OK, OUT_NULL, OUT_BAD } outcome;
@@ -290,6 +292,26 @@ static bool compare_one(sb_soql_op op, const json_t *v, const sb_soql_lit *lit, 
     return false;
 }
 
+/* "value op lit" on an id field (sb_soql_mark_id): bytes, not text. */
+static bool compare_id(sb_soql_op op, const json_t *v, const sb_soql_lit *lit)
+{
+    const char *text = json_string_value(v);
+    if (text == NULL)
+        return false;
+    int c = strcmp(text, lit->str);
+    if (lit->bad_id && (op == SB_OP_EQ || op == SB_OP_NE))
+        return op == SB_OP_NE;
+    return order_op(op, c < 0 ? -1 : c > 0);
+}
+
+static bool compare_lit(const sb_soql_node *n, sb_soql_op op, const json_t *v,
+                        const sb_soql_lit *lit, int64_t now_ms)
+{
+    if (n->id_field && lit->kind == SB_LIT_STRING && !is_null(v))
+        return compare_id(op, v, lit);
+    return compare_one(op, v, lit, now_ms);
+}
+
 static bool eval_cmp(const sb_soql_node *n, const json_t *v, int64_t now_ms)
 {
     switch (n->op) {
@@ -300,16 +322,16 @@ static bool eval_cmp(const sb_soql_node *n, const json_t *v, int64_t now_ms)
     }
     case SB_OP_IN:
         for (size_t i = 0; i < n->nvals; i++)
-            if (compare_one(SB_OP_EQ, v, &n->vals[i], now_ms))
+            if (compare_lit(n, SB_OP_EQ, v, &n->vals[i], now_ms))
                 return true;
         return false;
     case SB_OP_NOT_IN:
         for (size_t i = 0; i < n->nvals; i++)
-            if (!compare_one(SB_OP_NE, v, &n->vals[i], now_ms))
+            if (!compare_lit(n, SB_OP_NE, v, &n->vals[i], now_ms))
                 return false;
         return true;
     default:
-        return compare_one(n->op, v, &n->vals[0], now_ms);
+        return compare_lit(n, n->op, v, &n->vals[0], now_ms);
     }
 }
 
@@ -359,9 +381,13 @@ static int type_rank(const json_t *v)
 /* Orders two non-null values: numbers numerically, booleans false first,
  * strings as instants when both are ISO dates/datetimes and otherwise
  * case-insensitively; values of different types by type. */
-static int order_values(const json_t *a, const json_t *b)
+static int order_values(const json_t *a, const json_t *b, bool id_field)
 {
     int ra = type_rank(a), rb = type_rank(b);
+    if (id_field && ra == 2 && rb == 2) {
+        int c = strcmp(json_string_value(a), json_string_value(b));
+        return c < 0 ? -1 : c > 0;
+    }
     if (ra != rb)
         return ra < rb ? -1 : 1;
     if (json_is_integer(a) && json_is_integer(b)) {
@@ -393,9 +419,51 @@ int sb_soql_compare(const sb_soql_query *q, json_t *a, json_t *b, sb_soql_resolv
         if (na || nb)
             c = na == nb ? 0 : (na == k->nulls_first ? -1 : 1);
         else
-            c = k->desc ? -order_values(va, vb) : order_values(va, vb);
+            c = k->desc ? -order_values(va, vb, k->id_field) : order_values(va, vb, k->id_field);
         if (c != 0)
             return c;
     }
     return 0;
+}
+
+/* Marks the comparisons on path below n as id comparisons and rewrites their
+ * string literals to the 18-character form. Depth is bounded by the parser. */
+static int mark_node(sb_arena *a, sb_soql_node *n, const char *path)
+{
+    if (n->kind != SB_NODE_CMP) {
+        for (size_t i = 0; i < n->nkids; i++)
+            if (mark_node(a, n->kids[i], path) != 0)
+                return -1;
+        return 0;
+    }
+    if (strcasecmp(n->field, path) != 0 || n->op == SB_OP_LIKE)
+        return 0;
+    n->id_field = true;
+    for (size_t i = 0; i < n->nvals; i++) {
+        sb_soql_lit *lit = &n->vals[i];
+        char id[SF_ID_LEN + 1];
+        if (lit->kind != SB_LIT_STRING)
+            continue;
+        if (sf_id_normalize(lit->str, id) != 0) {
+            lit->bad_id = true;
+            continue;
+        }
+        lit->str = sb_arena_strndup(a, id, SF_ID_LEN);
+        if (lit->str == NULL)
+            return -1;
+        if (n->strs)
+            n->strs[i] = lit->str;
+    }
+    return 0;
+}
+
+int sb_soql_mark_id(sb_soql_query *q, size_t i)
+{
+    if (i >= q->nrefs)
+        return -1;
+    const char *path = q->refs[i];
+    for (size_t k = 0; k < q->norder; k++)
+        if (strcasecmp(q->order[k].field, path) == 0)
+            q->order[k].id_field = true;
+    return q->where ? mark_node(&q->arena, q->where, path) : 0;
 }

@@ -145,6 +145,7 @@ typedef struct sb_soql_lit {
     int64_t ms;
     sb_rel_kind rel;
     long n;
+    bool bad_id; /* a string compared with an id field that is no id: equals nothing */
 } sb_soql_lit;
 
 typedef enum sb_node_kind { SB_NODE_AND, SB_NODE_OR, SB_NODE_NOT, SB_NODE_CMP } sb_node_kind;
@@ -158,14 +159,16 @@ struct sb_soql_node {
     sb_soql_op op;
     sb_soql_lit *vals; /* CMP: one value, or the IN list */
     size_t nvals;
-    const char *pattern;     /* LIKE: decoded pattern (see sb_soql_decode_string) */
-    const char *const *strs; /* string index hints: the values of vals (soql_hint.c) */
+    const char *pattern; /* LIKE: decoded pattern (see sb_soql_decode_string) */
+    const char **strs;   /* string index hints: the values of vals (soql_hint.c) */
+    bool id_field;       /* CMP on a Salesforce id field (sb_soql_mark_id) */
 };
 
 typedef struct sb_soql_order_key {
     const char *field;
     bool desc;
     bool nulls_first;
+    bool id_field; /* a Salesforce id field: ordered by bytes (sb_soql_mark_id) */
 } sb_soql_order_key;
 
 struct sb_soql_query {

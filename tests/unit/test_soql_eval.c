@@ -351,3 +351,109 @@ Test(soql_order, datetimes_by_instant_booleans_and_parent_fields)
     sorted_ids("P.Name DESC", ROWS, ids, sizeof ids);
     cr_assert_str_eq(ids, "d,a,b,c");
 }
+
+/* ---- Salesforce ids (sb_soql_mark_id) ---- */
+
+/* Parses text and declares every referenced field named in ids (a
+ * comma-separated list) an id field, as sf_query.c does from the schema. */
+static sb_soql_query *parse_ids(const char *text, const char *ids)
+{
+    sb_soql_query *q = parse_ok(text);
+    for (size_t i = 0; i < sb_soql_referenced_count(q); i++) {
+        const char *f = sb_soql_referenced_field(q, i);
+        char key[64];
+        int n = snprintf(key, sizeof key, ",%s,", f);
+        char list[256];
+        int m = snprintf(list, sizeof list, ",%s,", ids);
+        cr_assert(n > 0 && m > 0 && (size_t)n < sizeof key && (size_t)m < sizeof list);
+        if (strcasestr(list, key) != NULL)
+            cr_assert_eq(sb_soql_mark_id(q, i), 0);
+    }
+    return q;
+}
+
+static bool where_ids(const char *cond, const char *record_json)
+{
+    char text[2048];
+    int n = snprintf(text, sizeof text, "SELECT Id FROM Lead WHERE %s", cond);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    sb_soql_query *q = parse_ids(text, "Id,OwnerId");
+    json_t *rec = json_loads(record_json, 0, NULL);
+    cr_assert_not_null(rec);
+    bool m = sb_soql_matches(q, rec, resolve, NULL, NOW_MS);
+    json_decref(rec);
+    sb_soql_free(q);
+    return m;
+}
+
+/* 00Q00000000000d and 00Q00000000000D are two different records. */
+#define ID_LOW  "00Q00000000000dEAA"
+#define ID_UP   "00Q00000000000DEAQ"
+#define ID_LOWE "00Q00000000000eEAA"
+#define ID_UPE  "00Q00000000000EEAQ"
+
+Test(soql_ids, order_by_id_is_binary)
+{
+    static const char rows[] = "[{\"Id\":\"" ID_LOWE "\"},{\"Id\":\"" ID_UP "\"},"
+                               "{\"Id\":\"" ID_UPE "\"},{\"Id\":\"" ID_LOW "\"}]";
+    sb_soql_query *q = parse_ids("SELECT Id FROM Lead ORDER BY Id", "Id");
+    json_t *arr = json_loads(rows, 0, NULL);
+    json_t *recs[4];
+    for (size_t i = 0; i < 4; i++) {
+        json_t *r = json_array_get(arr, i);
+        size_t j = i;
+        while (j > 0 && sb_soql_compare(q, recs[j - 1], r, resolve, NULL) > 0) {
+            recs[j] = recs[j - 1];
+            j--;
+        }
+        recs[j] = r;
+    }
+    static const char *const want[] = {ID_UP, ID_UPE, ID_LOW, ID_LOWE};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(json_string_value(json_object_get(recs[i], "Id")), want[i]);
+    json_decref(arr);
+    sb_soql_free(q);
+}
+
+Test(soql_ids, comparisons_on_ids_are_binary_for_keyset_paging)
+{
+    static const char low[] = "{\"Id\":\"" ID_LOW "\"}", up_e[] = "{\"Id\":\"" ID_UPE "\"}";
+    /* Binary: 'D' < 'E' < 'd' < 'e'. */
+    cr_assert(where_ids("Id > '" ID_UP "'", up_e));
+    cr_assert(where_ids("Id > '" ID_UPE "'", low), "lower case sorts after upper case");
+    cr_assert_not(where_ids("Id < '" ID_UPE "'", low));
+    cr_assert(where_ids("Id >= '" ID_LOW "'", low));
+    cr_assert_not(where_ids("Id > '" ID_LOW "'", low));
+    /* Without the mark, the same strings compare case-insensitively. */
+    cr_assert_not(where("Id > '" ID_UPE "'", low));
+}
+
+Test(soql_ids, equality_takes_15_and_18_character_forms)
+{
+    static const char low[] = "{\"Id\":\"" ID_LOW "\",\"OwnerId\":\"" ID_UP "\"}";
+    cr_assert(where_ids("Id = '" ID_LOW "'", low));
+    cr_assert(where_ids("Id = '00Q00000000000d'", low), "a 15-character id");
+    cr_assert_not(where_ids("Id = '00Q00000000000D'", low), "15 characters are case-sensitive");
+    cr_assert(where_ids("Id = '00q00000000000DEAA'", low), "the suffix restores the case");
+    cr_assert_not(where_ids("Id = '" ID_UP "'", low), "another record's id");
+    cr_assert(where_ids("Id IN ('00Q00000000000D', '00Q00000000000d')", low));
+    cr_assert_not(where_ids("Id IN ('00Q00000000000D', 'nonsense')", low));
+    cr_assert(where_ids("Id NOT IN ('00Q00000000000D')", low));
+    cr_assert_not(where_ids("Id != '00Q00000000000d'", low));
+    cr_assert(where_ids("OwnerId = '00Q00000000000D'", low), "reference fields too");
+    cr_assert_not(where_ids("Id = 'not-an-id'", low));
+    cr_assert(where_ids("Id != 'not-an-id'", low));
+}
+
+Test(soql_ids, index_hints_carry_the_18_character_form)
+{
+    sb_soql_query *q =
+        parse_ids("SELECT Id FROM Lead WHERE Id IN ('00Q00000000000d', '" ID_UP "')", "Id");
+    cr_assert_eq(sb_soql_hint_count(q), 1);
+    sb_soql_hint h;
+    cr_assert(sb_soql_hint_get(q, 0, NOW_MS, &h));
+    cr_assert_eq(h.nvals, 2);
+    cr_assert_str_eq(h.vals[0], ID_LOW);
+    cr_assert_str_eq(h.vals[1], ID_UP);
+    sb_soql_free(q);
+}
