@@ -5,10 +5,12 @@
  * VALIDATION_ERROR) or when a create collides with an existing email (409
  * "Contact already exists. Existing ID: N", naming only the first conflict).
  * To give every record its own result while the rest lands, a refused batch
- * is narrowed down: the failing input is found from the error (the property
- * it names and the value its message quotes, or the existing record's email),
- * refused (or, for a 409 create, linked to the existing record), and the rest
- * is sent again; when the error does not say which input failed, the batch is
+ * is narrowed down: the failing inputs are found from the error (the property
+ * it names and the value its message quotes — HubSpot refuses that value
+ * whichever input holds it, and an "allowed options" message also rules out
+ * every value outside its list — or the existing record's email), refused
+ * (or, for a 409 create, linked to the existing record), and the rest is
+ * sent again; when the error does not say which input failed, the batch is
  * split in halves. A create that collided is reported OK with existing = true.
  *
  * A create sent without an answer is reported UNKNOWN and never resent here:
@@ -26,6 +28,7 @@ typedef struct wctx {
     cs_connector *c;
     const char *object;
     cs_write_kind kind;
+    const cs_object_schema *schema; /* the object's properties (borrowed) */
     const cs_write_input *in;
     cs_write_result *res;
     json_t **props;             /* converted properties per input; NULL: nothing to send */
@@ -289,10 +292,110 @@ static size_t quoted_at(const char *msg, const char *value)
     return SIZE_MAX;
 }
 
-/* Finds which inputs a 400's validation errors are about: the input holding
- * the named property whose value the message quotes first (HubSpot's
- * messages start with the bad value; option lists come after it), or the
- * only input holding the property. Refuses them; returns how many. */
+/* Refuses input k with a message that quotes its own value: HubSpot's
+ * message (which quotes bad at its start) with v in place of bad. */
+static void refuse_as(wctx *w, size_t k, long status, const json_t *body, const json_t *detail,
+                      const char *msg, const char *bad, const char *v)
+{
+    refuse_one(w, k, status, body, detail);
+    size_t blen = strlen(bad);
+    if (msg != NULL && strncmp(msg, bad, blen) == 0)
+        (void)snprintf(w->res[k].message, sizeof w->res[k].message, "%s%s", v, msg + blen);
+}
+
+/* The option list of an "allowed options" message: the text between
+ * "allowed options: [" and the message's last ']' (*len bytes), or NULL
+ * when there is none or it looks cut short. */
+static const char *option_list(const char *msg, size_t *len)
+{
+    static const char marker[] = "allowed options: [";
+    const char *open = msg ? strstr(msg, marker) : NULL;
+    const char *close = msg ? strrchr(msg, ']') : NULL;
+    if (open == NULL || close == NULL || close < open + sizeof marker - 1)
+        return NULL;
+    open += sizeof marker - 1;
+    *len = (size_t)(close - open);
+    return *len > 0 ? open : NULL;
+}
+
+/* Whether the option list holds item (len bytes) as a whole entry: in
+ * HubSpot's plain form "a, b, c" between separators, or in its long form as
+ * `value: "a"`. A value with separators inside may look listed when it is
+ * not; then it is sent and the next answer decides — never refused wrongly. */
+static bool option_listed(const char *list, size_t llen, const char *item, size_t len)
+{
+    for (size_t at = 0; len > 0 && at + len <= llen; at++) {
+        if (memcmp(list + at, item, len) != 0)
+            continue;
+        bool start = at == 0 || (at >= 2 && memcmp(list + at - 2, ", ", 2) == 0);
+        bool end =
+            at + len == llen || (at + len + 2 <= llen && memcmp(list + at + len, ", ", 2) == 0);
+        bool quoted = at >= 8 && memcmp(list + at - 8, "value: \"", 8) == 0 && at + len < llen &&
+                      list[at + len] == '"';
+        if ((start && end) || quoted)
+            return true;
+    }
+    return false;
+}
+
+/* Whether value v is outside the option list (every item of a ';'-joined
+ * multi-select value must be listed) and outside the options the property's
+ * schema gave (a list HubSpot cut short must not refuse a valid option). */
+static bool option_refused(const char *list, size_t llen, const cs_field_schema *f, const char *v)
+{
+    if (option_listed(list, llen, v, strlen(v)))
+        return false;
+    bool unlisted = false;
+    for (const char *p = v; !unlisted;) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        unlisted = len > 0 && !option_listed(list, llen, p, len);
+        if (semi == NULL)
+            break;
+        p = semi + 1;
+    }
+    if (!unlisted)
+        return false;
+    for (size_t i = 0; f != NULL && i < f->option_count; i++)
+        if (strcmp(f->options[i], v) == 0)
+            return false;
+    return true;
+}
+
+/* The refused value of one validation error about prop: among the values
+ * the unsent inputs hold, the one the message quotes first (HubSpot's
+ * messages start with the bad value; option lists come after it), the
+ * longest when several start there; or, when the message quotes none, the
+ * value every holder shares. NULL when it cannot be told. */
+static const char *refused_value(const wctx *w, const size_t *idx, size_t n, const char *prop,
+                                 const char *msg)
+{
+    const char *best = NULL, *shared = NULL;
+    size_t best_at = SIZE_MAX;
+    bool mixed = false;
+    for (size_t j = 0; j < n; j++) {
+        size_t k = idx[j];
+        const char *v = w->res[k].status == CS_WRITE_NOT_SENT
+                            ? json_string_value(json_object_get(w->props[k], prop))
+                            : NULL;
+        if (v == NULL)
+            continue;
+        mixed = mixed || (shared != NULL && strcmp(shared, v) != 0);
+        shared = shared ? shared : v;
+        size_t at = msg != NULL ? quoted_at(msg, v) : SIZE_MAX;
+        if (at < best_at || (at == best_at && at != SIZE_MAX && strlen(v) > strlen(best))) {
+            best_at = at;
+            best = v;
+        }
+    }
+    return best != NULL ? best : (mixed ? NULL : shared);
+}
+
+/* Finds which inputs a 400's validation errors are about and refuses them
+ * (R4). HubSpot's verdict on a value depends only on the property and the
+ * value, so every input holding the refused value of the named property is
+ * refused, and for an "allowed options" message also every input holding a
+ * value outside the listed options. Returns how many were refused. */
 static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const json_t *body)
 {
     size_t found = 0;
@@ -305,8 +408,17 @@ static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const
         const char *msg = json_string_value(json_object_get(e, "message"));
         if (prop == NULL)
             continue;
-        size_t best = SIZE_MAX, best_at = SIZE_MAX, holders = 0, holder = SIZE_MAX;
-        bool tie = false;
+        const char *bad = refused_value(w, idx, n, prop, msg);
+        size_t llen = 0;
+        const char *list = option_list(msg, &llen);
+        const cs_field_schema *f = cs_object_schema_field(w->schema, prop);
+        /* bad points into an input's properties, which refusing does not
+         * touch: copy it before the inputs change state. */
+        char badv[CS_WRITE_MESSAGE_MAX];
+        if (bad != NULL && strlen(bad) >= sizeof badv)
+            bad = NULL; /* longer than any message could quote */
+        if (bad != NULL)
+            (void)snprintf(badv, sizeof badv, "%s", bad);
         for (size_t j = 0; j < n; j++) {
             size_t k = idx[j];
             if (w->res[k].status != CS_WRITE_NOT_SENT)
@@ -314,23 +426,13 @@ static size_t attribute(wctx *w, const size_t *idx, size_t n, long status, const
             const char *v = json_string_value(json_object_get(w->props[k], prop));
             if (v == NULL)
                 continue;
-            holders++;
-            holder = k;
-            size_t at = msg != NULL ? quoted_at(msg, v) : SIZE_MAX;
-            if (at == SIZE_MAX)
-                continue;
-            if (at < best_at) {
-                best_at = at;
-                best = k;
-                tie = false;
-            } else if (at == best_at) {
-                tie = true; /* the same value twice: which one is unknown */
+            if (bad != NULL && strcmp(v, badv) == 0) {
+                refuse_one(w, k, status, body, e);
+                found++;
+            } else if (bad != NULL && list != NULL && option_refused(list, llen, f, v)) {
+                refuse_as(w, k, status, body, e, msg, badv, v);
+                found++;
             }
-        }
-        size_t k = best != SIZE_MAX ? (tie ? SIZE_MAX : best) : (holders == 1 ? holder : SIZE_MAX);
-        if (k != SIZE_MAX) {
-            refuse_one(w, k, status, body, e);
-            found++;
         }
     }
     return found;
@@ -474,7 +576,7 @@ int cs_hsc_write(cs_connector *c, const char *object, cs_write_kind kind, const 
     const cs_object_schema *s = cs_conn_schema(c, object, err);
     if (s == NULL)
         return -1;
-    wctx w = {.c = c, .object = object, .kind = kind, .in = in, .res = res};
+    wctx w = {.c = c, .object = object, .kind = kind, .schema = s, .in = in, .res = res};
     size_t cnt = n ? n : 1;
     w.props = calloc(cnt, sizeof(json_t *));
     w.key = calloc(cnt, EMAIL_KEY_MAX);

@@ -512,6 +512,129 @@ Test(connectors, hubspot_mixed_batch_refuses_only_the_bad_records)
     env_stop(&e);
 }
 
+/* HubSpot's own enumeration properties for the tests below: tier (select:
+ * gold, silver) and colors (checkbox, multi-select: red, green, blue). */
+static void hs_enum_properties(const env *e)
+{
+    json_t *a = raw(e->hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
+                    "{\"name\":\"tier\",\"label\":\"Tier\",\"type\":\"enumeration\","
+                    "\"fieldType\":\"select\",\"groupName\":\"contactinformation\",\"options\":["
+                    "{\"label\":\"Gold\",\"value\":\"gold\"},{\"label\":\"Silver\",\"value\":"
+                    "\"silver\"}]}");
+    json_t *b = raw(e->hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
+                    "{\"name\":\"colors\",\"label\":\"Colors\",\"type\":\"enumeration\","
+                    "\"fieldType\":\"checkbox\",\"groupName\":\"contactinformation\",\"options\":["
+                    "{\"label\":\"Red\",\"value\":\"red\"},{\"label\":\"Green\",\"value\":"
+                    "\"green\"},{\"label\":\"Blue\",\"value\":\"blue\"}]}");
+    cr_assert(a != NULL && json_object_get(a, "name") != NULL, "tier property");
+    cr_assert(b != NULL && json_object_get(b, "name") != NULL, "colors property");
+    json_decref(a);
+    json_decref(b);
+}
+
+/* R4: HubSpot's verdict on a value depends only on the property and the
+ * value, so once a 400 names a value, every input holding it is refused and
+ * the rest is sent again: two calls, however many inputs share the value. */
+Test(connectors, hubspot_refuses_every_input_holding_the_refused_value)
+{
+    env e;
+    env_start(&e);
+    hs_enum_properties(&e);
+    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    const char *recs[] = {
+        "{\"email\":\"b0@example.com\",\"tier\":\"bronze\"}",
+        "{\"email\":\"g1@example.com\",\"tier\":\"gold\"}",
+        "{\"email\":\"b2@example.com\",\"tier\":\"bronze\"}",
+        "{\"email\":\"g3@example.com\",\"tier\":\"gold\"}",
+        "{\"email\":\"b4@example.com\",\"tier\":\"bronze\"}",
+        "{\"email\":\"s5@example.com\",\"tier\":\"silver\"}",
+        "{\"email\":\"n6@example.com\"}",
+    };
+    enum { N = sizeof recs / sizeof recs[0] };
+    cs_write_result res[N];
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, recs, NULL, N, res, 0);
+    for (size_t i = 0; i < N; i++) {
+        bool bad = i == 0 || i == 2 || i == 4;
+        cr_expect_eq(res[i].status, bad ? CS_WRITE_REFUSED : CS_WRITE_OK, "input %zu: %s", i,
+                     res[i].message);
+        if (bad) {
+            cr_expect_str_eq(res[i].code, "INVALID_OPTION");
+            cr_expect_str_eq(res[i].fields, "tier");
+            cr_expect_not_null(strstr(res[i].message, "bronze"), "%s", res[i].message);
+        }
+    }
+    long calls = stat_count(&e, "hubspot", "POST ", "/batch/create");
+    cr_expect_eq(calls, 2, "one refused call, one with the rest: %ld", calls);
+
+    /* The same on updates. */
+    const char *ids[] = {res[1].id, res[3].id, res[5].id, res[6].id};
+    const char *upd[] = {"{\"tier\":\"bronze\"}", "{\"tier\":\"bronze\"}", "{\"tier\":\"gold\"}",
+                         "{\"tier\":\"bronze\"}"};
+    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    cs_write_result ures[4];
+    write_json(e.hs, "contacts", CS_WRITE_UPDATE, upd, ids, 4, ures, 0);
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_eq(ures[i].status, i == 2 ? CS_WRITE_OK : CS_WRITE_REFUSED, "update %zu: %s", i,
+                     ures[i].message);
+    calls = stat_count(&e, "hubspot", "POST ", "/batch/update");
+    cr_expect_eq(calls, 2, "updates: %ld calls", calls);
+    env_stop(&e);
+}
+
+/* R4: an "allowed options" message lists what the property takes: every
+ * input holding a value outside that list is refused with the first one,
+ * each with its own value in the message; a multi-select value whose every
+ * item is listed is sent. */
+Test(connectors, hubspot_refuses_every_value_outside_the_allowed_options)
+{
+    env e;
+    env_start(&e);
+    hs_enum_properties(&e);
+    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    const char *recs[] = {
+        "{\"email\":\"o0@example.com\",\"tier\":\"bronze\"}",
+        "{\"email\":\"o1@example.com\",\"tier\":\"copper\"}",
+        "{\"email\":\"o2@example.com\",\"tier\":\"gold\"}",
+        "{\"email\":\"o3@example.com\",\"tier\":\"platinum\",\"colors\":\"red\"}",
+        "{\"email\":\"o4@example.com\",\"tier\":\"silver\",\"colors\":\"red;blue\"}",
+        "{\"email\":\"o5@example.com\",\"colors\":\"green\"}",
+    };
+    enum { N = sizeof recs / sizeof recs[0] };
+    cs_write_result res[N];
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, recs, NULL, N, res, 0);
+    const char *bad[] = {"bronze", "copper", NULL, "platinum", NULL, NULL};
+    for (size_t i = 0; i < N; i++) {
+        cr_expect_eq(res[i].status, bad[i] ? CS_WRITE_REFUSED : CS_WRITE_OK, "input %zu: %s", i,
+                     res[i].message);
+        if (bad[i] == NULL)
+            continue;
+        cr_expect_str_eq(res[i].code, "INVALID_OPTION");
+        cr_expect_str_eq(res[i].fields, "tier");
+        cr_expect(strncmp(res[i].message, bad[i], strlen(bad[i])) == 0 &&
+                      strstr(res[i].message, "allowed options") != NULL,
+                  "input %zu: %s", i, res[i].message);
+    }
+    long calls = stat_count(&e, "hubspot", "POST ", "/batch/create");
+    cr_expect_eq(calls, 2, "one refused call, one with the rest: %ld", calls);
+
+    /* Multi-select: a value with an unlisted item is refused, the rest sent. */
+    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    const char *multi[] = {
+        "{\"email\":\"m0@example.com\",\"colors\":\"red;purple\"}",
+        "{\"email\":\"m1@example.com\",\"colors\":\"blue;red\"}",
+        "{\"email\":\"m2@example.com\",\"colors\":\"purple\"}",
+        "{\"email\":\"m3@example.com\",\"colors\":\"green\"}",
+    };
+    cs_write_result mres[4];
+    write_json(e.hs, "contacts", CS_WRITE_CREATE, multi, NULL, 4, mres, 0);
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_eq(mres[i].status, i == 0 || i == 2 ? CS_WRITE_REFUSED : CS_WRITE_OK,
+                     "multi %zu: %s", i, mres[i].message);
+    calls = stat_count(&e, "hubspot", "POST ", "/batch/create");
+    cr_expect_eq(calls, 2, "multi-select: %ld calls", calls);
+    env_stop(&e);
+}
+
 Test(connectors, hubspot_create_of_an_existing_email_links_to_it)
 {
     env e;
