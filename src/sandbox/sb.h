@@ -153,6 +153,11 @@ void sb_query_each(const sb_request *req,
 
 /* Sets status and a JSON body; takes ownership of body (may be NULL: no body). */
 void sb_respond_json(sb_response *res, int status, json_t *body);
+/* jansson dump flags for printing v's reals: JSON_REAL_PRECISION(15) when
+ * every real in v reads back exactly from 15 significant digits (so 0.3
+ * prints "0.3", not "0.29999999999999999"), else the default 17 digits, which
+ * always round-trip. */
+size_t sb_json_real_flags(const json_t *v);
 /* Sets status and a body of JSON text the caller wrote; takes the text,
  * leaving *text empty (freeing it again is harmless). */
 void sb_respond_json_buf(sb_response *res, int status, cs_buf *text);

@@ -129,6 +129,42 @@ static int dump_to_body(const char *buffer, size_t size, void *data)
     return 0;
 }
 
+/* Reals printed with 15 significant digits read back exactly? Depth is
+ * bounded: a deeper value keeps the 17 digits that always round-trip. */
+static bool reals_fit_15(const json_t *v, int depth)
+{
+    if (depth > 64)
+        return false;
+    if (json_is_real(v)) {
+        char text[32];
+        double d = json_real_value(v);
+        (void)snprintf(text, sizeof text, "%.15g", d);
+        return strtod(text, NULL) == d;
+    }
+    const json_t *item;
+    if (json_is_array(v)) {
+        size_t i;
+        json_array_foreach(v, i, item)
+        {
+            if (!reals_fit_15(item, depth + 1))
+                return false;
+        }
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_object_foreach((json_t *)v, key, item)
+        {
+            if (!reals_fit_15(item, depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+size_t sb_json_real_flags(const json_t *v)
+{
+    return reals_fit_15(v, 0) ? JSON_REAL_PRECISION(15) : 0;
+}
+
 void sb_respond_json(sb_response *res, int status, json_t *body)
 {
     res->status = status;
@@ -142,7 +178,8 @@ void sb_respond_json(sb_response *res, int status, json_t *body)
     if (chunk != NULL) {
         chunk->out = &res->body;
         chunk->n = 0;
-        rc = json_dump_callback(body, dump_to_body, chunk, JSON_COMPACT | JSON_ENCODE_ANY);
+        rc = json_dump_callback(body, dump_to_body, chunk,
+                                JSON_COMPACT | JSON_ENCODE_ANY | sb_json_real_flags(body));
         if (rc == 0)
             rc = dump_flush(chunk);
     }

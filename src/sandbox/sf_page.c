@@ -185,7 +185,7 @@ static int append_string(cs_buf *out, const char *s)
 
 static int append_json(cs_buf *out, json_t *v)
 {
-    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | sb_json_real_flags(v)) : NULL;
     int rc = text ? cs_buf_append_str(out, text) : -1;
     free(text);
     json_decref(v);

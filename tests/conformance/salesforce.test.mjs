@@ -624,6 +624,39 @@ describe('lead conversion and campaigns', () => {
   });
 });
 
+describe('numbers in bodies', () => {
+  test('reals print in their shortest exact form, API bodies and admin echo alike', async () => {
+    const faults = await fetch(`${sb.salesforce}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ api: 'salesforce', rate_500: 0.3, rate_slow: 0.1, slow_ms: 1 }),
+    });
+    const echo = await faults.text();
+    assert.match(echo, /"rate_500":0\.3[,}]/);
+    assert.match(echo, /"rate_slow":0\.1[,}]/);
+    await admin(sb.salesforce, 'POST', '/__sandbox/faults', {});
+
+    const short = await conn.sobject('Contact').create({
+      LastName: 'Geo', MailingLatitude: 37.7749, MailingLongitude: -122.4194,
+    });
+    const res = await fetch(`${sb.salesforce}/services/data/v60.0/sobjects/Contact/${short.id}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    assert.match(await res.text(), /"MailingLatitude":37\.7749,"MailingLongitude":-122\.4194[,}]/);
+    // 45.123456789012345 needs 17 significant digits: it must still round-trip.
+    const c = await conn.sobject('Contact').create({
+      LastName: 'Geo', MailingLatitude: 37.7749, MailingLongitude: 45.123456789012345,
+    });
+    const got = await conn.sobject('Contact').retrieve(c.id);
+    assert.equal(got.MailingLatitude, 37.7749);
+    assert.equal(got.MailingLongitude, 45.123456789012345);
+    const q = await raw('GET', `/services/data/v60.0/query?q=${encodeURIComponent(
+      `SELECT MailingLatitude, MailingLongitude FROM Contact WHERE Id = '${c.id}'`)}`);
+    assert.equal(q.body.records[0].MailingLatitude, 37.7749);
+    assert.equal(q.body.records[0].MailingLongitude, 45.123456789012345);
+  });
+});
+
 describe('sessions and limits', () => {
   test('an expired session is refreshed through OAuth and the call retried', async () => {
     const c = connect();
