@@ -154,7 +154,7 @@ typedef struct cs_plan_op {
     char *sf_id;        /* NULL for an SF CREATE */
     char *prev_sf_type; /* RELINK: the record the link moves away from */
     char *prev_sf_id;
-    char *email;    /* the dedup key (C5): idempotent creates look it up; NULL if none */
+    char *email;    /* the dedup key (C5): idempotent creates look it up, errors show it; or NULL */
     json_t *fields; /* CREATE/UPDATE: target names → string or null; else NULL */
     /* The snapshot keys this op settles (an object, see the top of this file),
      * or NULL when it settles none. Once the op succeeds, the pair's snapshot
