@@ -5,6 +5,7 @@
  * membership (C12) and lookups (A2). Change detection is in
  * salesforce_scan.c, writes in salesforce_write.c. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,19 +345,55 @@ static int email_values(const char *const *emails, size_t n, json_t *keys, json_
     return 0;
 }
 
-/* Moves the records of src whose email key is key into dst, in src order. */
-static int take_matching(cs_record_list *src, const char *key, const char *field,
-                         cs_record_list *dst)
+/* The records of src grouped by the position their email key has in keys
+ * (C5 order), each group in src order: group k is
+ * order[start[k]..start[k + 1]). One pass and a hash lookup per record, so
+ * matching stays linear however many emails a lookup carries. */
+typedef struct email_groups {
+    size_t *order;
+    size_t *start; /* nkeys + 1 entries */
+} email_groups;
+
+static void email_groups_dispose(email_groups *g)
 {
-    for (size_t i = 0; key != NULL && i < src->len; i++) {
-        cs_record *r = &src->items[i];
-        char k[320];
-        if (r->id == NULL || !cs_email_key(cs_record_get(r, field), k, sizeof k) ||
-            strcmp(k, key) != 0)
-            continue;
-        if (cs_record_list_push(dst, r) != 0)
-            return -1;
+    free(g->order);
+    free(g->start);
+}
+
+static int email_groups_build(const cs_record_list *src, const json_t *keys, size_t nkeys,
+                              const char *field, email_groups *g)
+{
+    size_t n = src->len;
+    size_t *slot = malloc((n ? n : 1) * sizeof *slot);
+    g->order = malloc((n ? n : 1) * sizeof *g->order);
+    g->start = calloc(nkeys + 1, sizeof *g->start);
+    if (slot == NULL || g->order == NULL || g->start == NULL) {
+        free(slot);
+        return -1;
     }
+    for (size_t i = 0; i < n; i++) {
+        const cs_record *r = &src->items[i];
+        char k[320];
+        const json_t *pos = NULL;
+        if (r->id != NULL && cs_email_key(cs_record_get(r, field), k, sizeof k))
+            pos = json_object_get(keys, k);
+        slot[i] = pos ? (size_t)json_integer_value(pos) : SIZE_MAX;
+        if (slot[i] < nkeys)
+            g->start[slot[i] + 1]++;
+    }
+    for (size_t k = 0; k < nkeys; k++)
+        g->start[k + 1] += g->start[k];
+    size_t *next = malloc((nkeys ? nkeys : 1) * sizeof *next);
+    if (next == NULL) {
+        free(slot);
+        return -1;
+    }
+    memcpy(next, g->start, nkeys * sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        if (slot[i] < nkeys)
+            g->order[next[slot[i]]++] = i;
+    free(next);
+    free(slot);
     return 0;
 }
 
@@ -411,23 +448,18 @@ static int cs_sfc_find_by_email(cs_connector *c, const char *object, const char 
     for (size_t o = 0; o < nobjects && rc == 0 && nv > 0; o++)
         rc = find_in(c, objects[o], vals, nv, &found[o], err);
     /* group by email in the order asked, each object's matches in query order */
-    const char *key;
-    json_t *pos;
     size_t nkeys = json_object_size(keys);
-    const char **ordered = rc == 0 ? calloc(nkeys ? nkeys : 1, sizeof *ordered) : NULL;
-    if (rc == 0 && ordered == NULL)
-        rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (rc == 0 && ordered != NULL) {
-        json_object_foreach(keys, key, pos)
-        {
-            ordered[json_integer_value(pos)] = key;
-        }
-        for (size_t k = 0; k < nkeys && rc == 0; k++)
-            for (size_t o = 0; o < nobjects && rc == 0; o++)
-                if (take_matching(&found[o], ordered[k], "Email", out) != 0)
+    email_groups groups[2] = {{0}, {0}};
+    for (size_t o = 0; o < nobjects && rc == 0; o++)
+        if (email_groups_build(&found[o], keys, nkeys, "Email", &groups[o]) != 0)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t k = 0; k < nkeys && rc == 0; k++)
+        for (size_t o = 0; o < nobjects && rc == 0; o++)
+            for (size_t j = groups[o].start[k]; j < groups[o].start[k + 1] && rc == 0; j++)
+                if (cs_record_list_push(out, &found[o].items[groups[o].order[j]]) != 0)
                     rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    }
-    free(ordered);
+    email_groups_dispose(&groups[0]);
+    email_groups_dispose(&groups[1]);
 done:
     free(vals);
     cs_record_list_dispose(&found[0]);
