@@ -81,8 +81,12 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
     row(f, indent, "failed records retried (R8)", sub(c, "hubspot", "retried"),
         sub(c, "salesforce", "retried"), 0);
     row(f, indent, "created", sub(c, "hubspot", "created"), sub(c, "salesforce", "created"), 1);
+    if (num(c, "reconciled"))
+        fprintf(
+            f, "%s    (of which %lld found by email after an unknown outcome, not created twice)\n",
+            indent, (long long)num(c, "reconciled"));
     row(f, indent, "updated", sub(c, "hubspot", "updated"), sub(c, "salesforce", "updated"), 1);
-    row(f, indent, "unsubscribed (C10)", sub(c, "hubspot", "unsubscribed"), 0, 0);
+    row(f, indent, "  of which unsubscribed (C10)", sub(c, "hubspot", "unsubscribed"), 0, 0);
     row(f, indent, "deleted / archived (C16)", sub(c, "hubspot", "archived"),
         sub(c, "salesforce", "archived"), 0);
     row(f, indent, "skipped", sub(c, "hubspot", "skipped_total"),
@@ -108,9 +112,6 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
                 (long long)num(c, "relinked"));
     if (num(c, "unlinked"))
         fprintf(f, ", unlinked after a delete (C16): %lld", (long long)num(c, "unlinked"));
-    if (num(c, "reconciled"))
-        fprintf(f, ", creates reconciled after an unknown outcome: %lld",
-                (long long)num(c, "reconciled"));
     fprintf(f, "\n");
 }
 
