@@ -402,3 +402,28 @@ const char *cs_cli_cell(const char *s, size_t width, char *buf, size_t size)
     memcpy(buf + keep, "...", 4);
     return buf;
 }
+
+void cs_cli_pass_options_init(cs_cli_pass_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->config = CS_CLI_DEFAULT_CONFIG;
+}
+
+int cs_cli_pass_option(cs_cli_args *a, cs_cli_pass_options *o, bool *missing)
+{
+    if (cs_cli_args_flag(a, "--full")) {
+        o->full = true;
+    } else if (cs_cli_args_value(a, "--config", missing)) {
+        o->config = a->value;
+    } else if (cs_cli_args_value(a, "--backfill", missing)) {
+        if (o->nbackfill == CS_CLI_MAX_BACKFILL) {
+            fprintf(stderr, "crmsync %s: at most %d --backfill options\n", a->command,
+                    CS_CLI_MAX_BACKFILL);
+            return CS_EXIT_USAGE;
+        }
+        o->backfill[o->nbackfill++] = a->value;
+    } else {
+        return 0;
+    }
+    return 1;
+}

@@ -50,6 +50,23 @@ bool cs_cli_args_value(cs_cli_args *a, const char *name, bool *missing);
  * pointer to --help on stderr; returns CS_EXIT_USAGE. */
 int cs_cli_args_bad(const cs_cli_args *a, bool missing);
 
+#define CS_CLI_MAX_BACKFILL 64
+
+/* The options `plan` and `sync` share: --config, --full, --backfill MAPPING
+ * (repeatable). Strings are borrowed from argv. */
+typedef struct cs_cli_pass_options {
+    const char *config;
+    const char *backfill[CS_CLI_MAX_BACKFILL];
+    size_t nbackfill;
+    bool full;
+} cs_cli_pass_options;
+
+void cs_cli_pass_options_init(cs_cli_pass_options *o);
+/* Consumes the current argument when it is one of the shared options: returns
+ * 1 when it was, 0 when it is not one of them, or an exit code (> 1) after
+ * printing why it is refused. */
+int cs_cli_pass_option(cs_cli_args *a, cs_cli_pass_options *o, bool *missing);
+
 /* A duration as the configuration spells one: a whole number and a unit,
  * "2s", "500ms", "1m", "1h" (a bare number needs a unit, as in sync.interval).
  * Prints an error naming the option (with the configuration's wording) and

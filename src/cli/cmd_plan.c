@@ -9,8 +9,6 @@
 #include "cli/cli.h"
 #include "cli/cli_engine.h"
 
-#define MAX_BACKFILL 64
-
 static void plan_usage(FILE *out)
 {
     fprintf(out,
@@ -27,37 +25,29 @@ static void plan_usage(FILE *out)
 
 int cs_cmd_plan(int argc, char **argv)
 {
-    const char *config = CS_CLI_DEFAULT_CONFIG;
-    const char *backfill[MAX_BACKFILL];
-    size_t nbackfill = 0;
-    bool full = false, missing = false;
+    cs_cli_pass_options o;
+    cs_cli_pass_options_init(&o);
+    bool missing = false;
     cs_cli_args a;
     cs_cli_args_init(&a, "plan", argc, argv);
     while (cs_cli_args_next(&a)) {
+        int taken;
         if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
             plan_usage(stdout);
             return CS_EXIT_OK;
-        } else if (cs_cli_args_flag(&a, "--full")) {
-            full = true;
-        } else if (cs_cli_args_value(&a, "--config", &missing)) {
-            config = a.value;
-        } else if (cs_cli_args_value(&a, "--backfill", &missing)) {
-            if (nbackfill == MAX_BACKFILL) {
-                fprintf(stderr, "crmsync plan: at most %d --backfill options\n", MAX_BACKFILL);
-                return CS_EXIT_USAGE;
-            }
-            backfill[nbackfill++] = a.value;
-        } else {
+        } else if ((taken = cs_cli_pass_option(&a, &o, &missing)) > 1) {
+            return taken;
+        } else if (taken == 0) {
             return cs_cli_args_bad(&a, missing);
         }
     }
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("plan", config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("plan", o.config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     if (code == CS_EXIT_OK)
-        code = cs_cli_sync_new("plan", &env, backfill, nbackfill, full, stop, NULL, &sync);
+        code = cs_cli_sync_new("plan", &env, o.backfill, o.nbackfill, o.full, stop, NULL, &sync);
     if (code == CS_EXIT_OK) {
         cs_sync_report rep;
         cs_plan *plan = NULL;
@@ -71,7 +61,7 @@ int cs_cmd_plan(int argc, char **argv)
             printf("Dry run: nothing is written. Read %llu HubSpot and %llu Salesforce records "
                    "changed since the last pass%s.\n\n",
                    (unsigned long long)rep.hubspot.read, (unsigned long long)rep.salesforce.read,
-                   full || nbackfill ? " (every record: --full or --backfill)" : "");
+                   o.full || o.nbackfill ? " (every record: --full or --backfill)" : "");
             if (cs_plan_print(plan, stdout) != 0) {
                 fprintf(stderr, "crmsync plan: could not print the plan\n");
                 code = CS_EXIT_FAILURE;

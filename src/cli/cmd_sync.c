@@ -10,8 +10,6 @@
 #include "cli/cli_engine.h"
 #include "cli/cli_report.h"
 
-#define MAX_BACKFILL 64
-
 static void sync_usage(FILE *out)
 {
     fprintf(out,
@@ -31,41 +29,35 @@ static void sync_usage(FILE *out)
 
 int cs_cmd_sync(int argc, char **argv)
 {
-    const char *config = CS_CLI_DEFAULT_CONFIG;
-    const char *backfill[MAX_BACKFILL];
-    size_t nbackfill = 0;
-    bool full = false, quiet = false, missing = false;
+    cs_cli_pass_options o;
+    cs_cli_pass_options_init(&o);
+    bool quiet = false;
+    bool missing = false;
     cs_cli_args a;
     cs_cli_args_init(&a, "sync", argc, argv);
     while (cs_cli_args_next(&a)) {
+        int taken;
         if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
             sync_usage(stdout);
             return CS_EXIT_OK;
-        } else if (cs_cli_args_flag(&a, "--full")) {
-            full = true;
         } else if (cs_cli_args_flag(&a, "--quiet")) {
             quiet = true;
-        } else if (cs_cli_args_value(&a, "--config", &missing)) {
-            config = a.value;
-        } else if (cs_cli_args_value(&a, "--backfill", &missing)) {
-            if (nbackfill == MAX_BACKFILL) {
-                fprintf(stderr, "crmsync sync: at most %d --backfill options\n", MAX_BACKFILL);
-                return CS_EXIT_USAGE;
-            }
-            backfill[nbackfill++] = a.value;
-        } else {
+        } else if ((taken = cs_cli_pass_option(&a, &o, &missing)) > 1) {
+            return taken;
+        } else if (taken == 0) {
             return cs_cli_args_bad(&a, missing);
         }
     }
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("sync", config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("sync", o.config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     cs_cli_progress progress;
     cs_cli_progress_init(&progress, stderr, quiet);
     if (code == CS_EXIT_OK)
-        code = cs_cli_sync_new("sync", &env, backfill, nbackfill, full, stop, &progress, &sync);
+        code =
+            cs_cli_sync_new("sync", &env, o.backfill, o.nbackfill, o.full, stop, &progress, &sync);
     if (code == CS_EXIT_OK) {
         cs_sync_report rep;
         cs_err err;
