@@ -10,42 +10,10 @@
 
 #include "core/buf.h"
 #include "sandbox/soql.h"
+#include "soql_fixture.h"
 
 /* 2026-01-02T03:04:05Z: "now" for every evaluation. */
 #define NOW_MS INT64_C(1767323045000)
-
-static json_t *member(json_t *obj, const char *name, size_t len)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach(obj, key, value)
-    {
-        if (strlen(key) == len && strncasecmp(key, name, len) == 0)
-            return value;
-    }
-    return NULL;
-}
-
-/* Resolves "Field" and "Parent.Field" case-insensitively. */
-static json_t *resolve(void *user, json_t *record, const char *path)
-{
-    (void)user;
-    const char *dot = strchr(path, '.');
-    if (dot == NULL)
-        return member(record, path, strlen(path));
-    json_t *parent = member(record, path, (size_t)(dot - path));
-    return json_is_object(parent) ? member(parent, dot + 1, strlen(dot + 1)) : NULL;
-}
-
-static sb_soql_query *parse_ok(const char *text)
-{
-    sb_soql_query *q = NULL;
-    cs_err err = {0};
-    int rc = sb_soql_parse(text, &q, &err);
-    cr_assert_eq(rc, 0, "parse failed for <%s>: %s", text, err.message);
-    cr_assert_not_null(q);
-    return q;
-}
 
 /* ---- parsing and accessors ---- */
 
