@@ -235,8 +235,8 @@ static int linked_pairs(build *b)
     const cs_plan_input *in = b->in;
     /* hit[k] & 1: link k's SF record changed; hit[k] & 2: its HS contact did. */
     unsigned char *hit = calloc(in->nlinks ? in->nlinks : 1, sizeof *hit);
-    const plan_link **todo = calloc(in->nlinks ? in->nlinks : 1, sizeof *todo);
-    int rc = (hit && todo) ? 0 : -1;
+    const plan_link **due = calloc(in->nlinks ? in->nlinks : 1, sizeof *due);
+    int rc = (hit && due) ? 0 : -1;
     size_t n = 0;
     for (size_t i = 0; rc == 0 && i < in->nhs + in->nsf; i++) {
         bool hub = i < in->nhs;
@@ -248,16 +248,16 @@ static int linked_pairs(build *b)
             continue;
         size_t k = (size_t)(l - in->links);
         if (!hit[k])
-            todo[n++] = l;
+            due[n++] = l;
         hit[k] |= hub ? 2 : 1;
     }
     if (rc == 0 && n > 1)
-        qsort(todo, n, sizeof *todo, cmp_link);
+        qsort(due, n, sizeof *due, cmp_link);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = linked_pair(b, todo[i], (hit[todo[i] - in->links] & 2) != 0,
-                         (hit[todo[i] - in->links] & 1) != 0);
+        rc = linked_pair(b, due[i], (hit[due[i] - in->links] & 2) != 0,
+                         (hit[due[i] - in->links] & 1) != 0);
     free(hit);
-    free(todo);
+    free(due);
     return rc;
 }
 

@@ -535,7 +535,8 @@ Test(plan, determinism_same_input_same_plan_in_any_order)
         fx_fini(&f);
     }
     cr_assert_str_eq(text[0], text[1]);
-    cr_assert(contains(text[0], "create Salesforce Lead from HubSpot contact 9 (b@x.com)"), "%s", text[0]);
+    cr_assert(contains(text[0], "create Salesforce Lead from HubSpot contact 9 (b@x.com)"), "%s",
+              text[0]);
     cr_assert(strstr(text[0], "contact 9 ") < strstr(text[0], "contact 10 "), "9 before 10");
     free(text[0]);
     free(text[1]);
