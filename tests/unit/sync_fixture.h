@@ -63,7 +63,9 @@ static inline cs_http_client *fx_client(int port)
 static inline void fx_sandbox(fx *f)
 {
     memset(f, 0, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/crmsync-sync-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(f->dir, sizeof f->dir, "%s/crmsync-sync-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert(n > 0 && (size_t)n < sizeof f->dir);
     cr_assert_not_null(mkdtemp(f->dir));
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);

@@ -25,7 +25,9 @@ typedef struct env {
 static void env_start(env *e)
 {
     memset(e, 0, sizeof *e);
-    snprintf(e->dir, sizeof e->dir, "/tmp/cs-conn-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(e->dir, sizeof e->dir, "%s/cs-conn-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert(n > 0 && (size_t)n < sizeof e->dir);
     cr_assert_not_null(mkdtemp(e->dir));
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
