@@ -48,6 +48,17 @@ enum sf_field_flags {
     SF_F_CUSTOM = 1u << 10 /* custom (__c) */
 };
 
+/* Describe-only attributes the real metadata gives a few standard fields and
+ * no rule derives (see sf_field_* below for the derived ones). High bits, so
+ * the behaviour flags above can grow without meeting them. */
+enum sf_field_describe_flags {
+    SF_F_NOPERM = 1u << 20,    /* not permissionable though nillable and updateable */
+    SF_F_NOFILTER = 1u << 21,  /* neither filterable nor sortable */
+    SF_F_PREFILTER = 1u << 22, /* searchPrefilterable */
+    SF_F_IMAGE = 1u << 23,     /* url of an image: extraTypeInfo "imageurl" */
+    SF_F_PERSONNAME = 1u << 24 /* Account.Name: may hold a person's name */
+};
+
 /* One field. Strings are static for the built-in tables and owned by the
  * schema for custom fields. */
 typedef struct sf_field {
@@ -129,6 +140,21 @@ const char *sf_type_name(sf_type t);
 const char *sf_type_soap(sf_type t);
 /* Parses a describe type name; -1 when unknown. */
 int sf_type_parse(const char *name, sf_type *out);
+/* Describe attributes derived from a field's type, flags and object, by the
+ * rules the real describe follows (sf_schema_attr.c); whatever checks them
+ * (a query's WHERE, ORDER BY, GROUP BY) should ask here, as describe does. */
+bool sf_field_filterable(const sf_field *f);
+bool sf_field_sortable(const sf_field *f);
+bool sf_field_groupable(const sf_field *f);
+bool sf_field_aggregatable(const sf_field *f);
+bool sf_field_permissionable(const sf_object *o, const sf_field *f);
+int sf_field_byte_length(const sf_field *f);
+/* The compound field f belongs to ("Name", "MailingAddress"), NULL when none;
+ * the returned name is the compound field's own (it lives as long as o). */
+const char *sf_field_compound(const sf_object *o, const sf_field *f);
+/* extraTypeInfo: "plaintextarea", "personname", "imageurl", ...; NULL when none. */
+const char *sf_field_extra_type(const sf_object *o, const sf_field *f);
+
 /* True when the picklist (see sf_field.picklist) holds value exactly. */
 bool sf_picklist_has(const char *picklist, const char *value, size_t value_len);
 
