@@ -6,6 +6,9 @@
 
 #include "sandbox/sf_int.h"
 
+/* The id every object's master record type has in every org. */
+#define SF_MASTER_RECORD_TYPE "012000000000000AAA"
+
 static void url(char *out, size_t size, int v, const sf_object *o, const char *tail)
 {
     snprintf(out, size, "/services/data/v%d.%d/sobjects/%s%s", v / 10, v % 10, o->name, tail);
@@ -288,6 +291,68 @@ static json_t *children_json(const sf_schema *s, const sf_object *o)
     return children;
 }
 
+/* Salesforce allows 200 record types an object; the sandbox lists no more. */
+enum { RECORD_TYPES_MAX = 200 };
+
+static json_t *record_type_json(int v, const sf_object *o, const char *id, const char *name,
+                                const char *dev, bool master)
+{
+    char layout[200];
+    char tail[64];
+    snprintf(tail, sizeof tail, "/describe/layouts/%s", id);
+    url(layout, sizeof layout, v, o, tail);
+    return json_pack("{s:b,s:b,s:b,s:s,s:b,s:s,s:s,s:{s:s}}", "active", 1, "available", 1,
+                     "defaultRecordTypeMapping", master, "developerName", dev, "master", master,
+                     "name", name, "recordTypeId", id, "urls", "layout", layout);
+}
+
+/* recordTypeInfos: the master record type and the object's active record
+ * types (RecordType records), by name as Salesforce orders them. The master
+ * stays the default mapping: the sandbox assigns no profile another one. */
+static json_t *record_types_json(sb_ctx *ctx, int v, const sf_object *o, cs_err *err)
+{
+    static const char sql[] =
+        "SELECT id, json_extract(data, '$.Name'), json_extract(data, '$.DeveloperName') "
+        "FROM sf_records WHERE object = 'RecordType' AND is_deleted = 0 "
+        "AND json_extract(data, '$.SobjectType') = ? AND json_extract(data, '$.IsActive') "
+        "ORDER BY json_extract(data, '$.Name') LIMIT ?";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        cs_err_set(err, CS_ERR_STORE, "sandbox database: record types of %s: %s", o->name,
+                   sqlite3_errmsg(ctx->db));
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, RECORD_TYPES_MAX);
+    json_t *arr = json_array();
+    bool master_done = false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *dev = (const char *)sqlite3_column_text(st, 2);
+        if (id == NULL || name == NULL || dev == NULL)
+            continue;
+        if (!master_done && strcmp(name, "Master") > 0) {
+            json_array_append_new(
+                arr, record_type_json(v, o, SF_MASTER_RECORD_TYPE, "Master", "Master", true));
+            master_done = true;
+        }
+        json_array_append_new(arr, record_type_json(v, o, id, name, dev, false));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        cs_err_set(err, CS_ERR_STORE, "sandbox database: record types of %s: %s", o->name,
+                   sqlite3_errmsg(ctx->db));
+        return NULL;
+    }
+    if (!master_done)
+        json_array_append_new(
+            arr, record_type_json(v, o, SF_MASTER_RECORD_TYPE, "Master", "Master", true));
+    return arr;
+}
+
 /* Loads the schema and the [object] parameter, answering the errors. */
 static const sf_object *object_param(sf_schema **schema, sb_ctx *ctx, const sb_request *req,
                                      sb_response *res)
@@ -347,19 +412,21 @@ void sf_h_describe(sb_ctx *ctx, const sb_request *req, sb_response *res)
         sf_schema_free(s);
         return;
     }
+    cs_err err;
     json_t *j = object_json(v, o);
     json_t *fields = json_array();
     for (size_t i = 0; i < o->nfields; i++)
         json_array_append_new(fields, field_json(o, &o->fields[i]));
     json_object_set_new(j, "fields", fields);
     json_object_set_new(j, "childRelationships", children_json(s, o));
-    char layout[160];
-    url(layout, sizeof layout, v, o, "/describe/layouts/012000000000000AAA");
-    json_object_set_new(j, "recordTypeInfos",
-                        json_pack("[{s:b,s:b,s:b,s:s,s:b,s:s,s:s,s:{s:s}}]", "active", 1,
-                                  "available", 1, "defaultRecordTypeMapping", 1, "developerName",
-                                  "Master", "master", 1, "name", "Master", "recordTypeId",
-                                  "012000000000000AAA", "urls", "layout", layout));
+    json_t *types = record_types_json(ctx, v, o, &err);
+    if (types == NULL) {
+        json_decref(j);
+        sf_schema_free(s);
+        sf_respond_internal(res, &err);
+        return;
+    }
+    json_object_set_new(j, "recordTypeInfos", types);
     json_object_set_new(j, "supportedScopes", scopes_json(o));
     json_object_set_new(j, "defaultImplementation", json_null());
     json_object_set_new(j, "extendedBy", json_null());

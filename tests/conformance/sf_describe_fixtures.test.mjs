@@ -217,6 +217,28 @@ describe('derived attributes of fields the fixtures do not cover', () => {
   });
 });
 
+describe('record types', () => {
+  test("an object's active record types follow its master record type, by name", async () => {
+    const conn = new jsforce.Connection({ instanceUrl: sb.salesforce, accessToken: TOKEN, version: '59.0' });
+    for (const [object, dev] of [['Lead', 'Partner_Lead'], ['Contact', 'Partner_Contact']]) {
+      const q = await conn.query(`SELECT Id, Name FROM RecordType WHERE SobjectType = '${object}' AND DeveloperName = '${dev}'`);
+      assert.equal(q.totalSize, 1);
+      const d = await getDescribe(object, '59.0');
+      assert.deepEqual(
+        d.recordTypeInfos.map((r) => [r.name, r.developerName, r.recordTypeId, r.master, r.defaultRecordTypeMapping]),
+        [
+          ['Master', 'Master', '012000000000000AAA', true, true],
+          [q.records[0].Name, dev, q.records[0].Id, false, false],
+        ],
+      );
+      const partner = d.recordTypeInfos[1];
+      assert.equal(partner.urls.layout, `/services/data/v59.0/sobjects/${object}/describe/layouts/${partner.recordTypeId}`);
+    }
+    const account = await getDescribe('Account', '59.0');
+    assert.deepEqual(account.recordTypeInfos.map((r) => r.name), ['Master']);
+  });
+});
+
 describe('jsforce reads the describes', () => {
   test('sobject().describe() and describeGlobal() agree with the REST answer', async () => {
     const conn = new jsforce.Connection({ instanceUrl: sb.salesforce, accessToken: TOKEN, version: '59.0' });
