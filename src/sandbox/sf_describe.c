@@ -1,6 +1,8 @@
 /* Describe resources: describeGlobal (GET /sobjects), the basic information
  * of one object (GET /sobjects/X) and its full describe (GET
- * /sobjects/X/describe), in the shape of the real DescribeSObjectResult. */
+ * /sobjects/X/describe), in the shape of the real DescribeSObjectResult.
+ * Every key a real describe has is here; for Lead, Contact and Account the
+ * values are held to recorded real describes (tests/fixtures/salesforce). */
 #include <stdio.h>
 #include <string.h>
 
