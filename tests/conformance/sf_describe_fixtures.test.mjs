@@ -17,9 +17,9 @@ const jsforce = require('jsforce');
 const FIXTURES = new URL('../fixtures/salesforce/', import.meta.url);
 const OBJECTS = ['Lead', 'Contact', 'Account'];
 
-// Fields the sandbox has and the recorded describe lacks, and why
-// (docs/sandbox-salesforce.md, "Describe"): record types are enabled in the
-// sandbox, and the opt-out checkboxes were hidden from the recording user.
+// Fields the sandbox has and the recorded describes lack (docs/
+// sandbox-salesforce.md, "Describe"): standard fields a describe leaves out
+// when field-level security hides them or record types are off.
 const EXTRAS = {
   Lead: ['RecordTypeId', 'HasOptedOutOfEmail', 'HasOptedOutOfFax', 'DoNotCall'],
   Contact: ['RecordTypeId', 'HasOptedOutOfEmail', 'HasOptedOutOfFax', 'DoNotCall'],
