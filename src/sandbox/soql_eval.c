@@ -461,7 +461,11 @@ int sb_soql_mark_id(sb_soql_query *q, size_t i)
 {
     if (i >= q->nrefs)
         return -1;
-    const char *path = q->refs[i];
+    return sb_soql_mark_path(q, q->refs[i]);
+}
+
+int sb_soql_mark_path(sb_soql_query *q, const char *path)
+{
     for (size_t k = 0; k < q->norder; k++)
         if (strcasecmp(q->order[k].field, path) == 0)
             q->order[k].id_field = true;
