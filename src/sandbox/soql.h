@@ -5,7 +5,7 @@
  *
  * Supported: SELECT field list (fields, one level of parent relationship such
  * as Account.Name, COUNT()), FROM, WHERE with = != <> < <= > >= IN, NOT IN,
- * LIKE, AND, OR, NOT, parentheses, string/number/date/datetime literals, NULL,
+ * LIKE, INCLUDES, EXCLUDES, AND, OR, NOT, parentheses, string/number/date/datetime literals, NULL,
  * TRUE/FALSE, date literals such as TODAY/YESTERDAY/LAST_N_DAYS:n; ORDER BY
  * (ASC/DESC, NULLS FIRST/LAST) on several fields; LIMIT; OFFSET. */
 #ifndef CS_SANDBOX_SOQL_H
@@ -172,6 +172,8 @@ typedef bool (*sb_soql_type_resolver)(void *user, size_t i, const char *path, sb
  * - an operator the field's type refuses (LIKE on anything but text and
  *   picklists, < <= > >= on booleans and multi-select picklists):
  *   INVALID_QUERY_FILTER_OPERATOR "invalid operator on <type> field";
+ *   INCLUDES / EXCLUDES on anything but a multi-select picklist: "includes
+ *   or excludes operator only valid on multipicklist field";
  * - a literal of the wrong type for its field, each element of an IN list
  *   on its own (NULL fits every type; quoted text only text, picklists and
  *   ids; TRUE/FALSE only booleans; numbers only numbers, and whole numbers

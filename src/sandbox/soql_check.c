@@ -154,6 +154,9 @@ static size_t ref_index(const checker *k, const char *path)
 static bool op_allowed(fclass c, sb_soql_op op)
 {
     switch (op) {
+    case SB_OP_INCLUDES:
+    case SB_OP_EXCLUDES:
+        return c == C_MULTI;
     case SB_OP_LIKE:
         return c == C_TEXT;
     case SB_OP_LT:
@@ -218,6 +221,9 @@ static int check_cmp(checker *k, sb_soql_node *n)
     if (!fi->filterable || c == C_ADDRESS)
         return fail_at(k, n->pos, "INVALID_FIELD", "field '%s' can not be filtered in a query call",
                        fi->name);
+    if ((n->op == SB_OP_INCLUDES || n->op == SB_OP_EXCLUDES) && c != C_MULTI)
+        return fail_at(k, n->pos, "INVALID_QUERY_FILTER_OPERATOR",
+                       "includes or excludes operator only valid on multipicklist field");
     if (!op_allowed(c, n->op))
         return fail_at(k, n->pos, "INVALID_QUERY_FILTER_OPERATOR", "invalid operator on %s field",
                        describe_name(fi->type));

@@ -75,7 +75,9 @@ typedef enum sb_soql_op {
     SB_OP_GE,
     SB_OP_LIKE,
     SB_OP_IN,
-    SB_OP_NOT_IN
+    SB_OP_NOT_IN,
+    SB_OP_INCLUDES, /* multi-select picklists: value lists, ';' joins values */
+    SB_OP_EXCLUDES
 } sb_soql_op;
 
 typedef struct sb_token {

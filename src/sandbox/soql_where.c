@@ -6,6 +6,7 @@
  *   cond  := unary {AND unary} | unary {OR unary}
  *   unary := NOT unary | '(' cond ')' | path op value | path LIKE 'pattern'
  *          | path [NOT] IN '(' value {, value} ')'
+ *          | path (INCLUDES | EXCLUDES) '(' value {, value} ')'
  *
  * NOT binds tighter than AND and OR. Like Salesforce, AND and OR may not be
  * mixed at one level without parentheses: "a = 1 AND b = 2 OR c = 3" is
@@ -190,7 +191,8 @@ static int parse_in_list(sb_parser *p, sb_soql_node *n)
     }
 }
 
-static const char *const op_names[] = {"=", "!=", "<", "<=", ">", ">=", "LIKE", "IN", "NOT IN"};
+static const char *const op_names[] = {
+    "=", "!=", "<", "<=", ">", ">=", "LIKE", "IN", "NOT IN", "INCLUDES", "EXCLUDES"};
 
 static int parse_operator_value(sb_parser *p, sb_soql_node *n)
 {
@@ -241,9 +243,12 @@ static int parse_comparison(sb_parser *p, sb_soql_node *n)
         return parse_operator_value(p, n);
     if (sb_parse_at(p, "LIKE"))
         return parse_like(p, n);
-    if (sb_parse_at(p, "INCLUDES") || sb_parse_at(p, "EXCLUDES"))
-        return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
-                                "INCLUDES and EXCLUDES are not supported by the sandbox");
+    if (sb_parse_at(p, "INCLUDES") || sb_parse_at(p, "EXCLUDES")) {
+        n->op = sb_parse_at(p, "INCLUDES") ? SB_OP_INCLUDES : SB_OP_EXCLUDES;
+        if (sb_parse_advance(p) != 0)
+            return -1;
+        return parse_in_list(p, n);
+    }
     n->op = SB_OP_IN;
     if (sb_parse_at(p, "NOT")) {
         n->op = SB_OP_NOT_IN;

@@ -316,7 +316,6 @@ Test(soql_errors, malformed_queries_give_clear_errors)
         {"SELECT Id FROM Lead WHERE x & 1", "no viable alternative at character '&'"},
         {"SELECT Id FROM Lead WHERE x = 1 AND", "unexpected end of query"},
         {"SELECT Id FROM Lead WHERE NOT", "unexpected end of query"},
-        {"SELECT Id FROM Lead WHERE x INCLUDES ('a')", "INCLUDES and EXCLUDES are not supported"},
         {"SELECT Id FROM Lead WHERE Id IN (SELECT LeadId FROM CampaignMember)", "semi-join"},
         {"SELECT Id FROM Lead LIMIT -1", "LIMIT must be a non-negative integer"},
         {"SELECT Id FROM Lead LIMIT 1.5", "LIMIT must be a non-negative integer"},

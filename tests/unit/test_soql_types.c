@@ -442,3 +442,43 @@ Test(soql_limits, strings_in_where_at_most_4000_characters)
     string_limit("SELECT Id FROM Lead WHERE LastName LIKE '", "'");
     string_limit("SELECT Id FROM Lead WHERE LastName IN ('a', '", "')");
 }
+
+/* ---- INCLUDES / EXCLUDES ---- */
+
+static bool multi(const char *cond, const char *record_json)
+{
+    char text[512];
+    snprintf(text, sizeof text, "SELECT Id FROM Lead WHERE %s", cond);
+    sb_soql_query *q = parse_ok(text);
+    cs_err err;
+    cr_assert_eq(sb_soql_check(q, types, NULL, NULL, &err), 0, "%s", err.message);
+    json_t *rec = json_loads(record_json, 0, NULL);
+    cr_assert_not_null(rec);
+    bool m = sb_soql_matches(q, rec, resolve, NULL, 0);
+    json_decref(rec);
+    sb_soql_free(q);
+    return m;
+}
+
+Test(soql_types, includes_and_excludes)
+{
+    const char *ab = "{\"Tags__c\":\"Alpha;Beta\"}";
+    const char *none = "{\"Tags__c\":null}";
+    cr_assert(multi("Tags__c INCLUDES ('beta')", ab)); /* values compare case-insensitively */
+    cr_assert(multi("Tags__c INCLUDES ('Gamma', 'Alpha')", ab));
+    cr_assert(multi("Tags__c INCLUDES ('Beta ; Alpha')", ab)); /* both values, any order */
+    cr_assert_not(multi("Tags__c INCLUDES ('Alpha;Gamma')", ab));
+    cr_assert_not(multi("Tags__c INCLUDES ('Alph')", ab)); /* whole values only */
+    cr_assert_not(multi("Tags__c INCLUDES ('Alpha')", none));
+    cr_assert(multi("Tags__c EXCLUDES ('Gamma')", ab));
+    cr_assert_not(multi("Tags__c EXCLUDES ('Gamma', 'Beta')", ab));
+    cr_assert(multi("Tags__c EXCLUDES ('Alpha')", none));
+    cr_assert(multi("NOT Tags__c EXCLUDES ('Alpha;Beta')", ab));
+    refused("LastName INCLUDES ('a')", FOP,
+            "includes or excludes operator only valid on multipicklist field");
+    refused("Status EXCLUDES ('a')", FOP,
+            "includes or excludes operator only valid on multipicklist field");
+    refused("Tags__c INCLUDES ('a', 1)", FOP,
+            "value of filter criterion for field 'Tags__c' must be of type string and should be "
+            "enclosed in quotes");
+}
