@@ -110,10 +110,10 @@ static int resolve_path(sf_tx *tx, const qplan *p, size_t i, sf_qpath *out, sb_r
     return -1;
 }
 
-/* The checker's view of a schema field (soql.h). Long text areas cannot be
+/* Long text areas cannot be
  * filtered or sorted, multi-select picklists not sorted, compound addresses
  * neither (SOQL reference, "fieldExpression Syntax" and "ORDER BY"). */
-static sb_soql_finfo field_info(const sf_field *f)
+sb_soql_finfo sf_soql_field_info(const sf_field *f)
 {
     static const sb_soql_ftype types[] = {
         [SF_T_ID] = SB_SOQL_F_ID,
@@ -147,7 +147,7 @@ static bool type_resolver(void *user, size_t i, const char *path, sb_soql_finfo 
     const qplan *p = user;
     if (i >= p->nrefs || p->refs[i].field == NULL)
         return false;
-    *out = field_info(p->refs[i].target_field ? p->refs[i].target_field : p->refs[i].field);
+    *out = sf_soql_field_info(p->refs[i].target_field ? p->refs[i].target_field : p->refs[i].field);
     return true;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "sandbox/sf_ids.h"
+#include "sandbox/sf_int.h"
 #include "sandbox/soql.h"
 #include "soql_fixture.h"
 
@@ -481,4 +482,58 @@ Test(soql_types, includes_and_excludes)
     refused("Tags__c INCLUDES ('a', 1)", FOP,
             "value of filter criterion for field 'Tags__c' must be of type string and should be "
             "enclosed in quotes");
+}
+
+/* ---- the schema's view (sf_soql_field_info), as the query endpoint uses it ---- */
+
+static bool lead_types(void *user, size_t i, const char *path, sb_soql_finfo *out)
+{
+    (void)i;
+    const sf_field *f = sf_object_field(user, path);
+    if (f == NULL)
+        return false;
+    *out = sf_soql_field_info(f);
+    return true;
+}
+
+static const char *lead_check(const sf_object *lead, const char *text, cs_err *err)
+{
+    sb_soql_query *q = parse_ok(text);
+    const char *code = NULL;
+    sb_soql_check(q, lead_types, (void *)lead, &code, err);
+    sb_soql_free(q);
+    return code;
+}
+
+Test(soql_types, lead_schema_types)
+{
+    sf_schema *s = NULL;
+    cs_err err;
+    cr_assert_eq(sf_schema_builtin(&s, &err), 0, "%s", err.message);
+    const sf_object *lead = sf_schema_object(s, "Lead");
+    cr_assert_not_null(lead);
+    /* Every field of the built-in Lead compares with NULL unless SOQL cannot
+     * filter it (long text areas, the compound address). */
+    for (size_t i = 0; i < lead->nfields; i++) {
+        const sf_field *f = &lead->fields[i];
+        char text[256];
+        snprintf(text, sizeof text, "SELECT Id FROM Lead WHERE %s = NULL", f->name);
+        const char *code = lead_check(lead, text, &err);
+        bool filterable = f->type != SF_T_ADDRESS && !(f->type == SF_T_TEXTAREA && f->length > 255);
+        cr_assert_eq(code == NULL, filterable, "%s: %s", f->name, code ? err.message : "accepted");
+    }
+    cr_assert_null(lead_check(lead,
+                              "SELECT Id FROM Lead WHERE IsConverted = false AND CreatedDate > "
+                              "2026-01-01T00:00:00Z AND ConvertedDate < TODAY AND "
+                              "NumberOfEmployees > 5 AND AnnualRevenue >= 1.5 AND Email LIKE "
+                              "'%@x.org' ORDER BY LastModifiedDate DESC, Id",
+                              &err),
+                   "%s", err.message);
+    cr_assert_str_eq(lead_check(lead, "SELECT Id FROM Lead WHERE CreatedDate > 2026-01-01", &err),
+                     "INVALID_QUERY_FILTER_OPERATOR");
+    cr_assert_str_eq(lead_check(lead, "SELECT Id FROM Lead ORDER BY Description", &err),
+                     "INVALID_FIELD");
+    cr_assert(strstr(err.message, "field 'Description' can not be sorted") != NULL, "%s",
+              err.message);
+    sf_schema_free(s);
 }
