@@ -202,16 +202,15 @@ static int check_id_literal(checker *k, const sb_soql_node *n, sb_soql_lit *lit)
         lit->kind = SB_LIT_NULL;
         return 0;
     }
-    char shown[SHOWN_VALUE + 4];
-    size_t len = strlen(lit->str);
+    /* A long value is cut at a character boundary. */
+    size_t full = strlen(lit->str), len = full;
     if (len > SHOWN_VALUE) {
         len = SHOWN_VALUE;
         while (len > 0 && ((unsigned char)lit->str[len] & 0xC0) == 0x80)
             len--;
     }
-    memcpy(shown, lit->str, len);
-    memcpy(shown + len, len < strlen(lit->str) ? "..." : "", len < strlen(lit->str) ? 4 : 1);
-    return fail_at(k, n->pos, "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: %s", shown);
+    return fail_at(k, n->pos, "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: %.*s%s", (int)len,
+                   lit->str, len < full ? "..." : "");
 }
 
 static int check_cmp(checker *k, sb_soql_node *n)
