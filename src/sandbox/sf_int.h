@@ -17,6 +17,7 @@
 #include "sandbox/sf_ids.h"
 #include "sandbox/sf_schema.h"
 #include "sandbox/sf_validate.h"
+#include "sandbox/soql.h"
 
 /* Supported API versions, in tenths: v31.0 .. v62.0. */
 #define SF_VERSION_MIN            310
@@ -157,6 +158,13 @@ typedef struct sf_qpath {
  * selected paths, as the query API shows them. */
 int sf_page_records(sf_tx *tx, const sf_object *o, const sf_qpath *sel, size_t nsel,
                     const char *ids, size_t from, size_t to, cs_buf *out, cs_err *err);
+
+/* --- sf_query.c: SOQL compile checks against the schema ------------------- */
+
+/* The SOQL checker's view of a schema field (soql.h, sb_soql_check): its type
+ * and whether SOQL may filter and sort on it. For every path that compiles
+ * SOQL against the schema, so they refuse the same queries. */
+sb_soql_finfo sf_soql_field_info(const sf_field *f);
 
 /* --- handlers (sf_oauth.c, sf_describe.c, sf_sobjects.c, sf_composite.c,
  *     sf_query.c, sf_replication.c, sf_admin.c) ---------------------------- */

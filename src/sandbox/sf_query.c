@@ -25,6 +25,9 @@
 #define PATH_MAX_LEN   200
 #define LOCATOR_TTL_MS (60LL * 60 * 1000)
 #define LOCATORS_KEPT  100
+/* Text areas longer than this are long text areas: neither filterable nor
+ * sortable in SOQL. */
+#define SF_TEXTAREA_SHORT 255
 
 typedef struct qplan {
     sb_soql_query *q;
@@ -57,11 +60,13 @@ static void lower_path(const char *path, char out[PATH_MAX_LEN + 1])
     out[i] = '\0';
 }
 
-/* Resolves one path; answers INVALID_FIELD and returns -1 when unknown. */
-static int resolve_path(sf_tx *tx, const sf_object *o, const char *path, sf_qpath *out,
-                        sb_response *res)
+/* Resolves the i-th referenced path; answers INVALID_FIELD, laid out at the
+ * path's first occurrence, and returns -1 when unknown. */
+static int resolve_path(sf_tx *tx, const qplan *p, size_t i, sf_qpath *out, sb_response *res)
 {
-    char msg[600];
+    const sf_object *o = p->o;
+    const char *path = sb_soql_referenced_field(p->q, i);
+    cs_err err;
     memset(out, 0, sizeof *out);
     out->path = path;
     const char *dot = strchr(path, '.');
@@ -69,12 +74,13 @@ static int resolve_path(sf_tx *tx, const sf_object *o, const char *path, sf_qpat
         out->field = sf_object_field(o, path);
         if (out->field)
             return 0;
-        snprintf(msg, sizeof msg,
-                 "No such column '%.100s' on entity '%s'. If you are attempting to use a custom "
-                 "field, be sure to append the '__c' after the custom field name. Please "
-                 "reference your WSDL or the describe call for the appropriate names.",
-                 path, o->name);
-        sf_respond_error(res, 400, "INVALID_FIELD", msg);
+        sb_soql_field_error(p->q, i, &err,
+                            "No such column '%.100s' on entity '%s'. If you are attempting to use "
+                            "a custom field, be sure to append the '__c' after the custom field "
+                            "name. Please reference your WSDL or the describe call for the "
+                            "appropriate names.",
+                            path, o->name);
+        sf_respond_error(res, 400, "INVALID_FIELD", err.message);
         return -1;
     }
     char rel[PATH_MAX_LEN + 1];
@@ -82,25 +88,67 @@ static int resolve_path(sf_tx *tx, const sf_object *o, const char *path, sf_qpat
     out->field = sf_object_relationship(o, rel);
     out->target = out->field ? sf_field_target(tx->schema, out->field) : NULL;
     if (out->target == NULL || strchr(dot + 1, '.') != NULL) {
-        snprintf(msg, sizeof msg,
-                 "Didn't understand relationship '%.100s' in field path. If you are attempting "
-                 "to use a custom relationship, be sure to append the '__r' after the custom "
-                 "relationship name. Please reference your WSDL or the describe call for the "
-                 "appropriate names.",
-                 rel);
-        sf_respond_error(res, 400, "INVALID_FIELD", msg);
+        sb_soql_field_error(p->q, i, &err,
+                            "Didn't understand relationship '%.100s' in field path. If you are "
+                            "attempting to use a custom relationship, be sure to append the '__r' "
+                            "after the custom relationship name. Please reference your WSDL or "
+                            "the describe call for the appropriate names.",
+                            rel);
+        sf_respond_error(res, 400, "INVALID_FIELD", err.message);
         return -1;
     }
     out->target_field = sf_object_field(out->target, dot + 1);
     if (out->target_field)
         return 0;
-    snprintf(msg, sizeof msg,
-             "No such column '%.100s' on entity '%s'. If you are attempting to use a custom "
-             "field, be sure to append the '__c' after the custom field name. Please reference "
-             "your WSDL or the describe call for the appropriate names.",
-             dot + 1, out->target->name);
-    sf_respond_error(res, 400, "INVALID_FIELD", msg);
+    sb_soql_field_error(p->q, i, &err,
+                        "No such column '%.100s' on entity '%s'. If you are attempting to use a "
+                        "custom field, be sure to append the '__c' after the custom field name. "
+                        "Please reference your WSDL or the describe call for the appropriate "
+                        "names.",
+                        dot + 1, out->target->name);
+    sf_respond_error(res, 400, "INVALID_FIELD", err.message);
     return -1;
+}
+
+/* Long text areas cannot be
+ * filtered or sorted, multi-select picklists not sorted, compound addresses
+ * neither (SOQL reference, "fieldExpression Syntax" and "ORDER BY"). */
+sb_soql_finfo sf_soql_field_info(const sf_field *f)
+{
+    static const sb_soql_ftype types[] = {
+        [SF_T_ID] = SB_SOQL_F_ID,
+        [SF_T_STRING] = SB_SOQL_F_STRING,
+        [SF_T_TEXTAREA] = SB_SOQL_F_TEXTAREA,
+        [SF_T_EMAIL] = SB_SOQL_F_EMAIL,
+        [SF_T_PHONE] = SB_SOQL_F_PHONE,
+        [SF_T_URL] = SB_SOQL_F_URL,
+        [SF_T_PICKLIST] = SB_SOQL_F_PICKLIST,
+        [SF_T_MULTIPICKLIST] = SB_SOQL_F_MULTIPICKLIST,
+        [SF_T_BOOLEAN] = SB_SOQL_F_BOOLEAN,
+        [SF_T_INT] = SB_SOQL_F_INT,
+        [SF_T_DOUBLE] = SB_SOQL_F_DOUBLE,
+        [SF_T_CURRENCY] = SB_SOQL_F_CURRENCY,
+        [SF_T_PERCENT] = SB_SOQL_F_PERCENT,
+        [SF_T_DATE] = SB_SOQL_F_DATE,
+        [SF_T_DATETIME] = SB_SOQL_F_DATETIME,
+        [SF_T_REFERENCE] = SB_SOQL_F_REFERENCE,
+        [SF_T_ADDRESS] = SB_SOQL_F_ADDRESS,
+    };
+    sb_soql_finfo fi = {.type = types[f->type], .name = f->name};
+    bool long_text = f->type == SF_T_TEXTAREA && f->length > SF_TEXTAREA_SHORT;
+    fi.filterable = !long_text && f->type != SF_T_ADDRESS;
+    fi.sortable = fi.filterable && f->type != SF_T_MULTIPICKLIST;
+    return fi;
+}
+
+static bool type_resolver(void *user, size_t i, const char *path, sb_soql_finfo *out)
+{
+    (void)path;
+    const qplan *p = user;
+    if (i >= p->nrefs || p->refs[i].field == NULL)
+        return false;
+    *out = sf_soql_field_info(p->refs[i].target_field ? p->refs[i].target_field : p->refs[i].field);
+    return true;
 }
 
 static int plan_build(sf_tx *tx, const char *text, qplan *p, sb_response *res)
@@ -117,13 +165,13 @@ static int plan_build(sf_tx *tx, const char *text, qplan *p, sb_response *res)
     }
     p->o = sf_schema_object(tx->schema, sb_soql_from(p->q));
     if (p->o == NULL) {
-        char msg[400];
-        snprintf(msg, sizeof msg,
-                 "sObject type '%.100s' is not supported. If you are attempting to use a custom "
-                 "object, be sure to append the '__c' after the entity name. Please reference "
-                 "your WSDL or the describe call for the appropriate names.",
-                 sb_soql_from(p->q));
-        sf_respond_error(res, 400, "INVALID_TYPE", msg);
+        sb_soql_from_error(p->q, &err,
+                           "sObject type '%.100s' is not supported. If you are attempting to use a "
+                           "custom object, be sure to append the '__c' after the entity name. "
+                           "Please reference your WSDL or the describe call for the appropriate "
+                           "names.",
+                           sb_soql_from(p->q));
+        sf_respond_error(res, 400, "INVALID_TYPE", err.message);
         return -1;
     }
     p->nrefs = sb_soql_referenced_count(p->q);
@@ -134,18 +182,23 @@ static int plan_build(sf_tx *tx, const char *text, qplan *p, sb_response *res)
         sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < p->nrefs; i++) {
-        if (resolve_path(tx, p->o, sb_soql_referenced_field(p->q, i), &p->refs[i], res) != 0)
+    for (size_t i = 0; i < p->nrefs; i++)
+        if (resolve_path(tx, p, i, &p->refs[i], res) != 0)
             return -1;
-        const sf_field *f = p->refs[i].target_field ? p->refs[i].target_field : p->refs[i].field;
-        if ((f->type == SF_T_ID || f->type == SF_T_REFERENCE) && sb_soql_mark_id(p->q, i) != 0) {
-            sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", "out of memory");
-            return -1;
-        }
-    }
+    /* Every selected field is a referenced one, already resolved. */
     for (size_t i = 0; i < p->nsel; i++)
-        if (resolve_path(tx, p->o, sb_soql_select_field(p->q, i), &p->sel[i], res) != 0)
-            return -1;
+        for (size_t k = 0; k < p->nrefs; k++)
+            if (strcasecmp(p->refs[k].path, sb_soql_select_field(p->q, i)) == 0) {
+                p->sel[i] = p->refs[k];
+                p->sel[i].path = sb_soql_select_field(p->q, i);
+                break;
+            }
+    const char *code = NULL;
+    if (sb_soql_check(p->q, type_resolver, p, &code, &err) != 0) {
+        sf_respond_error(res, err.category == CS_ERR_INTERNAL ? 500 : 400,
+                         code ? code : "MALFORMED_QUERY", err.message);
+        return -1;
+    }
     return 0;
 }
 

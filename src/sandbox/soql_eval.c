@@ -17,7 +17,10 @@
  * A null or missing value is equal only to NULL: "!= 'x'" holds for it and
  * every other operator fails. A value that cannot be read as the literal's
  * type (a string where a date is expected, say) fails every operator,
- * including != and NOT IN; NOT (...) still negates the result. */
+ * including != and NOT IN; NOT (...) still negates the result.
+ * INCLUDES and EXCLUDES read a multi-select picklist's value as the values
+ * it joins with ';': INCLUDES ('a;b', 'c') holds when the field has both a
+ * and b, or c; EXCLUDES is its negation, and holds for a null field. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -312,9 +315,67 @@ static bool compare_lit(const sb_soql_node *n, sb_soql_op op, const json_t *v,
     return compare_one(op, v, lit, now_ms);
 }
 
+/* Bounds of the next ';'-separated value at *s, blanks trimmed; advances *s
+ * past it. False at the end of the text. */
+static bool next_value(const char **s, const char **from, size_t *len)
+{
+    const char *p = *s;
+    if (*p == '\0')
+        return false;
+    const char *end = strchr(p, ';');
+    if (end == NULL)
+        end = p + strlen(p);
+    *s = *end ? end + 1 : end;
+    while (p < end && *p == ' ')
+        p++;
+    const char *e = end;
+    while (e > p && e[-1] == ' ')
+        e--;
+    *from = p;
+    *len = (size_t)(e - p);
+    return true;
+}
+
+static bool has_value(const char *values, const char *want, size_t len)
+{
+    const char *from;
+    size_t n;
+    while (next_value(&values, &from, &n))
+        if (n == len && strncasecmp(from, want, len) == 0)
+            return true;
+    return false;
+}
+
+/* INCLUDES: the stored multi-select value (values joined by ';') holds
+ * every value of one of the literals ('a;b' asks for both a and b). */
+static bool includes(const sb_soql_node *n, const json_t *v)
+{
+    const char *have = json_string_value(v);
+    if (have == NULL)
+        return false;
+    for (size_t i = 0; i < n->nvals; i++) {
+        if (n->vals[i].kind != SB_LIT_STRING)
+            continue;
+        const char *want = n->vals[i].str, *from;
+        size_t len;
+        bool all = true, any = false;
+        while (all && next_value(&want, &from, &len)) {
+            any = true;
+            all = has_value(have, from, len);
+        }
+        if (any && all)
+            return true;
+    }
+    return false;
+}
+
 static bool eval_cmp(const sb_soql_node *n, const json_t *v, int64_t now_ms)
 {
     switch (n->op) {
+    case SB_OP_INCLUDES:
+        return !is_null(v) && includes(n, v);
+    case SB_OP_EXCLUDES:
+        return is_null(v) || !includes(n, v);
     case SB_OP_LIKE: {
         char buf[64];
         const char *text = is_null(v) ? NULL : value_text(v, buf, sizeof buf);
@@ -461,7 +522,11 @@ int sb_soql_mark_id(sb_soql_query *q, size_t i)
 {
     if (i >= q->nrefs)
         return -1;
-    const char *path = q->refs[i];
+    return sb_soql_mark_path(q, q->refs[i]);
+}
+
+int sb_soql_mark_path(sb_soql_query *q, const char *path)
+{
     for (size_t k = 0; k < q->norder; k++)
         if (strcasecmp(q->order[k].field, path) == 0)
             q->order[k].id_field = true;

@@ -24,6 +24,8 @@
 #define SB_SOQL_MAX_ORDER     32     /* fields in ORDER BY (as Salesforce) */
 #define SB_SOQL_MAX_LIMIT     2147483647L
 #define SB_SOQL_MAX_N_DAYS    100000 /* n in LAST_N_DAYS:n and friends */
+#define SB_SOQL_MAX_OFFSET    2000   /* Salesforce: NUMBER_OUTSIDE_VALID_RANGE past it */
+#define SB_SOQL_MAX_STRING    4000   /* Salesforce: characters of one string in WHERE */
 #define SB_SOQL_ARENA_MAX     ((size_t)64 * 1024 * 1024)
 #define SB_SOQL_DAY_MS        INT64_C(86400000)
 
@@ -73,7 +75,9 @@ typedef enum sb_soql_op {
     SB_OP_GE,
     SB_OP_LIKE,
     SB_OP_IN,
-    SB_OP_NOT_IN
+    SB_OP_NOT_IN,
+    SB_OP_INCLUDES, /* multi-select picklists: value lists, ';' joins values */
+    SB_OP_EXCLUDES
 } sb_soql_op;
 
 typedef struct sb_token {
@@ -110,6 +114,8 @@ char *sb_soql_decode_string(sb_arena *a, const char *raw, size_t len, bool like_
  * "ERROR at Row:r:Column:c" and the formatted detail. Returns -1. */
 int sb_soql_error_at(const sb_lexer *lx, size_t pos, cs_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+int sb_soql_verror_at(const sb_lexer *lx, size_t pos, cs_err *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 /* "unexpected token: 'X'" at tok, or "unexpected end of query" at the end. */
 int sb_soql_unexpected(const sb_lexer *lx, const sb_token *tok, cs_err *err);
 /* Writes tok's raw text for a message, made printable and valid UTF-8 and
@@ -145,7 +151,8 @@ typedef struct sb_soql_lit {
     int64_t ms;
     sb_rel_kind rel;
     long n;
-    bool bad_id; /* a string compared with an id field that is no id: equals nothing */
+    bool integer; /* NUMBER: written without a decimal point */
+    bool bad_id;  /* a string compared with an id field that is no id: equals nothing */
 } sb_soql_lit;
 
 typedef enum sb_node_kind { SB_NODE_AND, SB_NODE_OR, SB_NODE_NOT, SB_NODE_CMP } sb_node_kind;
@@ -156,6 +163,7 @@ struct sb_soql_node {
     sb_soql_node **kids; /* AND/OR: two or more; NOT: one */
     size_t nkids;
     const char *field; /* CMP: the field path as written */
+    size_t pos;        /* CMP: byte offset of the field in the query text */
     sb_soql_op op;
     sb_soql_lit *vals; /* CMP: one value, or the IN list */
     size_t nvals;
@@ -166,6 +174,7 @@ struct sb_soql_node {
 
 typedef struct sb_soql_order_key {
     const char *field;
+    size_t pos; /* byte offset of the field in the query text */
     bool desc;
     bool nulls_first;
     bool id_field; /* a Salesforce id field: ordered by bytes (sb_soql_mark_id) */
@@ -173,11 +182,15 @@ typedef struct sb_soql_order_key {
 
 struct sb_soql_query {
     sb_arena arena;
+    const char *text; /* the query text (arena copy), for positioned errors */
+    size_t text_len;
     const char *from;
+    size_t from_pos;
     bool count;
     const char **select;
     size_t nselect;
     const char **refs;
+    size_t *ref_pos;  /* per ref: byte offset of its first occurrence */
     bool *ref_filter; /* per ref: used by WHERE or ORDER BY */
     size_t nrefs;
     sb_soql_node *where; /* NULL without WHERE */
@@ -185,6 +198,7 @@ struct sb_soql_query {
     size_t norder;
     long limit;
     long offset;
+    size_t offset_pos;          /* byte offset of the OFFSET value */
     const sb_soql_node **hints; /* CMP nodes usable as index hints (soql_hint.c) */
     size_t nhints;
 };
@@ -197,6 +211,7 @@ typedef struct sb_parser {
     sb_soql_query *q;
     cs_err *err;
     const char **refs; /* every field occurrence, deduplicated at the end */
+    size_t *ref_pos;   /* the byte offset of each occurrence */
     size_t nrefs;
     size_t refs_cap;
     size_t select_refs; /* refs[0..select_refs) come from the SELECT list */
@@ -222,6 +237,15 @@ int sb_parse_where(sb_parser *p, sb_soql_node **out);
 /* Collects q->hints from the parsed WHERE clause (soql_hint.c); -1 when the
  * arena is exhausted. */
 int sb_soql_collect_hints(sb_soql_query *q);
+
+/* sb_soql_error_at for a position in a parsed query's text. Returns -1. */
+int sb_soql_query_error_at(const sb_soql_query *q, size_t pos, cs_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Rewrites the string literals compared with path to their 18-character id
+ * form and marks those comparisons and ORDER BY keys as id comparisons
+ * (soql_eval.c; sb_soql_mark_id and the type checker). */
+int sb_soql_mark_path(sb_soql_query *q, const char *path);
 
 /* ---- evaluation helpers (soql_eval.c) ---- */
 

@@ -99,13 +99,20 @@ static size_t char_start(const char *s, size_t pos, size_t floor)
 
 int sb_soql_error_at(const sb_lexer *lx, size_t pos, cs_err *err, const char *fmt, ...)
 {
-    char detail[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(detail, sizeof detail, fmt, ap);
+    int rc = sb_soql_verror_at(lx, pos, err, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        detail[0] = '\0';
+    return rc;
+}
+
+int sb_soql_verror_at(const sb_lexer *lx, size_t pos, cs_err *err, const char *fmt, va_list ap)
+{
+    char raw[640], detail[640];
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
+    size_t dlen = 0;
+    /* Details quote query text (a literal, a name): keep them valid UTF-8. */
+    clean_append(detail, sizeof detail, &dlen, raw, n < 0 ? 0 : strlen(raw));
     if (pos > lx->len)
         pos = lx->len;
     size_t row = 1, line = 0;

@@ -10,6 +10,7 @@
  * not (GROUP BY, HAVING, WITH, FOR, USING SCOPE, subqueries, functions) are
  * refused with a message that says so. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -79,10 +80,17 @@ static const char *field_from(sb_parser *p, const sb_token *tok)
         return NULL;
     }
     const char *f = sb_arena_strndup(&p->q->arena, p->lx.src + tok->pos, tok->len);
-    if (f == NULL || push_str(p, &p->refs, &p->nrefs, &p->refs_cap, f) != 0) {
+    size_t cap = p->refs_cap;
+    size_t *pos =
+        f ? sb_arena_grow(&p->q->arena, p->ref_pos, &cap, p->nrefs + 1, sizeof *pos) : NULL;
+    if (pos == NULL) {
         sb_parse_too_large(p);
         return NULL;
     }
+    p->ref_pos = pos;
+    pos[p->nrefs] = tok->pos;
+    if (push_str(p, &p->refs, &p->nrefs, &p->refs_cap, f) != 0)
+        return NULL;
     return f;
 }
 
@@ -123,6 +131,7 @@ static int parse_order(sb_parser *p)
             return sb_parse_too_large(p);
         q->order = keys;
         sb_soql_order_key *k = &q->order[q->norder++];
+        k->pos = p->cur.pos;
         if (sb_parse_field(p, &k->field) != 0)
             return -1;
         if (sb_parse_at(p, "ASC") || sb_parse_at(p, "DESC")) {
@@ -154,6 +163,8 @@ static int parse_bound(sb_parser *p, const char *what, long *out)
         return -1;
     if (p->cur.kind == SB_TOK_END)
         return sb_parse_unexpected(p);
+    if (out == &p->q->offset)
+        p->q->offset_pos = p->cur.pos;
     long v = sb_parse_small_integer(p, &p->cur, SB_SOQL_MAX_LIMIT);
     if (v < 0) {
         char text[256];
@@ -235,6 +246,7 @@ static int parse_select(sb_parser *p)
         return -1;
     if (p->cur.kind != SB_TOK_IDENT || p->cur.dots != 0 || is_reserved(p, &p->cur))
         return sb_parse_unexpected(p);
+    p->q->from_pos = p->cur.pos;
     p->q->from = sb_arena_strndup(&p->q->arena, p->lx.src + p->cur.pos, p->cur.len);
     if (p->q->from == NULL)
         return sb_parse_too_large(p);
@@ -296,8 +308,10 @@ static int dedupe_refs(sb_parser *p)
     bool *keep = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *keep);
     bool *filter = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *filter);
     q->refs = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *q->refs);
+    q->ref_pos = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *q->ref_pos);
     q->ref_filter = sb_arena_alloc(&p->q->arena, p->nrefs * sizeof *q->ref_filter);
-    if (e == NULL || keep == NULL || filter == NULL || q->refs == NULL || q->ref_filter == NULL)
+    if (e == NULL || keep == NULL || filter == NULL || q->refs == NULL || q->ref_pos == NULL ||
+        q->ref_filter == NULL)
         return sb_parse_too_large(p);
     for (size_t i = 0; i < p->nrefs; i++)
         e[i] = (ref_entry){p->refs[i], i};
@@ -314,6 +328,7 @@ static int dedupe_refs(sb_parser *p)
         if (!keep[i])
             continue;
         q->ref_filter[q->nrefs] = filter[i];
+        q->ref_pos[q->nrefs] = p->ref_pos[i];
         q->refs[q->nrefs++] = p->refs[i];
     }
     return 0;
@@ -332,7 +347,13 @@ int sb_soql_parse(const char *text, sb_soql_query **out, cs_err *err)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     q->limit = -1;
     q->offset = -1;
-    sb_parser p = {.lx = {.src = text, .len = len}, .q = q, .err = err};
+    q->text = sb_arena_strndup(&q->arena, text, len);
+    q->text_len = len;
+    if (q->text == NULL) {
+        sb_soql_free(q);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    sb_parser p = {.lx = {.src = q->text, .len = len}, .q = q, .err = err};
     if (parse_query(&p) != 0 || dedupe_refs(&p) != 0 ||
         (sb_soql_collect_hints(q) != 0 && sb_parse_too_large(&p) != 0)) {
         sb_soql_free(q);
@@ -398,4 +419,34 @@ long sb_soql_offset(const sb_soql_query *q)
 bool sb_soql_has_order(const sb_soql_query *q)
 {
     return q->norder > 0;
+}
+
+int sb_soql_query_error_at(const sb_soql_query *q, size_t pos, cs_err *err, const char *fmt, ...)
+{
+    sb_lexer lx = {.src = q->text, .len = q->text_len};
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sb_soql_verror_at(&lx, pos, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int sb_soql_field_error(const sb_soql_query *q, size_t i, cs_err *err, const char *fmt, ...)
+{
+    sb_lexer lx = {.src = q->text, .len = q->text_len};
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sb_soql_verror_at(&lx, i < q->nrefs ? q->ref_pos[i] : 0, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int sb_soql_from_error(const sb_soql_query *q, cs_err *err, const char *fmt, ...)
+{
+    sb_lexer lx = {.src = q->text, .len = q->text_len};
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = sb_soql_verror_at(&lx, q->from_pos, err, fmt, ap);
+    va_end(ap);
+    return rc;
 }

@@ -6,6 +6,7 @@
  *   cond  := unary {AND unary} | unary {OR unary}
  *   unary := NOT unary | '(' cond ')' | path op value | path LIKE 'pattern'
  *          | path [NOT] IN '(' value {, value} ')'
+ *          | path (INCLUDES | EXCLUDES) '(' value {, value} ')'
  *
  * NOT binds tighter than AND and OR. Like Salesforce, AND and OR may not be
  * mixed at one level without parentheses: "a = 1 AND b = 2 OR c = 3" is
@@ -29,6 +30,7 @@ static int parse_number(sb_parser *p, sb_soql_lit *lit)
     if (text == NULL)
         return sb_parse_too_large(p);
     lit->kind = SB_LIT_NUMBER;
+    lit->integer = p->cur.kind == SB_TOK_INTEGER;
     lit->num = strtod(text, NULL);
     if (!isfinite(lit->num))
         return sb_soql_error_at(&p->lx, p->cur.pos, p->err, "number out of range");
@@ -102,6 +104,21 @@ static int parse_named_value(sb_parser *p, sb_soql_lit *lit)
     return sb_parse_unexpected(p);
 }
 
+/* Salesforce caps each string of a WHERE clause at 4,000 characters (its
+ * SOQL limits); counted in characters, not bytes. */
+static int check_string_length(sb_parser *p, const char *s)
+{
+    size_t chars = 0;
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        chars += (*u & 0xC0) != 0x80;
+    if (chars <= SB_SOQL_MAX_STRING)
+        return 0;
+    return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
+                            "string literal of %zu characters: strings in a WHERE clause can't "
+                            "exceed %d characters",
+                            chars, SB_SOQL_MAX_STRING);
+}
+
 /* A literal on the right of a comparison or in an IN list. */
 static int parse_value(sb_parser *p, sb_soql_lit *lit)
 {
@@ -111,6 +128,8 @@ static int parse_value(sb_parser *p, sb_soql_lit *lit)
         lit->str = sb_soql_decode_string(&p->q->arena, p->lx.src + p->cur.pos, p->cur.len, false);
         if (lit->str == NULL)
             return sb_parse_too_large(p);
+        if (check_string_length(p, lit->str) != 0)
+            return -1;
         return sb_parse_advance(p);
     case SB_TOK_INTEGER:
     case SB_TOK_DECIMAL:
@@ -172,7 +191,8 @@ static int parse_in_list(sb_parser *p, sb_soql_node *n)
     }
 }
 
-static const char *const op_names[] = {"=", "!=", "<", "<=", ">", ">=", "LIKE", "IN", "NOT IN"};
+static const char *const op_names[] = {
+    "=", "!=", "<", "<=", ">", ">=", "LIKE", "IN", "NOT IN", "INCLUDES", "EXCLUDES"};
 
 static int parse_operator_value(sb_parser *p, sb_soql_node *n)
 {
@@ -203,24 +223,32 @@ static int parse_like(sb_parser *p, sb_soql_node *n)
     if (p->cur.kind != SB_TOK_STRING)
         return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
                                 "LIKE needs a quoted string pattern, such as 'Acme%%'");
+    const char *plain =
+        sb_soql_decode_string(&p->q->arena, p->lx.src + p->cur.pos, p->cur.len, false);
     n->pattern = sb_soql_decode_string(&p->q->arena, p->lx.src + p->cur.pos, p->cur.len, true);
-    if (n->pattern == NULL)
+    if (plain == NULL || n->pattern == NULL)
         return sb_parse_too_large(p);
+    if (check_string_length(p, plain) != 0)
+        return -1;
     return sb_parse_advance(p);
 }
 
 static int parse_comparison(sb_parser *p, sb_soql_node *n)
 {
     n->kind = SB_NODE_CMP;
+    n->pos = p->cur.pos;
     if (sb_parse_field(p, &n->field) != 0)
         return -1;
     if (p->cur.kind == SB_TOK_OP)
         return parse_operator_value(p, n);
     if (sb_parse_at(p, "LIKE"))
         return parse_like(p, n);
-    if (sb_parse_at(p, "INCLUDES") || sb_parse_at(p, "EXCLUDES"))
-        return sb_soql_error_at(&p->lx, p->cur.pos, p->err,
-                                "INCLUDES and EXCLUDES are not supported by the sandbox");
+    if (sb_parse_at(p, "INCLUDES") || sb_parse_at(p, "EXCLUDES")) {
+        n->op = sb_parse_at(p, "INCLUDES") ? SB_OP_INCLUDES : SB_OP_EXCLUDES;
+        if (sb_parse_advance(p) != 0)
+            return -1;
+        return parse_in_list(p, n);
+    }
     n->op = SB_OP_IN;
     if (sb_parse_at(p, "NOT")) {
         n->op = SB_OP_NOT_IN;

@@ -88,7 +88,7 @@ describe('Salesforce: indexed WHERE answers as a scan does', () => {
     const list = leads.slice(0, 6).map((id, i) => `'${i % 2 ? id.toLowerCase() : id}'`).join(', ');
     const chain = leads.slice(0, 6).map((id, i) => `Id = '${i % 2 ? id.toLowerCase() : id}'`).join(' OR ');
     await same(`SELECT Id, Name, Owner.Email FROM Lead WHERE Id IN (${list})`, `SELECT Id, Name, Owner.Email FROM Lead WHERE ${chain}`, 5);
-    await same(`SELECT Id FROM Lead WHERE Id = '${leads[4]}' AND Email = 'idx.person4@example.org'`, `SELECT Id FROM Lead WHERE Id LIKE '${leads[4]}' AND Email LIKE 'idx.person4@example.org'`, 1);
+    await same(`SELECT Id FROM Lead WHERE Id = '${leads[4]}' AND Email = 'idx.person4@example.org'`, `SELECT Id FROM Lead WHERE (Id = '${leads[4]}' OR Id = '${leads[4]}') AND Email LIKE 'idx.person4@example.org'`, 1);
   });
 
   test('SystemModstamp > / >= with paging order', async () => {

@@ -182,11 +182,13 @@ static char *repeat(const char *head, const char *unit, size_t n, const char *ta
 
 Test(soql_bounds, text_length)
 {
-    char *ok = repeat("SELECT Id FROM Lead WHERE Name = '", "a", 100000 - 35, "'");
+    /* Padded with blanks: one string in WHERE may not exceed 4,000 characters
+     * (test_soql_types.c). */
+    char *ok = repeat("SELECT Id FROM Lead WHERE Name = 'a'", " ", 100000 - 36, "");
     cr_assert_eq(strlen(ok), 100000);
     sb_soql_free(parse_ok(ok));
     free(ok);
-    char *big = repeat("SELECT Id FROM Lead WHERE Name = '", "a", 100000 - 34, "'");
+    char *big = repeat("SELECT Id FROM Lead WHERE Name = 'a'", " ", 100000 - 35, "");
     expect_error(big, "longer than 100000 characters");
     free(big);
 }
@@ -314,7 +316,6 @@ Test(soql_errors, malformed_queries_give_clear_errors)
         {"SELECT Id FROM Lead WHERE x & 1", "no viable alternative at character '&'"},
         {"SELECT Id FROM Lead WHERE x = 1 AND", "unexpected end of query"},
         {"SELECT Id FROM Lead WHERE NOT", "unexpected end of query"},
-        {"SELECT Id FROM Lead WHERE x INCLUDES ('a')", "INCLUDES and EXCLUDES are not supported"},
         {"SELECT Id FROM Lead WHERE Id IN (SELECT LeadId FROM CampaignMember)", "semi-join"},
         {"SELECT Id FROM Lead LIMIT -1", "LIMIT must be a non-negative integer"},
         {"SELECT Id FROM Lead LIMIT 1.5", "LIMIT must be a non-negative integer"},
