@@ -40,7 +40,7 @@ int sf_version_or_404(const sb_request *req, sb_response *res)
 void sf_respond_verr(sb_response *res, int status, const sf_verr *e)
 {
     json_t *arr = json_array();
-    json_array_append_new(arr, sf_verr_json(e, false));
+    sf_verr_json_all(e, false, arr);
     sb_respond_json(res, status, arr);
 }
 
@@ -53,7 +53,7 @@ void sf_respond_internal(sb_response *res, const cs_err *err)
 
 static int sf_init(sb_ctx *ctx, cs_err *err)
 {
-    if (sf_store_init(ctx, err) != 0)
+    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0)
         return -1;
     return sf_seed_base(ctx, err);
 }
@@ -162,6 +162,12 @@ static const sb_route sf_admin_routes[] = {
     {"POST", "/__sandbox/salesforce/convert-lead", sf_h_admin_convert, 0},
     {"POST", "/__sandbox/salesforce/sobjects", sf_h_admin_define, 0},
     {"POST", "/__sandbox/salesforce/sobjects/[object]/fields", sf_h_admin_fields, 0},
+    {"POST", "/__sandbox/salesforce/validation-rules", sf_h_admin_validation_rules, 0},
+    {"GET", "/__sandbox/salesforce/validation-rules", sf_h_admin_validation_rules, 0},
+    {"DELETE", "/__sandbox/salesforce/validation-rules/{name}", sf_h_admin_validation_rules, 0},
+    {"POST", "/__sandbox/salesforce/duplicate-rules", sf_h_admin_duplicate_rules, 0},
+    {"GET", "/__sandbox/salesforce/duplicate-rules", sf_h_admin_duplicate_rules, 0},
+    {"DELETE", "/__sandbox/salesforce/duplicate-rules/{name}", sf_h_admin_duplicate_rules, 0},
     {NULL, NULL, NULL, 0},
 };
 
