@@ -263,15 +263,16 @@ static int create_inner(sf_tx *tx, const sf_object *o, json_t *in, sf_save *s, c
         rc = sf_verr_set(&s->err, "FIELD_INTEGRITY_EXCEPTION", "IsConverted",
                          "Converted: a lead is converted through lead conversion only");
     if (rc == 0) {
+        /* Rules see the record as saved, but without its Id yet, as a
+         * new record's rules do in Salesforce ("Id = null" holds on create). */
+        if (sf_object_has_isdeleted(o))
+            json_object_set_new(vals, "IsDeleted", json_false());
         set_compound_name(o, vals);
         rc = sf_rules_enforce(tx, o, NULL, vals, true, &s->err, err);
     }
     if (rc == 0) {
         sf_store_new_id(tx, o, s->id);
         json_object_set_new(vals, "Id", json_string(s->id));
-        if (sf_object_has_isdeleted(o))
-            json_object_set_new(vals, "IsDeleted", json_false());
-        set_compound_name(o, vals);
         stamp_record(tx, vals, true);
         rc = sf_store_insert(tx, o, s->id, vals, err) == 0 ? 0 : -2;
         s->created = true;

@@ -272,6 +272,18 @@ describe('validation rules', () => {
     }
   });
 
+  test('a new record has no Id yet: "Id = null" limits a rule to creates', async () => {
+    await post(VR, { object: 'Lead', name: 'Create_only', error_condition: "Id = null AND Title = 'Trainee'", message: 'No new trainees' });
+    try {
+      const e = await failure(() => conn.sobject('Lead').create({ LastName: 'T', Company: 'C', Title: 'Trainee' }));
+      assert.equal(e.errorCode, 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
+      const id = (await conn.sobject('Lead').create({ LastName: 'T', Company: 'C' })).id;
+      await conn.sobject('Lead').update({ Id: id, Title: 'Trainee' });
+    } finally {
+      await del(`${VR}/Create_only`);
+    }
+  });
+
   test('a condition may read a parent record through a relationship', async () => {
     await post(VR, { object: 'Contact', name: 'Not_blocked_accounts', error_condition: "Account.Name = 'Blocked Co'", message: 'Blocked account' });
     try {
