@@ -215,8 +215,9 @@ sf_ruleset **sf_store_rules_slot(sb_ctx *ctx);
 /* Runs the active validation rules of o on data, the record as it would be
  * saved (self: its id on update, NULL on create), then, when none fails,
  * its blocking duplicate rules. 0: the save may go on; -1: refused, e holds
- * every failing rule's error (FIELD_CUSTOM_VALIDATION_EXCEPTION, or
- * DUPLICATES_DETECTED with its duplicateResult); -2: internal error (err). */
+ * every failing validation rule's FIELD_CUSTOM_VALIDATION_EXCEPTION, or the
+ * first matching duplicate rule's DUPLICATES_DETECTED with its
+ * duplicateResult; -2: internal error (err). */
 int sf_rules_enforce(sf_tx *tx, const sf_object *o, const char *self, json_t *data, bool create,
                      sf_verr *e, cs_err *err);
 

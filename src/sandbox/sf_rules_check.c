@@ -4,8 +4,8 @@
  * saved, every failing rule reported (FIELD_CUSTOM_VALIDATION_EXCEPTION,
  * fields naming the rule's error field); then, when none failed, the
  * blocking duplicate rules (DUPLICATES_DETECTED with the duplicateResult the
- * REST API documents). Salesforce runs them in that order and stops a save
- * that failed validation before its duplicate rules run.
+ * REST API documents, for the first rule that finds matches). Salesforce runs them in that order
+ * and stops a save that failed validation before its duplicate rules run.
  *
  * A duplicate lookup costs one index probe: through sf_extids when a rule
  * field is an external id or unique, through the email column for Email,
@@ -178,11 +178,13 @@ static json_t *duplicate_result(const sf_tx *tx, const sf_object *o, const sf_du
     return json_pack("{s:o}", "duplicateResult", result);
 }
 
+/* The first blocking rule (in the order rules were defined, Salesforce's
+ * sort order) that finds matches refuses the save: one DuplicateResult per
+ * error, one error per save. */
 static int duplicates(sf_tx *tx, sf_ruleset *rs, const sf_object *o, const char *self, json_t *data,
                       bool create, sf_verr *e, cs_err *err)
 {
     unsigned when = create ? SF_DUP_ON_CREATE : SF_DUP_ON_UPDATE;
-    int failed = 0;
     for (size_t i = 0; i < rs->nd; i++) {
         const sf_duprule *r = &rs->d[i];
         if (!r->active || !r->block || !(r->on & when) || strcmp(r->object, o->name) != 0)
@@ -193,15 +195,11 @@ static int duplicates(sf_tx *tx, sf_ruleset *rs, const sf_object *o, const char 
             return -2;
         if (n == 0)
             continue;
-        sf_verr *slot = failed++ ? sf_verr_append(e) : e;
-        if (slot == NULL) {
-            cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-            return -2;
-        }
-        sf_verr_set(slot, "DUPLICATES_DETECTED", NULL, "%s", r->message);
-        slot->extra = duplicate_result(tx, o, r, ids, n);
+        sf_verr_set(e, "DUPLICATES_DETECTED", NULL, "%s", r->message);
+        e->extra = duplicate_result(tx, o, r, ids, n);
+        return -1;
     }
-    return failed ? -1 : 0;
+    return 0;
 }
 
 int sf_rules_enforce(sf_tx *tx, const sf_object *o, const char *self, json_t *data, bool create,

@@ -18,7 +18,8 @@
 
 #include "sandbox/sf_int.h"
 
-#define RULES_MAX 500 /* per kind, over all objects */
+#define RULES_MAX      500 /* per kind, over all objects */
+#define DUP_ACTIVE_MAX 5   /* active duplicate rules per object, as in Salesforce */
 
 typedef enum rule_kind { KIND_VALIDATION, KIND_DUPLICATE } rule_kind;
 
@@ -217,6 +218,16 @@ static void generated_name(const sf_ruleset *rs, const char *object, char *out, 
     }
 }
 
+/* Active duplicate rules of object, not counting rule `except` (-1: none). */
+static int active_duplicate_rules(const sf_ruleset *rs, const char *object, long except)
+{
+    int n = 0;
+    for (size_t i = 0; i < rs->nd; i++)
+        if ((long)i != except && rs->d[i].active && strcmp(rs->d[i].object, object) == 0)
+            n++;
+    return n;
+}
+
 static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
 {
     cs_err err;
@@ -250,6 +261,15 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
     }
     const char *object = def_str(def, "object"), *rname = def_str(def, "name");
     long at = find_rule(rs, k, object, rname);
+    if (k == KIND_DUPLICATE && json_is_true(json_object_get(def, "active")) &&
+        active_duplicate_rules(rs, object, at) >= DUP_ACTIVE_MAX) {
+        admin_error(res, 400,
+                    "duplicate rule: %s already has %d active duplicate rules, Salesforce's "
+                    "limit per object: deactivate or delete one first",
+                    object, DUP_ACTIVE_MAX);
+        json_decref(def);
+        return;
+    }
     char *text = json_dumps(def, JSON_COMPACT);
     int rc;
     if (text == NULL) {

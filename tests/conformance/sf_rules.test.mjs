@@ -424,6 +424,26 @@ describe('duplicate rules', () => {
     }
   });
 
+  test('the first matching rule refuses the save; at most 5 active rules per object', async () => {
+    await post(DR, { object: 'Lead', name: 'By_last_name', fields: ['LastName'], message: 'Same last name' });
+    const extra = ['R3', 'R4', 'R5'];
+    try {
+      const r = await raw('POST', '/services/data/v60.0/sobjects/Lead', { LastName: 'D', Company: 'C', Email: 'dup@example.com' });
+      assert.equal(r.status, 400);
+      assert.equal(r.body.length, 1);
+      assert.equal(r.body[0].duplicateResult.duplicateRule, 'Lead_Duplicate_Rule_1');
+      for (const name of extra) await post(DR, { object: 'Lead', name, fields: ['Title'] });
+      const six = await admin(sb.salesforce, 'POST', DR, { object: 'Lead', name: 'R6', fields: ['Title'] });
+      assert.equal(six.status, 400);
+      assert.match(six.body.error, /Lead already has 5 active duplicate rules/);
+      await post(DR, { object: 'Lead', name: 'R6', fields: ['Title'], active: false });
+      await post(DR, { object: 'Lead', name: 'R5', fields: ['Title', 'Company'] }, 200);
+      assert.equal((await admin(sb.salesforce, 'POST', DR, { object: 'Contact', name: 'R6', fields: ['Title'] })).status, 201);
+    } finally {
+      for (const name of ['By_last_name', ...extra, 'Lead.R6', 'Contact.R6']) await del(`${DR}/${name}`);
+    }
+  });
+
   test('collections report DUPLICATES_DETECTED per record, with allOrNone false and true', async () => {
     let res = await conn.sobject('Lead').create(
       [
