@@ -65,9 +65,14 @@ void sf_ruleset_free(sf_ruleset *rs)
     free(rs);
 }
 
-/* Compiles one stored definition into rs (whose arrays have room). */
+/* Compiles one stored definition into rs. The admin routes never store
+ * more than RULES_MAX of a kind; a table holding more is refused. */
 static int load_one(sf_tx *tx, sf_ruleset *rs, const char *kind, const char *text, cs_err *err)
 {
+    if (kind == NULL ||
+        (strcmp(kind, kind_key[KIND_VALIDATION]) == 0 ? rs->nv : rs->nd) >= RULES_MAX)
+        return cs_err_set(err, CS_ERR_STORE,
+                          "sandbox database: more than %d stored rules of a kind", RULES_MAX);
     json_t *def = text ? json_loads(text, 0, NULL) : NULL;
     char why[600];
     int rc;
@@ -109,7 +114,7 @@ static sf_ruleset *load(sf_tx *tx, cs_err *err)
         return NULL;
     }
     int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW && rs->nv < RULES_MAX && rs->nd < RULES_MAX)
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
         rc = load_one(tx, rs, (const char *)sqlite3_column_text(st, 0),
                       (const char *)sqlite3_column_text(st, 1), err);
     sqlite3_finalize(st);
