@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sandbox/sf_int.h"
 
@@ -107,8 +108,31 @@ static long limit_max(const sb_ctx *ctx)
     return ctx->salesforce_daily_limit > 0 ? ctx->salesforce_daily_limit : 1000000000L;
 }
 
+/* True when Sforce-Duplicate-Rule-Header says allowSave=true
+ * ("allowSave=true; includeRecordDetails=false", ';' or ',' between). */
+static bool header_allow_save(const sb_request *req)
+{
+    const char *h = sb_header(req, "Sforce-Duplicate-Rule-Header");
+    while (h && *h) {
+        h += strspn(h, " \t;,");
+        size_t n = strcspn(h, ";,");
+        char item[64];
+        snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), h);
+        char *end = item + strlen(item);
+        while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        if (strcasecmp(item, "allowSave=true") == 0)
+            return true;
+        h += n;
+    }
+    return false;
+}
+
 static bool sf_admit(sb_ctx *ctx, const sb_request *req, unsigned route_flags, sb_response *res)
 {
+    sf_request_opts *opts = sf_store_request_opts(ctx);
+    if (opts)
+        opts->dup_allow_save = header_allow_save(req);
     if ((route_flags & SB_ROUTE_NO_AUTH) || !counted(req))
         return false;
     if (ctx->salesforce_daily_limit > 0 && ctx->sf_daily_used >= ctx->salesforce_daily_limit) {
@@ -121,6 +145,9 @@ static bool sf_admit(sb_ctx *ctx, const sb_request *req, unsigned route_flags, s
 
 static void sf_finish(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
+    sf_request_opts *opts = sf_store_request_opts(ctx);
+    if (opts)
+        opts->dup_allow_save = false;
     if (!counted(req))
         return;
     char value[64];

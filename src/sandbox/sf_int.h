@@ -212,6 +212,14 @@ sf_ruleset *sf_rules_get(sf_tx *tx, cs_err *err);
 void sf_ruleset_free(sf_ruleset *rs);
 /* Where sf_store keeps the parsed rules (NULL when out of memory). */
 sf_ruleset **sf_store_rules_slot(sb_ctx *ctx);
+/* Options of the request being handled, read from its headers by the admit
+ * hook and cleared by the finish hook (requests run one at a time under the
+ * lock): Sforce-Duplicate-Rule-Header allowSave=true. NULL when out of
+ * memory. */
+typedef struct sf_request_opts {
+    bool dup_allow_save;
+} sf_request_opts;
+sf_request_opts *sf_store_request_opts(sb_ctx *ctx);
 /* Runs the active validation rules of o on data, the record as it would be
  * saved (self: its id on update, NULL on create), then, when none fails,
  * its blocking duplicate rules. 0: the save may go on; -1: refused, e holds

@@ -392,8 +392,15 @@ int sf_duprule_compile(const sf_schema *s, json_t *body, const char *default_nam
         return -1;
     if (action == NULL)
         action = "block";
-    if (strcmp(action, "block") != 0 && strcmp(action, "allow") != 0)
-        return fail(why, why_size, "action must be \"block\" or \"allow\", not '%.100s'", action);
+    static const char *const actions[] = {
+        [SF_DUP_BLOCK] = "block", [SF_DUP_ALERT] = "alert", [SF_DUP_ALLOW] = "allow"};
+    int act = -1;
+    for (int i = 0; i < 3 && act < 0; i++)
+        if (strcmp(action, actions[i]) == 0)
+            act = i;
+    if (act < 0)
+        return fail(why, why_size, "action must be \"block\", \"alert\" or \"allow\", not '%.100s'",
+                    action);
     if (message == NULL || message[0] == '\0')
         message = SF_DUP_MESSAGE;
     json_t *fields = json_array(), *on_names = json_array();
@@ -418,7 +425,7 @@ int sf_duprule_compile(const sf_schema *s, json_t *body, const char *default_nam
     out->nfields = json_array_size(names);
     for (size_t i = 0; i < out->nfields; i++)
         out->fields[i] = json_string_value(json_array_get(names, i));
-    out->block = strcmp(action, "block") == 0;
+    out->action = (sf_dup_action)act;
     out->on = on;
     out->active = active;
     return 0;

@@ -38,6 +38,12 @@ typedef struct sf_vrule {
 
 enum sf_dup_on { SF_DUP_ON_CREATE = 1u << 0, SF_DUP_ON_UPDATE = 1u << 1 };
 
+/* What a duplicate rule does to a matching save through the API: refuse it
+ * (Salesforce's Block), refuse it unless the request says allowSave=true in
+ * Sforce-Duplicate-Rule-Header (Allow with an alert), or let it through
+ * (Allow, report only). */
+typedef enum sf_dup_action { SF_DUP_BLOCK, SF_DUP_ALERT, SF_DUP_ALLOW } sf_dup_action;
+
 /* A duplicate rule: a record whose listed fields all equal another live
  * record's (case-insensitively, none blank) is a duplicate. Strings are
  * borrowed from def. */
@@ -48,7 +54,7 @@ typedef struct sf_duprule {
     const char *message;
     const char *fields[SF_DUP_FIELDS_MAX]; /* canonical field names */
     size_t nfields;
-    bool block;  /* false: "allow", the save goes through */
+    sf_dup_action action;
     unsigned on; /* sf_dup_on */
     bool active;
 } sf_duprule;

@@ -172,9 +172,9 @@ static json_t *duplicate_result(const sf_tx *tx, const sf_object *o, const sf_du
     json_t *match = json_pack("{s:s,s:[],s:s,s:o,s:s,s:i,s:b}", "entityType", o->name, "errors",
                               "matchEngine", "ExactMatchEngine", "matchRecords", records, "rule",
                               rule, "size", (int)n, "success", 1);
-    json_t *result = json_pack("{s:b,s:s,s:s,s:s,s:[o]}", "allowSave", 0, "duplicateRule", r->name,
-                               "duplicateRuleEntityType", o->name, "errorMessage", r->message,
-                               "matchResults", match);
+    json_t *result = json_pack("{s:b,s:s,s:s,s:s,s:[o]}", "allowSave", r->action == SF_DUP_ALERT,
+                               "duplicateRule", r->name, "duplicateRuleEntityType", o->name,
+                               "errorMessage", r->message, "matchResults", match);
     return json_pack("{s:o}", "duplicateResult", result);
 }
 
@@ -185,9 +185,12 @@ static int duplicates(sf_tx *tx, sf_ruleset *rs, const sf_object *o, const char 
                       bool create, sf_verr *e, cs_err *err)
 {
     unsigned when = create ? SF_DUP_ON_CREATE : SF_DUP_ON_UPDATE;
+    const sf_request_opts *opts = sf_store_request_opts(tx->ctx);
+    bool allow_save = opts && opts->dup_allow_save;
     for (size_t i = 0; i < rs->nd; i++) {
         const sf_duprule *r = &rs->d[i];
-        if (!r->active || !r->block || !(r->on & when) || strcmp(r->object, o->name) != 0)
+        bool refuses = r->action == SF_DUP_BLOCK || (r->action == SF_DUP_ALERT && !allow_save);
+        if (!r->active || !refuses || !(r->on & when) || strcmp(r->object, o->name) != 0)
             continue;
         char ids[DUP_MATCH_MAX][SF_ID_LEN + 1];
         size_t n = 0;

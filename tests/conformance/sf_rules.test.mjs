@@ -186,7 +186,7 @@ describe('admin routes', () => {
       [{ object: 'Lead', fields: ['Emial'] }, /fields\[0\]: no field 'Emial' on Lead/],
       [{ object: 'Lead', fields: ['Email', 'email'] }, /fields\[1\]: Email is listed twice/],
       [{ object: 'Lead', fields: ['HasOptedOutOfEmail'] }, /checkbox/],
-      [{ object: 'Lead', fields: ['Email'], action: 'warn' }, /action must be "block" or "allow"/],
+      [{ object: 'Lead', fields: ['Email'], action: 'warn' }, /action must be "block", "alert" or "allow"/],
       [{ object: 'Lead', fields: ['Email'], on: ['delete'] }, /on\[0\] must be "create" or "update"/],
       [{ object: 'Lead', fields: ['Email'], name: '_x' }, /not a valid API name/],
       [{ object: 'Leads', fields: ['Email'] }, /no sObject named 'Leads'/],
@@ -421,6 +421,33 @@ describe('duplicate rules', () => {
     } finally {
       await del(`${DR}/Ext_and_name`);
       await post(DR, { object: 'Lead', name: 'Lead_Duplicate_Rule_1', fields: ['Email'] }, 200);
+    }
+  });
+
+  test('an "alert" rule refuses with allowSave true unless Sforce-Duplicate-Rule-Header allows the save', async () => {
+    await post(DR, { object: 'Contact', name: 'Contact_email', fields: ['Email'], action: 'alert' });
+    try {
+      await conn.sobject('Contact').create({ LastName: 'A', Email: 'alert@example.com' });
+      const e = await failure(() => conn.sobject('Contact').create({ LastName: 'B', Email: 'alert@example.com' }));
+      assert.equal(e.errorCode, 'DUPLICATES_DETECTED');
+      assert.equal(e.data.duplicateResult.allowSave, true);
+      const headers = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true; includeRecordDetails=false' };
+      const ok = await conn.sobject('Contact').create({ LastName: 'B', Email: 'alert@example.com' }, { headers });
+      assert.equal(ok.success, true);
+      const coll = await conn.sobject('Contact').create(
+        [{ LastName: 'C', Email: 'alert@example.com' }],
+        { allOrNone: false, headers },
+      );
+      assert.equal(coll[0].success, true);
+      const off = { 'Sforce-Duplicate-Rule-Header': 'allowSave=false' };
+      const refused = await conn.sobject('Contact').create([{ LastName: 'D', Email: 'alert@example.com' }], { allOrNone: false, headers: off });
+      assert.equal(refused[0].errors[0].statusCode, 'DUPLICATES_DETECTED');
+      // The header never lets a "block" rule's duplicate through.
+      const blocked = await failure(() => conn.sobject('Lead').create({ LastName: 'E', Company: 'C', Email: 'dup@example.com' }, { headers }));
+      assert.equal(blocked.errorCode, 'DUPLICATES_DETECTED');
+      assert.equal(blocked.data.duplicateResult.allowSave, false);
+    } finally {
+      await del(`${DR}/Contact_email`);
     }
   });
 

@@ -223,7 +223,7 @@ Test(sf_rules, duplicate_rule_defaults_and_refusals)
     cr_assert_eq(r.nfields, 2);
     cr_assert_str_eq(r.fields[0], "Email");
     cr_assert_str_eq(r.fields[1], "LastName");
-    cr_assert(r.block);
+    cr_assert_eq(r.action, SF_DUP_BLOCK);
     cr_assert_eq(r.on, SF_DUP_ON_CREATE | SF_DUP_ON_UPDATE);
     cr_assert_str_eq(r.message, SF_DUP_MESSAGE);
     json_t *want = js("{\"object\":\"Lead\",\"name\":\"Lead_Duplicate_Rule_1\",\"fields\":"
@@ -238,9 +238,16 @@ Test(sf_rules, duplicate_rule_defaults_and_refusals)
            "\"allow\",\"on\":[\"create\"],\"message\":\"Seen before\"}");
     cr_assert_eq(sf_duprule_compile(schema, b, "Gen", &r, why, sizeof why), 0, "%s", why);
     cr_assert_str_eq(r.name, "Mine");
-    cr_assert_not(r.block);
+    cr_assert_eq(r.action, SF_DUP_ALLOW);
     cr_assert_eq(r.on, SF_DUP_ON_CREATE);
     cr_assert_str_eq(r.message, "Seen before");
+    json_decref(b);
+    sf_duprule_dispose(&r);
+
+    b = js("{\"object\":\"Lead\",\"fields\":[\"Email\"],\"action\":\"alert\"}");
+    cr_assert_eq(sf_duprule_compile(schema, b, "Gen", &r, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(r.action, SF_DUP_ALERT);
+    cr_assert_str_eq(r.name, "Gen");
     json_decref(b);
     sf_duprule_dispose(&r);
 
@@ -252,8 +259,8 @@ Test(sf_rules, duplicate_rule_defaults_and_refusals)
     duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Email\",\"EMAIL\"]}",
                     "fields[1]: Email is listed twice");
     duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Address\"]}", "compound address");
-    duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Email\"],\"action\":\"alert\"}",
-                    "action must be \"block\" or \"allow\", not 'alert'");
+    duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Email\"],\"action\":\"warn\"}",
+                    "action must be \"block\", \"alert\" or \"allow\", not 'warn'");
     duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Email\"],\"on\":[]}",
                     "on must be a non-empty array");
     duprule_refused("{\"object\":\"Lead\",\"fields\":[\"Email\"],\"on\":[\"edit\"]}",
