@@ -1,7 +1,9 @@
 /* Salesforce REST API emulation: the route table, API versions, the error
  * bodies every endpoint shares (a JSON array of {message, errorCode}), the
  * daily API request limit (403 REQUEST_LIMIT_EXCEEDED, SPEC R6) and the
- * Sforce-Limit-Info header every answer but the version list carries. */
+ * Sforce-Limit-Info header every answer but the version list carries. The
+ * admit hook also reads the request options the write pipeline honours
+ * (Sforce-Duplicate-Rule-Header, for duplicate rules). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
