@@ -1,10 +1,13 @@
 /* Salesforce REST API emulation: the route table, API versions, the error
  * bodies every endpoint shares (a JSON array of {message, errorCode}), the
  * daily API request limit (403 REQUEST_LIMIT_EXCEEDED, SPEC R6) and the
- * Sforce-Limit-Info header every answer but the version list carries. */
+ * Sforce-Limit-Info header every answer but the version list carries. The
+ * admit hook also reads the request options the write pipeline honours
+ * (Sforce-Duplicate-Rule-Header, for duplicate rules). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sandbox/sf_int.h"
 
@@ -40,7 +43,7 @@ int sf_version_or_404(const sb_request *req, sb_response *res)
 void sf_respond_verr(sb_response *res, int status, const sf_verr *e)
 {
     json_t *arr = json_array();
-    json_array_append_new(arr, sf_verr_json(e, false));
+    sf_verr_json_all(e, false, arr);
     sb_respond_json(res, status, arr);
 }
 
@@ -53,7 +56,7 @@ void sf_respond_internal(sb_response *res, const cs_err *err)
 
 static int sf_init(sb_ctx *ctx, cs_err *err)
 {
-    if (sf_store_init(ctx, err) != 0)
+    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0)
         return -1;
     return sf_seed_base(ctx, err);
 }
@@ -107,8 +110,31 @@ static long limit_max(const sb_ctx *ctx)
     return ctx->salesforce_daily_limit > 0 ? ctx->salesforce_daily_limit : 1000000000L;
 }
 
+/* True when Sforce-Duplicate-Rule-Header says allowSave=true
+ * ("allowSave=true; includeRecordDetails=false", ';' or ',' between). */
+static bool header_allow_save(const sb_request *req)
+{
+    const char *h = sb_header(req, "Sforce-Duplicate-Rule-Header");
+    while (h && *h) {
+        h += strspn(h, " \t;,");
+        size_t n = strcspn(h, ";,");
+        char item[64];
+        snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), h);
+        char *end = item + strlen(item);
+        while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        if (strcasecmp(item, "allowSave=true") == 0)
+            return true;
+        h += n;
+    }
+    return false;
+}
+
 static bool sf_admit(sb_ctx *ctx, const sb_request *req, unsigned route_flags, sb_response *res)
 {
+    sf_request_opts *opts = sf_store_request_opts(ctx);
+    if (opts)
+        opts->dup_allow_save = header_allow_save(req);
     if ((route_flags & SB_ROUTE_NO_AUTH) || !counted(req))
         return false;
     if (ctx->salesforce_daily_limit > 0 && ctx->sf_daily_used >= ctx->salesforce_daily_limit) {
@@ -121,6 +147,9 @@ static bool sf_admit(sb_ctx *ctx, const sb_request *req, unsigned route_flags, s
 
 static void sf_finish(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
+    sf_request_opts *opts = sf_store_request_opts(ctx);
+    if (opts)
+        opts->dup_allow_save = false;
     if (!counted(req))
         return;
     char value[64];
@@ -162,6 +191,12 @@ static const sb_route sf_admin_routes[] = {
     {"POST", "/__sandbox/salesforce/convert-lead", sf_h_admin_convert, 0},
     {"POST", "/__sandbox/salesforce/sobjects", sf_h_admin_define, 0},
     {"POST", "/__sandbox/salesforce/sobjects/[object]/fields", sf_h_admin_fields, 0},
+    {"POST", "/__sandbox/salesforce/validation-rules", sf_h_admin_validation_rules, 0},
+    {"GET", "/__sandbox/salesforce/validation-rules", sf_h_admin_validation_rules, 0},
+    {"DELETE", "/__sandbox/salesforce/validation-rules/{name}", sf_h_admin_validation_rules, 0},
+    {"POST", "/__sandbox/salesforce/duplicate-rules", sf_h_admin_duplicate_rules, 0},
+    {"GET", "/__sandbox/salesforce/duplicate-rules", sf_h_admin_duplicate_rules, 0},
+    {"DELETE", "/__sandbox/salesforce/duplicate-rules/{name}", sf_h_admin_duplicate_rules, 0},
     {NULL, NULL, NULL, 0},
 };
 

@@ -8,13 +8,15 @@
  * its non-null fields, is_deleted, SystemModstamp in ms); sf_extids indexes
  * external-id and unique field values; sf_custom holds custom object/field
  * definitions; sf_locators the remaining rows of paged queries; sf_meta the
- * id sequence and the last SystemModstamp. */
+ * id sequence and the last SystemModstamp; sf_rules the validation and
+ * duplicate rules. */
 #ifndef CS_SANDBOX_SF_INT_H
 #define CS_SANDBOX_SF_INT_H
 
 #include "core/timeutil.h"
 #include "sandbox/sb.h"
 #include "sandbox/sf_ids.h"
+#include "sandbox/sf_rules.h"
 #include "sandbox/sf_schema.h"
 #include "sandbox/sf_validate.h"
 #include "sandbox/soql.h"
@@ -195,6 +197,48 @@ void sf_h_query_more(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_admin_convert(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_admin_define(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_admin_fields(sb_ctx *ctx, const sb_request *req, sb_response *res);
+
+/* --- sf_rules_store.c, sf_rules_check.c: validation and duplicate rules -- */
+
+enum sf_dup_stmt { SF_DUP_ST_EXT, SF_DUP_ST_EMAIL, SF_DUP_ST_SCAN, SF_DUP_ST_COUNT };
+
+/* Every stored rule, parsed, kept across requests (sf_store_rules_slot) and
+ * rebuilt after a change; plus the statements duplicate lookups use. */
+typedef struct sf_ruleset {
+    sf_vrule *v;
+    size_t nv;
+    sf_duprule *d;
+    size_t nd;
+    sqlite3_stmt *st[SF_DUP_ST_COUNT];
+} sf_ruleset;
+
+/* Creates table sf_rules (idempotent). */
+int sf_rules_init(sb_ctx *ctx, cs_err *err);
+/* The parsed rules, loaded from sf_rules on first use. Borrowed; valid until
+ * a rule changes. NULL on error (err set). */
+sf_ruleset *sf_rules_get(sf_tx *tx, cs_err *err);
+void sf_ruleset_free(sf_ruleset *rs);
+/* Where sf_store keeps the parsed rules (NULL when out of memory). */
+sf_ruleset **sf_store_rules_slot(sb_ctx *ctx);
+/* Options of the request being handled, read from its headers by the admit
+ * hook and cleared by the finish hook (requests run one at a time under the
+ * lock): Sforce-Duplicate-Rule-Header allowSave=true. NULL when out of
+ * memory. */
+typedef struct sf_request_opts {
+    bool dup_allow_save;
+} sf_request_opts;
+sf_request_opts *sf_store_request_opts(sb_ctx *ctx);
+/* Runs the active validation rules of o on data, the record as it would be
+ * saved (self: its id on update, NULL on create), then, when none fails,
+ * its blocking duplicate rules. 0: the save may go on; -1: refused, e holds
+ * every failing validation rule's FIELD_CUSTOM_VALIDATION_EXCEPTION, or the
+ * first matching duplicate rule's DUPLICATES_DETECTED with its
+ * duplicateResult; -2: internal error (err). */
+int sf_rules_enforce(sf_tx *tx, const sf_object *o, const char *self, json_t *data, bool create,
+                     sf_verr *e, cs_err *err);
+
+void sf_h_admin_validation_rules(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_admin_duplicate_rules(sb_ctx *ctx, const sb_request *req, sb_response *res);
 
 /* sf_seed.c */
 int sf_seed_base(sb_ctx *ctx, cs_err *err);

@@ -33,6 +33,8 @@ static const char *const stmt_sql[SF_ST_COUNT] = {
 
 typedef struct sf_state {
     sqlite3_stmt *st[SF_ST_COUNT];
+    sf_ruleset *rules; /* sf_rules_store.c */
+    sf_request_opts opts;
 } sf_state;
 
 int sf_store_init(sb_ctx *ctx, cs_err *err)
@@ -99,6 +101,22 @@ static sqlite3_stmt *ctx_stmt(sb_ctx *ctx, enum sf_stmt_id id, cs_err *err)
     return state->st[id];
 }
 
+sf_ruleset **sf_store_rules_slot(sb_ctx *ctx)
+{
+    if (ctx->sf == NULL)
+        ctx->sf = calloc(1, sizeof(sf_state));
+    sf_state *state = ctx->sf;
+    return state ? &state->rules : NULL;
+}
+
+sf_request_opts *sf_store_request_opts(sb_ctx *ctx)
+{
+    if (ctx->sf == NULL)
+        ctx->sf = calloc(1, sizeof(sf_state));
+    sf_state *state = ctx->sf;
+    return state ? &state->opts : NULL;
+}
+
 static sqlite3_stmt *stmt(sf_tx *tx, enum sf_stmt_id id, cs_err *err)
 {
     return ctx_stmt(tx->ctx, id, err);
@@ -119,6 +137,7 @@ void sf_store_dispose(sb_ctx *ctx)
         return;
     for (int i = 0; i < SF_ST_COUNT; i++)
         sqlite3_finalize(state->st[i]);
+    sf_ruleset_free(state->rules);
     free(state);
     ctx->sf = NULL;
 }

@@ -24,6 +24,22 @@ void sf_verr_init(sf_verr *e)
     e->code = NULL;
     e->message[0] = '\0';
     e->fields = NULL;
+    e->extra = NULL;
+    e->next = NULL;
+}
+
+/* Frees the chain of further errors hanging off e. */
+static void drop_next(sf_verr *e)
+{
+    sf_verr *p = e->next;
+    e->next = NULL;
+    while (p) {
+        sf_verr *n = p->next;
+        json_decref(p->fields);
+        json_decref(p->extra);
+        free(p);
+        p = n;
+    }
 }
 
 int sf_verr_set(sf_verr *e, const char *code, const char *field, const char *fmt, ...)
@@ -36,16 +52,35 @@ int sf_verr_set(sf_verr *e, const char *code, const char *field, const char *fmt
     if (n < 0)
         e->message[0] = '\0';
     json_decref(e->fields);
+    json_decref(e->extra);
+    e->extra = NULL;
+    drop_next(e);
     e->fields = json_array();
     if (field)
         json_array_append_new(e->fields, json_string(field));
     return -1;
 }
 
+sf_verr *sf_verr_append(sf_verr *e)
+{
+    sf_verr *last = e;
+    while (last->next)
+        last = last->next;
+    sf_verr *n = malloc(sizeof *n);
+    if (n == NULL)
+        return NULL;
+    sf_verr_init(n);
+    last->next = n;
+    return n;
+}
+
 void sf_verr_dispose(sf_verr *e)
 {
     json_decref(e->fields);
     e->fields = NULL;
+    json_decref(e->extra);
+    e->extra = NULL;
+    drop_next(e);
 }
 
 json_t *sf_verr_json(const sf_verr *e, bool status_code)
@@ -55,7 +90,15 @@ json_t *sf_verr_json(const sf_verr *e, bool status_code)
                         json_string(e->code ? e->code : "UNKNOWN_EXCEPTION"));
     json_object_set_new(o, "message", json_string(e->message));
     json_object_set_new(o, "fields", e->fields ? json_copy(e->fields) : json_array());
+    if (e->extra)
+        json_object_update(o, e->extra);
     return o;
+}
+
+void sf_verr_json_all(const sf_verr *e, bool status_code, json_t *arr)
+{
+    for (; e; e = e->next)
+        json_array_append_new(arr, sf_verr_json(e, status_code));
 }
 
 /* A printable rendering of a value for messages, cut at QUOTE_MAX. */

@@ -14,21 +14,33 @@
 
 #define SF_VERR_MESSAGE_MAX 1200
 
-/* One Salesforce error: {statusCode|errorCode, message, fields}. */
+/* One Salesforce error: {statusCode|errorCode, message, fields}. A record
+ * can fail for several reasons at once (several validation rules): the
+ * further errors hang off `next`, in the order they are reported. */
 typedef struct sf_verr {
     const char *code; /* static, e.g. "STRING_TOO_LONG" */
     char message[SF_VERR_MESSAGE_MAX];
-    json_t *fields; /* owned array of field names; NULL until set */
+    json_t *fields;       /* owned array of field names; NULL until set */
+    json_t *extra;        /* owned object of further members (duplicateResult); NULL */
+    struct sf_verr *next; /* owned: the record's further errors; NULL */
 } sf_verr;
 
 void sf_verr_init(sf_verr *e);
-/* Fills e and returns -1; fields is a field name or NULL (no fields). */
+/* Fills e (dropping any further errors it had) and returns -1; fields is a
+ * field name or NULL (no fields). */
 int sf_verr_set(sf_verr *e, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A new, empty error appended at the end of e's list (fill it with
+ * sf_verr_set); owned by e. NULL when out of memory. */
+sf_verr *sf_verr_append(sf_verr *e);
+/* Frees e's contents and further errors (e itself is the caller's). */
 void sf_verr_dispose(sf_verr *e);
 /* {"message","errorCode","fields"} (single-record endpoints) or with
- * "statusCode" (inside collection results) when status_code is true. New ref. */
+ * "statusCode" (inside collection results) when status_code is true, plus
+ * e->extra's members; e alone, not its further errors. New ref. */
 json_t *sf_verr_json(const sf_verr *e, bool status_code);
+/* Appends sf_verr_json of e and each further error to arr. */
+void sf_verr_json_all(const sf_verr *e, bool status_code, json_t *arr);
 
 typedef enum sf_write_mode { SF_WRITE_CREATE, SF_WRITE_UPDATE } sf_write_mode;
 

@@ -1,9 +1,9 @@
 /* The write pipeline every Salesforce endpoint goes through (single record,
  * collections, upsert, admin conversion): validation against the schema,
  * reference checks against stored records, defaults, server-maintained
- * fields (Id, audit fields, SystemModstamp, compound Name), uniqueness, then
- * storage. A refused record yields a SaveResult error, never a partial
- * write: each record runs inside a savepoint. */
+ * fields (Id, audit fields, SystemModstamp, compound Name), uniqueness,
+ * validation and duplicate rules (sf_rules_check.c), then storage. A refused record yields a
+ * SaveResult error, never a partial write: each record runs inside a savepoint. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,7 @@ json_t *sf_save_json(const sf_save *s, bool with_created)
     json_object_set_new(o, "success", json_boolean(s->ok));
     json_t *errors = json_array();
     if (!s->ok)
-        json_array_append_new(errors, sf_verr_json(&s->err, true));
+        sf_verr_json_all(&s->err, true, errors);
     json_object_set_new(o, "errors", errors);
     if (with_created && s->ok)
         json_object_set_new(o, "created", json_boolean(s->created));
@@ -263,11 +263,16 @@ static int create_inner(sf_tx *tx, const sf_object *o, json_t *in, sf_save *s, c
         rc = sf_verr_set(&s->err, "FIELD_INTEGRITY_EXCEPTION", "IsConverted",
                          "Converted: a lead is converted through lead conversion only");
     if (rc == 0) {
-        sf_store_new_id(tx, o, s->id);
-        json_object_set_new(vals, "Id", json_string(s->id));
+        /* Rules see the record as saved, but without its Id yet, as a
+         * new record's rules do in Salesforce ("Id = null" holds on create). */
         if (sf_object_has_isdeleted(o))
             json_object_set_new(vals, "IsDeleted", json_false());
         set_compound_name(o, vals);
+        rc = sf_rules_enforce(tx, o, NULL, vals, true, &s->err, err);
+    }
+    if (rc == 0) {
+        sf_store_new_id(tx, o, s->id);
+        json_object_set_new(vals, "Id", json_string(s->id));
         stamp_record(tx, vals, true);
         rc = sf_store_insert(tx, o, s->id, vals, err) == 0 ? 0 : -2;
         s->created = true;
@@ -336,6 +341,9 @@ static int update_inner(sf_tx *tx, const sf_object *o, const char *id, json_t *i
     }
     if (rc == 0) {
         set_compound_name(o, data);
+        rc = sf_rules_enforce(tx, o, s->id, data, false, &s->err, err);
+    }
+    if (rc == 0) {
         stamp_record(tx, data, false);
         rc = sf_store_update(tx, o, s->id, data, false, err) == 0 ? 0 : -2;
     }
