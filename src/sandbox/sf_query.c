@@ -110,9 +110,11 @@ static int resolve_path(sf_tx *tx, const qplan *p, size_t i, sf_qpath *out, sb_r
     return -1;
 }
 
-/* Long text areas cannot be
- * filtered or sorted, multi-select picklists not sorted, compound addresses
- * neither (SOQL reference, "fieldExpression Syntax" and "ORDER BY"). */
+/* What the checker needs of a field, from the same attributes describe
+ * reports (sf_field_filterable, sf_field_sortable), so a query refuses
+ * exactly the fields describe calls unfilterable or unsortable. A compound
+ * address is filterable in describe only through DISTANCE(), which the
+ * sandbox does not parse, so a condition on it is refused too. */
 sb_soql_finfo sf_soql_field_info(const sf_field *f)
 {
     static const sb_soql_ftype types[] = {
@@ -135,9 +137,8 @@ sb_soql_finfo sf_soql_field_info(const sf_field *f)
         [SF_T_ADDRESS] = SB_SOQL_F_ADDRESS,
     };
     sb_soql_finfo fi = {.type = types[f->type], .name = f->name};
-    bool long_text = f->type == SF_T_TEXTAREA && f->length > SF_TEXTAREA_SHORT;
-    fi.filterable = !long_text && f->type != SF_T_ADDRESS;
-    fi.sortable = fi.filterable && f->type != SF_T_MULTIPICKLIST;
+    fi.filterable = sf_field_filterable(f) && f->type != SF_T_ADDRESS;
+    fi.sortable = sf_field_sortable(f);
     return fi;
 }
 

@@ -4,6 +4,7 @@
  * rule's condition on a record. Every refusal names the key at fault and,
  * for a condition, the SOQL error with its position within the condition. */
 #include "sandbox/sf_rules.h"
+#include "sandbox/sf_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -178,6 +179,15 @@ static const sf_field *resolve(const sf_schema *s, const sf_object *o, const cha
     return f;
 }
 
+/* sb_soql_check's resolver over the fields parse_condition resolved. */
+static bool condition_field(void *user, size_t i, const char *path, sb_soql_finfo *out)
+{
+    (void)path;
+    const sf_field *const *fields = user;
+    *out = sf_soql_field_info(fields[i]);
+    return true;
+}
+
 static int parse_condition(const sf_schema *s, const sf_object *o, const char *cond,
                            sb_soql_query **out, char *why, size_t size)
 {
@@ -206,16 +216,32 @@ static int parse_condition(const sf_schema *s, const sf_object *o, const char *c
                     "error_condition: ORDER BY, LIMIT and OFFSET have no place in a "
                     "condition");
     }
-    for (size_t i = 0; i < sb_soql_referenced_count(q); i++) {
-        const sf_field *f = resolve(s, o, sb_soql_referenced_field(q, i), why, size);
-        if (f == NULL) {
+    size_t nrefs = sb_soql_referenced_count(q);
+    const sf_field **fields = calloc(nrefs ? nrefs : 1, sizeof *fields);
+    if (fields == NULL) {
+        sb_soql_free(q);
+        return fail(why, size, "out of memory");
+    }
+    for (size_t i = 0; i < nrefs; i++) {
+        fields[i] = resolve(s, o, sb_soql_referenced_field(q, i), why, size);
+        if (fields[i] == NULL) {
+            free(fields);
             sb_soql_free(q);
             return -1;
         }
-        if ((f->type == SF_T_ID || f->type == SF_T_REFERENCE) && sb_soql_mark_id(q, i) != 0) {
-            sb_soql_free(q);
-            return fail(why, size, "out of memory");
-        }
+    }
+    /* The same compile-time checks as a query's (literal types, operators,
+     * ids; this also turns id literals into their 18-character form), so a
+     * condition that could never be true is refused when posted. */
+    const char *code = NULL;
+    rc = sb_soql_check(q, condition_field, fields, &code, &err);
+    free(fields);
+    if (rc != 0) {
+        sb_soql_free(q);
+        if (err.category == CS_ERR_INTERNAL)
+            return fail(why, size, "%s", err.message);
+        condition_error(err.message, (size_t)plen, why, size);
+        return -1;
     }
     *out = q;
     return 0;

@@ -148,6 +148,24 @@ Test(sf_rules, bad_validation_rules_name_the_problem)
     vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":\"Phone = null LIMIT "
                   "1\",\"message\":\"m\"}",
                   "ORDER BY, LIMIT and OFFSET");
+    /* The query checker's compile errors apply to conditions too: a literal
+     * of the wrong type, an operator the type refuses, a string that is no
+     * id, a field that cannot be filtered. */
+    vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":"
+                  "\"AnnualRevenue = 'abc'\",\"message\":\"m\"}",
+                  "value of filter criterion for field 'AnnualRevenue' must be of type");
+    vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":"
+                  "\"CreatedDate > 2026-01-01\",\"message\":\"m\"}",
+                  "must be of type dateTime");
+    vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":"
+                  "\"OwnerId = 'someone'\",\"message\":\"m\"}",
+                  "invalid ID field: someone");
+    vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":"
+                  "\"HasOptedOutOfEmail > true\",\"message\":\"m\"}",
+                  "invalid operator on boolean field");
+    vrule_refused("{\"object\":\"Lead\",\"name\":\"R\",\"error_condition\":"
+                  "\"Description = 'x'\",\"message\":\"m\"}",
+                  "can not be filtered");
 }
 
 Test(sf_rules, condition_reads_the_record_as_saved)
