@@ -76,14 +76,26 @@ static json_t *lookup(const sf_crefs *refs, const char *expr, size_t len)
     return json_is_null(cur) ? NULL : cur;
 }
 
-/* Finds the next "@{...}" at or after p: its start and the expression. */
+/* An expression starts with a referenceId and holds no space or brace. */
+static bool is_expr(const char *e, size_t len)
+{
+    if (len == 0 || len > EXPR_MAX || !isalpha((unsigned char)e[0]))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (isspace((unsigned char)e[i]) || e[i] == '{' || e[i] == '@')
+            return false;
+    return true;
+}
+
+/* Finds the next "@{expr}" at or after p: its start and the expression.
+ * Text that does not read as a reference stays as written. */
 static const char *next_ref(const char *p, const char **expr, size_t *len)
 {
     for (const char *at = strstr(p, "@{"); at; at = strstr(at + 2, "@{")) {
         const char *close = strchr(at + 2, '}');
         if (close == NULL)
             return NULL;
-        if ((size_t)(close - at - 2) <= EXPR_MAX && close > at + 2) {
+        if (is_expr(at + 2, (size_t)(close - at - 2))) {
             *expr = at + 2;
             *len = (size_t)(close - at - 2);
             return at;
