@@ -25,10 +25,13 @@ static void unescape(char *s, bool plus)
         int hi = p[0] == '%' ? hex_value(p[1]) : -1;
         int lo = hi >= 0 ? hex_value(p[2]) : -1;
         if (lo >= 0) {
-            *out++ = (char)(hi * 16 + lo);
+            unsigned char byte = (unsigned char)(hi * 16 + lo);
+            memcpy(out++, &byte, 1); /* the byte as is, whatever char's signedness */
             p += 2;
+        } else if (plus && *p == '+') {
+            *out++ = ' ';
         } else {
-            *out++ = plus && *p == '+' ? ' ' : *p;
+            *out++ = *p;
         }
     }
     *out = '\0';
@@ -102,7 +105,7 @@ void sb_subreq_dispose(sb_subreq *s)
 void sb_response_init(sb_response *res)
 {
     memset(res, 0, sizeof *res);
-    cs_buf_init(&res->body, SB_BODY_MAX * 4);
+    cs_buf_init(&res->body, (size_t)SB_BODY_MAX * 4);
     res->status = 200;
     res->content_type = "application/json;charset=UTF-8";
 }

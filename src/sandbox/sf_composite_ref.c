@@ -119,7 +119,7 @@ static int append_value(cs_buf *out, json_t *v)
 char *sf_cref_resolve_text(const sf_crefs *refs, const char *text, char *msg, size_t msg_size)
 {
     cs_buf out;
-    cs_buf_init(&out, 64u * 1024u * 1024u);
+    cs_buf_init(&out, (size_t)64 * 1024 * 1024);
     const char *p = text;
     const char *expr;
     size_t len;
@@ -131,27 +131,27 @@ char *sf_cref_resolve_text(const sf_crefs *refs, const char *text, char *msg, si
             return NULL;
         }
         if (cs_buf_append(&out, p, (size_t)(at - p)) != 0 || append_value(&out, v) != 0) {
-            snprintf(msg, msg_size, "out of memory");
+            (void)snprintf(msg, msg_size, "out of memory");
             cs_buf_free(&out);
             return NULL;
         }
         p = expr + len + 1;
     }
     if (cs_buf_append_str(&out, p) != 0) {
-        snprintf(msg, msg_size, "out of memory");
+        (void)snprintf(msg, msg_size, "out of memory");
         cs_buf_free(&out);
         return NULL;
     }
     char *result = out.data ? cs_buf_take(&out) : strdup("");
     if (result == NULL)
-        snprintf(msg, msg_size, "out of memory");
+        (void)snprintf(msg, msg_size, "out of memory");
     return result;
 }
 
 static json_t *resolve(const sf_crefs *refs, json_t *v, int depth, char *msg, size_t msg_size)
 {
     if (depth > DEPTH_MAX) {
-        snprintf(msg, msg_size, "The body is nested more than %d levels deep", DEPTH_MAX);
+        (void)snprintf(msg, msg_size, "The body is nested more than %d levels deep", DEPTH_MAX);
         return NULL;
     }
     if (json_is_string(v)) {

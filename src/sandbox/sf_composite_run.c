@@ -63,6 +63,7 @@ typedef struct composite {
 static int refuse(sb_response *res, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Answers 400 [{errorCode: code, message}]; returns -1. */
 static int refuse(sb_response *res, const char *code, const char *fmt, ...)
 {
     char msg[400];
