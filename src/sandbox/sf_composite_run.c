@@ -278,6 +278,7 @@ static void run_one(sb_ctx *ctx, const sf_crefs *refs, bool all_or_none, const s
     json_t *body = url && has_body ? sf_cref_resolve(refs, in->body, msg, sizeof msg) : NULL;
     if (url == NULL || (has_body && body == NULL)) {
         set_error(out, 400, "PROCESSING_HALTED", msg);
+        out->failed = true;
         free(url);
         return;
     }

@@ -209,6 +209,37 @@ describe('allOrNone', () => {
     assert.equal(await count("SELECT Id FROM Account WHERE Name LIKE 'AON true %'"), before);
   });
 
+  test('true: an unresolvable reference halts its subrequest and rolls the others back', async () => {
+    const res = await composite({
+      allOrNone: true,
+      compositeRequest: [
+        sub('POST', '/sobjects/Account', 'made', { Name: 'AON ref rolled back' }),
+        sub('GET', "/query?q=SELECT+Id+FROM+RecordType+WHERE+DeveloperName='No_Such_Type'", 'rt'),
+        sub('POST', '/sobjects/Account', 'uses', { Name: 'AON ref typed', RecordTypeId: '@{rt.records[0].Id}' }),
+        sub('POST', '/sobjects/Account', 'after', { Name: 'AON ref after' }),
+      ],
+    });
+    const r = byRef(res);
+    assertHalted(r.uses, 'Invalid reference specified. No value for rt.records[0].Id found in rt');
+    for (const ref of ['made', 'rt', 'after']) assertHalted(r[ref]);
+    assert.equal(await count("SELECT Id FROM Account WHERE Name LIKE 'AON ref %'"), 0);
+  });
+
+  test('false: a subrequest halted on a reference halts the ones that reference it', async () => {
+    const res = await composite({
+      allOrNone: false,
+      compositeRequest: [
+        sub('POST', '/sobjects/Account', 'halted', { Name: 'Chain', ParentId: '@{nothing.id}' }),
+        sub('GET', '/sobjects/Account/@{halted.id}', 'next'),
+        sub('POST', '/sobjects/Contact', 'msg', { LastName: '@{halted[0].message}' }),
+      ],
+    });
+    const r = byRef(res);
+    assertHalted(r.halted, 'Invalid reference specified. No value for nothing.id found in nothing');
+    assertHalted(r.next, 'Invalid reference specified. No value for halted.id found in halted');
+    assertHalted(r.msg, 'Invalid reference specified. No value for halted[0].message found in halted');
+  });
+
   test('false: the others commit; only a subrequest that references the failed one halts', async () => {
     const res = await composite({
       allOrNone: false,
