@@ -1,11 +1,14 @@
 /* References between the subrequests of a Composite request
  * (sandbox/sf_composite.h): referenceId rules, @{ref.path} lookups with
  * .field and [index] steps, whole-value and in-text substitution, and the
- * PROCESSING_HALTED message for references that cannot resolve. */
+ * PROCESSING_HALTED message for references that cannot resolve; and the
+ * subrequests it runs (sandbox/sb_subreq.h): URL decoding, routing, query
+ * arguments and headers without a connection. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox/sb_subreq.h"
 #include "sandbox/sf_composite.h"
 
 /* Two subrequests run: an Account create and a query; plus one that failed. */
@@ -161,4 +164,75 @@ Test(sf_composite, nesting_is_bounded)
     cr_assert_null(sf_cref_resolve(&refs, v, msg, sizeof msg));
     cr_assert(strstr(msg, "nested more than") != NULL, "%s", msg);
     json_decref(v);
+}
+
+/* --- subrequests (sandbox/sb_subreq.h) ------------------------------------ */
+
+static void noop(sb_ctx *ctx, const sb_request *req, sb_response *res)
+{
+    (void)ctx;
+    (void)req;
+    (void)res;
+}
+
+static const sb_route routes[] = {
+    {"GET", "/services/data/{version}/query", noop, 0},
+    {"GET", "/services/data/{version}/sobjects/[object]/{id}", noop, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+Test(sb_subreq, url_is_decoded_as_a_top_level_request)
+{
+    sb_subreq s;
+    cs_err err;
+    sb_pair headers[] = {{"Sforce-Query-Options", "batchSize=200"}};
+    cr_assert_eq(sb_subreq_init(&s, SB_SALESFORCE, routes, "GET",
+                                "/services/data/v60.0/query?q=SELECT+Id+FROM+Lead+WHERE+Name="
+                                "'a%2Bb%20c'&flag&x=%zz",
+                                "", 0, headers, 1, &err),
+                 0, "%s", err.message);
+    cr_assert_eq(s.route, &routes[0]);
+    cr_assert_str_eq(s.req.route_pattern, "/services/data/{version}/query");
+    cr_assert_str_eq(sb_param(&s.req, "version"), "v60.0");
+    cr_assert_str_eq(sb_query(&s.req, "q"), "SELECT Id FROM Lead WHERE Name='a+b c'");
+    cr_assert_str_eq(sb_query(&s.req, "flag"), "");
+    cr_assert_str_eq(sb_query(&s.req, "x"), "%zz", "a malformed escape stays as written");
+    cr_assert_null(sb_query(&s.req, "Q"), "argument names are case-sensitive");
+    cr_assert_str_eq(sb_header(&s.req, "sforce-query-options"), "batchSize=200");
+    cr_assert_null(sb_header(&s.req, "Authorization"));
+    sb_subreq_dispose(&s);
+}
+
+Test(sb_subreq, path_is_percent_decoded_and_routed)
+{
+    sb_subreq s;
+    cs_err err;
+    cr_assert_eq(sb_subreq_init(&s, SB_SALESFORCE, routes, "GET",
+                                "/services/data/v60.0/sobjects/Account/001%2B1+2", "", 0, NULL, 0,
+                                &err),
+                 0);
+    cr_assert_eq(s.route, &routes[1]);
+    cr_assert_str_eq(sb_param(&s.req, "id"), "001+1+2", "'+' is a plus in a path");
+    sb_subreq_dispose(&s);
+    cr_assert_eq(sb_subreq_init(&s, SB_SALESFORCE, routes, "POST", "/services/data/v60.0/query", "",
+                                0, NULL, 0, &err),
+                 0);
+    cr_assert_null(s.route, "no route for the method");
+    sb_subreq_dispose(&s);
+}
+
+Test(sb_subreq, query_arguments_are_bounded)
+{
+    char url[512];
+    size_t len = (size_t)snprintf(url, sizeof url, "/services/data/v60.0/query?");
+    for (int i = 0; i <= SB_SUB_MAX_ARGS; i++) {
+        int n = snprintf(url + len, sizeof url - len, "a%d=1&", i);
+        cr_assert(n > 0 && (size_t)n < sizeof url - len);
+        len += (size_t)n;
+    }
+    sb_subreq s;
+    cs_err err;
+    cr_assert_eq(sb_subreq_init(&s, SB_SALESFORCE, routes, "GET", url, "", 0, NULL, 0, &err), -1);
+    cr_assert(strstr(err.message, "more than 16 query arguments") != NULL, "%s", err.message);
+    sb_subreq_dispose(&s);
 }
