@@ -1,5 +1,6 @@
 // Measures the sandbox: HubSpot batch/create (100 per call) and list paging,
-// Salesforce composite create (200 per call) and query paging, for N records
+// Salesforce sObject Collections create (200 per call), /composite create
+// (5 collections of 200 per call) and query paging, for N records
 // each, and the reads the sync engine makes of N records: HubSpot search by
 // a rising lastmodifieddate bound, batch/read by email; Salesforce queries by
 // Email IN and Id IN (200 values each, on up to 10,000 records). Sequential
@@ -126,6 +127,24 @@ try {
       for (const r of res) leadIds.push(r.id);
       sfCalls++;
     }
+    return N;
+  });
+  let sfComposite = 0;
+  await measure('Salesforce /composite create contacts (5 collections × 200/call)', () => sfComposite, async () => {
+    let created = 0;
+    for (let i = 0; i < N; i += 1000) {
+      const compositeRequest = [];
+      for (let c = i; c < Math.min(N, i + 1000); c += 200) {
+        const records = [];
+        for (let j = c; j < Math.min(N, c + 200); j++)
+          records.push({ attributes: { type: 'Contact' }, Email: `bench${j}@example.net`, LastName: `L${j}` });
+        compositeRequest.push({ method: 'POST', url: '/services/data/v60.0/composite/sobjects', referenceId: `c${c}`, body: { allOrNone: false, records } });
+      }
+      const res = await call('POST', `${sb.salesforce}/services/data/v60.0/composite`, { allOrNone: false, compositeRequest });
+      for (const sub of res.compositeResponse) created += sub.body.filter((r) => r.success).length;
+      sfComposite++;
+    }
+    if (created !== N) throw new Error(`/composite created ${created} of ${N} contacts`);
     return N;
   });
   const soql = async (q) => call('GET', `${sb.salesforce}/services/data/v60.0/query?q=${encodeURIComponent(q)}`);

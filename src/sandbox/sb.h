@@ -24,6 +24,13 @@ typedef enum sb_api_id { SB_HUBSPOT = 0, SB_SALESFORCE = 1, SB_API_COUNT = 2 } s
 
 typedef struct sb_ctx sb_ctx;
 
+/* A name and its value, both borrowed (a subrequest's query arguments and
+ * headers). */
+typedef struct sb_pair {
+    const char *name;
+    const char *value;
+} sb_pair;
+
 typedef struct sb_request {
     sb_api_id api;
     const char *method; /* "GET", "POST", ... */
@@ -35,6 +42,12 @@ typedef struct sb_request {
     const char *param_values[SB_MAX_PARAMS]; /* path segments captured by {name} */
     int nparams;
     const char *route_pattern; /* the matched template, e.g. "/crm/v3/objects/{type}" */
+    /* A subrequest of a composite resource (sb_subreq.h) has no connection:
+     * conn is NULL and sb_query/sb_header read these instead. */
+    const sb_pair *sub_args; /* decoded query arguments, in order */
+    int nsub_args;
+    const sb_pair *sub_headers;
+    int nsub_headers;
 } sb_request;
 
 typedef struct sb_response {

@@ -42,14 +42,27 @@ struct sb_server {
 
 /* --- request helpers ---------------------------------------------------- */
 
+/* A subrequest's argument or header (case-insensitive for headers). */
+static const char *sub_lookup(const sb_pair *pairs, int n, const char *name, bool nocase)
+{
+    for (int i = 0; i < n; i++)
+        if ((nocase ? strcasecmp(pairs[i].name, name) : strcmp(pairs[i].name, name)) == 0)
+            return pairs[i].value;
+    return NULL;
+}
+
 const char *sb_query(const sb_request *req, const char *key)
 {
+    if (req->conn == NULL)
+        return sub_lookup(req->sub_args, req->nsub_args, key, false);
     return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
                                        key);
 }
 
 const char *sb_header(const sb_request *req, const char *name)
 {
+    if (req->conn == NULL)
+        return sub_lookup(req->sub_headers, req->nsub_headers, name, true);
     return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -95,6 +108,11 @@ static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const c
 void sb_query_each(const sb_request *req,
                    void (*fn)(const char *key, const char *value, void *user), void *user)
 {
+    if (req->conn == NULL) {
+        for (int i = 0; i < req->nsub_args; i++)
+            fn(req->sub_args[i].name, req->sub_args[i].value, user);
+        return;
+    }
     query_iter it = {fn, user};
     MHD_get_connection_values((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
                               query_iter_cb, &it);

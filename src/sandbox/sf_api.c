@@ -184,6 +184,7 @@ static const sb_route sf_routes[] = {
     {"DELETE", V "/composite/sobjects", sf_h_coll_delete, 0},
     {"POST", V "/composite/sobjects/[object]", sf_h_coll_retrieve, 0},
     {"PATCH", V "/composite/sobjects/[object]/[field]", sf_h_coll_upsert, 0},
+    {"POST", V "/composite", sf_h_composite, 0},
     {NULL, NULL, NULL, 0},
 };
 

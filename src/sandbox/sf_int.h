@@ -66,6 +66,7 @@ typedef struct sf_tx {
     sf_schema *schema;
     int version; /* API version of the request, tenths */
     bool open;
+    bool nested; /* a savepoint inside an open transaction (/composite) */
     bool wrote;
     int64_t stamp_ms;
     char stamp[CS_TIME_TEXT_MAX];
@@ -191,6 +192,8 @@ void sf_h_coll_update(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_coll_delete(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_coll_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_coll_retrieve(sb_ctx *ctx, const sb_request *req, sb_response *res);
+/* sf_composite_run.c: the Composite resource (subrequests, references). */
+void sf_h_composite(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_query(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_query_all(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_query_more(sb_ctx *ctx, const sb_request *req, sb_response *res);

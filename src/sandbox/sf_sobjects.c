@@ -46,6 +46,17 @@ static json_t *body_object(const sb_request *req, sb_response *res)
     return j;
 }
 
+/* A created record's URL, in the Location header of a 201 (the Composite
+ * resource shows it in the subrequest's httpHeaders). */
+static void location(sb_response *res, const sf_tx *tx, const sf_object *o, const char *id)
+{
+    char url[160];
+    int n = snprintf(url, sizeof url, "/services/data/v%d.%d/sobjects/%s/%s", tx->version / 10,
+                     tx->version % 10, o->name, id);
+    if (n > 0 && (size_t)n < sizeof url)
+        sb_response_header(res, "Location", url);
+}
+
 static void commit_or_500(sf_tx *tx, sb_response *res)
 {
     cs_err err;
@@ -111,6 +122,7 @@ void sf_h_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
         } else {
             sb_respond_json(res, 201,
                             json_pack("{s:s,s:b,s:[]}", "id", s.id, "success", 1, "errors"));
+            location(res, &tx, o, s.id);
             commit_or_500(&tx, res);
         }
         sf_save_dispose(&s);
@@ -258,11 +270,12 @@ void sf_h_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res)
             respond_refused(res, &s);
         } else {
             /* v46.0 and later answer an update with 200 and a body. */
-            if (s.created)
+            if (s.created) {
                 sb_respond_json(res, 201,
                                 json_pack("{s:s,s:b,s:[],s:b}", "id", s.id, "success", 1, "errors",
                                           "created", 1));
-            else if (tx.version >= SF_UPSERT_BODY_MIN)
+                location(res, &tx, o, s.id);
+            } else if (tx.version >= SF_UPSERT_BODY_MIN)
                 sb_respond_json(res, 200,
                                 json_pack("{s:s,s:b,s:[],s:b}", "id", s.id, "success", 1, "errors",
                                           "created", 0));

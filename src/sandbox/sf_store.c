@@ -35,6 +35,7 @@ typedef struct sf_state {
     sqlite3_stmt *st[SF_ST_COUNT];
     sf_ruleset *rules; /* sf_rules_store.c */
     sf_request_opts opts;
+    int depth; /* open sf_tx transactions: more than one inside /composite */
 } sf_state;
 
 int sf_store_init(sb_ctx *ctx, cs_err *err)
@@ -78,18 +79,24 @@ static int db_error(sf_tx *tx, cs_err *err)
     return cs_err_set(err, CS_ERR_STORE, "sandbox database: %s", sqlite3_errmsg(tx->ctx->db));
 }
 
+/* The API's kept state, created on first use; NULL (err filled when not
+ * NULL) when out of memory. */
+static sf_state *state_of(sb_ctx *ctx, cs_err *err)
+{
+    if (ctx->sf == NULL)
+        ctx->sf = calloc(1, sizeof(sf_state));
+    if (ctx->sf == NULL && err != NULL)
+        cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    return ctx->sf;
+}
+
 /* A kept statement, reset and with bindings cleared; NULL when it cannot be
  * prepared (err filled when err is not NULL). */
 static sqlite3_stmt *ctx_stmt(sb_ctx *ctx, enum sf_stmt_id id, cs_err *err)
 {
-    if (ctx->sf == NULL)
-        ctx->sf = calloc(1, sizeof(sf_state));
-    sf_state *state = ctx->sf;
-    if (state == NULL) {
-        if (err)
-            cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    sf_state *state = state_of(ctx, err);
+    if (state == NULL)
         return NULL;
-    }
     if (state->st[id] == NULL &&
         sqlite3_prepare_v2(ctx->db, stmt_sql[id], -1, &state->st[id], NULL) != SQLITE_OK) {
         if (err)
@@ -167,18 +174,27 @@ static void meta_text(sb_ctx *ctx, const char *key, char *out, size_t size)
     }
 }
 
+/* A transaction begun while another is open (a subrequest of /composite runs
+ * its handler inside the composite's transaction) is a savepoint: its commit
+ * releases it into the outer transaction and its end rolls back only its own
+ * writes, so the outer one can still commit or roll back everything. */
 int sf_tx_begin(sb_ctx *ctx, sf_tx *tx, int version, cs_err *err)
 {
     memset(tx, 0, sizeof *tx);
     tx->ctx = ctx;
     tx->version = version;
+    sf_state *state = state_of(ctx, err);
+    if (state == NULL)
+        return -1;
     if (sf_schema_load(ctx, &tx->schema, err) != 0)
         return -1;
-    if (sb_exec(ctx, "BEGIN IMMEDIATE", err) != 0) {
+    tx->nested = state->depth > 0;
+    if (sb_exec(ctx, tx->nested ? "SAVEPOINT sf_tx" : "BEGIN IMMEDIATE", err) != 0) {
         sf_schema_free(tx->schema);
         tx->schema = NULL;
         return -1;
     }
+    state->depth++;
     tx->open = true;
     int64_t last = meta_int(ctx, "stamp");
     int64_t now = cs_time_now_ms();
@@ -207,9 +223,10 @@ int sf_tx_commit(sf_tx *tx, cs_err *err)
         return 0;
     if ((tx->wrote || tx->next_seq != tx->first_seq) && save_meta(tx, err) != 0)
         return -1;
-    if (sb_exec(tx->ctx, "COMMIT", err) != 0)
+    if (sb_exec(tx->ctx, tx->nested ? "RELEASE sf_tx" : "COMMIT", err) != 0)
         return -1;
     tx->open = false;
+    ((sf_state *)tx->ctx->sf)->depth--;
     return 0;
 }
 
@@ -217,8 +234,10 @@ void sf_tx_end(sf_tx *tx)
 {
     reset_all(tx->ctx);
     if (tx->open) {
-        sqlite3_exec(tx->ctx->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(tx->ctx->db, tx->nested ? "ROLLBACK TO sf_tx; RELEASE sf_tx" : "ROLLBACK",
+                     NULL, NULL, NULL);
         tx->open = false;
+        ((sf_state *)tx->ctx->sf)->depth--;
     }
     sf_schema_free(tx->schema);
     tx->schema = NULL;
