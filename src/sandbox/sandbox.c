@@ -82,6 +82,7 @@ bool sb_token_valid(sb_ctx *ctx, sb_api_id api, const char *tok)
         ok = sqlite3_step(st) == SQLITE_ROW;
     }
     sqlite3_finalize(st);
+    st = NULL;
     /* HubSpot OAuth tokens (hs_oauth.c) live until their expiry time. */
     if (!ok && api == SB_HUBSPOT &&
         sqlite3_prepare_v2(ctx->db,
