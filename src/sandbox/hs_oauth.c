@@ -17,9 +17,10 @@
 
 #include "sandbox/hs_int.h"
 
-#define TOKEN_CHARS 148 /* HubSpot's are about this long (its docs: allow 300) */
-#define APP_ID      424242
-#define USER_ID     7000001
+#define TOKEN_CHARS    148 /* HubSpot's are about this long (its docs: allow 300) */
+#define APP_ID         424242
+#define USER_ID        7000001
+#define PRUNE_AFTER_MS (24LL * 3600 * 1000)
 
 /* {"status":"BAD_…","message":"…","correlationId","requestId"}: the token
  * endpoint's refusals name the problem in "status", not "category". */
@@ -49,13 +50,26 @@ static void random_token(sb_ctx *ctx, char out[TOKEN_CHARS + 1])
     out[TOKEN_CHARS] = '\0';
 }
 
+/* Stores an issued token. Tokens expired for more than a day are dropped
+ * first, so the table stays bounded however many grants clients make (such
+ * an old token then answers INVALID_AUTHENTICATION). */
 static int store_token(sb_ctx *ctx, const char *token, int64_t now, int64_t expires)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ctx->db,
-                                "INSERT INTO hs_oauth_tokens(token, issued_ms, expires_ms) "
-                                "VALUES (?, ?, ?)",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(ctx->db, "DELETE FROM hs_oauth_tokens WHERE expires_ms < ?", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, now - PRUNE_AFTER_MS);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_OK)
+        return -1;
+    rc = sqlite3_prepare_v2(ctx->db,
+                            "INSERT INTO hs_oauth_tokens(token, issued_ms, expires_ms) "
+                            "VALUES (?, ?, ?)",
+                            -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now);
