@@ -140,13 +140,17 @@ static int save_pair(const pair *p, const char *crt_path, const char *key_path, 
     return rc;
 }
 
-/* Loads a certificate and its key; 1 when either file is missing. */
+/* Loads a certificate and its key; 1 when the certificate file is missing
+ * (a certificate without its key is an error naming the key file). */
 static int load_pair(const char *crt_path, const char *key_path, pair *p, cs_err *err)
 {
     gnutls_datum_t crt = {NULL, 0}, key = {NULL, 0};
     int rc = read_file(crt_path, &crt, err);
     int rk = rc == 0 ? read_file(key_path, &key, err) : 0;
-    if (rc == 0 && rk != 0)
+    if (rc == 0 && rk == 1)
+        rc = cs_err_set(err, CS_ERR_IO, "sandbox TLS: %s has no key: %s is missing", crt_path,
+                        key_path);
+    else if (rc == 0 && rk != 0)
         rc = rk;
     if (rc == 0) {
         int g = gnutls_x509_crt_init(&p->crt);
@@ -325,6 +329,11 @@ int sb_tls_prepare(const char *data_dir, sb_tls *out, cs_err *err)
     memset(out, 0, sizeof *out);
     pair ca = {NULL, NULL}, srv = {NULL, NULL};
     int rc = load_pair(ca_crt, ca_key, &ca, err);
+    if (rc < 0)
+        cs_err_prefix(err,
+                      "%s (delete %s to make a new CA; clients must then trust the new "
+                      "ca.pem): ",
+                      "the sandbox's CA cannot be used", dir);
     if (rc == 1) {
         rc = make_ca(&ca, err);
         if (rc == 0)

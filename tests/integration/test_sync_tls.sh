@@ -97,4 +97,13 @@ check "... under the same CA" [ "$(sha256sum <"$CA")" = "$CA_SUM" ]
 cs verify
 check "verify is clean through the new certificate" [ "$RC" = 0 ]
 
+# A CA whose key is gone is never replaced behind the clients' back.
+stop_sandbox
+mv "$DATA/tls/ca-key.pem" "$WORK/ca-key.pem"
+RC=0
+OUT=$("$CRMSYNC_BIN" sandbox --data "$DATA" --tls 2>&1) || RC=$?
+check "a CA without its key stops the sandbox (exit 1)" [ "$RC" = 1 ]
+check "... naming the missing key file" grep -q "$DATA/tls/ca-key.pem is missing" <<<"$OUT"
+check "... and the CA is left as it was" [ "$(sha256sum <"$CA")" = "$CA_SUM" ]
+
 finish
