@@ -174,12 +174,40 @@ static int open_connectors(cs_cli_env *env, cs_err *err)
     cs_connector_options o;
     memset(&o, 0, sizeof o);
     o.base_url = ep->hubspot_base_url;
-    o.token = env->creds.hubspot_token;
     o.batch_size = ss->hs_batch_size;
     o.max_retries = -1;
+    o.ca_file = ep->hubspot_ca_file;
+    o.api_label = "HubSpot";
+    o.ca_setting = "hubspot.ca_file";
+    if (ep->hubspot_auth == CS_HS_AUTH_OAUTH) {
+        cs_oauth_config oc;
+        memset(&oc, 0, sizeof oc);
+        oc.token_url = ep->hs_oauth_token_url;
+        oc.grant = CS_NET_GRANT_REFRESH_TOKEN;
+        oc.client_id = env->creds.hubspot_client_id;
+        oc.client_secret = env->creds.hubspot_client_secret;
+        oc.refresh_token = env->creds.hubspot_refresh_token;
+        oc.label = "HubSpot OAuth (hubspot.oauth)";
+        oc.no_instance_url = true;
+        oc.http.ca_file = ep->hubspot_ca_file;
+        oc.http.api_label = "HubSpot";
+        oc.http.ca_setting = "hubspot.ca_file";
+        /* The first token now: bad app credentials are reported before any
+         * work starts, not in the middle of a pass. */
+        if (cs_oauth_new(&oc, &env->hs_oauth, err) != 0 || cs_oauth_fetch(env->hs_oauth, err) != 0)
+            return -1;
+        o.token_cb = cs_oauth_token_cb;
+        o.refresh_cb = cs_oauth_refresh_cb;
+        o.auth_ud = env->hs_oauth;
+    } else {
+        o.token = env->creds.hubspot_token;
+    }
     if (cs_hubspot_connector_new(&o, &env->hubspot, err) != 0)
         return -1;
     memset(&o, 0, sizeof o);
+    o.ca_file = ep->salesforce_ca_file;
+    o.api_label = "Salesforce";
+    o.ca_setting = "salesforce.ca_file";
     o.base_url = ep->salesforce_instance_url;
     o.api_version = ep->salesforce_api_version;
     o.batch_size = ss->sf_batch_size;
@@ -192,6 +220,10 @@ static int open_connectors(cs_cli_env *env, cs_err *err)
         oc.client_id = env->creds.salesforce_client_id;
         oc.client_secret = env->creds.salesforce_client_secret;
         oc.refresh_token = env->creds.salesforce_refresh_token;
+        oc.label = "Salesforce OAuth (salesforce.oauth)";
+        oc.http.ca_file = ep->salesforce_ca_file;
+        oc.http.api_label = "Salesforce";
+        oc.http.ca_setting = "salesforce.ca_file";
         if (cs_oauth_new(&oc, &env->oauth, err) != 0)
             return -1;
         o.token_cb = cs_oauth_token_cb;
@@ -218,6 +250,16 @@ int cs_cli_env_open(const char *command, const char *config_path, unsigned what,
         return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
     }
     if ((what & CS_CLI_OPEN_CONNECTORS) && open_connectors(env, &err) != 0) {
+        if (err.category == CS_ERR_AUTH && env->hs_oauth != NULL && env->hubspot == NULL) {
+            const cs_endpoints *ep = cs_config_endpoints(env->cfg);
+            fprintf(stderr, "crmsync %s: %s\n", command, err.message);
+            fprintf(stderr,
+                    "HubSpot refused the OAuth app's credentials: check the client id, client "
+                    "secret and refresh token in %s, %s and %s (hubspot.oauth in %s).\n",
+                    ep->hs_oauth_client_id_env, ep->hs_oauth_client_secret_env,
+                    ep->hs_oauth_refresh_token_env, cs_config_source(env->cfg));
+            return CS_EXIT_USAGE;
+        }
         if (err.category == CS_ERR_AUTH) {
             fprintf(stderr, "crmsync %s: %s\n", command, err.message);
             fprintf(stderr,
@@ -238,6 +280,7 @@ void cs_cli_env_close(cs_cli_env *env)
     cs_connector_free(env->hubspot);
     cs_connector_free(env->salesforce);
     cs_oauth_free(env->oauth);
+    cs_oauth_free(env->hs_oauth);
     cs_store_close(env->store);
     cs_credentials_dispose(&env->creds);
     cs_config_free(env->cfg);

@@ -86,7 +86,8 @@ typedef struct cs_cli_env {
     cs_store *store;       /* CS_CLI_OPEN_STORE */
     cs_connector *hubspot; /* CS_CLI_OPEN_CONNECTORS */
     cs_connector *salesforce;
-    struct cs_oauth *oauth; /* Salesforce OAuth, when the config asks for it */
+    struct cs_oauth *oauth;    /* Salesforce OAuth, when the config asks for it */
+    struct cs_oauth *hs_oauth; /* HubSpot OAuth, when the config asks for it */
     cs_credentials creds;
 } cs_cli_env;
 

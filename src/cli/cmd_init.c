@@ -5,6 +5,7 @@
  * that `crmsync check` would refuse. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static void init_usage(FILE *out)
 {
     fprintf(out,
             "usage: crmsync init [--config FILE] [--hubspot-url URL] [--salesforce-url URL]\n"
-            "                    [--store URL] [--force]\n\n"
+            "                    [--store URL] [--ca-file FILE] [--force]\n\n"
             "Writes a commented crmsync.yaml: every key with its default, the rule of every\n"
             "default mapping, and an example custom mapping. Edit it from there.\n\n"
             "  --config FILE          where to write it (default ./crmsync.yaml)\n"
@@ -29,6 +30,8 @@ static void init_usage(FILE *out)
             "                         https://api.hubapi.com for a real portal)\n"
             "  --salesforce-url URL   Salesforce instance (default " DEFAULT_SF_URL ")\n"
             "  --store URL            state store (default sqlite:crmsync.db)\n"
+            "  --ca-file FILE         CA certificate both APIs are to trust (the path\n"
+            "                         `crmsync sandbox --tls` prints); written as ca_file\n"
             "  --force                overwrite an existing file\n\n"
             "A sandbox for the defaults: crmsync sandbox --data DIR --hubspot-port 8081 "
             "--salesforce-port 8082\n"
@@ -70,7 +73,7 @@ static int write_file(const char *path, const char *text, bool force)
 int cs_cmd_init(int argc, char **argv)
 {
     const char *path = CS_CLI_DEFAULT_CONFIG, *hs_url = DEFAULT_HS_URL, *sf_url = DEFAULT_SF_URL,
-               *store = NULL;
+               *store = NULL, *ca_file = NULL;
     bool force = false, missing = false;
     cs_cli_args a;
     cs_cli_args_init(&a, "init", argc, argv);
@@ -88,11 +91,23 @@ int cs_cmd_init(int argc, char **argv)
             sf_url = a.value;
         } else if (cs_cli_args_value(&a, "--store", &missing)) {
             store = a.value;
+        } else if (cs_cli_args_value(&a, "--ca-file", &missing)) {
+            ca_file = a.value;
         } else {
             return cs_cli_args_bad(&a, missing);
         }
     }
-    cs_config_init_options io = {.hubspot_url = hs_url, .salesforce_url = sf_url, .store = store};
+    /* The file is read from wherever crmsync later runs: keep it absolute. */
+    char ca_abs[PATH_MAX];
+    if (ca_file != NULL) {
+        if (realpath(ca_file, ca_abs) == NULL) {
+            fprintf(stderr, "crmsync init: --ca-file %s: %s\n", ca_file, strerror(errno));
+            return CS_EXIT_USAGE;
+        }
+        ca_file = ca_abs;
+    }
+    cs_config_init_options io = {
+        .hubspot_url = hs_url, .salesforce_url = sf_url, .store = store, .ca_file = ca_file};
     cs_buf text, problems;
     cs_buf_init(&text, (size_t)CS_CONFIG_MAX_BYTES);
     cs_buf_init(&problems, (size_t)1 << 16);
@@ -109,7 +124,8 @@ int cs_cmd_init(int argc, char **argv)
                                          &err) != 0) {
         /* The URLs (or the store) given on the command line are not valid. */
         fprintf(stderr, "%s", problems.len ? cs_buf_str(&problems) : err.message);
-        fprintf(stderr, "\ncrmsync init: check --hubspot-url, --salesforce-url and --store\n");
+        fprintf(stderr,
+                "\ncrmsync init: check --hubspot-url, --salesforce-url, --store and --ca-file\n");
         code = CS_EXIT_USAGE;
     } else {
         code = write_file(path, cs_buf_str(&text), force);

@@ -1,7 +1,10 @@
 /* `crmsync sandbox`: serve both emulated APIs until SIGINT/SIGTERM. Prints
- * exactly two lines on stdout once ready:
+ * two lines on stdout once ready:
  *   hubspot http://127.0.0.1:PORT
- *   salesforce http://127.0.0.1:PORT */
+ *   salesforce http://127.0.0.1:PORT
+ * With --tls the URLs are https:// and a third line names the CA file that
+ * clients must trust:
+ *   ca DATA/tls/ca.pem */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +27,14 @@ static void sandbox_usage(FILE *out)
             "  --seed-leads N             make sure Salesforce holds at least N leads\n"
             "  --hubspot-rate-limit N     requests per 10 s before 429 (default 150; 0 = off)\n"
             "  --salesforce-daily-limit N DailyApiRequests maximum (default 1000000; 0 = off)\n"
+            "  --tls                      serve HTTPS with a certificate from a CA kept in\n"
+            "                             DIR/tls (made on first start); prints its path\n"
+            "  --hubspot-client-id ID     the HubSpot OAuth app's client id (default\n"
+            "                             sandbox-client-id)\n"
+            "  --hubspot-client-secret S  its client secret (default sandbox-client-secret)\n"
+            "  --hubspot-refresh-token T  the refresh token POST /oauth/v1/token accepts\n"
+            "                             (default sandbox-refresh-token)\n"
+            "  --hubspot-token-lifetime N seconds an issued access token lives (default 1800)\n"
             "  --log-level L              debug|info|warn|error|off (default warn)\n");
 }
 
@@ -79,6 +90,28 @@ int cs_cmd_sandbox(int argc, char **argv)
                 return 2;
             opts.salesforce_daily_limit = n;
             i++;
+        } else if (strcmp(a, "--tls") == 0) {
+            opts.tls = true;
+        } else if ((strcmp(a, "--hubspot-client-id") == 0 ||
+                    strcmp(a, "--hubspot-client-secret") == 0 ||
+                    strcmp(a, "--hubspot-refresh-token") == 0) &&
+                   v) {
+            if (v[0] == '\0') {
+                fprintf(stderr, "crmsync sandbox: %s must not be empty\n", a);
+                return 2;
+            }
+            if (strcmp(a, "--hubspot-client-id") == 0)
+                opts.hubspot_client_id = v;
+            else if (strcmp(a, "--hubspot-client-secret") == 0)
+                opts.hubspot_client_secret = v;
+            else
+                opts.hubspot_refresh_token = v;
+            i++;
+        } else if (strcmp(a, "--hubspot-token-lifetime") == 0) {
+            if (cs_cli_parse_int(a, v, 1, 86400 * 365, &n))
+                return 2;
+            opts.hubspot_token_lifetime_s = (int)n;
+            i++;
         } else if (strcmp(a, "--log-level") == 0 && v) {
             cs_log_level lvl;
             if (cs_log_level_parse(v, &lvl) != 0) {
@@ -105,8 +138,11 @@ int cs_cmd_sandbox(int argc, char **argv)
         fprintf(stderr, "crmsync sandbox: %s\n", err.message);
         return 1;
     }
-    printf("hubspot http://127.0.0.1:%d\n", cs_sandbox_hubspot_port(sb));
-    printf("salesforce http://127.0.0.1:%d\n", cs_sandbox_salesforce_port(sb));
+    const char *scheme = cs_sandbox_scheme(sb);
+    printf("hubspot %s://127.0.0.1:%d\n", scheme, cs_sandbox_hubspot_port(sb));
+    printf("salesforce %s://127.0.0.1:%d\n", scheme, cs_sandbox_salesforce_port(sb));
+    if (cs_sandbox_ca_file(sb) != NULL)
+        printf("ca %s\n", cs_sandbox_ca_file(sb));
     fflush(stdout);
     int sig = cs_cli_wait_signal();
     cs_info("sandbox", "stopping on signal %d", sig);

@@ -133,9 +133,24 @@ typedef enum cs_oauth_grant {
     CS_OAUTH_CLIENT_CREDENTIALS
 } cs_oauth_grant;
 
+/* How crmsync authenticates to HubSpot: a private-app token, or an OAuth
+ * app's refresh token exchanged for short-lived access tokens. */
+typedef enum cs_hs_auth { CS_HS_AUTH_TOKEN = 0, CS_HS_AUTH_OAUTH } cs_hs_auth;
+
 typedef struct cs_endpoints {
     const char *hubspot_base_url; /* no trailing slash */
-    const char *hubspot_token_env;
+    cs_hs_auth hubspot_auth;
+    const char *hubspot_token_env; /* CS_HS_AUTH_TOKEN */
+    /* CS_HS_AUTH_OAUTH (hubspot.oauth): */
+    const char *hs_oauth_token_url; /* default base_url + /oauth/v1/token */
+    const char *hs_oauth_client_id_env;
+    const char *hs_oauth_client_secret_env;
+    const char *hs_oauth_refresh_token_env;
+    /* hubspot.ca_file / salesforce.ca_file: a PEM file of the CA certificates
+     * to trust for that API (and its token URL) instead of the system store;
+     * NULL = the system store. TLS verification is never turned off. */
+    const char *hubspot_ca_file;
+    const char *salesforce_ca_file;
     const char *salesforce_instance_url; /* no trailing slash */
     const char *salesforce_api_version;  /* "60.0" */
     cs_sf_auth salesforce_auth;
@@ -237,7 +252,10 @@ const cs_field_mapping *cs_config_mapping_by_hs(const cs_config *cfg, const char
 /* The secrets named by the configuration, read from the environment. Owned
  * by the caller; dispose with cs_credentials_dispose(), which wipes them. */
 typedef struct cs_credentials {
-    char *hubspot_token;
+    char *hubspot_token;            /* CS_HS_AUTH_TOKEN */
+    char *hubspot_client_id;        /* CS_HS_AUTH_OAUTH */
+    char *hubspot_client_secret;    /* CS_HS_AUTH_OAUTH */
+    char *hubspot_refresh_token;    /* CS_HS_AUTH_OAUTH */
     char *salesforce_token;         /* CS_SF_AUTH_TOKEN */
     char *salesforce_client_id;     /* CS_SF_AUTH_OAUTH */
     char *salesforce_client_secret; /* CS_SF_AUTH_OAUTH */
@@ -264,6 +282,9 @@ typedef struct cs_config_init_options {
     int hubspot_port;    /* the sandbox's HubSpot port, when hubspot_url is NULL */
     int salesforce_port; /* the sandbox's Salesforce port, when salesforce_url is NULL */
     const char *store;   /* NULL = "sqlite:crmsync.db" */
+    /* A CA file both APIs are to trust (a `crmsync sandbox --tls`'s), written
+     * as hubspot.ca_file and salesforce.ca_file; NULL = none. */
+    const char *ca_file;
 } cs_config_init_options;
 
 /* Appends a commented crmsync.yaml to out: both base URLs, every other key

@@ -140,6 +140,19 @@ static int base_url(const char *given, int port, const char *what, char *url, si
     return 0;
 }
 
+/* "  ca_file: PATH" when a CA file was given; otherwise a comment saying
+ * what the key is for. */
+static int ca_line(cs_buf *out, const char *ca_file)
+{
+    if (ca_file == NULL)
+        return cs_buf_append_str(out, "  # ca_file: ca.pem   # trust this CA (PEM) instead of the "
+                                      "system's, e.g. a `sandbox --tls` CA\n");
+    int rc = cs_buf_append_str(out, "  ca_file: ");
+    rc |= quoted(out, ca_file);
+    rc |= cs_buf_append_str(out, "   # the CA (PEM) that signed the server's certificate\n");
+    return rc;
+}
+
 int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err *err)
 {
     char hs[INIT_MAX_URL + 1], sf[INIT_MAX_URL + 1];
@@ -150,18 +163,27 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
     const char *store = opts->store ? opts->store : "sqlite:crmsync.db";
     if (has_control(store))
         return cs_err_set(err, CS_ERR_CONFIG, "init: the store URL contains control characters");
+    if (opts->ca_file != NULL && (opts->ca_file[0] == '\0' || has_control(opts->ca_file)))
+        return cs_err_set(err, CS_ERR_CONFIG,
+                          "init: the CA file must be a path without control characters");
     int rc = cs_buf_append_str(out, g_head);
     rc |= cs_buf_append_str(out, "hubspot:\n  base_url: ");
     rc |= quoted(out, hs);
-    rc |= cs_buf_append_str(out, "   # https://api.hubapi.com for a real portal\n"
-                                 "  token_env: HUBSPOT_TOKEN   # variable holding the private-app "
-                                 "token\n"
-                                 "\n");
+    rc |= cs_buf_append_str(out, "   # https://api.hubapi.com for a real portal\n");
+    rc |= ca_line(out, opts->ca_file);
+    rc |= cs_buf_append_str(
+        out, "  token_env: HUBSPOT_TOKEN   # variable holding the private-app token; or instead\n"
+             "  # oauth:                   # of token_env, get tokens as an OAuth app:\n"
+             "  #   client_id_env: HUBSPOT_CLIENT_ID\n"
+             "  #   client_secret_env: HUBSPOT_CLIENT_SECRET\n"
+             "  #   refresh_token_env: HUBSPOT_REFRESH_TOKEN\n"
+             "\n");
     rc |= cs_buf_append_str(out, "salesforce:\n  instance_url: ");
     rc |= quoted(out, sf);
+    rc |= cs_buf_append_str(out, "   # https://yourorg.my.salesforce.com for a real org\n");
+    rc |= ca_line(out, opts->ca_file);
     rc |= cs_buf_appendf(
         out,
-        "   # https://yourorg.my.salesforce.com for a real org\n"
         "  api_version: \"60.0\"\n"
         "  token_env: SALESFORCE_TOKEN   # variable holding an access token; or instead\n"
         "  # oauth:                      # of token_env, get tokens from a connected app:\n"

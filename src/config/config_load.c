@@ -14,9 +14,11 @@
 
 static const char *const g_top_keys[] = {"hubspot", "salesforce", "store",
                                          "sync",    "contacts",   NULL};
-static const char *const g_hubspot_keys[] = {"base_url", "token_env", NULL};
-static const char *const g_salesforce_keys[] = {"instance_url", "api_version", "token_env", "oauth",
-                                                NULL};
+static const char *const g_hubspot_keys[] = {"base_url", "token_env", "oauth", "ca_file", NULL};
+static const char *const g_salesforce_keys[] = {"instance_url", "api_version", "token_env",
+                                                "oauth",        "ca_file",     NULL};
+static const char *const g_hs_oauth_keys[] = {"token_url", "client_id_env", "client_secret_env",
+                                              "refresh_token_env", NULL};
 static const char *const g_oauth_keys[] = {
     "token_url", "grant", "client_id_env", "client_secret_env", "refresh_token_env", NULL};
 static const char *const g_grants[] = {"refresh_token", "client_credentials", NULL};
@@ -27,6 +29,9 @@ static void set_defaults(cs_config *cfg)
 {
     cs_endpoints *ep = &cfg->ep;
     ep->hubspot_token_env = "HUBSPOT_TOKEN";
+    ep->hs_oauth_client_id_env = "HUBSPOT_CLIENT_ID";
+    ep->hs_oauth_client_secret_env = "HUBSPOT_CLIENT_SECRET";
+    ep->hs_oauth_refresh_token_env = "HUBSPOT_REFRESH_TOKEN";
     ep->salesforce_api_version = "60.0";
     ep->salesforce_auth = CS_SF_AUTH_TOKEN;
     ep->salesforce_token_env = "SALESFORCE_TOKEN";
@@ -94,10 +99,55 @@ static int read_env_name(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const 
     return *out ? 0 : -1;
 }
 
+/* A CA file: a path to a readable file, checked now so that a typo is a
+ * configuration error at its line rather than a TLS failure later. */
+static int read_ca_file(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const char *path,
+                        const char **out)
+{
+    char *s;
+    if (cfg_read_string(ctx, p, path, "config", false, &s) != 0)
+        return -1;
+    FILE *f = strlen(s) <= MAX_URL ? fopen(s, "rbe") : NULL;
+    if (f == NULL) {
+        cfg_problem_at(ctx, p->value, path, "config",
+                       "cannot read the CA file '%.200s': %s (give the PEM file of the CA that "
+                       "signed the server's certificate)",
+                       s, strlen(s) <= MAX_URL ? strerror(errno) : "path too long");
+        free(s);
+        return -1;
+    }
+    (void)fclose(f);
+    *out = cfg_own(cfg, ctx, s);
+    return *out ? 0 : -1;
+}
+
 static void missing(cfg_ctx *ctx, const cfg_node *at, const char *path)
 {
     cfg_problem(ctx, at ? at->line : 1, at ? at->col : 1, path, "config",
                 "required key is missing");
+}
+
+/* HubSpot OAuth apps use the refresh_token grant only: the refresh token
+ * comes from installing the app, once, in a browser. */
+static void load_hs_oauth(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
+{
+    const cfg_node *map = NULL;
+    if (cfg_read_map(ctx, section, "hubspot.oauth", "config", &map) != 0)
+        return;
+    cs_endpoints *ep = &cfg->ep;
+    ep->hubspot_auth = CS_HS_AUTH_OAUTH;
+    cfg_check_keys(ctx, map, "hubspot.oauth", g_hs_oauth_keys, "config");
+    const cfg_pair *p;
+    if ((p = cfg_lookup(map, "token_url")) != NULL)
+        read_url(ctx, cfg, p, "hubspot.oauth.token_url", &ep->hs_oauth_token_url);
+    if ((p = cfg_lookup(map, "client_id_env")) != NULL)
+        read_env_name(ctx, cfg, p, "hubspot.oauth.client_id_env", &ep->hs_oauth_client_id_env);
+    if ((p = cfg_lookup(map, "client_secret_env")) != NULL)
+        read_env_name(ctx, cfg, p, "hubspot.oauth.client_secret_env",
+                      &ep->hs_oauth_client_secret_env);
+    if ((p = cfg_lookup(map, "refresh_token_env")) != NULL)
+        read_env_name(ctx, cfg, p, "hubspot.oauth.refresh_token_env",
+                      &ep->hs_oauth_refresh_token_env);
 }
 
 static void load_hubspot(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section,
@@ -112,8 +162,20 @@ static void load_hubspot(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section,
         read_url(ctx, cfg, p, "hubspot.base_url", &cfg->ep.hubspot_base_url);
     else
         missing(ctx, section ? section->key : root, "hubspot.base_url");
-    if ((p = cfg_lookup(map, "token_env")) != NULL)
-        read_env_name(ctx, cfg, p, "hubspot.token_env", &cfg->ep.hubspot_token_env);
+    if ((p = cfg_lookup(map, "ca_file")) != NULL)
+        read_ca_file(ctx, cfg, p, "hubspot.ca_file", &cfg->ep.hubspot_ca_file);
+    const cfg_pair *tok = cfg_lookup(map, "token_env");
+    const cfg_pair *oauth = cfg_lookup(map, "oauth");
+    if (tok != NULL && oauth != NULL && !cfg_is_null(oauth->value)) {
+        cfg_problem_at(ctx, oauth->key, "hubspot.oauth", "config",
+                       "give either token_env (line %d) or an oauth block, not both",
+                       tok->key->line);
+        return;
+    }
+    if (tok != NULL)
+        read_env_name(ctx, cfg, tok, "hubspot.token_env", &cfg->ep.hubspot_token_env);
+    if (oauth != NULL && !cfg_is_null(oauth->value))
+        load_hs_oauth(ctx, cfg, oauth);
 }
 
 static void load_oauth(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
@@ -183,6 +245,8 @@ static void load_salesforce(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *sectio
             }
         }
     }
+    if ((p = cfg_lookup(map, "ca_file")) != NULL)
+        read_ca_file(ctx, cfg, p, "salesforce.ca_file", &ep->salesforce_ca_file);
     const cfg_pair *tok = cfg_lookup(map, "token_env");
     const cfg_pair *oauth = cfg_lookup(map, "oauth");
     if (tok != NULL && oauth != NULL && !cfg_is_null(oauth->value)) {
@@ -270,10 +334,27 @@ static void load_root(cfg_ctx *ctx, cs_config *cfg, const cfg_node *root)
     cfg_load_contacts(ctx, cfg, cfg_lookup(root, "contacts"));
 }
 
-/* The token URL defaults to the instance's own OAuth endpoint. */
+/* base + suffix, owned by cfg; NULL when memory ran out. */
+static const char *joined(cfg_ctx *ctx, cs_config *cfg, const char *base, const char *suffix)
+{
+    size_t n = strlen(base) + strlen(suffix) + 1;
+    char *url = malloc(n);
+    if (url == NULL) {
+        ctx->oom = true;
+        return NULL;
+    }
+    if (snprintf(url, n, "%s%s", base, suffix) < 0)
+        url[0] = '\0';
+    return cfg_own(cfg, ctx, url);
+}
+
+/* The token URLs default to the API's own OAuth endpoint. */
 static void finish_endpoints(cfg_ctx *ctx, cs_config *cfg)
 {
     cs_endpoints *ep = &cfg->ep;
+    if (ep->hubspot_auth == CS_HS_AUTH_OAUTH && ep->hs_oauth_token_url == NULL &&
+        ep->hubspot_base_url != NULL)
+        ep->hs_oauth_token_url = joined(ctx, cfg, ep->hubspot_base_url, "/oauth/v1/token");
     if (ep->salesforce_auth != CS_SF_AUTH_OAUTH || ep->oauth_token_url != NULL ||
         ep->salesforce_instance_url == NULL)
         return;

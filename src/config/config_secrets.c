@@ -58,6 +58,9 @@ void cs_credentials_dispose(cs_credentials *c)
     if (c == NULL)
         return;
     wipe(&c->hubspot_token);
+    wipe(&c->hubspot_client_id);
+    wipe(&c->hubspot_client_secret);
+    wipe(&c->hubspot_refresh_token);
     wipe(&c->salesforce_token);
     wipe(&c->salesforce_client_id);
     wipe(&c->salesforce_client_secret);
@@ -69,7 +72,19 @@ int cs_config_credentials(const cs_config *cfg, cs_credentials *out, cs_err *err
     const cs_endpoints *ep = &cfg->ep;
     cs_credentials c;
     memset(&c, 0, sizeof c);
-    int rc = read_secret(ep->hubspot_token_env, "HubSpot private-app token", &c.hubspot_token, err);
+    int rc = 0;
+    if (ep->hubspot_auth == CS_HS_AUTH_TOKEN)
+        rc = read_secret(ep->hubspot_token_env, "HubSpot private-app token", &c.hubspot_token, err);
+    if (rc == 0 && ep->hubspot_auth == CS_HS_AUTH_OAUTH) {
+        rc = read_secret(ep->hs_oauth_client_id_env, "HubSpot OAuth app's client id",
+                         &c.hubspot_client_id, err);
+        if (rc == 0)
+            rc = read_secret(ep->hs_oauth_client_secret_env, "HubSpot OAuth app's client secret",
+                             &c.hubspot_client_secret, err);
+        if (rc == 0)
+            rc = read_secret(ep->hs_oauth_refresh_token_env, "HubSpot OAuth refresh token",
+                             &c.hubspot_refresh_token, err);
+    }
     if (rc == 0 && ep->salesforce_auth == CS_SF_AUTH_TOKEN)
         rc = read_secret(ep->salesforce_token_env, "Salesforce access token", &c.salesforce_token,
                          err);

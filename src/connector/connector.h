@@ -66,6 +66,12 @@ typedef struct cs_connector_options {
     cs_connector_token_fn token_cb;
     cs_connector_refresh_fn refresh_cb;
     void *auth_ud;
+    /* TLS: the CA file to trust instead of the system store (NULL: the system
+     * store), and the names an untrusted certificate's error gives: the API
+     * ("HubSpot") and the setting that fixes it ("hubspot.ca_file"). */
+    const char *ca_file;
+    const char *api_label;
+    const char *ca_setting;
     int batch_size;  /* inputs per write call; 0 or more than the API allows: the API's maximum */
     int max_retries; /* HTTP retries per request; -1: the client's default */
     long attempt_timeout_ms; /* one exchange; 0: the client's default */

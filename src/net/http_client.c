@@ -102,6 +102,9 @@ int cs_http_client_new(const cs_http_options *o, cs_http_client **out, cs_err *e
     c->curl = curl_easy_init();
     c->base_url = dup_or_null(o->base_url, &failed);
     c->user_agent = dup_or_null(o->user_agent ? o->user_agent : "crmsync/0.1", &failed);
+    c->ca_file = dup_or_null(o->ca_file, &failed);
+    c->api_label = dup_or_null(o->api_label, &failed);
+    c->ca_setting = dup_or_null(o->ca_setting, &failed);
     if (c->curl == NULL || failed) {
         cs_http_client_free(c);
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory creating the HTTP client");
@@ -141,6 +144,9 @@ void cs_http_client_free(cs_http_client *c)
     free(c->base_url);
     free(c->user_agent);
     free(c->last_token);
+    free(c->ca_file);
+    free(c->api_label);
+    free(c->ca_setting);
     free(c);
     curl_global_cleanup();
 }
@@ -443,7 +449,7 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
             d.outcome_unknown || (x.failure == CS_NET_LOCAL && x.sent && !st->idempotent);
         cs_err_category cat = d.category;
         if (x.failure == CS_NET_LOCAL && !x.too_large && !x.header_overflow)
-            cat = CS_ERR_NETWORK;
+            cat = x.tls_untrusted ? CS_ERR_CONFIG : CS_ERR_NETWORK;
         fail(c, st, resp, &x, cat, err);
         return -1;
     }

@@ -2,7 +2,8 @@
  * the API said and not only the status (R4):
  *   HubSpot     {"status":"error","message":"…","category":"CONFLICT",…}
  *   Salesforce  [{"message":"…","errorCode":"INVALID_EMAIL_ADDRESS","fields":[…]}]
- *   OAuth       {"error":"invalid_grant","error_description":"…"}
+ *   OAuth       {"error":"invalid_grant","error_description":"…"} (Salesforce),
+ *               {"status":"BAD_REFRESH_TOKEN","message":"…"} (HubSpot)
  * Anything else (HTML from a proxy, empty bodies) yields nothing: the caller
  * then reports the status alone. */
 #include <string.h>
@@ -28,6 +29,10 @@ static int hubspot_or_oauth(json_t *j, char *out, size_t size)
     const char *cat = json_string_value(json_object_get(j, "category"));
     const char *oerr = json_string_value(json_object_get(j, "error"));
     const char *odesc = json_string_value(json_object_get(j, "error_description"));
+    /* HubSpot's OAuth refusals name the problem in "status" (BAD_REFRESH_TOKEN). */
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (cat == NULL && status != NULL && strcmp(status, "error") != 0)
+        cat = status;
     if (msg && cat) {
         put(out, size, &used, msg);
         put(out, size, &used, " (");

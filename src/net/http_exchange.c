@@ -128,6 +128,43 @@ static bool is_local(CURLcode code)
     }
 }
 
+/* "host:port" of url (at most size - 1 bytes), or "" when it cannot be told. */
+static void url_host(const char *url, char *out, size_t size)
+{
+    out[0] = '\0';
+    const char *p = strstr(url, "://");
+    if (p == NULL)
+        return;
+    p += 3;
+    size_t len = strcspn(p, "/?#");
+    if (len >= size)
+        len = size - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+/* Says which API refused to be trusted, where, and which setting fixes it. */
+static int tls_detail(const cs_http_client *c, const char *url, CURLcode rc, const char *why,
+                      char *out, size_t size)
+{
+    char host[256];
+    url_host(url, host, sizeof host);
+    const char *api = c->api_label ? c->api_label : "the server";
+    const char *setting = c->ca_setting ? c->ca_setting : "ca_file";
+    if (rc == CURLE_SSL_CACERT_BADFILE)
+        return snprintf(out, size, "%s at %s: cannot use the CA file %s (%s): %s", api, host,
+                        c->ca_file ? c->ca_file : "(none)", setting, why);
+    if (c->ca_file != NULL)
+        return snprintf(out, size,
+                        "%s at %s: the server's TLS certificate is not signed by the CA in %s "
+                        "(%s): %s",
+                        api, host, c->ca_file, setting, why);
+    return snprintf(out, size,
+                    "%s at %s: the server's TLS certificate is not trusted by the system's CA "
+                    "store: %s; set %s to the PEM file of the CA that signed it",
+                    api, host, why, setting);
+}
+
 static CURLcode set_method(CURL *h, cs_http_method method, const char *body, size_t body_len)
 {
     CURLcode rc = CURLE_OK;
@@ -170,6 +207,10 @@ static CURLcode configure(cs_http_client *c, const net_exchange_spec *spec, sink
     SET(CURLOPT_HEADERDATA, s);
     SET(CURLOPT_ERRORBUFFER, c->curl_error);
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
+    /* Peer and host verification stay at libcurl's defaults (on); only the
+     * set of trusted CAs can change. */
+    if (c->ca_file != NULL)
+        SET(CURLOPT_CAINFO, c->ca_file);
     /* A write that must not be replayed gets a connection of its own: libcurl
      * silently re-sends a request when a reused connection turns out dead,
      * which for a create could mean a duplicate. */
@@ -222,6 +263,10 @@ void net_exchange_run(cs_http_client *c, const net_exchange_spec *spec, cs_http_
         n = snprintf(x->detail, sizeof x->detail,
                      "answer headers exceed %d lines or %d bytes per line", CS_HTTP_MAX_HEADERS,
                      CS_HTTP_MAX_HEADER_LINE);
+    } else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+        x->failure = CS_NET_LOCAL;
+        x->tls_untrusted = true;
+        n = tls_detail(c, spec->url, rc, why, x->detail, sizeof x->detail);
     } else {
         if (is_local(rc))
             x->failure = CS_NET_LOCAL;

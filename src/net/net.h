@@ -213,6 +213,13 @@ typedef struct cs_http_options {
     cs_http_token_fn token;     /* NULL: no Authorization header */
     cs_http_refresh_fn refresh; /* NULL: a 401 is final */
     void *auth_ud;
+    /* TLS: verification is always on. ca_file names a PEM file of the CA
+     * certificates to trust instead of the system store (NULL: the system
+     * store). api_label ("HubSpot") and ca_setting ("hubspot.ca_file") make
+     * an untrusted certificate's error say which API and which setting. */
+    const char *ca_file;
+    const char *api_label;
+    const char *ca_setting;
     cs_net_clock clock;
     uint64_t jitter_seed; /* 0: seeded from the clock */
 } cs_http_options;
@@ -302,9 +309,10 @@ int cs_http_request_json(cs_http_client *c, const cs_http_request *req, const js
  * (also used for query strings). Returns 0, or -1 when b's bound is hit. */
 int cs_http_form_encode(cs_buf *b, const cs_http_kv *kv, size_t n);
 
-/* --- Salesforce OAuth (oauth.c) ---------------------------------------------
- * HubSpot private-app tokens are static: give the client a token callback that
- * returns it. Salesforce tokens come from POST {token_url} with a form body. */
+/* --- OAuth token grants (oauth.c) -------------------------------------------
+ * Private-app tokens are static: give the client a token callback that returns
+ * it. OAuth apps' tokens (Salesforce connected apps, HubSpot OAuth apps) come
+ * from POST {token_url} with a form body. */
 
 /* Same values as config's cs_oauth_grant, so the two convert by cast. */
 typedef enum cs_net_grant {
@@ -318,7 +326,12 @@ typedef struct cs_oauth_config {
     const char *client_id;
     const char *client_secret;
     const char *refresh_token; /* for CS_NET_GRANT_REFRESH_TOKEN */
-    cs_http_options http;      /* base_url, token and refresh are ignored */
+    /* Starts every error message, e.g. "HubSpot OAuth (hubspot.oauth)";
+     * NULL: "OAuth". */
+    const char *label;
+    /* HubSpot's answers carry no instance_url (the API host never moves). */
+    bool no_instance_url;
+    cs_http_options http; /* base_url, token and refresh are ignored; ca_file applies */
 } cs_oauth_config;
 
 typedef struct cs_oauth cs_oauth;

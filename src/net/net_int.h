@@ -28,6 +28,9 @@ struct cs_http_client {
     bool window_spent;   /* the last answer said the rolling window is spent */
     bool secondly_spent; /* ... or the per-second allowance */
     char *last_token;    /* the token last sent, masked in every error message */
+    char *ca_file;       /* CURLOPT_CAINFO, or NULL: the system store */
+    char *api_label;     /* "HubSpot", for TLS errors; may be NULL */
+    char *ca_setting;    /* "hubspot.ca_file", for TLS errors; may be NULL */
     char curl_error[CURL_ERROR_SIZE];
 };
 
@@ -37,6 +40,7 @@ typedef struct net_exchange {
     bool sent;            /* request bytes left this host */
     bool too_large;       /* the body passed max_response */
     bool header_overflow; /* too many or too long header lines */
+    bool tls_untrusted;   /* the peer's certificate (or the CA file) failed verification */
     char detail[CURL_ERROR_SIZE + 64];
 } net_exchange;
 

@@ -17,6 +17,8 @@
 #define MAX_TOKEN_ANSWER ((size_t)64 * 1024)
 
 struct cs_oauth {
+    char *label;
+    bool no_instance_url;
     char *token_url;
     cs_net_grant grant;
     char *client_id;
@@ -55,6 +57,8 @@ int cs_oauth_new(const cs_oauth_config *cfg, cs_oauth **out, cs_err *err)
     if (o == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     bool failed = false;
+    o->label = dup_opt(cfg->label ? cfg->label : "OAuth", &failed);
+    o->no_instance_url = cfg->no_instance_url;
     o->token_url = dup_opt(cfg->token_url, &failed);
     o->client_id = dup_opt(cfg->client_id, &failed);
     o->client_secret = dup_opt(cfg->client_secret, &failed);
@@ -86,6 +90,7 @@ void cs_oauth_free(cs_oauth *o)
     if (o == NULL)
         return;
     cs_http_client_free(o->http);
+    free(o->label);
     free(o->token_url);
     free(o->client_id);
     free(o->client_secret);
@@ -187,16 +192,17 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
          * so keep the network / rate-limit / remote-failure category. */
         if (err)
             *err = local;
+        cs_err_prefix(err, "%s: ", o->label);
         mask(o, err);
         cs_http_response_dispose(&resp);
         return -1;
     }
     char *tok = NULL, *inst = NULL;
-    rc =
-        cs_oauth_parse_answer(resp.status, cs_buf_str(&resp.body), resp.body.len, &tok, &inst, err);
+    rc = cs_oauth_parse_answer(resp.status, cs_buf_str(&resp.body), resp.body.len, &tok,
+                               o->no_instance_url ? NULL : &inst, err);
     cs_http_response_dispose(&resp);
     if (rc != 0) {
-        cs_err_prefix(err, "OAuth %s grant: ",
+        cs_err_prefix(err, "%s: %s grant: ", o->label,
                       o->grant == CS_NET_GRANT_CLIENT_CREDENTIALS ? "client_credentials"
                                                                   : "refresh_token");
         mask(o, err);
@@ -207,7 +213,7 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
     free(o->instance_url);
     o->access_token = tok;
     o->instance_url = inst;
-    if (o->follower && cs_http_client_set_base_url(o->follower, inst, err) != 0)
+    if (o->follower && inst && cs_http_client_set_base_url(o->follower, inst, err) != 0)
         return -1;
     return 0;
 }

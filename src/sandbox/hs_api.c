@@ -120,7 +120,8 @@ json_t *hs_paging_next(const char *after, const char *base_path)
 
 static void hs_unauthorized(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    (void)req;
+    if (hs_oauth_answer_expired(ctx, req, res))
+        return;
     hs_error(ctx, res, 401, "INVALID_AUTHENTICATION",
              "Authentication credentials not found. This API supports OAuth 2.0 authentication "
              "and you can find more details at https://developers.hubspot.com/docs/methods/auth/"
@@ -157,6 +158,8 @@ static void hs_fault(sb_ctx *ctx, int status, sb_response *res)
 static bool hs_admit(sb_ctx *ctx, const sb_request *req, unsigned flags, sb_response *res)
 {
     (void)req;
+    if (flags & SB_ROUTE_NO_AUTH) /* the OAuth endpoints are not CRM API calls */
+        return false;
     if (ctx->hubspot_daily_limit > 0 && ctx->hs_daily_used >= ctx->hubspot_daily_limit) {
         rate_limited(ctx, res, "DAILY", "You have reached your daily limit.");
         return true;
@@ -301,6 +304,9 @@ static const sb_route hs_routes[] = {
 
     {"GET", "/crm/v3/owners", hs_h_owners_list, 0},
     {"GET", "/crm/v3/owners/{ownerId}", hs_h_owners_get, 0},
+
+    {"POST", "/oauth/v1/token", hs_h_oauth_token, SB_ROUTE_NO_AUTH},
+    {"GET", "/oauth/v1/access-tokens/{token}", hs_h_oauth_access_token, SB_ROUTE_NO_AUTH},
     {NULL, NULL, NULL, 0},
 };
 

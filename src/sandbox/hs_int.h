@@ -204,6 +204,14 @@ json_t *hs_obj_json(sb_ctx *ctx, const hs_type *t, const hs_obj *o, const hs_pro
 /* Same, showing the default properties plus every name in extra. */
 json_t *hs_obj_json_with(sb_ctx *ctx, const hs_type *t, const hs_obj *o, const json_t *extra);
 
+/* --- OAuth (hs_oauth.c) ------------------------------------------------ */
+
+void hs_h_oauth_token(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void hs_h_oauth_access_token(sb_ctx *ctx, const sb_request *req, sb_response *res);
+/* When the request's bearer token is an OAuth token the sandbox issued and
+ * it has expired: answers 401 EXPIRED_AUTHENTICATION and returns true. */
+bool hs_oauth_answer_expired(sb_ctx *ctx, const sb_request *req, sb_response *res);
+
 /* --- answers (hs_api.c) ------------------------------------------------- */
 
 /* {"status":"error","message",...,"correlationId","category"}; context may be

@@ -18,6 +18,7 @@
 struct cs_sandbox {
     sb_ctx ctx;
     sb_server *servers[SB_API_COUNT];
+    sb_tls tls; /* with --tls: read by the servers until they stop */
 };
 
 void cs_sandbox_options_default(cs_sandbox_options *opts)
@@ -26,6 +27,10 @@ void cs_sandbox_options_default(cs_sandbox_options *opts)
     opts->token = "sandbox-token";
     opts->hubspot_limit_per_10s = 150;
     opts->salesforce_daily_limit = 1000000;
+    opts->hubspot_client_id = "sandbox-client-id";
+    opts->hubspot_client_secret = "sandbox-client-secret";
+    opts->hubspot_refresh_token = "sandbox-refresh-token";
+    opts->hubspot_token_lifetime_s = 1800;
 }
 
 uint64_t sb_random(sb_ctx *ctx)
@@ -77,6 +82,17 @@ bool sb_token_valid(sb_ctx *ctx, sb_api_id api, const char *tok)
         ok = sqlite3_step(st) == SQLITE_ROW;
     }
     sqlite3_finalize(st);
+    st = NULL;
+    /* HubSpot OAuth tokens (hs_oauth.c) live until their expiry time. */
+    if (!ok && api == SB_HUBSPOT &&
+        sqlite3_prepare_v2(ctx->db,
+                           "SELECT 1 FROM hs_oauth_tokens WHERE token = ? AND expires_ms > ?", -1,
+                           &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, cs_time_now_ms());
+        ok = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
     return ok;
 }
 
@@ -111,7 +127,10 @@ static int open_db(sb_ctx *ctx, cs_err *err)
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
                 "CREATE TABLE IF NOT EXISTS sandbox_tokens("
-                "  token TEXT PRIMARY KEY, api TEXT NOT NULL, issued_ms INTEGER NOT NULL);",
+                "  token TEXT PRIMARY KEY, api TEXT NOT NULL, issued_ms INTEGER NOT NULL);"
+                "CREATE TABLE IF NOT EXISTS hs_oauth_tokens("
+                "  token TEXT PRIMARY KEY, issued_ms INTEGER NOT NULL,"
+                "  expires_ms INTEGER NOT NULL);",
                 err) != 0)
         return cs_err_prefix(err, "%s: ", path);
     return 0;
@@ -127,6 +146,9 @@ static void ctx_dispose(sb_ctx *ctx)
     }
     free(ctx->data_dir);
     free(ctx->token);
+    free(ctx->hs_client_id);
+    free(ctx->hs_client_secret);
+    free(ctx->hs_refresh_token);
     pthread_mutex_destroy(&ctx->lock);
 }
 
@@ -136,6 +158,8 @@ int cs_sandbox_start(const cs_sandbox_options *opts, cs_sandbox **out, cs_err *e
         return cs_err_set(err, CS_ERR_CONFIG, "sandbox: --data DIR is required");
     if (opts->seed_contacts < 0 || opts->seed_leads < 0)
         return cs_err_set(err, CS_ERR_CONFIG, "sandbox: seed counts must not be negative");
+    if (opts->hubspot_token_lifetime_s < 0)
+        return cs_err_set(err, CS_ERR_CONFIG, "sandbox: the token lifetime must not be negative");
     if (ensure_dir(opts->data_dir, err) != 0)
         return -1;
     cs_sandbox *sb = calloc(1, sizeof *sb);
@@ -147,6 +171,15 @@ int cs_sandbox_start(const cs_sandbox_options *opts, cs_sandbox **out, cs_err *e
     ctx->token = strdup(opts->token ? opts->token : "sandbox-token");
     ctx->hubspot_limit_per_10s = opts->hubspot_limit_per_10s;
     ctx->salesforce_daily_limit = opts->salesforce_daily_limit;
+    ctx->hs_client_id =
+        strdup(opts->hubspot_client_id ? opts->hubspot_client_id : "sandbox-client-id");
+    ctx->hs_client_secret =
+        strdup(opts->hubspot_client_secret ? opts->hubspot_client_secret : "sandbox-client-secret");
+    ctx->hs_refresh_token =
+        strdup(opts->hubspot_refresh_token ? opts->hubspot_refresh_token : "sandbox-refresh-token");
+    ctx->hs_token_lifetime_s =
+        opts->hubspot_token_lifetime_s > 0 ? opts->hubspot_token_lifetime_s : 1800;
+    ctx->tls = opts->tls;
     ctx->rng = (uint64_t)cs_time_now_ms() * 6364136223846793005ULL ^ (uint64_t)getpid();
     if (ctx->rng == 0)
         ctx->rng = 88172645463325252ULL;
@@ -157,14 +190,20 @@ int cs_sandbox_start(const cs_sandbox_options *opts, cs_sandbox **out, cs_err *e
     const sb_api_ops *apis[SB_API_COUNT] = {&sb_hubspot_api, &sb_salesforce_api};
     const int seeds[SB_API_COUNT] = {opts->seed_contacts, opts->seed_leads};
     const int ports[SB_API_COUNT] = {opts->hubspot_port, opts->salesforce_port};
-    if (ctx->data_dir == NULL || ctx->token == NULL || open_db(ctx, err) != 0)
+    if (ctx->data_dir == NULL || ctx->token == NULL || ctx->hs_client_id == NULL ||
+        ctx->hs_client_secret == NULL || ctx->hs_refresh_token == NULL) {
+        cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        goto fail;
+    }
+    if (open_db(ctx, err) != 0 || (opts->tls && sb_tls_prepare(ctx->data_dir, &sb->tls, err) != 0))
         goto fail;
     for (int i = 0; i < SB_API_COUNT; i++) {
         if (apis[i]->init(ctx, err) != 0 || apis[i]->seed(ctx, seeds[i], err) != 0)
             goto fail;
     }
     for (int i = 0; i < SB_API_COUNT; i++) {
-        sb->servers[i] = sb_server_start(ctx, (sb_api_id)i, apis[i], ports[i], err);
+        sb->servers[i] =
+            sb_server_start(ctx, (sb_api_id)i, apis[i], ports[i], opts->tls ? &sb->tls : NULL, err);
         if (sb->servers[i] == NULL)
             goto fail;
         ctx->ports[i] = sb_server_port(sb->servers[i]);
@@ -186,6 +225,16 @@ int cs_sandbox_salesforce_port(const cs_sandbox *sb)
     return sb->ctx.ports[SB_SALESFORCE];
 }
 
+const char *cs_sandbox_scheme(const cs_sandbox *sb)
+{
+    return sb->ctx.tls ? "https" : "http";
+}
+
+const char *cs_sandbox_ca_file(const cs_sandbox *sb)
+{
+    return sb->ctx.tls ? sb->tls.ca_file : NULL;
+}
+
 void cs_sandbox_stop(cs_sandbox *sb)
 {
     if (sb == NULL)
@@ -200,5 +249,6 @@ void cs_sandbox_stop(cs_sandbox *sb)
     if (sb->ctx.db)
         sqlite3_exec(sb->ctx.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     ctx_dispose(&sb->ctx);
+    sb_tls_dispose(&sb->tls);
     free(sb);
 }

@@ -138,6 +138,14 @@ struct sb_ctx {
     /* Set per API by /__sandbox/expire-tokens: the start token stops working
      * there and clients must obtain a new one (Salesforce OAuth). */
     bool token_expired[SB_API_COUNT];
+    /* HubSpot's OAuth app (hs_oauth.c): the one client the token endpoint
+     * accepts, its refresh token, and the lifetime of the access tokens it
+     * issues (rows of hs_oauth_tokens, checked by sb_token_valid). */
+    char *hs_client_id;
+    char *hs_client_secret;
+    char *hs_refresh_token;
+    int hs_token_lifetime_s;
+    bool tls; /* the servers speak HTTPS (sb_tls.c) */
     sb_stats stats[SB_API_COUNT];
     sb_faults faults[SB_API_COUNT];
     uint64_t rng; /* xorshift state for fault rates and ids */
@@ -158,6 +166,10 @@ const char *sb_param(const sb_request *req, const char *name);
 /* Parses the body as JSON. NULL (and *error set to a short reason) when the
  * body is empty or malformed. Caller owns the result. */
 json_t *sb_body_json(const sb_request *req, char *error, size_t error_size);
+/* Decodes an application/x-www-form-urlencoded body into a JSON object of
+ * strings (the first value of each key wins). NULL when malformed or larger
+ * than 8 KiB. Caller owns the result. */
+json_t *sb_body_form(const sb_request *req);
 /* Calls fn(key, value, user) for each query argument, in order. */
 void sb_query_each(const sb_request *req,
                    void (*fn)(const char *key, const char *value, void *user), void *user);

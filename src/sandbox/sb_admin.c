@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/timeutil.h"
 #include "sandbox/sb_http.h"
 
 static void admin_error(sb_response *res, int status, const char *message)
@@ -212,6 +213,17 @@ static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
                       : hs     ? "DELETE FROM sandbox_tokens WHERE api = 'hubspot'"
                                : "DELETE FROM sandbox_tokens WHERE api = 'salesforce'";
     if (sb_exec(ctx, sql, &err) != 0) {
+        admin_error(res, 500, err.message);
+        return;
+    }
+    /* HubSpot OAuth tokens are kept, expired now: their next use answers
+     * EXPIRED_AUTHENTICATION, as an expired token does at HubSpot. */
+    char expire[160];
+    long long now = (long long)cs_time_now_ms();
+    (void)snprintf(expire, sizeof expire,
+                   "UPDATE hs_oauth_tokens SET expires_ms = %lld WHERE expires_ms > %lld", now,
+                   now);
+    if (hs && sb_exec(ctx, expire, &err) != 0) {
         admin_error(res, 500, err.message);
         return;
     }

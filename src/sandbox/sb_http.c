@@ -9,6 +9,7 @@
 #include "sandbox/sb_http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -89,6 +90,61 @@ json_t *sb_body_json(const sb_request *req, char *error, size_t error_size)
             error[0] = '\0';
     }
     return j;
+}
+
+#define FORM_MAX 8192
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Both OAuth token endpoints take application/x-www-form-urlencoded bodies. */
+json_t *sb_body_form(const sb_request *req)
+{
+    const char *body = req->body;
+    size_t len = req->body_len;
+    if (len > FORM_MAX)
+        return NULL;
+    json_t *out = json_object();
+    size_t i = 0;
+    while (i < len) {
+        char key[256], val[FORM_MAX + 1];
+        size_t k = 0, v = 0;
+        bool in_value = false;
+        for (; i < len && body[i] != '&'; i++) {
+            char c = body[i];
+            if (c == '=' && !in_value) {
+                in_value = true;
+                continue;
+            }
+            if (c == '+') {
+                c = ' ';
+            } else if (c == '%') {
+                if (i + 2 >= len || hexval(body[i + 1]) < 0 || hexval(body[i + 2]) < 0) {
+                    json_decref(out);
+                    return NULL;
+                }
+                c = (char)(hexval(body[i + 1]) * 16 + hexval(body[i + 2]));
+                i += 2;
+            }
+            if (in_value && v < FORM_MAX)
+                val[v++] = c;
+            else if (!in_value && k < sizeof key - 1)
+                key[k++] = c;
+        }
+        i++;
+        key[k] = '\0';
+        val[v] = '\0';
+        if (k > 0 && json_object_get(out, key) == NULL)
+            json_object_set_new(out, key, json_stringn(val, v));
+    }
+    return out;
 }
 
 typedef struct query_iter {
@@ -548,8 +604,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port, cs_err *err)
+sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port,
+                           const sb_tls *tls, cs_err *err)
 {
+    if (tls != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        cs_err_set(err, CS_ERR_CONFIG, "--tls: this libmicrohttpd was built without TLS support");
+        return NULL;
+    }
     sb_server *s = calloc(1, sizeof *s);
     if (s == NULL) {
         cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
@@ -563,11 +624,20 @@ sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, in
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-                                 NULL, NULL, on_request, &s->l, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
-                                 on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    /* The PEM strings stay owned by the caller, alive until the server stops. */
+    if (tls != NULL)
+        s->daemon = MHD_start_daemon(
+            flags | MHD_USE_TLS, 0, NULL, NULL, on_request, &s->l, MHD_OPTION_SOCK_ADDR,
+            (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)256, MHD_OPTION_HTTPS_MEM_KEY, tls->key_pem, MHD_OPTION_HTTPS_MEM_CERT,
+            tls->cert_pem, MHD_OPTION_END);
+    else
+        s->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, &s->l, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
     if (s->daemon == NULL) {
         cs_err_set(err, CS_ERR_IO, "%s API: cannot listen on 127.0.0.1:%d", ops->name, port);
         free(s);

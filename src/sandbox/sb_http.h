@@ -3,13 +3,15 @@
 #define CS_SANDBOX_SB_HTTP_H
 
 #include "sandbox/sb.h"
+#include "sandbox/sb_tls.h"
 
 typedef struct sb_server sb_server;
 
-/* Listens on 127.0.0.1:port (0 = any free port). Caller stops it with
- * sb_server_stop(). */
+/* Listens on 127.0.0.1:port (0 = any free port), speaking HTTPS with tls's
+ * certificate when tls is not NULL (borrowed: it must outlive the server).
+ * Caller stops it with sb_server_stop(). */
 sb_server *sb_server_start(sb_ctx *ctx, sb_api_id api, const sb_api_ops *ops, int port,
-                           cs_err *err);
+                           const sb_tls *tls, cs_err *err);
 int sb_server_port(const sb_server *s);
 void sb_server_stop(sb_server *s);
 

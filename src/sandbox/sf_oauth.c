@@ -2,69 +2,13 @@
  * endpoint (refresh_token, client_credentials and password grants; how a
  * client recovers after /__sandbox/expire-tokens), the version list, the
  * resources of a version, and /limits. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox/sf_int.h"
 
-#define FORM_MAX 8192
-#define ORG_SEQ  1
-
-/* --- form bodies --------------------------------------------------------- */
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* Decodes application/x-www-form-urlencoded text into a JSON object (the
- * first value of each key wins). NULL when malformed. */
-static json_t *parse_form(const char *body, size_t len)
-{
-    if (len > FORM_MAX)
-        return NULL;
-    json_t *out = json_object();
-    size_t i = 0;
-    while (i < len) {
-        char key[256], val[FORM_MAX + 1];
-        size_t k = 0, v = 0;
-        bool in_value = false;
-        for (; i < len && body[i] != '&'; i++) {
-            char c = body[i];
-            if (c == '=' && !in_value) {
-                in_value = true;
-                continue;
-            }
-            if (c == '+') {
-                c = ' ';
-            } else if (c == '%') {
-                if (i + 2 >= len || hexval(body[i + 1]) < 0 || hexval(body[i + 2]) < 0) {
-                    json_decref(out);
-                    return NULL;
-                }
-                c = (char)(hexval(body[i + 1]) * 16 + hexval(body[i + 2]));
-                i += 2;
-            }
-            if (in_value && v < FORM_MAX)
-                val[v++] = c;
-            else if (!in_value && k < sizeof key - 1)
-                key[k++] = c;
-        }
-        i++;
-        key[k] = '\0';
-        val[v] = '\0';
-        if (k > 0 && json_object_get(out, key) == NULL)
-            json_object_set_new(out, key, json_stringn(val, v));
-    }
-    return out;
-}
+#define ORG_SEQ 1
 
 /* --- token --------------------------------------------------------------- */
 
@@ -119,7 +63,7 @@ static void random_text(sb_ctx *ctx, char *out, size_t n)
 
 void sf_h_token(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    json_t *form = parse_form(req->body, req->body_len);
+    json_t *form = sb_body_form(req);
     if (form == NULL) {
         oauth_error(res, 400, "invalid_request", "malformed request body");
         return;
@@ -167,7 +111,8 @@ void sf_h_token(sb_ctx *ctx, const sb_request *req, sb_response *res)
             oauth_error(res, 500, "server_error", sqlite3_errmsg(ctx->db));
         } else {
             char instance[64], id_url[160], issued[32];
-            snprintf(instance, sizeof instance, "http://127.0.0.1:%d", ctx->ports[SB_SALESFORCE]);
+            snprintf(instance, sizeof instance, "%s://127.0.0.1:%d", ctx->tls ? "https" : "http",
+                     ctx->ports[SB_SALESFORCE]);
             snprintf(id_url, sizeof id_url, "%s/id/%s/%s", instance, org, user);
             snprintf(issued, sizeof issued, "%lld", (long long)now);
             sb_respond_json(res, 200,
