@@ -119,8 +119,11 @@ static int quoted_cell(reader *r)
 {
     r->p++;
     for (;;) {
-        if (r->p >= r->end)
+        if (r->p >= r->end) {
+            /* Named by the line its row starts on, not the end of the data. */
+            r->line = r->row->line;
             return fail(r, "Failed to parse CSV. Unterminated quoted value");
+        }
         if (*r->p == '"') {
             if (r->p + 1 < r->end && r->p[1] == '"') {
                 if (take(r, '"') != 0)
