@@ -7,6 +7,7 @@
  * job. All progress is in SQLite: after a restart, the first request about
  * a job that was not finished wakes the worker, which resumes it where the
  * last step left it. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,8 +60,11 @@ static int step(sb_ctx *ctx, bulk_worker *w)
     sf_bulk_job job;
     cs_err err;
     int rc = next_job(ctx, &job, &err);
-    if (rc != 0)
+    if (rc != 0) {
+        /* Idle: an aborted job's upload is not kept in memory. */
+        drop_cache(w);
         return 0;
+    }
     if (strcmp(job.state, "UploadComplete") == 0) {
         /* Picked up: a poller sees InProgress before any result. */
         snprintf(job.state, sizeof job.state, "InProgress");
@@ -119,7 +123,13 @@ void sf_bulk_kick(sb_ctx *ctx)
             return;
         pthread_cond_init(&w->wake, NULL);
         ctx->sf_bulk = w;
-        if (pthread_create(&w->thread, NULL, worker_main, ctx) != 0) {
+        /* Signals stay with the threads that wait for them. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        int rc = pthread_create(&w->thread, NULL, worker_main, ctx);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (rc != 0) {
             pthread_cond_destroy(&w->wake);
             free(w);
             ctx->sf_bulk = NULL;

@@ -5,10 +5,15 @@
 // documented size limits, job errors, and the daily API request count
 // (SPEC R6: every call counts).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { createRequire } from 'node:module';
 
-import { TOKEN, admin, startSandbox } from './sandbox.mjs';
+import { TOKEN, admin, crmsyncBin, startSandbox } from './sandbox.mjs';
 
 const require = createRequire(import.meta.url);
 const jsforce = require('jsforce');
@@ -394,5 +399,79 @@ describe('limits', () => {
     assert.equal(used(b), used(a) + 2);
     const limits = await conn.limits();
     assert.equal(limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining, used(b) + 1);
+  });
+});
+
+// A sandbox on a data directory the test keeps, so it can be restarted.
+async function startOn(dir) {
+  const child = spawn(crmsyncBin(), ['sandbox', '--data', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+    rl.on('line', (line) => {
+      const [name, u] = line.trim().split(/\s+/);
+      if (name === 'salesforce') resolve(u);
+    });
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('persistence', () => {
+  test('a job interrupted by a restart resumes where it stopped, writing each record once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crmsync-bulk-'));
+    const ROWS = 6000;
+    const call = async (base, method, path, body, type = 'application/json') => {
+      const res = await fetch(base + V + path, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'Content-Type': type } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const json = /json/.test(res.headers.get('content-type') || '');
+      return { status: res.status, text, body: json && text ? JSON.parse(text) : null };
+    };
+    try {
+      let box = await startOn(dir);
+      const job = (await call(box.url, 'POST', '/jobs/ingest', { object: 'Contact', operation: 'insert' })).body;
+      const lines = ['LastName,Email'];
+      for (let i = 0; i < ROWS; i++) lines.push(`Resume${i},resume${i}@example.com`);
+      assert.equal((await call(box.url, 'PUT', `/jobs/ingest/${job.id}/batches`, lines.join('\n') + '\n', 'text/csv')).status, 201);
+      await call(box.url, 'PATCH', `/jobs/ingest/${job.id}`, { state: 'UploadComplete' });
+      let info;
+      for (;;) {
+        info = (await call(box.url, 'GET', `/jobs/ingest/${job.id}`)).body;
+        if (info.numberRecordsProcessed > 0 || info.state === 'JobComplete') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await box.stop();
+      box = await startOn(dir);
+      try {
+        for (let i = 0; i < 3000; i++) {
+          info = (await call(box.url, 'GET', `/jobs/ingest/${job.id}`)).body;
+          if (info.state !== 'InProgress' && info.state !== 'UploadComplete') break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal(info.state, 'JobComplete');
+        assert.equal(info.numberRecordsProcessed, ROWS);
+        assert.equal(info.numberRecordsFailed, 0);
+        const ok = await call(box.url, 'GET', `/jobs/ingest/${job.id}/successfulResults`, undefined, 'text/csv');
+        const rows = ok.text.trimEnd().split('\n').slice(1);
+        assert.equal(rows.length, ROWS);
+        assert.equal(new Set(rows.map((r) => r.split(',')[0])).size, ROWS);
+        const q = await call(box.url, 'GET', `/query?q=${encodeURIComponent("SELECT COUNT() FROM Contact WHERE LastName LIKE 'Resume%'")}`);
+        assert.equal(q.body.totalSize, ROWS);
+      } finally {
+        await box.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
