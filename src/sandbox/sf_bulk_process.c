@@ -49,6 +49,7 @@ typedef struct ingest {
     const sf_field *ext; /* upsert */
     col *cols;
     sf_csv_dialect d;
+    size_t header_lines; /* lines the header row spans */
 } ingest;
 
 void sf_bulk_ingest_cache_free(void *cache)
@@ -137,15 +138,15 @@ static int resolve_header(ingest *in)
  * job before any record is written. */
 static int validate(ingest *in, cs_err *err)
 {
-    sf_csv_cursor cur = {in->job->header_end, 1};
+    sf_csv_cursor cur = {(size_t)in->job->header_end, in->header_lines};
     int64_t rows = 0;
     cs_err bad;
     int rc;
     while ((rc = sf_csv_read(in->c->data, in->c->len, &cur, in->d, &in->c->row, &bad)) == 1) {
         if (in->c->row.ncells != in->c->header.ncells) {
             sf_bulk_job_fail(in->job,
-                             "InvalidBatch : Failed to parse CSV. Line %zu has %zu values, the "
-                             "header %zu",
+                             "InvalidBatch : Failed to parse CSV. Line %zu: %zu values where the "
+                             "header has %zu",
                              in->c->row.line, in->c->row.ncells, in->c->header.ncells);
             return 0;
         }
@@ -157,7 +158,7 @@ static int validate(ingest *in, cs_err *err)
     }
     in->job->rows = rows;
     in->job->cursor = in->job->header_end;
-    in->job->cursor_line = 1;
+    in->job->cursor_line = (int64_t)in->header_lines;
     /* Kept without a row ending: results put their own columns first. */
     cs_buf h;
     cs_buf_init(&h, (size_t)SF_CSV_RECORD_CHARS_MAX * 8);
@@ -391,6 +392,7 @@ int sf_bulk_ingest_step(sb_ctx *ctx, sf_bulk_job *job, void **cache, cs_err *err
                          in.c->len ? bad.message : "Failed to parse CSV: no header row");
     } else if (resolve_header(&in) == 0) {
         job->header_end = (int64_t)cur.pos;
+        in.header_lines = cur.line;
         if (job->rows < 0)
             rc = validate(&in, err);
         else

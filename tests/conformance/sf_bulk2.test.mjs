@@ -274,6 +274,9 @@ describe('job errors', () => {
     assert.equal(info.numberRecordsProcessed, 0);
     const un = await raw('GET', `${V}/jobs/ingest/${id}/unprocessedrecords`);
     assert.equal(un.text, 'LastName,Title\nNever,ok\nNever,"bad"x\n');
+    id = await rawJob({ object: 'Contact', operation: 'insert' }, 'LastName,Title\n"Never\nTwo lines",x\nNever\n');
+    info = await waitDone('ingest', id);
+    assert.equal(info.errorMessage, 'InvalidBatch : Failed to parse CSV. Line 4: 1 values where the header has 2');
     assert.equal((await conn.query("SELECT COUNT() FROM Contact WHERE LastName = 'Never'")).totalSize, before);
   });
 
