@@ -21,43 +21,6 @@ static bool one_of(const char *v, const char *const *list, size_t n)
     return false;
 }
 
-/* Checks the enum-valued options every job takes; answers and returns -1
- * when one is not a known value. */
-static int job_options(json_t *body, sf_bulk_job *job, sb_response *res)
-{
-    static const struct {
-        const char *key, *type;
-    } enums[] = {{"columnDelimiter", "ColumnDelimiterEnum"},
-                 {"lineEnding", "LineEndingEnum"},
-                 {"contentType", "ContentType"}};
-    for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++) {
-        json_t *v = json_object_get(body, enums[i].key);
-        if (v == NULL || json_is_null(v))
-            continue;
-        const char *text = json_string_value(v);
-        sf_csv_dialect d;
-        bool ok = text != NULL;
-        if (ok && i == 0)
-            ok = sf_csv_dialect_parse(text, NULL, &d) == 0;
-        else if (ok && i == 1)
-            ok = sf_csv_dialect_parse(NULL, text, &d) == 0;
-        else if (ok)
-            ok = strcmp(text, "CSV") == 0;
-        if (!ok) {
-            sf_bulk_respond(res, 400, "JSON_PARSER_ERROR",
-                            "Cannot deserialize instance of %s from VALUE_STRING value %.100s or "
-                            "request may be missing a required field",
-                            enums[i].type, text ? text : "(not a string)");
-            return -1;
-        }
-        if (i == 0)
-            snprintf(job->delimiter, sizeof job->delimiter, "%s", text);
-        else if (i == 1)
-            snprintf(job->line_ending, sizeof job->line_ending, "%s", text);
-    }
-    return 0;
-}
-
 /* object, operation and externalIdFieldName against the schema. */
 static int ingest_fields(sf_tx *tx, json_t *body, sf_bulk_job *job, sb_response *res)
 {
@@ -134,7 +97,7 @@ void sf_h_bulk_ingest_create(sb_ctx *ctx, const sb_request *req, sb_response *re
     sf_bulk_job job;
     sf_bulk_job_new(&tx, SF_BULK_INGEST, &job);
     snprintf(job.state, sizeof job.state, "Open");
-    if (job_options(body, &job, res) == 0 && ingest_fields(&tx, body, &job, res) == 0) {
+    if (sf_bulk_job_options(body, &job, res) == 0 && ingest_fields(&tx, body, &job, res) == 0) {
         if (sf_bulk_job_insert(ctx, &job, NULL, &err) != 0 || sf_tx_commit(&tx, &err) != 0)
             sf_respond_internal(res, &err);
         else

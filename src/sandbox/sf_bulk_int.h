@@ -78,6 +78,10 @@ typedef enum sf_bulk_view {
 /* The job info JSON the API answers in each place. New ref. */
 json_t *sf_bulk_job_json(const sf_bulk_job *job, sf_bulk_view view);
 
+/* Reads columnDelimiter, lineEnding and contentType of a job creation
+ * body into job; answers 400 JSON_PARSER_ERROR and returns -1 when one is
+ * not a known value. */
+int sf_bulk_job_options(json_t *body, sf_bulk_job *job, sb_response *res);
 /* The job dialect (columnDelimiter, lineEnding). */
 sf_csv_dialect sf_bulk_dialect(const sf_bulk_job *job);
 /* Appends result lines of one job, through one prepared statement. */

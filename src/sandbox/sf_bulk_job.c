@@ -438,6 +438,41 @@ static int find_job(sb_ctx *ctx, const sb_request *req, sb_response *res, sf_bul
     return rc == 0 ? 0 : -1;
 }
 
+int sf_bulk_job_options(json_t *body, sf_bulk_job *job, sb_response *res)
+{
+    static const struct {
+        const char *key, *type;
+    } enums[] = {{"columnDelimiter", "ColumnDelimiterEnum"},
+                 {"lineEnding", "LineEndingEnum"},
+                 {"contentType", "ContentType"}};
+    for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++) {
+        json_t *v = json_object_get(body, enums[i].key);
+        if (v == NULL || json_is_null(v))
+            continue;
+        const char *text = json_string_value(v);
+        sf_csv_dialect d;
+        bool ok = text != NULL;
+        if (ok && i == 0)
+            ok = sf_csv_dialect_parse(text, NULL, &d) == 0;
+        else if (ok && i == 1)
+            ok = sf_csv_dialect_parse(NULL, text, &d) == 0;
+        else if (ok)
+            ok = strcmp(text, "CSV") == 0;
+        if (!ok) {
+            sf_bulk_respond(res, 400, "JSON_PARSER_ERROR",
+                            "Cannot deserialize instance of %s from VALUE_STRING value %.100s or "
+                            "request may be missing a required field",
+                            enums[i].type, text ? text : "(not a string)");
+            return -1;
+        }
+        if (i == 0)
+            snprintf(job->delimiter, sizeof job->delimiter, "%s", text);
+        else if (i == 1)
+            snprintf(job->line_ending, sizeof job->line_ending, "%s", text);
+    }
+    return 0;
+}
+
 void sf_h_bulk_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
     sf_bulk_job job;

@@ -92,6 +92,29 @@ static int bulk_servable(const sf_qresult *q, sb_response *res)
     return 0;
 }
 
+/* Checks the options and the SOQL, then stores the job, ready to run. */
+static void create_job(sf_tx *tx, json_t *body, const char *op, const char *soql, sb_response *res)
+{
+    sf_bulk_job job;
+    sf_qresult q;
+    cs_err err;
+    sf_bulk_job_new(tx, SF_BULK_QUERY, &job);
+    if (sf_bulk_job_options(body, &job, res) != 0)
+        return;
+    if (sf_query_prepare(tx, soql, &q, res) == 0 && bulk_servable(&q, res) == 0) {
+        snprintf(job.operation, sizeof job.operation, "%s", op);
+        snprintf(job.object, sizeof job.object, "%s", q.o->name);
+        snprintf(job.state, sizeof job.state, "UploadComplete");
+        if (sf_bulk_job_insert(tx->ctx, &job, soql, &err) != 0 || sf_tx_commit(tx, &err) != 0) {
+            sf_respond_internal(res, &err);
+        } else {
+            sf_bulk_kick(tx->ctx);
+            sb_respond_json(res, 200, sf_bulk_job_json(&job, SF_VIEW_CREATE));
+        }
+    }
+    sf_qresult_dispose(&q);
+}
+
 void sf_h_bulk_query_create(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
     int v = sf_version_or_404(req, res);
@@ -105,51 +128,26 @@ void sf_h_bulk_query_create(sb_ctx *ctx, const sb_request *req, sb_response *res
     json_t *body = sb_body_json(req, why, sizeof why);
     const char *op = json_string_value(json_object_get(body, "operation"));
     const char *soql = json_string_value(json_object_get(body, "query"));
-    const char *delim = json_string_value(json_object_get(body, "columnDelimiter"));
-    const char *ending = json_string_value(json_object_get(body, "lineEnding"));
-    const char *ctype = json_string_value(json_object_get(body, "contentType"));
-    sf_csv_dialect d;
     if (!json_is_object(body)) {
         sf_bulk_respond(res, 400, "JSON_PARSER_ERROR", "Unexpected request body: %s",
                         body ? "not an object" : why);
     } else if (op == NULL || soql == NULL) {
         sf_bulk_respond(res, 400, "INVALIDJOB", "InvalidJob : %s is required",
                         op == NULL ? "operation" : "query");
-    } else if ((strcmp(op, "query") != 0 && strcmp(op, "queryAll") != 0) ||
-               sf_csv_dialect_parse(delim, ending, &d) != 0 ||
-               (ctype != NULL && strcmp(ctype, "CSV") != 0)) {
+    } else if (strcmp(op, "query") != 0 && strcmp(op, "queryAll") != 0) {
         sf_bulk_respond(res, 400, "JSON_PARSER_ERROR",
-                        "Cannot deserialize instance of the job's %s from VALUE_STRING value "
-                        "or request may be missing a required field",
-                        strcmp(op, "query") != 0 && strcmp(op, "queryAll") != 0
-                            ? "OperationEnum"
-                            : "ColumnDelimiterEnum, LineEndingEnum or ContentType");
+                        "Cannot deserialize instance of OperationEnum from VALUE_STRING value "
+                        "%.100s or request may be missing a required field",
+                        op);
     } else {
         sf_tx tx;
         cs_err err;
-        sf_qresult q;
-        memset(&q, 0, sizeof q);
         if (sf_tx_begin(ctx, &tx, v, &err) != 0) {
             sf_respond_internal(res, &err);
-        } else if (sf_query_prepare(&tx, soql, &q, res) == 0 && bulk_servable(&q, res) == 0) {
-            sf_bulk_job job;
-            sf_bulk_job_new(&tx, SF_BULK_QUERY, &job);
-            snprintf(job.operation, sizeof job.operation, "%s", op);
-            snprintf(job.object, sizeof job.object, "%s", q.o->name);
-            snprintf(job.state, sizeof job.state, "UploadComplete");
-            if (delim)
-                snprintf(job.delimiter, sizeof job.delimiter, "%s", delim);
-            if (ending)
-                snprintf(job.line_ending, sizeof job.line_ending, "%s", ending);
-            if (sf_bulk_job_insert(ctx, &job, soql, &err) != 0 || sf_tx_commit(&tx, &err) != 0) {
-                sf_respond_internal(res, &err);
-            } else {
-                sf_bulk_kick(ctx);
-                sb_respond_json(res, 200, sf_bulk_job_json(&job, SF_VIEW_CREATE));
-            }
+        } else {
+            create_job(&tx, body, op, soql, res);
+            sf_tx_end(&tx);
         }
-        sf_qresult_dispose(&q);
-        sf_tx_end(&tx);
     }
     json_decref(body);
 }

@@ -362,6 +362,16 @@ describe('query jobs', () => {
     assert.equal(r.body[0].errorCode, 'INVALIDJOB');
     r = await raw('POST', `${V}/jobs/query`, { operation: 'select', query: 'SELECT Id FROM Lead' });
     assert.equal(r.body[0].errorCode, 'JSON_PARSER_ERROR');
+    r = await raw('POST', `${V}/jobs/query`, { operation: 'query', query: 'SELECT Id FROM Lead', columnDelimiter: 'COLON' });
+    assert.equal(r.body[0].errorCode, 'JSON_PARSER_ERROR');
+    const tab = await raw('POST', `${V}/jobs/query`, {
+      operation: 'query', query: 'SELECT Id, LastName FROM Lead ORDER BY Id LIMIT 2', columnDelimiter: 'TAB', lineEnding: 'CRLF',
+    });
+    assert.equal(tab.body.columnDelimiter, 'TAB');
+    await waitDone('query', tab.body.id);
+    const page = await raw('GET', `${V}/jobs/query/${tab.body.id}/results`);
+    assert.match(page.text, /^"Id"\t"LastName"\r\n("00Q\w{15}"\t"[^"]*"\r\n){2}$/);
+    assert.equal(page.headers.get('sforce-locator'), 'null');
     const del = await conn.sobject('Lead').create({ LastName: 'Gone', Company: 'G' });
     await conn.sobject('Lead').destroy(del.id);
     const rows = await (await conn.bulk2.query(`SELECT Id, IsDeleted FROM Lead WHERE Id = '${del.id}'`, { scanAll: true, pollInterval: 50 })).toArray();
