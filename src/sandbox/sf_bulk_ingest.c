@@ -94,7 +94,7 @@ void sf_h_bulk_ingest_create(sb_ctx *ctx, const sb_request *req, sb_response *re
         json_decref(body);
         return;
     }
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     sf_bulk_job_new(&tx, SF_BULK_INGEST, &job);
     snprintf(job.state, sizeof job.state, "Open");
     if (sf_bulk_job_options(body, &job, res) == 0 && ingest_fields(&tx, body, &job, res) == 0) {
@@ -137,7 +137,7 @@ static bool has_data(sb_ctx *ctx, const char *job)
 
 void sf_h_bulk_upload(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (ingest_job(ctx, req, res, &job) != 0)
         return;
     cs_err err;
@@ -179,7 +179,7 @@ static void respond_csv(sb_response *res, cs_buf *body)
 static void respond_results(sb_ctx *ctx, const sb_request *req, sb_response *res,
                             sf_bulk_result_kind kind)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (ingest_job(ctx, req, res, &job) != 0)
         return;
     sf_csv_dialect d = sf_bulk_dialect(&job);
@@ -232,7 +232,7 @@ void sf_h_bulk_failed(sb_ctx *ctx, const sb_request *req, sb_response *res)
  * none once the job completed. */
 void sf_h_bulk_unprocessed(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (ingest_job(ctx, req, res, &job) != 0)
         return;
     char *data = NULL;

@@ -18,9 +18,9 @@
 #include "sandbox/sf_int.h"
 
 /* Documented limits (Bulk API 2.0 Developer Guide, "Limits"). */
-#define SF_BULK_UPLOAD_MAX    (150u * 1024u * 1024u) /* bytes of CSV per ingest job */
-#define SF_BULK_JOB_VERSION   410                    /* ingest jobs: v41.0 and later */
-#define SF_BULK_QUERY_VERSION 470                    /* query jobs: v47.0 and later */
+#define SF_BULK_UPLOAD_MAX    ((size_t)150 * 1024 * 1024) /* bytes of CSV per ingest job */
+#define SF_BULK_JOB_VERSION   410                         /* ingest jobs: v41.0 and later */
+#define SF_BULK_QUERY_VERSION 470                         /* query jobs: v47.0 and later */
 
 typedef enum sf_bulk_kind { SF_BULK_INGEST = 0, SF_BULK_QUERY = 1 } sf_bulk_kind;
 

@@ -475,7 +475,7 @@ int sf_bulk_job_options(json_t *body, sf_bulk_job *job, sb_response *res)
 
 void sf_h_bulk_get(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (find_job(ctx, req, res, &job) != 0)
         return;
     /* A poller after a restart finds its job moving again. */
@@ -491,7 +491,7 @@ static const char *state_verb(const char *target)
 
 void sf_h_bulk_patch(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (find_job(ctx, req, res, &job) != 0)
         return;
     char why[200];
@@ -527,7 +527,7 @@ void sf_h_bulk_patch(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 void sf_h_bulk_delete(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (find_job(ctx, req, res, &job) != 0)
         return;
     /* Only a job no one is writing to or processing can go. */
@@ -562,7 +562,7 @@ void sf_h_bulk_list(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sqlite3_bind_int(st, 2, LIST_MAX);
     json_t *records = json_array();
     while (sqlite3_step(st) == SQLITE_ROW) {
-        sf_bulk_job job;
+        sf_bulk_job job = {0};
         read_job(st, &job);
         json_array_append_new(records, sf_bulk_job_json(&job, SF_VIEW_LIST));
     }

@@ -298,7 +298,7 @@ static int result_line(ingest *in, const sf_csv_row *row, const sf_save *s, cs_b
         rc |= sf_csv_put(line, in->d, false, created, strlen(created));
     } else {
         cs_buf err;
-        cs_buf_init(&err, SF_VERR_MESSAGE_MAX * 2);
+        cs_buf_init(&err, (size_t)SF_VERR_MESSAGE_MAX * 2);
         rc |= error_text(&s->err, &err);
         rc |= sf_csv_put(line, in->d, false, cs_buf_str(&err), err.len);
         cs_buf_free(&err);

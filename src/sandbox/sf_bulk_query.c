@@ -95,7 +95,7 @@ static int bulk_servable(const sf_qresult *q, sb_response *res)
 /* Checks the options and the SOQL, then stores the job, ready to run. */
 static void create_job(sf_tx *tx, json_t *body, const char *op, const char *soql, sb_response *res)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     sf_qresult q;
     cs_err err;
     sf_bulk_job_new(tx, SF_BULK_QUERY, &job);
@@ -294,7 +294,7 @@ static int render_step(sf_tx *tx, sf_bulk_job *job, sf_qresult *q, cs_err *err)
         return -1;
     }
     cs_buf line;
-    cs_buf_init(&line, SB_BODY_MAX);
+    cs_buf_init(&line, (size_t)SB_BODY_MAX);
     json_t *cache = json_object();
     sf_csv_dialect d = sf_bulk_dialect(job);
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -364,7 +364,7 @@ void sf_h_bulk_query_results(sb_ctx *ctx, const sb_request *req, sb_response *re
 {
     char id[SF_ID_LEN + 1];
     cs_err err;
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     if (sf_version_or_404(req, res) < 0 || sf_bulk_job_param(req, id, res) == NULL)
         return;
     int rc = sf_bulk_job_load(ctx, id, SF_BULK_QUERY, &job, &err);

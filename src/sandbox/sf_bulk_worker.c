@@ -57,7 +57,7 @@ static int next_job(sb_ctx *ctx, sf_bulk_job *job, cs_err *err)
 /* One step of the oldest pending job: 1 when work remains, 0 idle. */
 static int step(sb_ctx *ctx, bulk_worker *w)
 {
-    sf_bulk_job job;
+    sf_bulk_job job = {0};
     cs_err err;
     int rc = next_job(ctx, &job, &err);
     if (rc != 0) {
