@@ -192,13 +192,13 @@ void sf_h_admin_fields(sb_ctx *ctx, const sb_request *req, sb_response *res);
 
 typedef struct sf_qrun sf_qrun;
 typedef struct sf_qresult {
-    const sf_object *o;   /* the FROM object */
-    const sf_qpath *sel;  /* the SELECT paths, borrowed from run */
+    const sf_object *o;  /* the FROM object */
+    const sf_qpath *sel; /* the SELECT paths, borrowed from run */
     size_t nsel;
-    bool is_count;        /* SELECT COUNT() */
-    char *ids;            /* owned: n ids of SF_ID_LEN bytes, in result order */
+    bool is_count; /* SELECT COUNT() */
+    char *ids;     /* owned: n ids of SF_ID_LEN bytes, in result order */
     size_t n;
-    sf_qrun *run;         /* owned plan */
+    sf_qrun *run; /* owned plan */
 } sf_qresult;
 
 /* Parses and checks text against the schema; on failure answers res as the
