@@ -3,7 +3,8 @@
 // (5 collections of 200 per call) and query paging, for N records
 // each, and the reads the sync engine makes of N records: HubSpot search by
 // a rising lastmodifieddate bound, batch/read by email; Salesforce queries by
-// Email IN and Id IN (200 values each, on up to 10,000 records). Sequential
+// Email IN and Id IN (200 values each, on up to 10,000 records); a Bulk API
+// 2.0 query job over the N leads and an ingest job inserting N more. Sequential
 // over one keep-alive connection per API. Prints a markdown table. Run
 // through bench/sandbox.sh.
 import { startSandbox, TOKEN } from '../tests/conformance/sandbox.mjs';
@@ -185,6 +186,54 @@ try {
       n += page.records.length;
     }
     return n;
+  });
+  // Bulk API 2.0, as jsforce's bulk2 drives it: one job, polled every 50 ms.
+  const V = `${sb.salesforce}/services/data/v60.0`;
+  const waitJob = async (kind, id) => {
+    let polls = 0;
+    for (;;) {
+      const info = await call('GET', `${V}/jobs/${kind}/${id}`);
+      polls++;
+      if (info.state === 'JobComplete') return polls;
+      if (info.state === 'Failed' || info.state === 'Aborted') throw new Error(`bulk job ${id}: ${info.state} ${info.errorMessage || ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  let bulkQueryCalls = 0;
+  await measure('Salesforce Bulk API 2.0 query Lead by SystemModstamp (one job, all result pages)', () => bulkQueryCalls, async () => {
+    const job = await call('POST', `${V}/jobs/query`, {
+      operation: 'query',
+      query: 'SELECT Id, Email, LastName, Company, SystemModstamp FROM Lead WHERE SystemModstamp > 2000-01-01T00:00:00Z ORDER BY SystemModstamp',
+    });
+    bulkQueryCalls = 1 + (await waitJob('query', job.id));
+    let locator = '', n = 0;
+    do {
+      const res = await fetch(`${V}/jobs/query/${job.id}/results${locator ? `?locator=${locator}` : ''}`, { headers: auth });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`bulk results: ${res.status} ${text.slice(0, 300)}`);
+      bulkQueryCalls++;
+      n += Number(res.headers.get('sforce-numberofrecords'));
+      locator = res.headers.get('sforce-locator');
+    } while (locator !== 'null');
+    return n;
+  });
+  let bulkIngestCalls = 0;
+  await measure('Salesforce Bulk API 2.0 ingest insert leads (one job, CSV upload)', () => bulkIngestCalls, async () => {
+    const lines = ['Email,LastName,Company'];
+    for (let j = 0; j < N; j++) lines.push(`bulk${j}@example.net,B${j},Co ${j % 997}`);
+    const job = await call('POST', `${V}/jobs/ingest`, { object: 'Lead', operation: 'insert' });
+    const up = await fetch(`${V}/jobs/ingest/${job.id}/batches`, {
+      method: 'PUT', headers: { ...auth, 'Content-Type': 'text/csv' }, body: lines.join('\n') + '\n',
+    });
+    if (up.status !== 201) throw new Error(`bulk upload: ${up.status} ${await up.text()}`);
+    await call('PATCH', `${V}/jobs/ingest/${job.id}`, { state: 'UploadComplete' });
+    bulkIngestCalls = 3 + (await waitJob('ingest', job.id));
+    const ok = await fetch(`${V}/jobs/ingest/${job.id}/successfulResults`, { headers: auth });
+    const text = await ok.text();
+    bulkIngestCalls++;
+    const created = text.split('\n').length - 2;
+    if (created !== N) throw new Error(`bulk insert: ${created} of ${N} created`);
+    return created;
   });
   console.log('| operation | records | calls | seconds | records/s |');
   console.log('|---|---|---|---|---|');

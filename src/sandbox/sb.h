@@ -153,6 +153,7 @@ struct sb_ctx {
      * requests and released by sb_api_ops.dispose. */
     void *hs;
     void *sf;
+    void *sf_bulk; /* the Bulk API job worker (sf_bulk_worker.c), or NULL */
 };
 
 /* --- request helpers --------------------------------------------------- */

@@ -56,9 +56,18 @@ void sf_respond_internal(sb_response *res, const cs_err *err)
 
 static int sf_init(sb_ctx *ctx, cs_err *err)
 {
-    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0)
+    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0 ||
+        sf_bulk_init(ctx, err) != 0)
         return -1;
     return sf_seed_base(ctx, err);
+}
+
+/* The job worker uses the statements sf_store_dispose finalizes: it stops
+ * first. */
+static void sf_dispose(sb_ctx *ctx)
+{
+    sf_bulk_dispose(ctx);
+    sf_store_dispose(ctx);
 }
 
 static int sf_seed(sb_ctx *ctx, int n, cs_err *err)
@@ -185,6 +194,21 @@ static const sb_route sf_routes[] = {
     {"POST", V "/composite/sobjects/[object]", sf_h_coll_retrieve, 0},
     {"PATCH", V "/composite/sobjects/[object]/[field]", sf_h_coll_upsert, 0},
     {"POST", V "/composite", sf_h_composite, 0},
+    {"POST", V "/jobs/ingest", sf_h_bulk_ingest_create, 0},
+    {"GET", V "/jobs/ingest", sf_h_bulk_list, 0},
+    {"GET", V "/jobs/ingest/{job}", sf_h_bulk_get, 0},
+    {"PATCH", V "/jobs/ingest/{job}", sf_h_bulk_patch, 0},
+    {"DELETE", V "/jobs/ingest/{job}", sf_h_bulk_delete, 0},
+    {"PUT", V "/jobs/ingest/{job}/batches", sf_h_bulk_upload, 0},
+    {"GET", V "/jobs/ingest/{job}/successfulResults", sf_h_bulk_successful, 0},
+    {"GET", V "/jobs/ingest/{job}/failedResults", sf_h_bulk_failed, 0},
+    {"GET", V "/jobs/ingest/{job}/unprocessedrecords", sf_h_bulk_unprocessed, 0},
+    {"POST", V "/jobs/query", sf_h_bulk_query_create, 0},
+    {"GET", V "/jobs/query", sf_h_bulk_list, 0},
+    {"GET", V "/jobs/query/{job}", sf_h_bulk_get, 0},
+    {"PATCH", V "/jobs/query/{job}", sf_h_bulk_patch, 0},
+    {"DELETE", V "/jobs/query/{job}", sf_h_bulk_delete, 0},
+    {"GET", V "/jobs/query/{job}/results", sf_h_bulk_query_results, 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -214,5 +238,5 @@ const sb_api_ops sb_salesforce_api = {
     .fault = sf_fault,
     .admit = sf_admit,
     .finish = sf_finish,
-    .dispose = sf_store_dispose,
+    .dispose = sf_dispose,
 };

@@ -243,6 +243,47 @@ int sf_rules_enforce(sf_tx *tx, const sf_object *o, const char *self, json_t *da
 void sf_h_admin_validation_rules(sb_ctx *ctx, const sb_request *req, sb_response *res);
 void sf_h_admin_duplicate_rules(sb_ctx *ctx, const sb_request *req, sb_response *res);
 
+/* --- sf_query.c, for Bulk API query jobs: plan and ids of a SOQL text ---- */
+
+typedef struct sf_qrun sf_qrun;
+typedef struct sf_qresult {
+    const sf_object *o;  /* the FROM object */
+    const sf_qpath *sel; /* the SELECT paths, borrowed from run */
+    size_t nsel;
+    bool is_count;   /* SELECT COUNT() */
+    bool has_offset; /* an OFFSET clause, which Bulk query jobs refuse */
+    char *ids;       /* owned: n ids of SF_ID_LEN bytes, in result order */
+    size_t n;
+    sf_qrun *run; /* owned plan */
+} sf_qresult;
+
+/* Parses and checks text against the schema; on failure answers res as the
+ * REST query does (MALFORMED_QUERY, INVALID_TYPE, INVALID_FIELD) and returns
+ * -1. out is always to be disposed. */
+int sf_query_prepare(sf_tx *tx, const char *text, sf_qresult *out, sb_response *res);
+/* Fills out->ids/n with the matching ids (query: live rows; all_rows:
+ * queryAll), ordered and cut as the REST query would. */
+int sf_query_ids(sf_tx *tx, sf_qresult *out, bool all_rows, cs_err *err);
+void sf_qresult_dispose(sf_qresult *r);
+
+/* --- sf_bulk_*.c: Bulk API 2.0 ingest and query jobs --------------------- */
+
+/* Creates the job tables (idempotent). */
+int sf_bulk_init(sb_ctx *ctx, cs_err *err);
+/* Stops the job worker thread, if one runs. Called without the lock. */
+void sf_bulk_dispose(sb_ctx *ctx);
+void sf_h_bulk_ingest_create(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_query_create(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_list(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_get(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_patch(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_delete(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_upload(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_successful(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_failed(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_unprocessed(sb_ctx *ctx, const sb_request *req, sb_response *res);
+void sf_h_bulk_query_results(sb_ctx *ctx, const sb_request *req, sb_response *res);
+
 /* sf_seed.c */
 int sf_seed_base(sb_ctx *ctx, cs_err *err);
 int sf_seed_leads(sb_ctx *ctx, int n, cs_err *err);

@@ -708,3 +708,56 @@ void sf_h_query_more(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sqlite3_finalize(st);
     sf_tx_end(&tx);
 }
+
+/* For other readers of the same SOQL (Bulk API query jobs): the checked
+ * plan and the matching ids, exactly as run_query computes them. */
+struct sf_qrun {
+    qplan p;
+};
+
+int sf_query_prepare(sf_tx *tx, const char *text, sf_qresult *out, sb_response *res)
+{
+    memset(out, 0, sizeof *out);
+    out->run = calloc(1, sizeof *out->run);
+    if (out->run == NULL) {
+        sf_respond_error(res, 500, "UNKNOWN_EXCEPTION", "out of memory");
+        return -1;
+    }
+    if (plan_build(tx, text, &out->run->p, res) != 0)
+        return -1;
+    out->o = out->run->p.o;
+    out->sel = out->run->p.sel;
+    out->nsel = out->run->p.nsel;
+    out->is_count = sb_soql_is_count(out->run->p.q);
+    out->has_offset = sb_soql_offset(out->run->p.q) >= 0;
+    return 0;
+}
+
+int sf_query_ids(sf_tx *tx, sf_qresult *out, bool all_rows, cs_err *err)
+{
+    qrow *rows = NULL;
+    size_t n = 0;
+    if (scan(tx, &out->run->p, all_rows, &rows, &n, err) != 0)
+        return -1;
+    char *ids = malloc(n * SF_ID_LEN + 1);
+    if (ids == NULL) {
+        free(rows);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(ids + i * SF_ID_LEN, rows[i].id, SF_ID_LEN);
+    free(rows);
+    free(out->ids);
+    out->ids = ids;
+    out->n = n;
+    return 0;
+}
+
+void sf_qresult_dispose(sf_qresult *r)
+{
+    if (r->run)
+        plan_dispose(&r->run->p);
+    free(r->run);
+    free(r->ids);
+    memset(r, 0, sizeof *r);
+}
