@@ -24,6 +24,9 @@ static void sandbox_usage(FILE *out)
             "  --seed-leads N             make sure Salesforce holds at least N leads\n"
             "  --hubspot-rate-limit N     requests per 10 s before 429 (default 150; 0 = off)\n"
             "  --salesforce-daily-limit N DailyApiRequests maximum (default 1000000; 0 = off)\n"
+            "  --hubspot-search-rate N    HubSpot searches per second before 429 (default 5;\n"
+            "                             0 = off)\n"
+            "  --hubspot-search-lag-ms N  a HubSpot write reaches search N ms later (default 0)\n"
             "  --log-level L              debug|info|warn|error|off (default warn)\n");
 }
 
@@ -78,6 +81,16 @@ int cs_cmd_sandbox(int argc, char **argv)
             if (cs_cli_parse_int(a, v, 0, 1000000000, &n))
                 return 2;
             opts.salesforce_daily_limit = n;
+            i++;
+        } else if (strcmp(a, "--hubspot-search-rate") == 0) {
+            if (cs_cli_parse_int(a, v, 0, CS_SANDBOX_SEARCH_RATE_MAX, &n))
+                return 2;
+            opts.hubspot_search_rate = (int)n;
+            i++;
+        } else if (strcmp(a, "--hubspot-search-lag-ms") == 0) {
+            if (cs_cli_parse_int(a, v, 0, CS_SANDBOX_SEARCH_LAG_MAX, &n))
+                return 2;
+            opts.hubspot_search_lag_ms = (int)n;
             i++;
         } else if (strcmp(a, "--log-level") == 0 && v) {
             cs_log_level lvl;

@@ -12,7 +12,8 @@
 
 #include "sandbox/hs_int.h"
 
-#define HS_WINDOW_MS 10000
+#define HS_WINDOW_MS        10000
+#define HS_SEARCH_WINDOW_MS 1000
 
 /* --- error bodies ------------------------------------------------------------ */
 
@@ -152,13 +153,47 @@ static void hs_fault(sb_ctx *ctx, int status, sb_response *res)
         hs_error(ctx, res, status, "INTERNAL_ERROR", "internal error");
 }
 
-/* Burst limit per 10-second window (search exempt) and daily limit; a
- * limit of 0 means none. R6 relies on both answering like HubSpot. */
+static bool is_search_route(const sb_request *req)
+{
+    const char *p = req->route_pattern;
+    size_t len = p ? strlen(p) : 0;
+    return len >= 7 && strcmp(p + len - 7, "/search") == 0;
+}
+
+/* The search endpoints' own limit: at most hubspot_search_rate searches in
+ * any rolling second. The ring keeps the times of the last admitted
+ * searches, so the rate-th most recent one tells whether the second is
+ * full; a refused search does not count. */
+static bool search_limited(sb_ctx *ctx)
+{
+    int rate = ctx->hubspot_search_rate;
+    if (rate <= 0)
+        return false;
+    if (rate > SB_SEARCH_RATE_MAX)
+        rate = SB_SEARCH_RATE_MAX;
+    int64_t now = cs_time_monotonic_ms();
+    int nth = (ctx->hs_search_head - rate + SB_SEARCH_RATE_MAX) % SB_SEARCH_RATE_MAX;
+    int64_t then = ctx->hs_search_sent_ms[nth];
+    if (then != 0 && now - then < HS_SEARCH_WINDOW_MS)
+        return true;
+    ctx->hs_search_sent_ms[ctx->hs_search_head] = now > 0 ? now : 1;
+    ctx->hs_search_head = (ctx->hs_search_head + 1) % SB_SEARCH_RATE_MAX;
+    return false;
+}
+
+/* Burst limit per 10-second window (search exempt: it has its own secondly
+ * limit) and daily limit; a limit of 0 means none. R6 relies on all three
+ * answering like HubSpot: the search 429 names the secondly limit in the
+ * message the official SDK retries after a second, and, like every search
+ * answer, carries no rate-limit headers (hs_finish). */
 static bool hs_admit(sb_ctx *ctx, const sb_request *req, unsigned flags, sb_response *res)
 {
-    (void)req;
     if (ctx->hubspot_daily_limit > 0 && ctx->hs_daily_used >= ctx->hubspot_daily_limit) {
         rate_limited(ctx, res, "DAILY", "You have reached your daily limit.");
+        return true;
+    }
+    if (is_search_route(req) && search_limited(ctx)) {
+        rate_limited(ctx, res, "SECONDLY", "You have reached your secondly limit.");
         return true;
     }
     if (!(flags & SB_ROUTE_NO_RATE_LIMIT) && ctx->hubspot_limit_per_10s > 0) {
@@ -176,13 +211,6 @@ static bool hs_admit(sb_ctx *ctx, const sb_request *req, unsigned flags, sb_resp
     }
     ctx->hs_daily_used++;
     return false;
-}
-
-static bool is_search_route(const sb_request *req)
-{
-    const char *p = req->route_pattern;
-    size_t len = p ? strlen(p) : 0;
-    return len >= 7 && strcmp(p + len - 7, "/search") == 0;
 }
 
 static void header_long(sb_response *res, const char *name, long long v)
@@ -231,9 +259,10 @@ static int hs_init(sb_ctx *ctx, cs_err *err)
 {
     int rc = 0;
     if (hs_types_create_tables(ctx, err) != 0 || hs_records_create_tables(ctx, err) != 0 ||
-        hs_assoc_create_tables(ctx, err) != 0 || hs_lists_create_tables(ctx, err) != 0 ||
-        hs_begin(ctx, err) != 0 || hs_types_install_builtin(ctx, err) != 0 ||
-        hs_owners_install(ctx, err) != 0 || hs_prefs_install(ctx, err) != 0 ||
+        hs_index_create_tables(ctx, err) != 0 || hs_assoc_create_tables(ctx, err) != 0 ||
+        hs_lists_create_tables(ctx, err) != 0 || hs_begin(ctx, err) != 0 ||
+        hs_types_install_builtin(ctx, err) != 0 || hs_owners_install(ctx, err) != 0 ||
+        hs_prefs_install(ctx, err) != 0 ||
         hs_assoc_define_pair(ctx, HS_CONTACTS, HS_COMPANIES, err) != 0)
         rc = -1;
     if (rc == 0 && !sqlite3_get_autocommit(ctx->db))

@@ -91,6 +91,10 @@ typedef enum hs_stmt_id {
     HS_ST_ASSOC_DEL_OBJ,
     HS_ST_LIST_DEL_OBJ,
     HS_ST_OBJ_COUNT_MOD,
+    HS_ST_STALE_PUT,
+    HS_ST_STALE_EXPIRE,
+    HS_ST_STALE_ANY,
+    HS_ST_STALE_GET,
     HS_ST_COUNT
 } hs_stmt_id;
 
@@ -113,6 +117,7 @@ typedef struct hs_state {
     bool types_loaded;
     bool types_changed; /* a schema or property was written by this request */
     hs_count_cache count;
+    bool stale_maybe; /* hs_search_stale may hold rows (hs_index.c) */
 } hs_state;
 
 hs_state *hs_state_get(sb_ctx *ctx);
@@ -171,6 +176,25 @@ const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bo
 bool hs_is_server_prop(const hs_type *t, const char *name);
 /* Parses a record id ("123"); false when it is not a positive integer. */
 bool hs_parse_id(const char *text, int64_t *id);
+
+/* --- the search index's lag (hs_index.c) ------------------------------- */
+
+int hs_index_create_tables(sb_ctx *ctx, cs_err *err);
+/* Before a write reaches the record (all three do nothing at lag 0): a new
+ * record (absent from search until indexed), a change of a live record
+ * (before: as it was, which search keeps seeing), an archive. */
+int hs_index_note_new(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
+int hs_index_note_change(sb_ctx *ctx, const hs_type *t, const hs_obj *before, int64_t now_ms,
+                         cs_err *err);
+int hs_index_note_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
+/* Indexes what is due by now_ms; *pending tells whether search must still
+ * read through hs_index_source() instead of hs_objects. */
+int hs_index_catch_up(sb_ctx *ctx, int64_t now_ms, bool *pending, cs_err *err);
+/* An SQL table expression with hs_objects' columns showing what search
+ * sees while writes are pending. */
+const char *hs_index_source(void);
+/* A live record as search sees it: 1 found, 0 not (yet) indexed, -1 error. */
+int hs_index_load(sb_ctx *ctx, const hs_type *t, int64_t id, hs_obj *out, cs_err *err);
 
 /* --- values and rendering (hs_values.c) --------------------------------- */
 

@@ -242,6 +242,10 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
     sqlite3_reset(st);
     int64_t id = sqlite3_last_insert_rowid(ctx->db);
     hs_count_note(ctx, t, false, 0, true, now_ms);
+    if (hs_index_note_new(ctx, t, id, now_ms, err) != 0) {
+        json_decref(props);
+        return -1;
+    }
     json_object_foreach(props, k, v)
     {
         if (hs_is_unique_prop(ctx, t, k) &&
@@ -258,6 +262,8 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
 int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values, int64_t now_ms,
                   cs_err *err)
 {
+    if (!o->archived && hs_index_note_change(ctx, t, o, now_ms, err) != 0)
+        return -1;
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)values, k, v)
@@ -304,6 +310,8 @@ static int exec_id(sb_ctx *ctx, hs_stmt_id which, int64_t id, cs_err *err)
 
 int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err)
 {
+    if (hs_index_note_archive(ctx, t, id, now_ms, err) != 0)
+        return -1;
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_OBJ_ARCHIVE, err);
     if (st == NULL)
         return -1;
