@@ -29,6 +29,9 @@
 #define HS_LIST_PAGE_MAX 100 /* objects list page size */
 #define HS_CONTACTS      "0-1"
 #define HS_COMPANIES     "0-2"
+/* The integration API writes come from (hs_object_source_id, _detail_1). */
+#define HS_APP_ID   "2718281"
+#define HS_APP_NAME "crmsync sandbox"
 
 /* --- object types (hs_types.c) ------------------------------------------ */
 
@@ -57,6 +60,10 @@ void hs_types_invalidate(sb_ctx *ctx);
  * "createdate" on contacts and companies, "hs_createdate" elsewhere. */
 const char *hs_type_modprop(const hs_type *t);
 const char *hs_type_createprop(const hs_type *t);
+/* Also true for the other names HubSpot gives the same time on every object:
+ * "hs_lastmodifieddate" and "hs_createdate". */
+bool hs_type_is_modprop(const hs_type *t, const char *name);
+bool hs_type_is_createprop(const hs_type *t, const char *name);
 /* "CONTACT", "COMPANY", custom: the singular name upper-cased. */
 void hs_type_upper(const hs_type *t, char *out, size_t size);
 /* Object types as the schemas API shows them. */
@@ -171,8 +178,8 @@ int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs
  * raw is true, ISO-8601 otherwise). buf holds synthesized values. */
 const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bool raw,
                          char buf[48]);
-/* True for properties the server maintains (hs_object_id, create and
- * modification dates). */
+/* True for properties the server shows from a record's columns
+ * (hs_object_id, the create and modification dates under all their names). */
 bool hs_is_server_prop(const hs_type *t, const char *name);
 /* Parses a record id ("123"); false when it is not a positive integer. */
 bool hs_parse_id(const char *text, int64_t *id);

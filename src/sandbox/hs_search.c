@@ -57,9 +57,9 @@ static const char *column_of(const hs_type *t, const char *property)
 {
     if (strcmp(property, "hs_object_id") == 0)
         return "id";
-    if (strcmp(property, hs_type_modprop(t)) == 0)
+    if (hs_type_is_modprop(t, property))
         return "updated_ms";
-    if (strcmp(property, hs_type_createprop(t)) == 0)
+    if (hs_type_is_createprop(t, property))
         return "created_ms";
     return NULL;
 }
@@ -296,7 +296,7 @@ static bool counts_since(const hs_type *t, const hs_search *s, int64_t *from_ms)
         return true;
     }
     const hs_filter *f = &s->groups[0].filters[0];
-    if (s->groups[0].nfilters != 1 || strcmp(f->property, hs_type_modprop(t)) != 0)
+    if (s->groups[0].nfilters != 1 || !hs_type_is_modprop(t, f->property))
         return false;
     if (f->op == HS_OP_GTE)
         *from_ms = f->ms;
