@@ -78,12 +78,22 @@ void hs_error_unknown_type(sb_ctx *ctx, sb_response *res, const char *segment)
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
 }
 
+/* A body that is not JSON reads as HubSpot's (a Java JSON parser's) does:
+ * "Invalid input JSON on line 1, column 15: <what the parser says>". */
 json_t *hs_body(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    char why[200];
-    json_t *body = sb_body_json(req, why, sizeof why);
-    if (body == NULL)
-        hs_error_body(ctx, res, why);
+    if (req->body_len == 0) {
+        hs_error_body(ctx, res, "No content to map due to end-of-input");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (body == NULL) {
+        char msg[400];
+        (void)snprintf(msg, sizeof msg, "Invalid input JSON on line %d, column %d: %s",
+                       jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1, jerr.text);
+        hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
+    }
     return body;
 }
 
