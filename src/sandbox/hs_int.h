@@ -174,7 +174,7 @@ int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values
  * memberships. */
 int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
 /* A record's property value as the search evaluator and renderer see it,
- * server-maintained properties included (timestamps as epoch ms digits when
+ * server-maintained and derived read-only defaults included (timestamps as epoch ms digits when
  * raw is true, ISO-8601 otherwise). buf holds synthesized values. */
 const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bool raw,
                          char buf[48]);

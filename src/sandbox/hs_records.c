@@ -63,9 +63,36 @@ bool hs_is_server_prop(const hs_type *t, const char *name)
            hs_type_is_createprop(t, name);
 }
 
+/* The read-only defaults of contacts and companies that follow from the
+ * record rather than being stored with it (so records cost nothing more to
+ * parse): every record comes from an integration through the API, which is
+ * no user, so hs_object_source* name the integration and the *_by_user_id
+ * ones stay unset; hs_all_owner_ids is the owner. NULL for other names. */
+static const char *derived_value(const hs_type *t, const hs_obj *o, const char *name, bool *found)
+{
+    *found = false;
+    if (t->custom || strncmp(name, "hs_", 3) != 0)
+        return NULL;
+    *found = true;
+    if (strcmp(name, "hs_object_source") == 0 || strcmp(name, "hs_object_source_label") == 0)
+        return "INTEGRATION";
+    if (strcmp(name, "hs_object_source_id") == 0)
+        return HS_APP_ID;
+    if (strcmp(name, "hs_object_source_detail_1") == 0)
+        return HS_APP_NAME;
+    if (strcmp(name, "hs_all_owner_ids") == 0)
+        return json_string_value(json_object_get(o->props, "hubspot_owner_id"));
+    *found = false;
+    return NULL;
+}
+
 const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bool raw,
                          char buf[48])
 {
+    bool derived;
+    const char *v = derived_value(t, o, name, &derived);
+    if (derived)
+        return v;
     if (strcmp(name, "hs_object_id") == 0) {
         (void)snprintf(buf, 48, "%lld", (long long)o->id);
         return buf;
@@ -212,28 +239,6 @@ static int bind_props(sqlite3_stmt *st, int col, const json_t *props, cs_err *er
     return 0;
 }
 
-/* The read-only properties HubSpot fills on every write that are stored
- * with the record (those shown from columns are not): who owns it under
- * every owner property (hs_all_owner_ids follows hubspot_owner_id) and, on
- * creation, where it came from. Writes through the API come from an
- * integration, not a user, so the *_by_user_id properties stay unset. */
-static void stamp_server_props(const hs_type *t, json_t *props, bool created)
-{
-    if (t->custom)
-        return;
-    if (created) {
-        json_object_set_new(props, "hs_object_source", json_string("INTEGRATION"));
-        json_object_set_new(props, "hs_object_source_label", json_string("INTEGRATION"));
-        json_object_set_new(props, "hs_object_source_id", json_string(HS_APP_ID));
-        json_object_set_new(props, "hs_object_source_detail_1", json_string(HS_APP_NAME));
-    }
-    json_t *owner = json_object_get(props, "hubspot_owner_id");
-    if (json_is_string(owner) && json_string_length(owner) > 0)
-        json_object_set(props, "hs_all_owner_ids", owner);
-    else
-        json_object_del(props, "hs_all_owner_ids");
-}
-
 int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t now_ms, hs_obj *out,
                   cs_err *err)
 {
@@ -245,7 +250,6 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
         if (json_is_string(v) && json_string_length(v) > 0 && !hs_is_server_prop(t, k))
             json_object_set(props, k, v);
     }
-    stamp_server_props(t, props, true);
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_OBJ_INSERT, err);
     if (st == NULL) {
         json_decref(props);
@@ -304,7 +308,6 @@ int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values
                 return -1;
         }
     }
-    stamp_server_props(t, o->props, false);
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_OBJ_UPDATE, err);
     if (st == NULL)
         return -1;

@@ -6,7 +6,7 @@
  * default properties every record carries that connectors filter and sort
  * on (hs_lastmodifieddate and hs_createdate beside the older names,
  * hs_all_owner_ids, the *_by_user_id and hs_object_source* properties; the
- * values come from hs_records.c).
+ * values are derived in hs_records.c).
  *
  * Deliberate choices: annualrevenue, numemployees and numberofemployees are
  * numbers, and industry is free text, so that the default mappings to
