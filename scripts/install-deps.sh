@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
   libcurl4-openssl-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev
-  libfyaml-dev libcriterion-dev libpq-dev libcsv-dev libgnutls28-dev sqlite3 curl)
+  libfyaml-dev libcriterion-dev libpq-dev libcsv-dev libgnutls28-dev sqlite3 curl
+  publicsuffix)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

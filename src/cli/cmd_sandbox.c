@@ -35,6 +35,9 @@ static void sandbox_usage(FILE *out)
             "  --hubspot-refresh-token T  the refresh token POST /oauth/v1/token accepts\n"
             "                             (default sandbox-refresh-token)\n"
             "  --hubspot-token-lifetime N seconds an issued access token lives (default 1800)\n"
+            "  --hubspot-search-rate N    HubSpot searches per second before 429 (default 5;\n"
+            "                             0 = off)\n"
+            "  --hubspot-search-lag-ms N  a HubSpot write reaches search N ms later (default 0)\n"
             "  --log-level L              debug|info|warn|error|off (default warn)\n");
 }
 
@@ -111,6 +114,16 @@ int cs_cmd_sandbox(int argc, char **argv)
             if (cs_cli_parse_int(a, v, 1, 86400 * 365, &n))
                 return 2;
             opts.hubspot_token_lifetime_s = (int)n;
+            i++;
+        } else if (strcmp(a, "--hubspot-search-rate") == 0) {
+            if (cs_cli_parse_int(a, v, 0, CS_SANDBOX_SEARCH_RATE_MAX, &n))
+                return 2;
+            opts.hubspot_search_rate = (int)n;
+            i++;
+        } else if (strcmp(a, "--hubspot-search-lag-ms") == 0) {
+            if (cs_cli_parse_int(a, v, 0, CS_SANDBOX_SEARCH_LAG_MAX, &n))
+                return 2;
+            opts.hubspot_search_lag_ms = (int)n;
             i++;
         } else if (strcmp(a, "--log-level") == 0 && v) {
             cs_log_level lvl;

@@ -438,7 +438,11 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
             c->usage.hs_interval_ms > 0 ? c->usage.hs_interval_ms : HS_DEFAULT_WINDOW_MS;
         in.window_rest_ms = cs_rate_window_rest(&c->window, net_mono_ms(c), window);
     } else if (resp->policy == CS_RATE_HS_SECONDLY) {
-        in.window_rest_ms = cs_rate_window_rest(&c->window, net_mono_ms(c), HS_SECONDLY_WINDOW_MS);
+        /* Search's own limit counts searches only, which the client's window
+         * does not tell apart from other requests: every search the server
+         * took came before this refusal, so a whole second from now they have
+         * all left its window (the official SDK waits 1 s too). */
+        in.window_rest_ms = HS_SECONDLY_WINDOW_MS;
     }
     cs_retry_decision d;
     cs_retry_decide(&in, &c->backoff, &c->rng, &d);

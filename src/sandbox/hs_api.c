@@ -12,7 +12,8 @@
 
 #include "sandbox/hs_int.h"
 
-#define HS_WINDOW_MS 10000
+#define HS_WINDOW_MS        10000
+#define HS_SEARCH_WINDOW_MS 1000
 
 /* --- error bodies ------------------------------------------------------------ */
 
@@ -77,12 +78,22 @@ void hs_error_unknown_type(sb_ctx *ctx, sb_response *res, const char *segment)
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
 }
 
+/* A body that is not JSON reads as HubSpot's (a Java JSON parser's) does:
+ * "Invalid input JSON on line 1, column 15: <what the parser says>". */
 json_t *hs_body(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
-    char why[200];
-    json_t *body = sb_body_json(req, why, sizeof why);
-    if (body == NULL)
-        hs_error_body(ctx, res, why);
+    if (req->body_len == 0) {
+        hs_error_body(ctx, res, "No content to map due to end-of-input");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (body == NULL) {
+        char msg[400];
+        (void)snprintf(msg, sizeof msg, "Invalid input JSON on line %d, column %d: %s",
+                       jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1, jerr.text);
+        hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
+    }
     return body;
 }
 
@@ -153,15 +164,49 @@ static void hs_fault(sb_ctx *ctx, int status, sb_response *res)
         hs_error(ctx, res, status, "INTERNAL_ERROR", "internal error");
 }
 
-/* Burst limit per 10-second window (search exempt) and daily limit; a
- * limit of 0 means none. R6 relies on both answering like HubSpot. */
+static bool is_search_route(const sb_request *req)
+{
+    const char *p = req->route_pattern;
+    size_t len = p ? strlen(p) : 0;
+    return len >= 7 && strcmp(p + len - 7, "/search") == 0;
+}
+
+/* The search endpoints' own limit: at most hubspot_search_rate searches in
+ * any rolling second. The ring keeps the times of the last admitted
+ * searches, so the rate-th most recent one tells whether the second is
+ * full; a refused search does not count. */
+static bool search_limited(sb_ctx *ctx)
+{
+    int rate = ctx->hubspot_search_rate;
+    if (rate <= 0)
+        return false;
+    if (rate > SB_SEARCH_RATE_MAX)
+        rate = SB_SEARCH_RATE_MAX;
+    int64_t now = cs_time_monotonic_ms();
+    int nth = (ctx->hs_search_head - rate + SB_SEARCH_RATE_MAX) % SB_SEARCH_RATE_MAX;
+    int64_t then = ctx->hs_search_sent_ms[nth];
+    if (then != 0 && now - then < HS_SEARCH_WINDOW_MS)
+        return true;
+    ctx->hs_search_sent_ms[ctx->hs_search_head] = now > 0 ? now : 1;
+    ctx->hs_search_head = (ctx->hs_search_head + 1) % SB_SEARCH_RATE_MAX;
+    return false;
+}
+
+/* Burst limit per 10-second window (search exempt: it has its own secondly
+ * limit) and daily limit; a limit of 0 means none. R6 relies on all three
+ * answering like HubSpot: the search 429 names the secondly limit in the
+ * message the official SDK retries after a second, and, like every search
+ * answer, carries no rate-limit headers (hs_finish). */
 static bool hs_admit(sb_ctx *ctx, const sb_request *req, unsigned flags, sb_response *res)
 {
-    (void)req;
     if (flags & SB_ROUTE_NO_AUTH) /* the OAuth endpoints are not CRM API calls */
         return false;
     if (ctx->hubspot_daily_limit > 0 && ctx->hs_daily_used >= ctx->hubspot_daily_limit) {
         rate_limited(ctx, res, "DAILY", "You have reached your daily limit.");
+        return true;
+    }
+    if (is_search_route(req) && search_limited(ctx)) {
+        rate_limited(ctx, res, "SECONDLY", "You have reached your secondly limit.");
         return true;
     }
     if (!(flags & SB_ROUTE_NO_RATE_LIMIT) && ctx->hubspot_limit_per_10s > 0) {
@@ -179,13 +224,6 @@ static bool hs_admit(sb_ctx *ctx, const sb_request *req, unsigned flags, sb_resp
     }
     ctx->hs_daily_used++;
     return false;
-}
-
-static bool is_search_route(const sb_request *req)
-{
-    const char *p = req->route_pattern;
-    size_t len = p ? strlen(p) : 0;
-    return len >= 7 && strcmp(p + len - 7, "/search") == 0;
 }
 
 static void header_long(sb_response *res, const char *name, long long v)
@@ -209,7 +247,9 @@ static void hs_finish(sb_ctx *ctx, const sb_request *req, sb_response *res)
         sb_uuid(ctx, cid);
     }
     sb_response_header(res, "X-HubSpot-Correlation-Id", cid);
-    if (req->route_pattern != NULL && !is_search_route(req)) {
+    /* The OAuth endpoints are not CRM API calls: no rate-limit headers. */
+    if (req->route_pattern != NULL && !is_search_route(req) &&
+        strncmp(req->route_pattern, "/oauth/", 7) != 0) {
         if (ctx->hubspot_daily_limit > 0) {
             header_long(res, "X-HubSpot-RateLimit-Daily", ctx->hubspot_daily_limit);
             long left = ctx->hubspot_daily_limit - ctx->hs_daily_used;
@@ -234,9 +274,10 @@ static int hs_init(sb_ctx *ctx, cs_err *err)
 {
     int rc = 0;
     if (hs_types_create_tables(ctx, err) != 0 || hs_records_create_tables(ctx, err) != 0 ||
-        hs_assoc_create_tables(ctx, err) != 0 || hs_lists_create_tables(ctx, err) != 0 ||
-        hs_begin(ctx, err) != 0 || hs_types_install_builtin(ctx, err) != 0 ||
-        hs_owners_install(ctx, err) != 0 || hs_prefs_install(ctx, err) != 0 ||
+        hs_index_create_tables(ctx, err) != 0 || hs_assoc_create_tables(ctx, err) != 0 ||
+        hs_lists_create_tables(ctx, err) != 0 || hs_begin(ctx, err) != 0 ||
+        hs_types_install_builtin(ctx, err) != 0 || hs_owners_install(ctx, err) != 0 ||
+        hs_prefs_install(ctx, err) != 0 ||
         hs_assoc_define_pair(ctx, HS_CONTACTS, HS_COMPANIES, err) != 0)
         rc = -1;
     if (rc == 0 && !sqlite3_get_autocommit(ctx->db))

@@ -67,14 +67,26 @@ static bool call_open(sb_ctx *ctx, const sb_request *req, sb_response *res, hs_b
     return true;
 }
 
-/* Checks an idProperty; false after answering 400. */
-static bool id_property_ok(sb_ctx *ctx, const hs_type *t, const char *idp, sb_response *res)
+/* Checks an idProperty; false after answering 400. A write (update,
+ * upsert) names the record by a property with unique values, never by
+ * hs_object_id (the record id goes in "id" without idProperty): HubSpot
+ * answers "Unable to perform update/upsert by non-unique 0-1 property
+ * firstname in portal ID ...". */
+static bool id_property_ok(sb_ctx *ctx, const hs_type *t, const char *idp, bool write,
+                           sb_response *res)
 {
-    if (idp == NULL || hs_is_unique_prop(ctx, t, idp))
+    if (idp == NULL ||
+        (hs_is_unique_prop(ctx, t, idp) && !(write && strcmp(idp, "hs_object_id") == 0)))
         return true;
     char msg[300];
-    (void)snprintf(msg, sizeof msg, "Property %.100s is not a unique identifier property for %s",
-                   idp, t->name);
+    if (write)
+        (void)snprintf(msg, sizeof msg,
+                       "Unable to perform update/upsert by non-unique %s property %.100s in portal "
+                       "ID " HS_PORTAL_ID,
+                       t->type_id, idp);
+    else
+        (void)snprintf(msg, sizeof msg,
+                       "Property %.100s is not a unique identifier property for %s", idp, t->name);
     hs_error(ctx, res, 400, "VALIDATION_ERROR", msg);
     return false;
 }
@@ -178,7 +190,7 @@ void hs_h_batch_read(sb_ctx *ctx, const sb_request *req, sb_response *res)
     batch_call c;
     cs_err err;
     if (!call_open(ctx, req, res, HS_BATCH_READ, &c) ||
-        !id_property_ok(ctx, c.t, c.b.id_property, res)) {
+        !id_property_ok(ctx, c.t, c.b.id_property, false, res)) {
         call_dispose(&c);
         return;
     }
@@ -226,7 +238,7 @@ void hs_h_batch_update(sb_ctx *ctx, const sb_request *req, sb_response *res)
     int rc = ids ? 0 : -1;
     for (size_t i = 0; i < c.b.n && rc >= 0; i++) {
         const char *idp = c.b.inputs[i].id_property;
-        if (!id_property_ok(ctx, c.t, idp, res)) {
+        if (!id_property_ok(ctx, c.t, idp, true, res)) {
             rc = 1;
             break;
         }
@@ -274,7 +286,7 @@ void hs_h_batch_update(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 /* One upsert input: update the record idProperty=id names, or create it.
  * Returns 0, 1 with a 409 message in msg, 2 with the missing required
- * properties in *invalid, -1 on error. */
+ * properties or an invalid id value in *invalid, -1 on error. */
 static int upsert_one(sb_ctx *ctx, batch_call *c, size_t i, int64_t now, json_t *results,
                       json_t *missing, char msg[256], json_t **invalid, cs_err *err)
 {
@@ -291,8 +303,19 @@ static int upsert_one(sb_ctx *ctx, batch_call *c, size_t i, int64_t now, json_t 
         return 0;
     }
     json_t *values = json_deep_copy(c->clean[i]);
-    if (created && json_string_length(json_object_get(values, idp)) == 0)
-        json_object_set_new(values, idp, json_string(in->id));
+    if (created && json_string_length(json_object_get(values, idp)) == 0) {
+        /* The id becomes the new record's value: checked like one (an email
+         * with an unknown top-level domain is INVALID_EMAIL). */
+        json_t *given = json_pack("{s:s}", idp, in->id), *clean = NULL;
+        *invalid = hs_values_check(ctx, c->t, given, false, &clean);
+        json_decref(given);
+        if (*invalid != NULL) {
+            json_decref(values);
+            return 2;
+        }
+        json_object_update(values, clean);
+        json_decref(clean);
+    }
     if (created && (*invalid = hs_values_required(c->t, values)) != NULL) {
         json_decref(values);
         return 2;
@@ -328,7 +351,7 @@ void hs_h_batch_upsert(sb_ctx *ctx, const sb_request *req, sb_response *res)
         return;
     }
     for (size_t i = 0; i < c.b.n; i++) {
-        if (!id_property_ok(ctx, c.t, c.b.inputs[i].id_property, res)) {
+        if (!id_property_ok(ctx, c.t, c.b.inputs[i].id_property, true, res)) {
             call_dispose(&c);
             return;
         }

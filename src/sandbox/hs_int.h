@@ -29,6 +29,9 @@
 #define HS_LIST_PAGE_MAX 100 /* objects list page size */
 #define HS_CONTACTS      "0-1"
 #define HS_COMPANIES     "0-2"
+/* The integration API writes come from (hs_object_source_id, _detail_1). */
+#define HS_APP_ID   "2718281"
+#define HS_APP_NAME "crmsync sandbox"
 
 /* --- object types (hs_types.c) ------------------------------------------ */
 
@@ -57,6 +60,10 @@ void hs_types_invalidate(sb_ctx *ctx);
  * "createdate" on contacts and companies, "hs_createdate" elsewhere. */
 const char *hs_type_modprop(const hs_type *t);
 const char *hs_type_createprop(const hs_type *t);
+/* Also true for the other names HubSpot gives the same time on every object:
+ * "hs_lastmodifieddate" and "hs_createdate". */
+bool hs_type_is_modprop(const hs_type *t, const char *name);
+bool hs_type_is_createprop(const hs_type *t, const char *name);
 /* "CONTACT", "COMPANY", custom: the singular name upper-cased. */
 void hs_type_upper(const hs_type *t, char *out, size_t size);
 /* Object types as the schemas API shows them. */
@@ -91,6 +98,10 @@ typedef enum hs_stmt_id {
     HS_ST_ASSOC_DEL_OBJ,
     HS_ST_LIST_DEL_OBJ,
     HS_ST_OBJ_COUNT_MOD,
+    HS_ST_STALE_PUT,
+    HS_ST_STALE_EXPIRE,
+    HS_ST_STALE_ANY,
+    HS_ST_STALE_GET,
     HS_ST_COUNT
 } hs_stmt_id;
 
@@ -113,6 +124,7 @@ typedef struct hs_state {
     bool types_loaded;
     bool types_changed; /* a schema or property was written by this request */
     hs_count_cache count;
+    bool stale_maybe; /* hs_search_stale may hold rows (hs_index.c) */
 } hs_state;
 
 hs_state *hs_state_get(sb_ctx *ctx);
@@ -162,15 +174,34 @@ int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values
  * memberships. */
 int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
 /* A record's property value as the search evaluator and renderer see it,
- * server-maintained properties included (timestamps as epoch ms digits when
+ * server-maintained and derived read-only defaults included (timestamps as epoch ms digits when
  * raw is true, ISO-8601 otherwise). buf holds synthesized values. */
 const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bool raw,
                          char buf[48]);
-/* True for properties the server maintains (hs_object_id, create and
- * modification dates). */
+/* True for properties the server shows from a record's columns
+ * (hs_object_id, the create and modification dates under all their names). */
 bool hs_is_server_prop(const hs_type *t, const char *name);
 /* Parses a record id ("123"); false when it is not a positive integer. */
 bool hs_parse_id(const char *text, int64_t *id);
+
+/* --- the search index's lag (hs_index.c) ------------------------------- */
+
+int hs_index_create_tables(sb_ctx *ctx, cs_err *err);
+/* Before a write reaches the record (all three do nothing at lag 0): a new
+ * record (absent from search until indexed), a change of a live record
+ * (before: as it was, which search keeps seeing), an archive. */
+int hs_index_note_new(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
+int hs_index_note_change(sb_ctx *ctx, const hs_type *t, const hs_obj *before, int64_t now_ms,
+                         cs_err *err);
+int hs_index_note_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err);
+/* Indexes what is due by now_ms; *pending tells whether search must still
+ * read through hs_index_source() instead of hs_objects. */
+int hs_index_catch_up(sb_ctx *ctx, int64_t now_ms, bool *pending, cs_err *err);
+/* An SQL table expression with hs_objects' columns showing what search
+ * sees while writes are pending. */
+const char *hs_index_source(void);
+/* A live record as search sees it: 1 found, 0 not (yet) indexed, -1 error. */
+int hs_index_load(sb_ctx *ctx, const hs_type *t, int64_t id, hs_obj *out, cs_err *err);
 
 /* --- values and rendering (hs_values.c) --------------------------------- */
 

@@ -59,21 +59,48 @@ void hs_obj_dispose(hs_obj *o)
 
 bool hs_is_server_prop(const hs_type *t, const char *name)
 {
-    return strcmp(name, "hs_object_id") == 0 || strcmp(name, hs_type_modprop(t)) == 0 ||
-           strcmp(name, hs_type_createprop(t)) == 0;
+    return strcmp(name, "hs_object_id") == 0 || hs_type_is_modprop(t, name) ||
+           hs_type_is_createprop(t, name);
+}
+
+/* The read-only defaults of contacts and companies that follow from the
+ * record rather than being stored with it (so records cost nothing more to
+ * parse): every record comes from an integration through the API, which is
+ * no user, so hs_object_source* name the integration and the *_by_user_id
+ * ones stay unset; hs_all_owner_ids is the owner. NULL for other names. */
+static const char *derived_value(const hs_type *t, const hs_obj *o, const char *name, bool *found)
+{
+    *found = false;
+    if (t->custom || strncmp(name, "hs_", 3) != 0)
+        return NULL;
+    *found = true;
+    if (strcmp(name, "hs_object_source") == 0 || strcmp(name, "hs_object_source_label") == 0)
+        return "INTEGRATION";
+    if (strcmp(name, "hs_object_source_id") == 0)
+        return HS_APP_ID;
+    if (strcmp(name, "hs_object_source_detail_1") == 0)
+        return HS_APP_NAME;
+    if (strcmp(name, "hs_all_owner_ids") == 0)
+        return json_string_value(json_object_get(o->props, "hubspot_owner_id"));
+    *found = false;
+    return NULL;
 }
 
 const char *hs_obj_value(const hs_type *t, const hs_obj *o, const char *name, bool raw,
                          char buf[48])
 {
+    bool derived;
+    const char *v = derived_value(t, o, name, &derived);
+    if (derived)
+        return v;
     if (strcmp(name, "hs_object_id") == 0) {
         (void)snprintf(buf, 48, "%lld", (long long)o->id);
         return buf;
     }
     int64_t ms;
-    if (strcmp(name, hs_type_modprop(t)) == 0)
+    if (hs_type_is_modprop(t, name))
         ms = o->updated_ms;
-    else if (strcmp(name, hs_type_createprop(t)) == 0)
+    else if (hs_type_is_createprop(t, name))
         ms = o->created_ms;
     else
         return json_string_value(json_object_get(o->props, name));
@@ -242,6 +269,10 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
     sqlite3_reset(st);
     int64_t id = sqlite3_last_insert_rowid(ctx->db);
     hs_count_note(ctx, t, false, 0, true, now_ms);
+    if (hs_index_note_new(ctx, t, id, now_ms, err) != 0) {
+        json_decref(props);
+        return -1;
+    }
     json_object_foreach(props, k, v)
     {
         if (hs_is_unique_prop(ctx, t, k) &&
@@ -258,6 +289,8 @@ int hs_obj_insert(sb_ctx *ctx, const hs_type *t, const json_t *values, int64_t n
 int hs_obj_update(sb_ctx *ctx, const hs_type *t, hs_obj *o, const json_t *values, int64_t now_ms,
                   cs_err *err)
 {
+    if (!o->archived && hs_index_note_change(ctx, t, o, now_ms, err) != 0)
+        return -1;
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)values, k, v)
@@ -304,6 +337,8 @@ static int exec_id(sb_ctx *ctx, hs_stmt_id which, int64_t id, cs_err *err)
 
 int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs_err *err)
 {
+    if (hs_index_note_archive(ctx, t, id, now_ms, err) != 0)
+        return -1;
     sqlite3_stmt *st = hs_stmt(ctx, HS_ST_OBJ_ARCHIVE, err);
     if (st == NULL)
         return -1;

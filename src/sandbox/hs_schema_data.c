@@ -2,7 +2,11 @@
  * new portal has (HubSpot's standard internal names, types and field types),
  * plus the ones crmsync's default mappings need that a portal gets only when
  * an admin creates them (leadsource, rating, description) and the
- * salesforce* properties the sync maintains on contacts.
+ * salesforce* properties the sync maintains on contacts, and the read-only
+ * default properties every record carries that connectors filter and sort
+ * on (hs_lastmodifieddate and hs_createdate beside the older names,
+ * hs_all_owner_ids, the *_by_user_id and hs_object_source* properties; the
+ * values are derived in hs_records.c).
  *
  * Deliberate choices: annualrevenue, numemployees and numberofemployees are
  * numbers, and industry is free text, so that the default mappings to
@@ -34,6 +38,10 @@ typedef struct builtin_prop {
     "subscriber=Subscriber|lead=Lead|marketingqualifiedlead=Marketing Qualified Lead|"             \
     "salesqualifiedlead=Sales Qualified Lead|opportunity=Opportunity|customer=Customer|"           \
     "evangelist=Evangelist|other=Other"
+
+#define OBJECT_SOURCE_OPTIONS                                                                      \
+    "CRM_UI=CRM UI|IMPORT=Import|INTEGRATION=Integration|API=API|FORM=Form|WORKFLOWS=Workflows|"   \
+    "SALES=Sales|MIGRATION=Migration|UNKNOWN=Unknown"
 
 static const builtin_prop contact_props[] = {
     {"email", "Email", "string", "text", "contactinformation", 0, NULL},
@@ -82,6 +90,26 @@ static const builtin_prop contact_props[] = {
      BP_READONLY | BP_CALCULATED, NULL},
     {"hs_object_id", "Record ID", "number", "number", "contactinformation",
      BP_READONLY | BP_CALCULATED, NULL},
+    {"hs_lastmodifieddate", "Object last modified date/time", "datetime", "date",
+     "contactinformation", BP_READONLY | BP_CALCULATED, NULL},
+    {"hs_createdate", "Object create date/time", "datetime", "date", "contactinformation",
+     BP_READONLY, NULL},
+    {"hs_all_owner_ids", "All owner IDs", "enumeration", "checkbox", "contactinformation",
+     BP_READONLY | BP_CALCULATED | BP_EXTERNAL, NULL},
+    {"hs_created_by_user_id", "Created by user ID", "number", "number", "contactinformation",
+     BP_READONLY, NULL},
+    {"hs_updated_by_user_id", "Updated by user ID", "number", "number", "contactinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source", "Record source", "string", "text", "contactinformation", BP_READONLY,
+     NULL},
+    {"hs_object_source_label", "Record source", "enumeration", "select", "contactinformation",
+     BP_READONLY, OBJECT_SOURCE_OPTIONS},
+    {"hs_object_source_id", "Record source detail 2", "string", "text", "contactinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source_detail_1", "Record source detail 1", "string", "text", "contactinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source_user_id", "Record source user ID", "number", "number", "contactinformation",
+     BP_READONLY, NULL},
 };
 
 static const builtin_prop company_props[] = {
@@ -109,6 +137,24 @@ static const builtin_prop company_props[] = {
      BP_READONLY | BP_CALCULATED, NULL},
     {"hs_object_id", "Record ID", "number", "number", "companyinformation",
      BP_READONLY | BP_CALCULATED, NULL},
+    {"hs_createdate", "Object create date/time", "datetime", "date", "companyinformation",
+     BP_READONLY, NULL},
+    {"hs_all_owner_ids", "All owner IDs", "enumeration", "checkbox", "companyinformation",
+     BP_READONLY | BP_CALCULATED | BP_EXTERNAL, NULL},
+    {"hs_created_by_user_id", "Created by user ID", "number", "number", "companyinformation",
+     BP_READONLY, NULL},
+    {"hs_updated_by_user_id", "Updated by user ID", "number", "number", "companyinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source", "Record source", "string", "text", "companyinformation", BP_READONLY,
+     NULL},
+    {"hs_object_source_label", "Record source", "enumeration", "select", "companyinformation",
+     BP_READONLY, OBJECT_SOURCE_OPTIONS},
+    {"hs_object_source_id", "Record source detail 2", "string", "text", "companyinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source_detail_1", "Record source detail 1", "string", "text", "companyinformation",
+     BP_READONLY, NULL},
+    {"hs_object_source_user_id", "Record source user ID", "number", "number", "companyinformation",
+     BP_READONLY, NULL},
 };
 
 /* Server properties every custom object gets. */

@@ -9,8 +9,10 @@
  * count; paging past 10,000 results answers 400 (hs_filter). The count of
  * "modified since x" searches, the engine's change detection, goes through
  * a cache (hs_int.h), so paging by a rising bound costs what lies between
- * two bounds rather than everything past the bound on each page. Search is
- * exempt from the burst limit (hs_api.c). */
+ * two bounds rather than everything past the bound on each page. While
+ * writes wait for the index (--hubspot-search-lag-ms, hs_index.c) search
+ * reads the indexed copies instead, without the count cache. Search is
+ * exempt from the burst limit and has its own secondly limit (hs_api.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ typedef struct plan {
     bool exact;            /* the SQL condition is the whole filter */
     const char *order_col; /* NULL: sort in C */
     bool desc;
+    bool lagging; /* writes are pending for the index: read hs_index_source() */
 } plan;
 
 typedef struct search_ctx {
@@ -54,9 +57,9 @@ static const char *column_of(const hs_type *t, const char *property)
 {
     if (strcmp(property, "hs_object_id") == 0)
         return "id";
-    if (strcmp(property, hs_type_modprop(t)) == 0)
+    if (hs_type_is_modprop(t, property))
         return "updated_ms";
-    if (strcmp(property, hs_type_createprop(t)) == 0)
+    if (hs_type_is_createprop(t, property))
         return "created_ms";
     return NULL;
 }
@@ -113,7 +116,8 @@ static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
             return false;
         }
     }
-    if (strcmp(t->type_id, HS_CONTACTS) == 0 && strcmp(f->property, "email") == 0 &&
+    /* hs_unique holds current values, not indexed ones. */
+    if (!p->lagging && strcmp(t->type_id, HS_CONTACTS) == 0 && strcmp(f->property, "email") == 0 &&
         f->op == HS_OP_EQ) {
         bind b = {.kind = B_TEXT, .text = f->value};
         int n = add_bind(p, b);
@@ -149,7 +153,8 @@ static sqlite3_stmt *prepare(sb_ctx *ctx, const hs_type *t, const plan *p, const
 {
     cs_buf sql;
     cs_buf_init(&sql, (size_t)128 * 1024);
-    cs_buf_appendf(&sql, "%s FROM hs_objects WHERE %s%s", select, cs_buf_str(&p->where), tail);
+    cs_buf_appendf(&sql, "%s FROM %s WHERE %s%s", select,
+                   p->lagging ? hs_index_source() : "hs_objects", cs_buf_str(&p->where), tail);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(ctx->db, cs_buf_str(&sql), -1, &st, NULL) != SQLITE_OK)
         st = NULL;
@@ -247,12 +252,13 @@ static void sort_items(sort_item *items, size_t n, sort_ctx *sc)
 }
 
 /* Loads and renders the records of one page, in order. */
-static int render_ids(sb_ctx *ctx, const hs_type *t, const int64_t *ids, size_t n,
+static int render_ids(sb_ctx *ctx, const hs_type *t, const plan *p, const int64_t *ids, size_t n,
                       const hs_propsel *sel, json_t *results, cs_err *err)
 {
     for (size_t i = 0; i < n; i++) {
         hs_obj o = {0};
-        int rc = hs_obj_load(ctx, t, ids[i], false, &o, err);
+        int rc = p->lagging ? hs_index_load(ctx, t, ids[i], &o, err)
+                            : hs_obj_load(ctx, t, ids[i], false, &o, err);
         if (rc < 0)
             return -1;
         if (rc == 1) {
@@ -290,7 +296,7 @@ static bool counts_since(const hs_type *t, const hs_search *s, int64_t *from_ms)
         return true;
     }
     const hs_filter *f = &s->groups[0].filters[0];
-    if (s->groups[0].nfilters != 1 || strcmp(f->property, hs_type_modprop(t)) != 0)
+    if (s->groups[0].nfilters != 1 || !hs_type_is_modprop(t, f->property))
         return false;
     if (f->op == HS_OP_GTE)
         *from_ms = f->ms;
@@ -336,7 +342,7 @@ static int run_exact(sb_ctx *ctx, const hs_type *t, const hs_search *s, const pl
 {
     int64_t from_ms;
     sqlite3_stmt *st;
-    if (counts_since(t, s, &from_ms)) {
+    if (!p->lagging && counts_since(t, s, &from_ms)) {
         if (count_since(ctx, t, from_ms, total, err) != 0)
             return -1;
     } else {
@@ -431,7 +437,7 @@ static int run_sorted(sb_ctx *ctx, const hs_type *t, const hs_search *s, const p
         int64_t *ids = calloc(last - first + 1, sizeof *ids);
         for (size_t i = first; ids && i < last; i++)
             ids[i - first] = items[i].id;
-        rc = ids ? render_ids(ctx, t, ids, last - first, sel, results, err)
+        rc = ids ? render_ids(ctx, t, p, ids, last - first, sel, results, err)
                  : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
         free(ids);
     }
@@ -459,6 +465,11 @@ void hs_h_search(sb_ctx *ctx, const sb_request *req, sb_response *res)
     }
     json_decref(body);
     plan p = {0};
+    if (hs_index_catch_up(ctx, cs_time_now_ms(), &p.lagging, &err) != 0) {
+        hs_error_internal(ctx, res, &err);
+        hs_search_free(s);
+        return;
+    }
     make_plan(&p, t, s);
     size_t end = s->after + s->limit;
     if (end > HS_SEARCH_MAX_RESULTS)

@@ -26,6 +26,13 @@ static const char *const stmt_sql[HS_ST_COUNT] = {
     [HS_ST_LIST_DEL_OBJ] = "DELETE FROM hs_list_members WHERE record_id = ?1",
     [HS_ST_OBJ_COUNT_MOD] = "SELECT COUNT(*) FROM hs_objects WHERE type_id = ?1 AND archived = 0"
                             " AND updated_ms BETWEEN ?2 AND ?3",
+    [HS_ST_STALE_PUT] = "INSERT INTO temp.hs_search_stale(type_id, object_id, due_ms, present,"
+                        " created_ms, updated_ms, props) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                        " ON CONFLICT(type_id, object_id) DO UPDATE SET due_ms = excluded.due_ms",
+    [HS_ST_STALE_EXPIRE] = "DELETE FROM temp.hs_search_stale WHERE due_ms <= ?1",
+    [HS_ST_STALE_ANY] = "SELECT 1 FROM temp.hs_search_stale LIMIT 1",
+    [HS_ST_STALE_GET] = "SELECT present, created_ms, updated_ms, props FROM temp.hs_search_stale"
+                        " WHERE type_id = ?1 AND object_id = ?2",
 };
 
 hs_state *hs_state_get(sb_ctx *ctx)

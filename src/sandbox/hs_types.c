@@ -237,6 +237,16 @@ const char *hs_type_createprop(const hs_type *t)
     return t->custom ? "hs_createdate" : "createdate";
 }
 
+bool hs_type_is_modprop(const hs_type *t, const char *name)
+{
+    return strcmp(name, hs_type_modprop(t)) == 0 || strcmp(name, "hs_lastmodifieddate") == 0;
+}
+
+bool hs_type_is_createprop(const hs_type *t, const char *name)
+{
+    return strcmp(name, hs_type_createprop(t)) == 0 || strcmp(name, "hs_createdate") == 0;
+}
+
 void hs_type_upper(const hs_type *t, char *out, size_t size)
 {
     size_t i = 0;

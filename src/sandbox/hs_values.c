@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sandbox/hs_email.h"
 #include "sandbox/hs_int.h"
 
 #define HS_STRING_MAX  65536
@@ -54,21 +55,6 @@ static bool value_text(const json_t *v, char *tmp, size_t size, const char **out
     } else {
         return false;
     }
-    return true;
-}
-
-static bool valid_email(const char *e)
-{
-    const char *at = strchr(e, '@');
-    if (at == NULL || at == e || strchr(at + 1, '@') != NULL || strlen(e) > 254)
-        return false;
-    const char *dot = strrchr(at + 1, '.');
-    if (dot == NULL || dot == at + 1 || dot[1] == '\0')
-        return false;
-    for (const char *p = e; *p; p++)
-        if (isspace((unsigned char)*p) || *p == ',' || *p == ';' || *p == '<' || *p == '>' ||
-            (unsigned char)*p < 0x20)
-            return false;
     return true;
 }
 
@@ -199,7 +185,7 @@ static void check_value(sb_ctx *ctx, const hs_type *t, const char *name, const j
         break;
     case HS_PT_STRING:
         if (strcmp(t->type_id, HS_CONTACTS) == 0 && strcmp(name, "email") == 0 &&
-            !valid_email(text)) {
+            !hs_email_valid(text, NULL, 0)) {
             add_result(results, name, "INVALID_EMAIL", "Email address %.200s is invalid", text);
             return;
         }

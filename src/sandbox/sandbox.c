@@ -15,6 +15,8 @@
 #include "sandbox/sb.h"
 #include "sandbox/sb_http.h"
 
+_Static_assert(CS_SANDBOX_SEARCH_RATE_MAX == SB_SEARCH_RATE_MAX, "one search rate bound");
+
 struct cs_sandbox {
     sb_ctx ctx;
     sb_server *servers[SB_API_COUNT];
@@ -31,6 +33,7 @@ void cs_sandbox_options_default(cs_sandbox_options *opts)
     opts->hubspot_client_secret = "sandbox-client-secret";
     opts->hubspot_refresh_token = "sandbox-refresh-token";
     opts->hubspot_token_lifetime_s = 1800;
+    opts->hubspot_search_rate = 5;
 }
 
 uint64_t sb_random(sb_ctx *ctx)
@@ -160,6 +163,12 @@ int cs_sandbox_start(const cs_sandbox_options *opts, cs_sandbox **out, cs_err *e
         return cs_err_set(err, CS_ERR_CONFIG, "sandbox: seed counts must not be negative");
     if (opts->hubspot_token_lifetime_s < 0)
         return cs_err_set(err, CS_ERR_CONFIG, "sandbox: the token lifetime must not be negative");
+    if (opts->hubspot_search_rate < 0 || opts->hubspot_search_rate > CS_SANDBOX_SEARCH_RATE_MAX)
+        return cs_err_set(err, CS_ERR_CONFIG, "sandbox: search rate must be 0..%d",
+                          CS_SANDBOX_SEARCH_RATE_MAX);
+    if (opts->hubspot_search_lag_ms < 0 || opts->hubspot_search_lag_ms > CS_SANDBOX_SEARCH_LAG_MAX)
+        return cs_err_set(err, CS_ERR_CONFIG, "sandbox: search lag must be 0..%d ms",
+                          CS_SANDBOX_SEARCH_LAG_MAX);
     if (ensure_dir(opts->data_dir, err) != 0)
         return -1;
     cs_sandbox *sb = calloc(1, sizeof *sb);
@@ -201,6 +210,9 @@ int cs_sandbox_start(const cs_sandbox_options *opts, cs_sandbox **out, cs_err *e
         if (apis[i]->init(ctx, err) != 0 || apis[i]->seed(ctx, seeds[i], err) != 0)
             goto fail;
     }
+    /* Set after seeding: seeded records are indexed before anyone searches. */
+    ctx->hubspot_search_rate = opts->hubspot_search_rate;
+    ctx->hubspot_search_lag_ms = opts->hubspot_search_lag_ms;
     for (int i = 0; i < SB_API_COUNT; i++) {
         sb->servers[i] =
             sb_server_start(ctx, (sb_api_id)i, apis[i], ports[i], opts->tls ? &sb->tls : NULL, err);

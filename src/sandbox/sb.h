@@ -16,6 +16,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+/* Room for the searches of one second (--hubspot-search-rate at most). */
+#define SB_SEARCH_RATE_MAX 1000
+
 typedef enum sb_api_id { SB_HUBSPOT = 0, SB_SALESFORCE = 1, SB_API_COUNT = 2 } sb_api_id;
 
 #define SB_MAX_PARAMS  8
@@ -130,11 +133,18 @@ struct sb_ctx {
     int hubspot_limit_per_10s;
     long hubspot_daily_limit;
     long salesforce_daily_limit;
+    /* HubSpot search: requests per second (0 = unlimited) and how long a
+     * write takes to reach the search index, in ms (0 = at once; hs_index.c). */
+    int hubspot_search_rate;
+    int hubspot_search_lag_ms;
     /* Usage counters the APIs keep themselves (under the lock). */
     int64_t hs_window_start_ms; /* monotonic start of the current 10 s window */
     int hs_window_count;
     long hs_daily_used;
     long sf_daily_used;
+    /* Monotonic times of the searches admitted in the last second (ring). */
+    int64_t hs_search_sent_ms[SB_SEARCH_RATE_MAX];
+    int hs_search_head;
     /* Set per API by /__sandbox/expire-tokens: the start token stops working
      * there and clients must obtain a new one (Salesforce OAuth). */
     bool token_expired[SB_API_COUNT];
@@ -193,6 +203,10 @@ void sb_respond_empty(sb_response *res, int status);
 void sb_response_header(sb_response *res, const char *name, const char *value);
 
 /* --- misc --------------------------------------------------------------- */
+
+/* Sets the HubSpot search index's lag; going to 0 indexes every pending
+ * write at once (hs_index.c). */
+void hs_search_lag_set(sb_ctx *ctx, int lag_ms);
 
 uint64_t sb_random(sb_ctx *ctx);
 /* A random value in [0, 1). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "sandbox/sandbox.h"
 #include "sandbox/sb_http.h"
 
 static void admin_error(sb_response *res, int status, const char *message)
@@ -122,11 +123,12 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 static json_t *limits_json(const sb_ctx *ctx)
 {
-    return json_pack("{s:i,s:I,s:I,s:I,s:I}", "hubspot_per_10s", ctx->hubspot_limit_per_10s,
+    return json_pack("{s:i,s:I,s:I,s:I,s:I,s:i,s:i}", "hubspot_per_10s", ctx->hubspot_limit_per_10s,
                      "hubspot_daily", (json_int_t)ctx->hubspot_daily_limit, "hubspot_daily_used",
                      (json_int_t)ctx->hs_daily_used, "salesforce_daily",
                      (json_int_t)ctx->salesforce_daily_limit, "salesforce_daily_used",
-                     (json_int_t)ctx->sf_daily_used);
+                     (json_int_t)ctx->sf_daily_used, "hubspot_search_per_second",
+                     ctx->hubspot_search_rate, "hubspot_search_lag_ms", ctx->hubspot_search_lag_ms);
 }
 
 static void get_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
@@ -150,7 +152,8 @@ static int read_limit(json_t *body, const char *key, long *out, sb_response *res
     return 0;
 }
 
-/* Body: {"hubspot_per_10s", "hubspot_daily", "salesforce_daily", "reset_usage"}. */
+/* Body: {"hubspot_per_10s", "hubspot_daily", "salesforce_daily",
+ * "hubspot_search_per_second", "hubspot_search_lag_ms", "reset_usage"}. */
 static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
     char why[160];
@@ -173,6 +176,24 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
         admin_error(res, 400, "hubspot_per_10s is too large");
         return;
     }
+    long search_rate = ctx->hubspot_search_rate, lag = ctx->hubspot_search_lag_ms;
+    if (read_limit(body, "hubspot_search_per_second", &search_rate, res) ||
+        read_limit(body, "hubspot_search_lag_ms", &lag, res)) {
+        json_decref(body);
+        return;
+    }
+    if (search_rate > CS_SANDBOX_SEARCH_RATE_MAX || lag > CS_SANDBOX_SEARCH_LAG_MAX) {
+        char msg[160];
+        (void)snprintf(msg, sizeof msg,
+                       "hubspot_search_per_second must be at most %d and hubspot_search_lag_ms"
+                       " at most %d",
+                       CS_SANDBOX_SEARCH_RATE_MAX, CS_SANDBOX_SEARCH_LAG_MAX);
+        json_decref(body);
+        admin_error(res, 400, msg);
+        return;
+    }
+    ctx->hubspot_search_rate = (int)search_rate;
+    hs_search_lag_set(ctx, (int)lag);
     ctx->hubspot_limit_per_10s = (int)per10;
     ctx->hubspot_daily_limit = hs_daily;
     ctx->salesforce_daily_limit = sf_daily;
@@ -180,6 +201,7 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
         ctx->hs_daily_used = 0;
         ctx->sf_daily_used = 0;
         ctx->hs_window_count = 0;
+        memset(ctx->hs_search_sent_ms, 0, sizeof ctx->hs_search_sent_ms);
     }
     json_decref(body);
     sb_respond_json(res, 200, limits_json(ctx));

@@ -23,12 +23,16 @@ cleanup() {
 trap cleanup EXIT
 
 # start_sandbox DATA_DIR [extra args...]: sets HS, SF, SANDBOX_PID.
+# CRMSYNC_SANDBOX_ARGS (words split on blanks) come last, so a whole suite
+# can run under other sandbox settings, e.g. "--hubspot-search-lag-ms 2000".
 start_sandbox() {
   local dir=$1
   shift
   local out="$WORK/sandbox.out"
+  local -a env_args=()
+  if [ -n "${CRMSYNC_SANDBOX_ARGS:-}" ]; then read -r -a env_args <<<"$CRMSYNC_SANDBOX_ARGS"; fi
   : >"$out"
-  "$CRMSYNC_BIN" sandbox --data "$dir" "$@" >"$out" 2>"$WORK/sandbox.err" &
+  "$CRMSYNC_BIN" sandbox --data "$dir" "$@" "${env_args[@]}" >"$out" 2>"$WORK/sandbox.err" &
   SANDBOX_PID=$!
   for _ in $(seq 1 200); do
     if [ "$(wc -l <"$out")" -ge 2 ]; then break; fi

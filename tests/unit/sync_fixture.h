@@ -91,6 +91,14 @@ static inline json_t *fx_call_status(cs_http_client *c, cs_http_method m, const 
     json_t *out = NULL;
     cs_err err = {0};
     int rc = cs_http_request_json(c, &req, body, &out, &resp, &err);
+    /* HubSpot's search allows 5 requests a second: wait one out, as its SDK
+     * does, rather than switch the limit off. */
+    for (int i = 0; rc != 0 && i < 5 && resp.policy == CS_RATE_HS_SECONDLY; i++) {
+        usleep(1000 * 1000);
+        cs_http_response_dispose(&resp);
+        cs_http_response_init(&resp);
+        rc = cs_http_request_json(c, &req, body, &out, &resp, &err);
+    }
     json_decref(body);
     *status = resp.status;
     cs_http_response_dispose(&resp);

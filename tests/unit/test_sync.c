@@ -302,7 +302,7 @@ Test(sync, refused_records_become_errors_and_the_rest_lands)
     char *ok1 = fx_hs_create(&F, json_pack("{s:s,s:s,s:s}", "email", "ok1@example.com", "lastname",
                                            "One", "favorite_color", "Red"));
     char *ok2 = fx_hs_create(&F, contact("ok2@example.com", "Oz", "Two"));
-    char *bad_email = fx_hs_create(&F, contact("bad@example.c", "Bea", "Bad"));
+    char *bad_email = fx_hs_create(&F, contact("bad(mail)@example.com", "Bea", "Bad"));
     char *too_long = fx_hs_create(
         &F, contact("long@example.com", "Maximilian-Alexander-Bartholomew-Fitzgerald", "Long"));
     char *bad_pick = fx_hs_create(&F, json_pack("{s:s,s:s,s:s}", "email", "pick@example.com",
@@ -330,7 +330,7 @@ Test(sync, refused_records_become_errors_and_the_rest_lands)
     cr_expect_eq(e->side, CS_STORE_SALESFORCE);
     cr_expect_eq(e->category, CS_STORE_CAT_PROPERTY_VALUES);
     cr_expect(strstr(e->message, "invalid email") != NULL, "%s", e->message);
-    cr_expect_str_eq(e->email, "bad@example.c");
+    cr_expect_str_eq(e->email, "bad(mail)@example.com");
     e = find_error(&errs, too_long);
     cr_assert_not_null(e);
     cr_expect(e->field && strstr(e->field, "FirstName"), "field %s", e->field);
