@@ -30,8 +30,8 @@ typedef struct cs_sandbox_options {
      * in the data directory (created on first start, see
      * cs_sandbox_ca_file()). */
     bool tls;
-    int hubspot_search_rate;     /* searches per second; 0 = unlimited */
-    int hubspot_search_lag_ms;   /* a write reaches search after this long; 0 = at once */
+    int hubspot_search_rate;   /* searches per second; 0 = unlimited */
+    int hubspot_search_lag_ms; /* a write reaches search after this long; 0 = at once */
 } cs_sandbox_options;
 
 /* The largest --hubspot-search-rate and --hubspot-search-lag-ms. */

@@ -198,6 +198,10 @@ size_t sb_json_real_flags(const json_t *v);
  * leaving *text empty (freeing it again is harmless). */
 void sb_respond_json_buf(sb_response *res, int status, cs_buf *text);
 void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text);
+/* The admin API's error answer: status and {"error": message}, the message
+ * formatted (cut at 1,000 bytes). */
+void sb_respond_admin_error(sb_response *res, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void sb_respond_empty(sb_response *res, int status);
 /* Adds a header (copied). Silently ignores headers past SB_MAX_HEADERS. */
 void sb_response_header(sb_response *res, const char *name, const char *value);

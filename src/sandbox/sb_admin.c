@@ -11,11 +11,6 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sb_http.h"
 
-static void admin_error(sb_response *res, int status, const char *message)
-{
-    sb_respond_json(res, status, json_pack("{s:s}", "error", message));
-}
-
 static json_t *stats_json(const sb_stats *st)
 {
     return json_pack("{s:I,s:O,s:O}", "requests", (json_int_t)st->requests, "by_endpoint",
@@ -65,7 +60,7 @@ static int read_rate(json_t *body, const char *key, double *out, sb_response *re
     if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s must be a number between 0 and 1", key);
-        admin_error(res, 400, msg);
+        sb_respond_admin_error(res, 400, "%s", msg);
         return -1;
     }
     *out = json_number_value(v);
@@ -80,7 +75,7 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *body = req->body_len ? sb_body_json(req, why, sizeof why) : json_object();
     if (!json_is_object(body)) {
         json_decref(body);
-        admin_error(res, 400, "body must be a JSON object");
+        sb_respond_admin_error(res, 400, "body must be a JSON object");
         return;
     }
     sb_faults f = {0};
@@ -90,7 +85,7 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
         snprintf(api, sizeof api, "%s", json_string_value(a));
     if (strcmp(api, "both") != 0 && strcmp(api, "hubspot") != 0 && strcmp(api, "salesforce") != 0) {
         json_decref(body);
-        admin_error(res, 400, "api must be hubspot, salesforce or both");
+        sb_respond_admin_error(res, 400, "api must be hubspot, salesforce or both");
         return;
     }
     if (read_rate(body, "rate_429", &f.rate_429, res) ||
@@ -106,7 +101,7 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
         if (!json_is_integer(slow) || json_integer_value(slow) < 0 ||
             json_integer_value(slow) > 60000) {
             json_decref(body);
-            admin_error(res, 400, "slow_ms must be an integer between 0 and 60000");
+            sb_respond_admin_error(res, 400, "slow_ms must be an integer between 0 and 60000");
             return;
         }
         f.slow_ms = (int)json_integer_value(slow);
@@ -145,7 +140,7 @@ static int read_limit(json_t *body, const char *key, long *out, sb_response *res
     if (!json_is_integer(v) || json_integer_value(v) < 0) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s must be a non-negative integer (0 = unlimited)", key);
-        admin_error(res, 400, msg);
+        sb_respond_admin_error(res, 400, "%s", msg);
         return -1;
     }
     *out = (long)json_integer_value(v);
@@ -160,7 +155,7 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
     json_t *body = sb_body_json(req, why, sizeof why);
     if (!json_is_object(body)) {
         json_decref(body);
-        admin_error(res, 400, "body must be a JSON object");
+        sb_respond_admin_error(res, 400, "body must be a JSON object");
         return;
     }
     long per10 = ctx->hubspot_limit_per_10s, hs_daily = ctx->hubspot_daily_limit,
@@ -173,7 +168,7 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
     }
     if (per10 > 1000000) {
         json_decref(body);
-        admin_error(res, 400, "hubspot_per_10s is too large");
+        sb_respond_admin_error(res, 400, "hubspot_per_10s is too large");
         return;
     }
     long search_rate = ctx->hubspot_search_rate, lag = ctx->hubspot_search_lag_ms;
@@ -189,7 +184,7 @@ static void set_limits(sb_ctx *ctx, const sb_request *req, sb_response *res)
                        " at most %d",
                        CS_SANDBOX_SEARCH_RATE_MAX, CS_SANDBOX_SEARCH_LAG_MAX);
         json_decref(body);
-        admin_error(res, 400, msg);
+        sb_respond_admin_error(res, 400, "%s", msg);
         return;
     }
     ctx->hubspot_search_rate = (int)search_rate;
@@ -217,7 +212,8 @@ static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
         json_t *a = json_object_get(body, "api");
         if (!json_is_object(body) || (a && !json_is_string(a))) {
             json_decref(body);
-            admin_error(res, 400, "body must be {\"api\": \"hubspot\"|\"salesforce\"|\"both\"}");
+            sb_respond_admin_error(res, 400,
+                                   "body must be {\"api\": \"hubspot\"|\"salesforce\"|\"both\"}");
             return;
         }
         if (a)
@@ -227,7 +223,7 @@ static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
     bool hs = strcmp(api, "both") == 0 || strcmp(api, "hubspot") == 0;
     bool sf = strcmp(api, "both") == 0 || strcmp(api, "salesforce") == 0;
     if (!hs && !sf) {
-        admin_error(res, 400, "api must be hubspot, salesforce or both");
+        sb_respond_admin_error(res, 400, "api must be hubspot, salesforce or both");
         return;
     }
     cs_err err;
@@ -235,7 +231,7 @@ static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
                       : hs     ? "DELETE FROM sandbox_tokens WHERE api = 'hubspot'"
                                : "DELETE FROM sandbox_tokens WHERE api = 'salesforce'";
     if (sb_exec(ctx, sql, &err) != 0) {
-        admin_error(res, 500, err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return;
     }
     /* HubSpot OAuth tokens are kept, expired now: their next use answers
@@ -246,7 +242,7 @@ static void expire_tokens(sb_ctx *ctx, const sb_request *req, sb_response *res)
                    "UPDATE hs_oauth_tokens SET expires_ms = %lld WHERE expires_ms > %lld", now,
                    now);
     if (hs && sb_exec(ctx, expire, &err) != 0) {
-        admin_error(res, 500, err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return;
     }
     ctx->token_expired[SB_HUBSPOT] |= hs;
@@ -281,5 +277,5 @@ void sb_admin_handle(sb_ctx *ctx, sb_request *req, sb_response *res)
         }
         sb_route_scratch_dispose(&scratch);
     }
-    admin_error(res, 404, "no such sandbox admin endpoint");
+    sb_respond_admin_error(res, 404, "no such sandbox admin endpoint");
 }

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,18 @@ void sb_respond_json_buf(sb_response *res, int status, cs_buf *text)
     cs_buf_init(text, taken.max);
     cs_buf_free(&res->body);
     res->body = taken;
+}
+
+void sb_respond_admin_error(sb_response *res, int status, const char *fmt, ...)
+{
+    char msg[1000];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        msg[0] = '\0';
+    sb_respond_json(res, status, json_pack("{s:s}", "error", msg));
 }
 
 void sb_respond_text(sb_response *res, int status, const char *content_type, const char *text)

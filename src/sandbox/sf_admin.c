@@ -5,7 +5,6 @@
  * Definitions are stored in sf_custom and survive restarts. Errors answer
  * 400/404 {"error": "..."} naming the offending input. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +17,13 @@
 #define FIELDS_MAX    100
 #define PICKLIST_MAX  500
 
-static void admin_error(sb_response *res, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void admin_error(sb_response *res, int status, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        msg[0] = '\0';
-    sb_respond_json(res, status, json_pack("{s:s}", "error", msg));
-}
-
 static json_t *admin_body(const sb_request *req, sb_response *res)
 {
     char why[200];
     json_t *j = sb_body_json(req, why, sizeof why);
     if (!json_is_object(j)) {
-        admin_error(res, 400, "body must be a JSON object%s%s", j ? "" : ": ", j ? "" : why);
+        sb_respond_admin_error(res, 400, "body must be a JSON object%s%s", j ? "" : ": ",
+                               j ? "" : why);
         json_decref(j);
         return NULL;
     }
@@ -104,18 +89,18 @@ static int existing(sf_tx *tx, const char *object, const char *text, char id[SF_
     const sf_object *o = sf_schema_object(tx->schema, object);
     if (text == NULL || sf_id_normalize(text, id) != 0 ||
         sf_schema_object_by_prefix(tx->schema, id) != o) {
-        admin_error(res, 400, "'%.40s' is not a %s id", text ? text : "", object);
+        sb_respond_admin_error(res, 400, "'%.40s' is not a %s id", text ? text : "", object);
         return -1;
     }
     int rc = sf_store_get(tx, id, data, &deleted, &err);
     if (rc < 0) {
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return -1;
     }
     if (rc == 1 || deleted) {
         if (rc == 0)
             json_decref(*data);
-        admin_error(res, 404, "%s %s does not exist", object, id);
+        sb_respond_admin_error(res, 404, "%s %s does not exist", object, id);
         return -1;
     }
     return 0;
@@ -129,9 +114,10 @@ static int create_from_lead(sf_tx *tx, const char *object, json_t *rec, char id[
     cs_err err;
     int rc = sf_write_create(tx, sf_schema_object(tx->schema, object), rec, &s, &err);
     if (rc != 0)
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     else if (!s.ok)
-        admin_error(res, 400, "cannot create the %s: %s: %s", object, s.err.code, s.err.message);
+        sb_respond_admin_error(res, 400, "cannot create the %s: %s: %s", object, s.err.code,
+                               s.err.message);
     else
         memcpy(id, s.id, sizeof s.id);
     sf_save_dispose(&s);
@@ -147,7 +133,8 @@ static void convert(sf_tx *tx, json_t *body, sb_response *res)
     if (status == NULL)
         status = "Closed - Converted";
     else if (!sf_picklist_has(status_f->picklist, status, strlen(status))) {
-        admin_error(res, 400, "convertedStatus '%.60s' is not a Lead Status value", status);
+        sb_respond_admin_error(res, 400, "convertedStatus '%.60s' is not a Lead Status value",
+                               status);
         return;
     }
     char lead_id[SF_ID_LEN + 1], account_id[SF_ID_LEN + 1], contact_id[SF_ID_LEN + 1];
@@ -157,7 +144,7 @@ static void convert(sf_tx *tx, json_t *body, sb_response *res)
         return;
     if (json_is_true(json_object_get(lead, "IsConverted"))) {
         json_decref(lead);
-        admin_error(res, 400, "Lead %s is already converted", lead_id);
+        sb_respond_admin_error(res, 400, "Lead %s is already converted", lead_id);
         return;
     }
     const char *acc = json_string_value(json_object_get(body, "accountId"));
@@ -193,7 +180,7 @@ static void convert(sf_tx *tx, json_t *body, sb_response *res)
         cs_err err;
         if (sf_store_update(tx, lead_o, lead_id, lead, false, &err) != 0 ||
             sf_tx_commit(tx, &err) != 0)
-            admin_error(res, 500, "%s", err.message);
+            sb_respond_admin_error(res, 500, "%s", err.message);
         else
             sb_respond_json(res, 200,
                             json_pack("{s:s,s:s,s:s,s:n,s:b}", "leadId", lead_id, "accountId",
@@ -213,7 +200,7 @@ void sf_h_admin_convert(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sf_tx tx;
     cs_err err;
     if (sf_tx_begin(ctx, &tx, SF_VERSION_MAX, &err) != 0)
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     else
         convert(&tx, body, res);
     sf_tx_end(&tx);
@@ -243,8 +230,9 @@ static const char *label_of(json_t *def, const char *key, sb_response *res, cons
 {
     const char *label = json_string_value(json_object_get(def, key));
     if (label == NULL || label[0] == '\0' || strlen(label) > LABEL_MAX_LEN) {
-        admin_error(res, 400, "%s: \"%s\" must be a non-empty string of at most %d characters",
-                    what, key, LABEL_MAX_LEN);
+        sb_respond_admin_error(res, 400,
+                               "%s: \"%s\" must be a non-empty string of at most %d characters",
+                               what, key, LABEL_MAX_LEN);
         return NULL;
     }
     return label;
@@ -254,8 +242,9 @@ static const char *label_of(json_t *def, const char *key, sb_response *res, cons
 static int picklist_of(json_t *in, json_t *def, const char *fname, sb_response *res)
 {
     if (!json_is_array(in) || json_array_size(in) == 0 || json_array_size(in) > PICKLIST_MAX) {
-        admin_error(res, 400, "field %s: picklistValues must be a non-empty array (at most %d)",
-                    fname, PICKLIST_MAX);
+        sb_respond_admin_error(res, 400,
+                               "field %s: picklistValues must be a non-empty array (at most %d)",
+                               fname, PICKLIST_MAX);
         return -1;
     }
     cs_buf list;
@@ -271,10 +260,11 @@ static int picklist_of(json_t *in, json_t *def, const char *fname, sb_response *
         if (value == NULL || value[0] == '\0' || strlen(value) > 255 || strpbrk(value, "\n\t;") ||
             (label && strpbrk(label, "\n\t"))) {
             cs_buf_free(&list);
-            admin_error(res, 400,
-                        "field %s: picklist value %zu must be a non-empty string of at most 255 "
-                        "characters without tabs, newlines or ';'",
-                        fname, i);
+            sb_respond_admin_error(
+                res, 400,
+                "field %s: picklist value %zu must be a non-empty string of at most 255 "
+                "characters without tabs, newlines or ';'",
+                fname, i);
             return -1;
         }
         if (json_is_true(json_object_get(v, "default")))
@@ -296,8 +286,8 @@ static int int_of(json_t *in, const char *key, int def, int min, int max, const 
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        admin_error(res, 400, "field %s: %s must be an integer between %d and %d", fname, key, min,
-                    max);
+        sb_respond_admin_error(res, 400, "field %s: %s must be an integer between %d and %d", fname,
+                               key, min, max);
         return -1;
     }
     *out = (int)json_integer_value(v);
@@ -308,26 +298,28 @@ static int int_of(json_t *in, const char *key, int def, int min, int max, const 
 static json_t *field_def(sf_tx *tx, const char *object, json_t *in, sb_response *res)
 {
     if (!json_is_object(in)) {
-        admin_error(res, 400, "each field must be a JSON object");
+        sb_respond_admin_error(res, 400, "each field must be a JSON object");
         return NULL;
     }
     const char *name = json_string_value(json_object_get(in, "name"));
     if (name == NULL || !custom_name_ok(name)) {
-        admin_error(res, 400,
-                    "field name '%.60s' is not a custom field API name (letters, digits and "
-                    "single underscores, ending in __c, at most %d characters)",
-                    name ? name : "", NAME_MAX_LEN);
+        sb_respond_admin_error(
+            res, 400,
+            "field name '%.60s' is not a custom field API name (letters, digits and "
+            "single underscores, ending in __c, at most %d characters)",
+            name ? name : "", NAME_MAX_LEN);
         return NULL;
     }
     const char *type_name = json_string_value(json_object_get(in, "type"));
     sf_type type;
     if (type_name == NULL || sf_type_parse(type_name, &type) != 0 || type == SF_T_ID ||
         type == SF_T_ADDRESS) {
-        admin_error(res, 400,
-                    "field %s: type must be one of string, textarea, email, phone, url, "
-                    "picklist, multipicklist, boolean, int, double, currency, percent, date, "
-                    "datetime, reference",
-                    name);
+        sb_respond_admin_error(
+            res, 400,
+            "field %s: type must be one of string, textarea, email, phone, url, "
+            "picklist, multipicklist, boolean, int, double, currency, percent, date, "
+            "datetime, reference",
+            name);
         return NULL;
     }
     const char *label = json_object_get(in, "label") ? label_of(in, "label", res, name) : name;
@@ -363,17 +355,18 @@ static json_t *field_def(sf_tx *tx, const char *object, json_t *in, sb_response 
     if (rc == 0 && (type == SF_T_PICKLIST || type == SF_T_MULTIPICKLIST))
         rc = picklist_of(json_object_get(in, "picklistValues"), def, name, res);
     if (rc == 0 && ext && !(text || type == SF_T_INT || type == SF_T_DOUBLE)) {
-        admin_error(res, 400,
-                    "field %s: only text, email, phone, url and number fields can be "
-                    "external ids",
-                    name);
+        sb_respond_admin_error(res, 400,
+                               "field %s: only text, email, phone, url and number fields can be "
+                               "external ids",
+                               name);
         rc = -1;
     }
     if (rc == 0 && type == SF_T_REFERENCE) {
         const char *to = json_string_value(json_object_get(in, "referenceTo"));
         const sf_object *target = to ? sf_schema_object(tx->schema, to) : NULL;
         if (target == NULL) {
-            admin_error(res, 400, "field %s: referenceTo must name an existing object", name);
+            sb_respond_admin_error(res, 400, "field %s: referenceTo must name an existing object",
+                                   name);
             rc = -1;
         } else {
             char rel[NAME_MAX_LEN + 2];
@@ -449,8 +442,8 @@ static int add_fields(sf_tx *tx, const char *name, json_t *fields, json_t *added
     if (fields == NULL)
         return 0;
     if (!json_is_array(fields) || json_array_size(fields) > FIELDS_MAX) {
-        admin_error(res, 400, "fields must be an array of at most %d field definitions",
-                    FIELDS_MAX);
+        sb_respond_admin_error(res, 400, "fields must be an array of at most %d field definitions",
+                               FIELDS_MAX);
         return -1;
     }
     size_t i;
@@ -463,14 +456,14 @@ static int add_fields(sf_tx *tx, const char *name, json_t *fields, json_t *added
             return -1;
         if (sf_schema_apply(tx->schema, def, &err) != 0) {
             json_decref(def);
-            admin_error(res, 400, "%s", err.message);
+            sb_respond_admin_error(res, 400, "%s", err.message);
             return -1;
         }
         int rc = store_def(tx, def, &err);
         json_array_append_new(added, json_string(json_string_value(json_object_get(def, "name"))));
         json_decref(def);
         if (rc != 0) {
-            admin_error(res, 500, "%s", err.message);
+            sb_respond_admin_error(res, 500, "%s", err.message);
             return -1;
         }
     }
@@ -481,7 +474,8 @@ static void define(sf_tx *tx, json_t *body, const char *object, sb_response *res
 {
     const char *name = object ? object : json_string_value(json_object_get(body, "name"));
     if (name == NULL) {
-        admin_error(res, 400, "\"name\" is required (an object API name such as Thing__c)");
+        sb_respond_admin_error(res, 400,
+                               "\"name\" is required (an object API name such as Thing__c)");
         return;
     }
     const sf_object *o = sf_schema_object(tx->schema, name);
@@ -489,16 +483,17 @@ static void define(sf_tx *tx, json_t *body, const char *object, sb_response *res
     bool created = false;
     char prefix[4] = "";
     if (o == NULL && object) {
-        admin_error(res, 404, "no such object %.60s", object);
+        sb_respond_admin_error(res, 404, "no such object %.60s", object);
         json_decref(added);
         return;
     }
     if (o == NULL) {
         if (!custom_name_ok(name)) {
-            admin_error(res, 400,
-                        "object name '%.60s' is not a custom object API name (letters, digits "
-                        "and single underscores, ending in __c, at most %d characters)",
-                        name, NAME_MAX_LEN);
+            sb_respond_admin_error(
+                res, 400,
+                "object name '%.60s' is not a custom object API name (letters, digits "
+                "and single underscores, ending in __c, at most %d characters)",
+                name, NAME_MAX_LEN);
             json_decref(added);
             return;
         }
@@ -521,7 +516,7 @@ static void define(sf_tx *tx, json_t *body, const char *object, sb_response *res
             rc = store_def(tx, def, &err);
         json_decref(def);
         if (rc != 0) {
-            admin_error(res, 500, "%s", err.message);
+            sb_respond_admin_error(res, 500, "%s", err.message);
             json_decref(added);
             return;
         }
@@ -533,7 +528,7 @@ static void define(sf_tx *tx, json_t *body, const char *object, sb_response *res
         cs_err err;
         o = sf_schema_object(tx->schema, canonical);
         if (sf_tx_commit(tx, &err) != 0) {
-            admin_error(res, 500, "%s", err.message);
+            sb_respond_admin_error(res, 500, "%s", err.message);
         } else {
             sb_respond_json(res, created ? 201 : 200,
                             json_pack("{s:s,s:s,s:b,s:O}", "name", o->name, "keyPrefix",
@@ -551,7 +546,7 @@ void sf_h_admin_define(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sf_tx tx;
     cs_err err;
     if (sf_tx_begin(ctx, &tx, SF_VERSION_MAX, &err) != 0)
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     else
         define(&tx, body, NULL, res);
     sf_tx_end(&tx);
@@ -566,9 +561,9 @@ void sf_h_admin_fields(sb_ctx *ctx, const sb_request *req, sb_response *res)
     sf_tx tx;
     cs_err err;
     if (json_object_get(body, "fields") == NULL)
-        admin_error(res, 400, "\"fields\" is required");
+        sb_respond_admin_error(res, 400, "\"fields\" is required");
     else if (sf_tx_begin(ctx, &tx, SF_VERSION_MAX, &err) != 0)
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     else {
         define(&tx, body, sb_param(req, "object"), res);
         sf_tx_end(&tx);

@@ -56,8 +56,7 @@ void sf_respond_internal(sb_response *res, const cs_err *err)
 
 static int sf_init(sb_ctx *ctx, cs_err *err)
 {
-    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0 ||
-        sf_bulk_init(ctx, err) != 0)
+    if (sf_store_init(ctx, err) != 0 || sf_rules_init(ctx, err) != 0 || sf_bulk_init(ctx, err) != 0)
         return -1;
     return sf_seed_base(ctx, err);
 }

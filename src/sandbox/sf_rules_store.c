@@ -10,7 +10,6 @@
  * kind (case-insensitively, as API names are); posting a name again
  * replaces that rule, as deploying it again would. Errors answer 400/404
  * {"error": "..."} naming the offending input. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,21 +24,6 @@ typedef enum rule_kind { KIND_VALIDATION, KIND_DUPLICATE } rule_kind;
 
 static const char *const kind_key[] = {"validation", "duplicate"};
 static const char *const kind_label[] = {"validation rule", "duplicate rule"};
-
-static void admin_error(sb_response *res, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void admin_error(sb_response *res, int status, const char *fmt, ...)
-{
-    char msg[700];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        msg[0] = '\0';
-    sb_respond_json(res, status, json_pack("{s:s}", "error", msg));
-}
 
 int sf_rules_init(sb_ctx *ctx, cs_err *err)
 {
@@ -238,7 +222,7 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
     cs_err err;
     sf_ruleset *rs = sf_rules_get(tx, &err);
     if (rs == NULL) {
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return;
     }
     char why[600], name[96] = "";
@@ -247,7 +231,7 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
     json_t *def;
     if (k == KIND_VALIDATION) {
         if (sf_vrule_compile(tx->schema, body, &v, why, sizeof why) != 0) {
-            admin_error(res, 400, "validation rule: %s", why);
+            sb_respond_admin_error(res, 400, "validation rule: %s", why);
             return;
         }
         def = json_incref(v.def);
@@ -258,7 +242,7 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
         if (o)
             generated_name(rs, o->name, name, sizeof name);
         if (sf_duprule_compile(tx->schema, body, name[0] ? name : NULL, &d, why, sizeof why) != 0) {
-            admin_error(res, 400, "duplicate rule: %s", why);
+            sb_respond_admin_error(res, 400, "duplicate rule: %s", why);
             return;
         }
         def = json_incref(d.def);
@@ -268,10 +252,11 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
     long at = find_rule(rs, k, object, rname);
     if (k == KIND_DUPLICATE && json_is_true(json_object_get(def, "active")) &&
         active_duplicate_rules(rs, object, at) >= DUP_ACTIVE_MAX) {
-        admin_error(res, 400,
-                    "duplicate rule: %s already has %d active duplicate rules, Salesforce's "
-                    "limit per object: deactivate or delete one first",
-                    object, DUP_ACTIVE_MAX);
+        sb_respond_admin_error(
+            res, 400,
+            "duplicate rule: %s already has %d active duplicate rules, Salesforce's "
+            "limit per object: deactivate or delete one first",
+            object, DUP_ACTIVE_MAX);
         json_decref(def);
         return;
     }
@@ -286,7 +271,7 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
                         "AND name = ?5 COLLATE NOCASE",
                         args, 5, &err);
     } else if (rule_count(rs, k) >= RULES_MAX) {
-        admin_error(res, 400, "at most %d %ss", RULES_MAX, kind_label[k]);
+        sb_respond_admin_error(res, 400, "at most %d %ss", RULES_MAX, kind_label[k]);
         free(text);
         json_decref(def);
         return;
@@ -299,7 +284,7 @@ static void post_rule(sf_tx *tx, rule_kind k, json_t *body, sb_response *res)
     if (rc == 0)
         rc = sf_tx_commit(tx, &err);
     if (rc != 0) {
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     } else {
         invalidate(tx->ctx);
         sb_respond_json(res, at >= 0 ? 200 : 201, shown(def));
@@ -312,7 +297,7 @@ static void list_rules(sf_tx *tx, rule_kind k, const char *object, sb_response *
     cs_err err;
     sf_ruleset *rs = sf_rules_get(tx, &err);
     if (rs == NULL) {
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return;
     }
     json_t *arr = json_array();
@@ -331,7 +316,7 @@ static void delete_rule(sf_tx *tx, rule_kind k, const char *full, sb_response *r
     cs_err err;
     sf_ruleset *rs = sf_rules_get(tx, &err);
     if (rs == NULL) {
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
         return;
     }
     char object[128] = "";
@@ -354,12 +339,12 @@ static void delete_rule(sf_tx *tx, rule_kind k, const char *full, sb_response *r
         cs_buf_appendf(&objects, "%s%s", found++ ? ", " : "", def_str(def, "object"));
     }
     if (found == 0) {
-        admin_error(res, 404, "no %s named '%.100s'", kind_label[k], full ? full : "");
+        sb_respond_admin_error(res, 404, "no %s named '%.100s'", kind_label[k], full ? full : "");
     } else if (found > 1) {
-        admin_error(res, 400,
-                    "%ss named '%.100s' exist on several objects (%.300s): name one as "
-                    "Object.Name",
-                    kind_label[k], name, cs_buf_str(&objects));
+        sb_respond_admin_error(res, 400,
+                               "%ss named '%.100s' exist on several objects (%.300s): name one as "
+                               "Object.Name",
+                               kind_label[k], name, cs_buf_str(&objects));
     } else {
         json_t *def = rule_def(rs, k, (size_t)at);
         const char *args[] = {kind_key[k], def_str(def, "object"), def_str(def, "name")};
@@ -368,7 +353,7 @@ static void delete_rule(sf_tx *tx, rule_kind k, const char *full, sb_response *r
         if (rc == 0)
             rc = sf_tx_commit(tx, &err);
         if (rc != 0) {
-            admin_error(res, 500, "%s", err.message);
+            sb_respond_admin_error(res, 500, "%s", err.message);
         } else {
             invalidate(tx->ctx);
             sb_respond_empty(res, 204);
@@ -388,14 +373,14 @@ static void handle(sb_ctx *ctx, const sb_request *req, sb_response *res, rule_ki
         char why[200];
         body = sb_body_json(req, why, sizeof why);
         if (!json_is_object(body)) {
-            admin_error(res, 400, "body must be a JSON object%s%s", body ? "" : ": ",
-                        body ? "" : why);
+            sb_respond_admin_error(res, 400, "body must be a JSON object%s%s", body ? "" : ": ",
+                                   body ? "" : why);
             json_decref(body);
             return;
         }
     }
     if (sf_tx_begin(ctx, &tx, SF_VERSION_MAX, &err) != 0)
-        admin_error(res, 500, "%s", err.message);
+        sb_respond_admin_error(res, 500, "%s", err.message);
     else if (body)
         post_rule(&tx, k, body, res);
     else if (strcmp(req->method, "GET") == 0)
