@@ -120,7 +120,7 @@ try {
   });
   let sfCalls = 0;
   const leadIds = [];
-  await measure('Salesforce composite create leads (200/call)', () => sfCalls, async () => {
+  await measure('Salesforce sObject Collections create leads (200/call)', () => sfCalls, async () => {
     for (let i = 0; i < N; i += 200) {
       const records = [];
       for (let j = i; j < Math.min(N, i + 200); j++)
