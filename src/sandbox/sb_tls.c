@@ -356,7 +356,11 @@ int sb_tls_prepare(const char *data_dir, sb_tls *out, cs_err *err)
     if (rc == 0)
         rc = fill_pem(&ca, &srv, out, err);
     if (rc == 0) {
-        out->ca_file = strdup(ca_crt);
+        /* Absolute, so the path printed at start works from any directory
+         * (clients are usually started elsewhere than --data was given). */
+        out->ca_file = realpath(ca_crt, NULL);
+        if (out->ca_file == NULL)
+            out->ca_file = strdup(ca_crt);
         if (out->ca_file == NULL)
             rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }

@@ -55,11 +55,14 @@ soql "SELECT Id FROM Lead WHERE Email = 'tam@example.com'"
 check "no lead was created" [ "$(json_get 'b.totalSize')" = 0 ]
 
 # Another CA (another sandbox's) is refused too, for Salesforce as well.
-"$CRMSYNC_BIN" sandbox --data "$WORK/other" --tls >"$WORK/other.out" 2>&1 &
+# Started with a relative --data, it still prints the CA's absolute path.
+(cd "$WORK" && exec "$CRMSYNC_BIN" sandbox --data other --tls) >"$WORK/other.out" 2>&1 &
 OTHER=$!
 for _ in $(seq 1 100); do [ -s "$WORK/other/tls/ca.pem" ] && [ "$(wc -l <"$WORK/other.out")" -ge 3 ] && break; sleep 0.05; done
 kill -TERM "$OTHER"
 wait "$OTHER" || true
+check "the ca line is an absolute path even for a relative --data" \
+  grep -qx "ca $(cd "$WORK" && pwd -P)/other/tls/ca.pem" "$WORK/other.out"
 WRONG=$WORK/wrong.yaml
 sed "s#^  ca_file: .*#  ca_file: \"$WORK/other/tls/ca.pem\"#" "$CFG" >"$WRONG"
 reset_stats
