@@ -77,7 +77,7 @@ int cs_cmd_run(int argc, char **argv)
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("run", config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("run", config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     if (code == CS_EXIT_OK)
         code = cs_cli_sync_new("run", &env, NULL, 0, false, stop, NULL, &sync);

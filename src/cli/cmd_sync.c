@@ -51,7 +51,7 @@ int cs_cmd_sync(int argc, char **argv)
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("sync", o.config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("sync", o.config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     cs_cli_progress progress;
     cs_cli_progress_init(&progress, stderr, quiet);
