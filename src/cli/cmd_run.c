@@ -20,7 +20,9 @@ static void run_usage(FILE *out)
             "  --interval DURATION    pause between passes, e.g. 2s, 500ms, 1m (default: the\n"
             "                         config's sync.interval)\n"
             "  --max-passes N         stop after N passes (default: run until stopped)\n\n"
-            "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error.\n");
+            "Exit codes: 0 stopped cleanly, 1 could not start (among other reasons: another\n"
+            "crmsync process is writing the same store; run does not wait for it), 2 usage or\n"
+            "configuration error.\n");
 }
 
 typedef struct run_state {

@@ -23,7 +23,8 @@ static void sync_usage(FILE *out)
             "  --full               read every record, not only changes since the cursors\n"
             "  --quiet              no progress line\n\n"
             "Exit codes: 0 the pass completed (record errors included: see crmsync errors),\n"
-            "1 the pass failed, paused at the API budget (R6) or was interrupted,\n"
+            "1 the pass failed, paused at the API budget (R6) or was interrupted, or another\n"
+            "crmsync process is writing the same store (one writer per store; it does not wait),\n"
             "2 usage or configuration error.\n");
 }
 
