@@ -112,7 +112,14 @@ int cs_sq_lock(cs_store *s, const char *holder, cs_err *err)
         int e = errno;
         if (e == EWOULDBLOCK) {
             char who[LOCK_INFO_MAX];
+            /* The holder writes its note just after taking the lock: a
+             * moment's patience spares a refusal that cannot say who. */
             describe_holder(fd, who, sizeof who);
+            for (int i = 0; i < 5 && who[0] == '\0'; i++) {
+                struct timespec ts = {0, 10 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+                describe_holder(fd, who, sizeof who);
+            }
             cs_err_set(err, CS_ERR_STORE,
                        "store %s is in use by another crmsync process%s%s%s: one process writes a "
                        "store at a time (lock file %s); let it finish, or stop it, and try again",
