@@ -235,6 +235,29 @@ static int open_connectors(cs_cli_env *env, cs_err *err)
     return cs_salesforce_connector_new(&o, &env->salesforce, err);
 }
 
+/* One writer per store: taken before the connectors open, so a refused
+ * command makes no API call. */
+static int lock_store(const char *command, cs_cli_env *env)
+{
+    char holder[64];
+    if (snprintf(holder, sizeof holder, "crmsync %s", command) < 0)
+        holder[0] = '\0';
+    int64_t interrupted = 0;
+    cs_err err;
+    cs_err_clear(&err);
+    if (cs_store_lock(env->store, holder, &interrupted, &err) != 0) {
+        fprintf(stderr, "crmsync %s: %s\n", command, err.message);
+        return CS_EXIT_FAILURE;
+    }
+    if (interrupted > 0)
+        fprintf(stderr,
+                "crmsync %s: %lld earlier run%s had no process left to finish %s (killed or "
+                "crashed): marked interrupted; this pass re-reads from the last durable point\n",
+                command, (long long)interrupted, interrupted == 1 ? "" : "s",
+                interrupted == 1 ? "it" : "them");
+    return CS_EXIT_OK;
+}
+
 int cs_cli_env_open(const char *command, const char *config_path, unsigned what, cs_cli_env *env)
 {
     memset(env, 0, sizeof *env);
@@ -243,12 +266,14 @@ int cs_cli_env_open(const char *command, const char *config_path, unsigned what,
         return code;
     cs_err err;
     cs_err_clear(&err);
-    if ((what & CS_CLI_OPEN_STORE) &&
+    if ((what & (CS_CLI_OPEN_STORE | CS_CLI_OPEN_WRITE)) &&
         cs_store_open(cs_config_store_url(env->cfg), &env->store, &err) != 0) {
         fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command,
                 cs_config_store_url(env->cfg), cs_config_source(env->cfg), err.message);
         return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
     }
+    if ((what & CS_CLI_OPEN_WRITE) && lock_store(command, env) != CS_EXIT_OK)
+        return CS_EXIT_FAILURE;
     if ((what & CS_CLI_OPEN_CONNECTORS) && open_connectors(env, &err) != 0) {
         if (err.category == CS_ERR_AUTH && env->hs_oauth != NULL && env->hubspot == NULL) {
             const cs_endpoints *ep = cs_config_endpoints(env->cfg);

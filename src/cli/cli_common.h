@@ -79,6 +79,10 @@ int cs_cli_parse_duration(const char *option, const char *value, long min_ms, lo
 enum {
     CS_CLI_OPEN_STORE = 1u << 0,
     CS_CLI_OPEN_CONNECTORS = 1u << 1, /* needs the secrets from the environment */
+    /* The command writes the store: take its writer lock (cs_store_lock) or
+     * refuse with CS_EXIT_FAILURE when another process holds it. Implies
+     * CS_CLI_OPEN_STORE. */
+    CS_CLI_OPEN_WRITE = 1u << 2,
 };
 
 typedef struct cs_cli_env {

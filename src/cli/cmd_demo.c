@@ -117,7 +117,7 @@ static int run_demo(demo *d, const char *config, int64_t *second_writes)
 {
     cs_err err;
     cs_err_clear(&err);
-    int code = cs_cli_env_open("demo", config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &d->env);
+    int code = cs_cli_env_open("demo", config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &d->env);
     if (code != CS_EXIT_OK)
         return CS_EXIT_FAILURE;
 

@@ -20,7 +20,9 @@ static void run_usage(FILE *out)
             "  --interval DURATION    pause between passes, e.g. 2s, 500ms, 1m (default: the\n"
             "                         config's sync.interval)\n"
             "  --max-passes N         stop after N passes (default: run until stopped)\n\n"
-            "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error.\n");
+            "Exit codes: 0 stopped cleanly, 1 could not start (among other reasons: another\n"
+            "crmsync process is writing the same store; run does not wait for it), 2 usage or\n"
+            "configuration error.\n");
 }
 
 typedef struct run_state {
@@ -77,7 +79,7 @@ int cs_cmd_run(int argc, char **argv)
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("run", config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("run", config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     if (code == CS_EXIT_OK)
         code = cs_cli_sync_new("run", &env, NULL, 0, false, stop, NULL, &sync);

@@ -23,7 +23,8 @@ static void sync_usage(FILE *out)
             "  --full               read every record, not only changes since the cursors\n"
             "  --quiet              no progress line\n\n"
             "Exit codes: 0 the pass completed (record errors included: see crmsync errors),\n"
-            "1 the pass failed, paused at the API budget (R6) or was interrupted,\n"
+            "1 the pass failed, paused at the API budget (R6) or was interrupted, or another\n"
+            "crmsync process is writing the same store (one writer per store; it does not wait),\n"
             "2 usage or configuration error.\n");
 }
 
@@ -51,7 +52,7 @@ int cs_cmd_sync(int argc, char **argv)
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("sync", o.config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code = cs_cli_env_open("sync", o.config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     cs_cli_progress progress;
     cs_cli_progress_init(&progress, stderr, quiet);

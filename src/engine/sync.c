@@ -242,6 +242,7 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
             rep->message[0] = '\0';
     } else if (p.halt == SYNC_HALT_PAUSED) {
         rep->outcome = CS_SYNC_PAUSED;
+        status = CS_RUN_PAUSED; /* R6: not "completed": records were left for the next pass */
     } else if (p.halt == SYNC_HALT_INTERRUPTED) {
         rep->outcome = CS_SYNC_INTERRUPTED;
         status = CS_RUN_INTERRUPTED;

@@ -204,6 +204,8 @@ static const char *label(cs_verify_kind k)
         return "ONLY IN SALESFORCE";
     case CS_VERIFY_DUPLICATE:
         return "DUPLICATE";
+    case CS_VERIFY_SF_DUPLICATE:
+        return "DUPLICATE IN SF";
     }
     return "?";
 }

@@ -16,8 +16,12 @@
  *     Lead/Contact with the same email and no link (C5);
  *   - every record with an email that has no counterpart at all (when the
  *     settings say it should have one: no inclusion list for HS contacts,
- *     on_salesforce_change create_or_update for SF records, C2, C3), and two
- *     HS contacts with the same email (C5).
+ *     on_salesforce_change create_or_update for SF records, C2, C3), two
+ *     HS contacts with the same email, and two open (not converted) SF Leads
+ *     or two SF Contacts with the same email (C5: the sync never makes
+ *     either; a Lead and a Contact with one email are allowed, the Contact is
+ *     preferred). Duplicates count even when a record has an open error: a
+ *     "Duplicates" error does not make them go away.
  * A difference that involves a record with an open sync error (R4) is listed
  * as explained by that error and does not count as a divergence: `crmsync
  * errors` already reports it.
@@ -40,13 +44,14 @@
 #include "store/store.h"
 
 typedef enum cs_verify_kind {
-    CS_VERIFY_FIELDS = 0, /* a linked pair whose mapped fields differ */
-    CS_VERIFY_UNLINKED,   /* same email on both sides, no link (C5) */
-    CS_VERIFY_GONE,       /* a linked record was not found on its side */
-    CS_VERIFY_CONVERTED,  /* linked to a converted Lead; the link has not moved (C14) */
-    CS_VERIFY_NOT_IN_SF,  /* an HS contact with an email and no SF counterpart */
-    CS_VERIFY_NOT_IN_HS,  /* an SF Lead/Contact with an email and no HS counterpart */
-    CS_VERIFY_DUPLICATE   /* several HS contacts with one email (C5) */
+    CS_VERIFY_FIELDS = 0,  /* a linked pair whose mapped fields differ */
+    CS_VERIFY_UNLINKED,    /* same email on both sides, no link (C5) */
+    CS_VERIFY_GONE,        /* a linked record was not found on its side */
+    CS_VERIFY_CONVERTED,   /* linked to a converted Lead; the link has not moved (C14) */
+    CS_VERIFY_NOT_IN_SF,   /* an HS contact with an email and no SF counterpart */
+    CS_VERIFY_NOT_IN_HS,   /* an SF Lead/Contact with an email and no HS counterpart */
+    CS_VERIFY_DUPLICATE,   /* several HS contacts with one email (C5) */
+    CS_VERIFY_SF_DUPLICATE /* several SF Leads, or several SF Contacts, with one email (C5) */
 } cs_verify_kind;
 
 /* "fields", "unlinked", ... */

@@ -13,8 +13,8 @@
 
 const char *cs_verify_kind_name(cs_verify_kind kind)
 {
-    static const char *const names[] = {"fields",    "unlinked",  "gone",     "converted",
-                                        "not_in_sf", "not_in_hs", "duplicate"};
+    static const char *const names[] = {"fields",    "unlinked",  "gone",      "converted",
+                                        "not_in_sf", "not_in_hs", "duplicate", "sf_duplicate"};
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 
@@ -418,6 +418,44 @@ static int unlinked_sf(const cs_verify_input *in, const vindex *ix, cs_verify_re
     return 0;
 }
 
+/* C5 on the Salesforce side: among the open Leads, and among the Contacts,
+ * one record per email. A Lead and a Contact sharing one is allowed (the
+ * Contact is preferred); converted Leads are history and not indexed. */
+static int sf_duplicates(const cs_verify_input *in, const vindex *ix, cs_verify_report *r)
+{
+    const char *key;
+    json_t *arr;
+    char detail[512];
+    json_object_foreach(ix->sf_email, key, arr)
+    {
+        for (int list = 0; list < 2; list++) {
+            const cs_record_list *l = list == 0 ? in->leads : in->contacts;
+            const char *type = list == 0 ? "Lead" : "Contact";
+            const cs_record *found[2] = {NULL, NULL};
+            size_t n = 0, j;
+            json_t *e;
+            json_array_foreach(arr, j, e)
+            {
+                if ((int)json_integer_value(json_array_get(e, 0)) != list)
+                    continue;
+                if (n < 2)
+                    found[n] = &l->items[json_integer_value(json_array_get(e, 1))];
+                n++;
+            }
+            if (n < 2)
+                continue;
+            if (snprintf(detail, sizeof detail,
+                         "%zu Salesforce %ss share this email (%s, %s%s); the sync never creates "
+                         "a second one (C5)",
+                         n, type, found[0]->id, found[1]->id, n > 2 ? ", ..." : "") < 0)
+                detail[0] = '\0';
+            if (!add_item(r, CS_VERIFY_SF_DUPLICATE, key, NULL, type, found[0]->id, detail, NULL))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int cs_verify_compare(const cs_verify_input *in, cs_verify_report **out, cs_err *err)
 {
     if (in == NULL || in->config == NULL || in->hubspot == NULL || in->leads == NULL ||
@@ -443,6 +481,8 @@ int cs_verify_compare(const cs_verify_input *in, cs_verify_report **out, cs_err 
         rc = unlinked_hs(in, &ix, r);
     if (rc == 0)
         rc = unlinked_sf(in, &ix, r);
+    if (rc == 0)
+        rc = sf_duplicates(in, &ix, r);
     index_dispose(&ix);
     if (rc != 0) {
         cs_verify_report_free(r);

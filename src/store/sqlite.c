@@ -305,12 +305,13 @@ static void sq_close(cs_store *s)
         sqlite3_exec(b->db, "PRAGMA optimize", NULL, NULL, NULL);
         sqlite3_close_v2(b->db);
     }
+    cs_sq_unlock(s); /* after the last write is closed out */
     free(b->path);
     free(b);
 }
 
 static const cs_store_ops sqlite_ops = {
-    .version = 1,
+    .version = 2,
     .name = "sqlite",
     .close = sq_close,
     .begin = sq_begin,
@@ -339,6 +340,8 @@ static const cs_store_ops sqlite_ops = {
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
     .stats = sq_stats,
+    .lock = cs_sq_lock,
+    .unlock = cs_sq_unlock,
 };
 
 /* Runs a PRAGMA that answers one text row (journal_mode) or none. */
@@ -382,6 +385,7 @@ int cs_store_sqlite_open(const char *path, cs_store **out, cs_err *err)
         return cs_err_set(err, CS_ERR_INTERNAL, "store: out of memory");
     }
     b->base.ops = &sqlite_ops;
+    b->lock_fd = -1;
     /* NOMUTEX: a store is used by one thread at a time (store.h). */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &b->db, flags, NULL) != SQLITE_OK) {

@@ -63,6 +63,7 @@ typedef struct sq_store {
     char *path; /* for messages */
     sqlite3_stmt *stmts[SQ_STMT_COUNT];
     bool in_link_each; /* SQ_LINK_EACH is stepping: it cannot be reused */
+    int lock_fd;       /* the writer lock file (sqlite_lock.c), or -1 */
 } sq_store;
 
 static inline sq_store *sq_of(cs_store *s)
@@ -105,6 +106,10 @@ int cs_sq_group_end(sq_store *b, bool outer, int ok, cs_err *err);
 int cs_sq_schema_upgrade(sqlite3 *db, const char *path, int target, cs_err *err);
 /* The version of the schema in db: 0 for an empty file. */
 int cs_sq_schema_version(sqlite3 *db, const char *path, int *version, cs_err *err);
+
+/* The writer lock (sqlite_lock.c): an exclusive flock on PATH-lock. */
+int cs_sq_lock(cs_store *s, const char *holder, cs_err *err);
+void cs_sq_unlock(cs_store *s);
 
 /* Operations, one file per idea. */
 int cs_sq_link_add(cs_store *s, const char *object, const char *hs_id, const char *sf_type,

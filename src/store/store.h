@@ -71,9 +71,10 @@ typedef enum cs_store_category {
 
 typedef enum cs_run_status {
     CS_RUN_RUNNING = 0,
-    CS_RUN_COMPLETED, /* the pass finished, possibly with record errors */
-    CS_RUN_FAILED,    /* the pass stopped on an error */
-    CS_RUN_INTERRUPTED
+    CS_RUN_COMPLETED,   /* the pass finished, possibly with record errors */
+    CS_RUN_FAILED,      /* the pass stopped on an error */
+    CS_RUN_INTERRUPTED, /* stopped by a signal, or its process died (cs_store_lock) */
+    CS_RUN_PAUSED       /* R6: stopped at an API budget; the rest waits for the next pass */
 } cs_run_status;
 
 typedef enum cs_error_event_kind {
@@ -277,7 +278,7 @@ typedef int (*cs_link_fn)(const cs_link *link, void *userdata);
  * the cs_store_* functions: non-NULL where required, within the bounds above.
  * version lets later members be added the way sqlite3_vfs does. */
 typedef struct cs_store_ops {
-    int version; /* 1 */
+    int version; /* 2 */
     const char *name;
     void (*close)(cs_store *s);
     int (*begin)(cs_store *s, cs_err *err);
@@ -322,6 +323,14 @@ typedef struct cs_store_ops {
     int (*meta_get)(cs_store *s, const char *key, char **value, cs_err *err);
     int (*meta_set)(cs_store *s, const char *key, const char *value, cs_err *err);
     int (*stats)(cs_store *s, int64_t now_ms, cs_store_stats *out, cs_err *err);
+
+    /* Version 2: the writer lock (cs_store_lock). lock returns 0 when this
+     * handle now holds it (or held it already), -1 when another holds it or
+     * it cannot be taken; it never waits. unlock releases it (no-op when not
+     * held); close must release it too. A backend whose storage is private to
+     * the handle (an in-memory SQLite) may succeed without locking. */
+    int (*lock)(cs_store *s, const char *holder, cs_err *err);
+    void (*unlock)(cs_store *s);
 } cs_store_ops;
 
 /* ---- opening ------------------------------------------------------------ */
@@ -338,6 +347,29 @@ void cs_store_close(cs_store *s);
 /* The URL the store was opened with; borrowed, valid until cs_store_close(). */
 const char *cs_store_url(const cs_store *s);
 bool cs_store_in_transaction(const cs_store *s);
+
+/* ---- the writer lock ---------------------------------------------------- */
+
+/* One writer per store. Every command that writes the store (a sync pass,
+ * continuous sync) holds this lock from before its first read of the links
+ * to the end: two passes over one store would each find the same unlinked
+ * records and each create them (C5). Reading (status, errors, journal, plan,
+ * verify) needs no lock: every transaction sees a consistent state anyway.
+ *
+ * cs_store_lock takes it without waiting. When another process holds it, it
+ * fails with CS_ERR_STORE and a message naming the store and, as far as the
+ * holder recorded it, its pid, what it runs (holder, e.g. "crmsync sync") and
+ * since when. A holder that dies releases it: the SQLite store's lock is an
+ * flock the kernel drops with the process; a PostgreSQL store would use a
+ * session advisory lock, which ends with the session. Having taken it, it
+ * marks every run still "running" as interrupted: their process is gone
+ * (a live one would hold the lock), killed or crashed mid-pass. *interrupted
+ * (may be NULL) is set to how many. The lock is released by cs_store_unlock()
+ * or cs_store_close(). */
+int cs_store_lock(cs_store *s, const char *holder, int64_t *interrupted, cs_err *err);
+void cs_store_unlock(cs_store *s);
+/* True while this handle holds the writer lock. */
+bool cs_store_locked(const cs_store *s);
 
 /* ---- transactions ----------------------------------------------------- */
 

@@ -11,8 +11,9 @@
  * and keeps in_tx in step with begin/commit/rollback. */
 struct cs_store {
     const cs_store_ops *ops;
-    char *url;  /* owned by store.c */
-    bool in_tx; /* a transaction opened by cs_store_begin() is open */
+    char *url;   /* owned by store.c */
+    bool in_tx;  /* a transaction opened by cs_store_begin() is open */
+    bool locked; /* cs_store_lock() succeeded and no unlock since */
 };
 
 /* Opens the SQLite store at path (a file name, or ":memory:"); url is only

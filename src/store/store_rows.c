@@ -16,7 +16,8 @@ static const char *const op_names[] = {"create", "update", "delete",   "link",
 /* R9 */
 static const char *const category_names[] = {"associations", "custom_code",     "duplicates",
                                              "permissions",  "property_values", "suspension"};
-static const char *const run_status_names[] = {"running", "completed", "failed", "interrupted"};
+static const char *const run_status_names[] = {"running", "completed", "failed", "interrupted",
+                                               "paused"};
 static const char *const event_names[] = {"failed", "resolved", "dismissed"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

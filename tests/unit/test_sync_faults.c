@@ -422,6 +422,7 @@ Test(faults, salesforce_budget_pauses_writing)
     memset(&runs, 0, sizeof runs);
     cr_assert_eq(cs_store_run_list(F.store, 1, &runs, &err), 0, "%s", err.message);
     cr_expect_str_eq(json_string_value(json_object_get(runs.items[0].counts, "outcome")), "paused");
+    cr_expect_eq(runs.items[0].status, CS_RUN_PAUSED, "a paused pass is not stored as completed");
     cs_run_list_dispose(&runs);
 }
 
