@@ -91,24 +91,60 @@ static int add_filter(json_t *filters, const char *prop, const char *op, int64_t
         filters, json_pack("{s:s,s:s,s:s}", "propertyName", prop, "operator", op, "value", v));
 }
 
+/* HubSpot's limit on the values of one IN / NOT_IN filter. */
+#define HSC_NOT_IN_MAX 100
+
+/* The ids returned at pos_ms, as a NOT_IN filter on hs_object_id. */
+static json_t *not_in_filter(const cs_hsc_scan *s)
+{
+    json_t *values = json_array();
+    const char *id;
+    json_t *v;
+    json_object_foreach(s->tie_ids, id, v)
+    {
+        (void)v;
+        if (json_array_append_new(values, json_string(id)) != 0) {
+            json_decref(values);
+            return NULL;
+        }
+    }
+    return json_pack("{s:s,s:s,s:o}", "propertyName", "hs_object_id", "operator", "NOT_IN",
+                     "values", values);
+}
+
 /* The body of the next page: a range page or a tie page (see the top). */
 static json_t *search_body(cs_hsc_scan *s, json_t *props)
 {
     const char *mod = cs_hsc_modprop(s->base.object);
-    json_t *filters = json_array();
-    json_t *body = json_pack("{s:[{s:s,s:s}],s:I,s:[{s:o}],s:o}", "sorts", "propertyName",
+    json_t *filters = json_array(), *groups = json_array();
+    json_t *body = json_pack("{s:[{s:s,s:s}],s:I,s:o,s:o}", "sorts", "propertyName",
                              s->tie ? "hs_object_id" : mod, "direction", "ASCENDING", "limit",
-                             (json_int_t)s->base.page_size, "filterGroups", "filters", filters,
-                             "properties", props ? props : json_array());
-    if (body == NULL)
+                             (json_int_t)s->base.page_size, "filterGroups", groups, "properties",
+                             props ? props : json_array());
+    if (body == NULL || filters == NULL) {
+        json_decref(filters);
+        json_decref(body);
         return NULL;
-    int rc = add_filter(filters, mod, "LTE", s->upper_ms);
+    }
+    int rc = json_array_append_new(groups, json_pack("{s:o}", "filters", filters));
+    rc |= add_filter(filters, mod, "LTE", s->upper_ms);
+    size_t seen = json_object_size(s->tie_ids);
     if (s->tie) {
         rc |= add_filter(filters, mod, "EQ", s->pos_ms);
         if (s->tie_after[0] != '\0')
             rc |= json_array_append_new(filters,
                                         json_pack("{s:s,s:s,s:s}", "propertyName", "hs_object_id",
                                                   "operator", "GT", "value", s->tie_after));
+    } else if (s->pos_ms >= 0 && !s->pos_done && seen > 0 && seen <= HSC_NOT_IN_MAX) {
+        /* the rest of pos_ms (OR) what comes after it: the records already
+         * returned at pos_ms are not sent again, so batches that share a
+         * time (100 per batch create) cost no extra page */
+        json_t *rest = json_array();
+        rc |= json_array_append_new(groups, json_pack("{s:o}", "filters", rest));
+        rc |= add_filter(rest, mod, "LTE", s->upper_ms);
+        rc |= add_filter(rest, mod, "EQ", s->pos_ms);
+        rc |= json_array_append_new(rest, not_in_filter(s));
+        rc |= add_filter(filters, mod, "GT", s->pos_ms);
     } else if (s->pos_ms >= 0) {
         rc |= add_filter(filters, mod, s->pos_done ? "GT" : "GTE", s->pos_ms);
     }
