@@ -15,8 +15,9 @@
  *   it is not read again as a change in this pass and cannot move what is
  *   unread. The next pass reads it (the cursor never passes the bound).
  * - Range pages: modified GTE T (or GT T once T is done), sorted ascending.
- *   T becomes the latest time returned; the ids returned at T are kept to
- *   drop repeats. As long as a page reaches a later time than where it began,
+ *   T becomes the latest time returned; the ids returned at T are kept and
+ *   left out of the next page (NOT_IN, when at most 100) or dropped as
+ *   repeats. As long as a page reaches a later time than where it began,
  *   everything at the old T has been returned (the sort puts it first).
  * - Tie pages: when a whole page shares one time T, the records at T are
  *   paged by id instead (modified EQ T, hs_object_id GT the last id read,
