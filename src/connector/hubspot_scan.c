@@ -1,13 +1,35 @@
-/* HubSpot change detection (R2): POST /crm/v3/objects/{object}/search with
- * lastmodifieddate GTE (cursor - overlap), sorted ascending, 200 per page.
+/* HubSpot change detection (R2): POST /crm/v3/objects/{object}/search over
+ * the modification time, 200 per page, keyset-paged so that no record can be
+ * skipped whatever is written between pages.
  *
- * HubSpot's search pages with an offset ("after") and refuses to page past
- * 10,000 results. Instead of following the offset, every page restarts the
- * search from the latest modification time seen (a sliding window) and skips,
- * with "after", only the records already returned at exactly that time. That
- * passes the 10,000 cap with no extra call, and a record modified while the
- * scan runs (which moves to the end of the order) cannot shift an unseen
- * record out of reach, as it could with a plain offset.
+ * HubSpot's search allows one sort and refuses to page past 10,000 results,
+ * and its "after" is an offset: a record modified between two pages leaves
+ * the order and shifts every later record one place forward, so an offset
+ * skips an unread one. The engine writes back (salesforceleadid, merged
+ * values) to records it has just read, between the pages of its scan, so the
+ * scan never follows an offset. Every page is a fresh search starting at
+ * offset 0 from a position that records stay behind:
+ *
+ * - The pass has a fixed upper bound, the time the scan began (LTE). What is
+ *   modified later, the pass's own write-backs included, leaves the window:
+ *   it is not read again as a change in this pass and cannot move what is
+ *   unread. The next pass reads it (the cursor never passes the bound).
+ * - Range pages: modified GTE T (or GT T once T is done), sorted ascending.
+ *   T becomes the latest time returned; the ids returned at T are kept and
+ *   left out of the next page (NOT_IN, when at most 100) or dropped as
+ *   repeats. As long as a page reaches a later time than where it began,
+ *   everything at the old T has been returned (the sort puts it first).
+ * - Tie pages: when a whole page shares one time T, the records at T are
+ *   paged by id instead (modified EQ T, hs_object_id GT the last id read,
+ *   sorted by hs_object_id), then the range resumes with GT T. Any number of
+ *   records may share a time: no query ever needs an offset, so the 10,000
+ *   cap is never reached.
+ *
+ * Index lag: search may show a record's previous copy (its older time) or
+ * none for a while after a write. A late record whose time is after the
+ * latest time returned is read by the next pass, which starts there; one
+ * that search shows later than records written after it is covered by
+ * sync.overlap, which must exceed the index's reordering (docs/configuration.md).
  *
  * Deletions (include_deleted): archived records are listed afterwards from
  * GET /crm/v3/objects/{object}?archived=true and kept when archived at or
@@ -21,12 +43,16 @@
 
 typedef struct cs_hsc_scan {
     cs_change_scan base;
-    int64_t window_ms;        /* GTE bound of the next search; -1: none */
-    size_t skip;              /* records at exactly window_ms already returned */
+    int64_t upper_ms;         /* LTE bound of every search: when the scan began */
+    int64_t pos_ms;           /* range pages read from here on; -1: the beginning */
+    bool pos_done;            /* every record at pos_ms is returned: GT, not GTE */
+    bool tie;                 /* paging the records at pos_ms by id */
+    char tie_after[32];       /* tie pages: the last id read; "": none yet */
     char archived_after[128]; /* paging of the archived listing */
-    /* ids returned at window_ms, to drop repeats when the server's order of
-     * equal times is not stable */
+    /* ids returned at pos_ms by range pages, to drop them when they come
+     * again (a range page starts with every record still at pos_ms) */
     json_t *tie_ids;
+    int64_t page_first_ms; /* the first time a range page put in place; -1: none */
 } cs_hsc_scan;
 
 int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
@@ -43,7 +69,8 @@ int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
         free(s);
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
-    s->window_ms = s->base.since_ms;
+    s->upper_ms = cs_time_now_ms();
+    s->pos_ms = s->base.since_ms;
     if (s->base.page_size == 0 || s->base.page_size > HS_SEARCH_LIMIT)
         s->base.page_size = HS_SEARCH_LIMIT;
     *out = &s->base;
@@ -57,27 +84,144 @@ void cs_hsc_scan_dispose(cs_change_scan *base)
     free(s);
 }
 
+static int add_filter(json_t *filters, const char *prop, const char *op, int64_t value)
+{
+    char v[24];
+    (void)snprintf(v, sizeof v, "%lld", (long long)value);
+    return json_array_append_new(
+        filters, json_pack("{s:s,s:s,s:s}", "propertyName", prop, "operator", op, "value", v));
+}
+
+/* HubSpot's limit on the values of one IN / NOT_IN filter. */
+#define HSC_NOT_IN_MAX 100
+
+/* The ids returned at pos_ms, as a NOT_IN filter on hs_object_id. */
+static json_t *not_in_filter(const cs_hsc_scan *s)
+{
+    json_t *values = json_array();
+    const char *id;
+    json_t *v;
+    json_object_foreach(s->tie_ids, id, v)
+    {
+        (void)v;
+        if (json_array_append_new(values, json_string(id)) != 0) {
+            json_decref(values);
+            return NULL;
+        }
+    }
+    return json_pack("{s:s,s:s,s:o}", "propertyName", "hs_object_id", "operator", "NOT_IN",
+                     "values", values);
+}
+
+/* The body of the next page: a range page or a tie page (see the top). */
 static json_t *search_body(cs_hsc_scan *s, json_t *props)
 {
     const char *mod = cs_hsc_modprop(s->base.object);
-    json_t *body = json_pack("{s:[{s:s,s:s}],s:I}", "sorts", "propertyName", mod, "direction",
-                             "ASCENDING", "limit", (json_int_t)s->base.page_size);
-    if (body == NULL)
+    json_t *filters = json_array(), *groups = json_array();
+    json_t *body = json_pack("{s:[{s:s,s:s}],s:I,s:o,s:o}", "sorts", "propertyName",
+                             s->tie ? "hs_object_id" : mod, "direction", "ASCENDING", "limit",
+                             (json_int_t)s->base.page_size, "filterGroups", groups, "properties",
+                             props ? props : json_array());
+    if (body == NULL || filters == NULL) {
+        json_decref(filters);
+        json_decref(body);
         return NULL;
-    if (s->window_ms >= 0) {
-        char v[24];
-        (void)snprintf(v, sizeof v, "%lld", (long long)s->window_ms);
-        json_object_set_new(body, "filterGroups",
-                            json_pack("[{s:[{s:s,s:s,s:s}]}]", "filters", "propertyName", mod,
-                                      "operator", "GTE", "value", v));
     }
-    if (s->skip > 0) {
-        char a[24];
-        (void)snprintf(a, sizeof a, "%zu", s->skip);
-        json_object_set_new(body, "after", json_string(a));
+    int rc = json_array_append_new(groups, json_pack("{s:o}", "filters", filters));
+    rc |= add_filter(filters, mod, "LTE", s->upper_ms);
+    size_t seen = json_object_size(s->tie_ids);
+    if (s->tie) {
+        rc |= add_filter(filters, mod, "EQ", s->pos_ms);
+        if (s->tie_after[0] != '\0')
+            rc |= json_array_append_new(filters,
+                                        json_pack("{s:s,s:s,s:s}", "propertyName", "hs_object_id",
+                                                  "operator", "GT", "value", s->tie_after));
+    } else if (s->pos_ms >= 0 && !s->pos_done && seen > 0 && seen <= HSC_NOT_IN_MAX) {
+        /* the rest of pos_ms (OR) what comes after it: the records already
+         * returned at pos_ms are not sent again, so batches that share a
+         * time (100 per batch create) cost no extra page */
+        json_t *rest = json_array();
+        rc |= json_array_append_new(groups, json_pack("{s:o}", "filters", rest));
+        rc |= add_filter(rest, mod, "LTE", s->upper_ms);
+        rc |= add_filter(rest, mod, "EQ", s->pos_ms);
+        rc |= json_array_append_new(rest, not_in_filter(s));
+        rc |= add_filter(filters, mod, "GT", s->pos_ms);
+    } else if (s->pos_ms >= 0) {
+        rc |= add_filter(filters, mod, s->pos_done ? "GT" : "GTE", s->pos_ms);
     }
-    json_object_set_new(body, "properties", props ? props : json_array());
+    if (rc != 0) {
+        json_decref(body);
+        return NULL;
+    }
     return body;
+}
+
+/* Takes one record of a page: moves the range position, drops repeats.
+ * *keep: r is new to this scan. A record whose time is not where the query
+ * put it is a copy newer than the index (search lags behind writes): it is
+ * kept, but moves no position. */
+static int take(cs_hsc_scan *s, const cs_record *r, bool *keep, cs_err *err)
+{
+    int64_t m = r->modified_ms;
+    if (s->tie) {
+        /* ids only grow on tie pages: only range pages' ids can repeat */
+        *keep = json_object_get(s->tie_ids, r->id) == NULL;
+        (void)snprintf(s->tie_after, sizeof s->tie_after, "%s", r->id);
+        return 0;
+    }
+    if (m > s->upper_ms) {
+        *keep = true;
+        return 0;
+    }
+    if (m < s->pos_ms || (s->pos_done && m == s->pos_ms))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "HubSpot search of %s returned %s outside the window it was asked for "
+                          "(or not sorted by %s)",
+                          s->base.object, r->id, cs_hsc_modprop(s->base.object));
+    if (s->page_first_ms < 0)
+        s->page_first_ms = m;
+    if (m > s->pos_ms || s->pos_done) {
+        /* the range moves: what was at the old position is behind it */
+        json_object_clear(s->tie_ids);
+        s->pos_ms = m;
+        s->pos_done = false;
+    }
+    *keep = json_object_get(s->tie_ids, r->id) == NULL;
+    if (*keep && json_object_set_new(s->tie_ids, r->id, json_true()) != 0)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    return 0;
+}
+
+/* Where the next page starts, after a page of n records; more: the search
+ * had more. */
+static int next_position(cs_hsc_scan *s, size_t n, bool more, cs_err *err)
+{
+    if (s->tie) {
+        if (n == 0 || !more) {
+            /* every record at pos_ms is read: the range resumes after it */
+            s->tie = false;
+            s->tie_after[0] = '\0';
+            s->pos_done = true;
+            json_object_clear(s->tie_ids);
+        }
+        return 0;
+    }
+    if (n == 0 || !more) {
+        s->base.changes_done = true;
+        return 0;
+    }
+    if (s->page_first_ms < 0)
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "HubSpot search of %s returned a full page of records outside the "
+                          "window it was asked for",
+                          s->base.object);
+    /* a full page at one time: the next range page would start with the
+     * same records, so the records at that time are paged by id */
+    if (s->page_first_ms == s->pos_ms) {
+        s->tie = true;
+        s->tie_after[0] = '\0';
+    }
+    return 0;
 }
 
 /* One search page. */
@@ -85,11 +229,6 @@ int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
     cs_hsc_scan *s = (cs_hsc_scan *)base;
     cs_connector *c = s->base.conn;
-    if (s->skip + s->base.page_size > HS_SEARCH_CAP)
-        return cs_err_set(err, CS_ERR_REMOTE_REJECTED,
-                          "HubSpot %s: more than %d records modified at the same millisecond; "
-                          "search cannot page through them",
-                          s->base.object, HS_SEARCH_CAP - (int)s->base.page_size);
     json_t *props = cs_hsc_properties_json(c, s->base.object, err);
     if (props == NULL && cs_conn_schema(c, s->base.object, err) == NULL)
         return -1;
@@ -107,45 +246,32 @@ int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
     const json_t *results = json_object_get(ans, "results");
     size_t n = json_array_size(results);
     bool more = json_object_get(json_object_get(ans, "paging"), "next") != NULL;
-    int64_t last = s->window_ms;
+    s->page_first_ms = -1;
     for (size_t i = 0; i < n; i++) {
         cs_record r;
+        bool keep = false;
         if (cs_hsc_record_from_json(c, s->base.object, json_array_get(results, i), &r, err) != 0) {
             json_decref(ans);
             return -1;
         }
-        int64_t m = r.modified_ms;
-        if (m < last) {
-            /* the answer is not in ascending order: the window would skip records */
+        if (take(s, &r, &keep, err) != 0) {
             cs_record_dispose(&r);
             json_decref(ans);
-            return cs_err_set(err, CS_ERR_INVALID_INPUT, "HubSpot search of %s did not sort by %s",
-                              s->base.object, cs_hsc_modprop(s->base.object));
+            return -1;
         }
-        if (m > last) {
-            /* the window moves: what was at the old bound is behind it */
-            json_object_clear(s->tie_ids);
-            last = m;
-            s->skip = 0;
-        }
-        bool repeat = json_object_get(s->tie_ids, r.id) != NULL;
-        json_object_set_new(s->tie_ids, r.id, json_true());
-        s->skip++;
-        if (repeat) {
+        if (!keep) {
             cs_record_dispose(&r);
             continue;
         }
-        cs_conn_scan_note(&s->base, m);
+        /* the cursor is the position: every record before it is returned */
+        cs_conn_scan_note(&s->base, s->pos_ms);
         if (cs_conn_push(out, &r, 0, err) != 0) {
             json_decref(ans);
             return -1;
         }
     }
     json_decref(ans);
-    s->window_ms = last;
-    if (n == 0 || !more)
-        s->base.changes_done = true;
-    return 0;
+    return next_position(s, n, more, err);
 }
 
 /* One page of archived records (C16: reported, never inferred from absence). */
