@@ -48,7 +48,7 @@ timed_sync() {
 
 for N in "$@"; do
   rm -rf "$WORK/data" "$WORK/state.db"*
-  "$CRMSYNC_BIN" sandbox --data "$WORK/data" --hubspot-rate-limit 0 --salesforce-daily-limit 0 \
+  "$CRMSYNC_BIN" sandbox --data "$WORK/data" --hubspot-rate-limit 0 --hubspot-search-rate 0 --salesforce-daily-limit 0 \
     >"$WORK/sb.out" 2>"$WORK/sb.err" &
   SB_PID=$!
   for _ in $(seq 1 100); do [ "$(wc -l <"$WORK/sb.out")" -ge 2 ] && break; sleep 0.05; done
