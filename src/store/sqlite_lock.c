@@ -113,9 +113,10 @@ int cs_sq_lock(cs_store *s, const char *holder, cs_err *err)
         if (e == EWOULDBLOCK) {
             char who[LOCK_INFO_MAX];
             /* The holder writes its note just after taking the lock: a
-             * moment's patience spares a refusal that cannot say who. */
+             * moment's patience (up to a second, for a loaded machine)
+             * spares a refusal that cannot say who. */
             describe_holder(fd, who, sizeof who);
-            for (int i = 0; i < 5 && who[0] == '\0'; i++) {
+            for (int i = 0; i < 100 && who[0] == '\0'; i++) {
                 struct timespec ts = {0, 10 * 1000 * 1000};
                 nanosleep(&ts, NULL);
                 describe_holder(fd, who, sizeof who);
