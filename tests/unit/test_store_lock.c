@@ -33,8 +33,7 @@ Test(store_lock, a_second_handle_is_refused_with_the_holder_named)
     cr_assert_eq(err.category, CS_ERR_STORE);
     char want[64];
     fmt(want, sizeof want, "pid %lld (crmsync sync) since ", (long long)getpid());
-    cr_assert(strstr(err.message, "in use by another crmsync process") != NULL, "%s",
-              err.message);
+    cr_assert(strstr(err.message, "in use by another crmsync process") != NULL, "%s", err.message);
     cr_assert(strstr(err.message, want) != NULL, "%s", err.message);
     cr_assert(strstr(err.message, g_dir) != NULL, "names the store: %s", err.message);
     cr_assert_not(cs_store_locked(b));
