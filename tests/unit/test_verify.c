@@ -488,3 +488,93 @@ Test(verify, printed_summary)
     free(text);
     vfx_fini(&f);
 }
+
+/* verify's C5 check on the Salesforce side: two open Leads, or two Contacts,
+ * with one email (case and spaces aside) are a divergence, reported once per
+ * email and type, counted even when a record has an open "Duplicates" error;
+ * a Lead and a Contact sharing an email are allowed (the Contact is
+ * preferred), and a converted Lead is history, not a duplicate. */
+
+static size_t count_kind(const vfx *f, cs_verify_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->r->count; i++)
+        n += f->r->items[i].kind == kind;
+    return n;
+}
+
+static const cs_verify_item *first_of(const vfx *f, cs_verify_kind kind)
+{
+    for (size_t i = 0; i < f->r->count; i++)
+        if (f->r->items[i].kind == kind)
+            return &f->r->items[i];
+    return NULL;
+}
+
+/* The issue's state: each email linked once, and a second Lead made by a
+ * second process on the same store. The pairs agree, yet SF breaks C5. */
+Test(verify, sf_duplicates_c5_two_leads_with_one_email_diverge_though_pairs_agree)
+{
+    vfx f;
+    vfx_init(&f, NULL);
+    HS(&f, "1", "email", "ada@x.com", "lastname", "Ada");
+    LEAD(&f, "00Q1", "Email", "ada@x.com", "LastName", "Ada", "Company", "C");
+    LEAD(&f, "00Q2", "Email", " ADA@x.com ", "LastName", "Ada", "Company", "C");
+    link(&f, "1", "Lead", "00Q1");
+    /* The second process's error does not explain the duplicate away. */
+    json_object_set_new(f.errors, "00Q2", json_string("Duplicates: use one of these records?"));
+    const cs_verify_report *r = compare(&f);
+    cr_assert_eq(count_kind(&f, CS_VERIFY_SF_DUPLICATE), 1);
+    const cs_verify_item *it = first_of(&f, CS_VERIFY_SF_DUPLICATE);
+    cr_assert_str_eq(it->email, "ada@x.com");
+    cr_assert_str_eq(it->sf_type, "Lead");
+    cr_assert_null(it->open_error);
+    cr_expect(strstr(it->detail, "2 Salesforce Leads share this email (00Q1, 00Q2)") != NULL, "%s",
+              it->detail);
+    cr_assert_geq(r->divergences, 1);
+    cr_assert_str_eq(cs_verify_kind_name(CS_VERIFY_SF_DUPLICATE), "sf_duplicate");
+
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    cr_assert_not_null(mem);
+    cs_verify_print(r, mem, 0);
+    fclose(mem);
+    cr_expect(strstr(out, "DUPLICATE IN SF    <ada@x.com>") != NULL, "%s", out);
+    cr_expect(strstr(out, "NOT in sync") != NULL, "%s", out);
+    free(out);
+    vfx_fini(&f);
+}
+
+Test(verify, sf_duplicates_c5_three_contacts_are_one_item_naming_the_count)
+{
+    vfx f;
+    vfx_init(&f, NULL);
+    CONTACT(&f, "0031", "Email", "bo@x.com", "LastName", "Bo");
+    CONTACT(&f, "0032", "Email", "bo@x.com", "LastName", "Bo");
+    CONTACT(&f, "0033", "Email", "Bo@X.com", "LastName", "Bo");
+    compare(&f);
+    cr_assert_eq(count_kind(&f, CS_VERIFY_SF_DUPLICATE), 1);
+    const cs_verify_item *it = first_of(&f, CS_VERIFY_SF_DUPLICATE);
+    cr_assert_str_eq(it->sf_type, "Contact");
+    cr_expect(strstr(it->detail, "3 Salesforce Contacts share this email (0031, 0032, ...)") !=
+                  NULL,
+              "%s", it->detail);
+    vfx_fini(&f);
+}
+
+Test(verify, sf_duplicates_c5_a_lead_and_a_contact_or_a_converted_lead_are_not_duplicates)
+{
+    vfx f;
+    vfx_init(&f, NULL);
+    HS(&f, "1", "email", "cy@x.com", "lastname", "Cy");
+    CONTACT(&f, "0031", "Email", "cy@x.com", "LastName", "Cy");
+    LEAD(&f, "00Q1", "Email", "cy@x.com", "LastName", "Cy", "Company", "C");
+    LEAD(&f, "00Q2", "Email", "cy@x.com", "LastName", "Cy", "Company", "C", "IsConverted", "true",
+         "ConvertedContactId", "0031");
+    link(&f, "1", "Contact", "0031");
+    const cs_verify_report *r = compare(&f);
+    cr_assert_eq(count_kind(&f, CS_VERIFY_SF_DUPLICATE), 0);
+    cr_assert_eq(r->divergences, 0);
+    vfx_fini(&f);
+}
