@@ -12,30 +12,33 @@ export function crmsyncBin() {
   return process.env.CRMSYNC_BIN || join(process.cwd(), 'build', 'crmsync');
 }
 
-// Returns { hubspot, salesforce, dir, stop() }. extraArgs go to the command line.
-export async function startSandbox(extraArgs = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'crmsync-conf-'));
+// Starts `crmsync sandbox` on data directory dir and waits for the lines it
+// prints (the two URLs, and the CA file's path with --tls). dir is kept, so a
+// restart on it finds what an earlier run stored. Returns { hubspot,
+// salesforce, ca, pid, stop() }; stop() ends the process and leaves dir.
+export async function startSandboxOn(dir, extraArgs = []) {
   const child = spawn(crmsyncBin(), ['sandbox', '--data', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const urls = {};
+  const want = extraArgs.includes('--tls') ? ['hubspot', 'salesforce', 'ca'] : ['hubspot', 'salesforce'];
+  const lines = {};
   const rl = createInterface({ input: child.stdout });
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox did not start in 20 s')), 20000);
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
     rl.on('line', (line) => {
-      const [name, url] = line.trim().split(/\s+/);
-      urls[name] = url;
-      if (urls.hubspot && urls.salesforce) {
+      const [name, value] = line.trim().split(/\s+/);
+      lines[name] = value;
+      if (want.every((k) => lines[k])) {
         clearTimeout(timer);
         resolve();
       }
     });
   });
   return {
-    hubspot: urls.hubspot,
-    salesforce: urls.salesforce,
-    dir,
+    hubspot: lines.hubspot,
+    salesforce: lines.salesforce,
+    ca: lines.ca,
     pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
@@ -43,6 +46,20 @@ export async function startSandbox(extraArgs = []) {
         child.kill('SIGTERM');
         await exited;
       }
+    },
+  };
+}
+
+// A sandbox in a fresh temporary directory, removed by stop().
+// Returns { hubspot, salesforce, ca, dir, pid, stop() }. extraArgs go to the command line.
+export async function startSandbox(extraArgs = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'crmsync-conf-'));
+  const sb = await startSandboxOn(dir, extraArgs);
+  return {
+    ...sb,
+    dir,
+    async stop() {
+      await sb.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

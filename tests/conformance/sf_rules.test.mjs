@@ -7,51 +7,19 @@
 // turns into a sync error ("Custom code" and "Duplicates" in R9's
 // categories), so its error must look as the real API's does.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { createRequire } from 'node:module';
 
-import { TOKEN, admin, crmsyncBin } from './sandbox.mjs';
+import { TOKEN, admin, startSandboxOn } from './sandbox.mjs';
 
 const require = createRequire(import.meta.url);
 const jsforce = require('jsforce');
 
 const VR = '/__sandbox/salesforce/validation-rules';
 const DR = '/__sandbox/salesforce/duplicate-rules';
-
-// Starts the sandbox on an existing data directory (so a restart finds what
-// the previous run stored); returns { salesforce, stop() }.
-async function startOn(dir) {
-  const child = spawn(crmsyncBin(), ['sandbox', '--data', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const urls = {};
-  const rl = createInterface({ input: child.stdout });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start in 20 s')), 20000);
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-    rl.on('line', (line) => {
-      const [name, url] = line.trim().split(/\s+/);
-      urls[name] = url;
-      if (urls.hubspot && urls.salesforce) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return {
-    salesforce: urls.salesforce,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
-}
 
 let dir;
 let sb;
@@ -107,7 +75,7 @@ const WEB_RULE = {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'crmsync-rules-'));
-  sb = await startOn(dir);
+  sb = await startSandboxOn(dir);
   conn = connect();
   const r = await admin(sb.salesforce, 'POST', '/__sandbox/salesforce/sobjects/Lead/fields', {
     fields: [{ name: 'Ext__c', type: 'string', length: 40, label: 'Ext', externalId: true }],
@@ -502,7 +470,7 @@ describe('duplicate rules', () => {
 describe('restart', () => {
   test('rules survive a sandbox restart', async () => {
     await sb.stop();
-    sb = await startOn(dir);
+    sb = await startSandboxOn(dir);
     conn = connect();
     const list = (await admin(sb.salesforce, 'GET', VR)).body;
     assert.ok(list.some((r) => r.fullName === 'Lead.Web_needs_phone'), JSON.stringify(list));

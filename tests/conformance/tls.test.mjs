@@ -6,44 +6,23 @@
 // without it they fail on the certificate: verification is never skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-import { crmsyncBin, TOKEN } from './sandbox.mjs';
+import { startSandboxOn, TOKEN } from './sandbox.mjs';
 
-let child;
 let dir;
-const out = {};
+let out;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'crmsync-tls-'));
-  child = spawn(crmsyncBin(), ['sandbox', '--data', dir, '--tls'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const rl = createInterface({ input: child.stdout });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox did not start in 20 s')), 20000);
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-    rl.on('line', (line) => {
-      const [name, value] = line.trim().split(/\s+/);
-      out[name] = value;
-      if (out.hubspot && out.salesforce && out.ca) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  out = await startSandboxOn(dir, ['--tls']);
 });
 
 after(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  if (out) await out.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -94,7 +73,7 @@ function baseEnv() {
 test('the sandbox prints https:// URLs and a CA file kept in its data directory', () => {
   assert.match(out.hubspot, /^https:\/\/127\.0\.0\.1:\d+$/);
   assert.match(out.salesforce, /^https:\/\/127\.0\.0\.1:\d+$/);
-  assert.equal(out.ca, join(dir, 'tls', 'ca.pem'));
+  assert.equal(out.ca, join(realpathSync(dir), 'tls', 'ca.pem'));
   assert.equal(statSync(join(dir, 'tls', 'ca-key.pem')).mode & 0o777, 0o600);
 });
 

@@ -42,11 +42,13 @@ static void expect_only(const char *yaml, const char *line)
 }
 
 /* A readable CA file for the tests (contents do not matter at load time). */
-static char g_ca[64];
+static char g_ca[4096];
 
 static void make_ca(void)
 {
-    snprintf(g_ca, sizeof g_ca, "/tmp/crmsync-ca-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(g_ca, sizeof g_ca, "%s/crmsync-ca-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert(n > 0 && (size_t)n < sizeof g_ca, "TMPDIR is too long");
     int fd = mkstemp(g_ca);
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, "-----BEGIN CERTIFICATE-----\n", 28), 28);
