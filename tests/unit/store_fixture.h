@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "tmp_fixture.h"
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR   (60 * MIN_MS)
@@ -35,10 +36,7 @@ static inline void fmt(char *out, size_t cap, const char *format, ...)
 
 static inline void store_fixture_setup(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(g_dir, sizeof g_dir, "%s/cs_store_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    cr_assert(n > 0 && (size_t)n < sizeof g_dir);
-    cr_assert_not_null(mkdtemp(g_dir));
+    tmp_dir(g_dir, sizeof g_dir, "cs_store_");
 }
 
 static inline void store_fixture_teardown(void)

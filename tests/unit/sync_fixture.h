@@ -20,6 +20,7 @@
 #include "net/net.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
+#include "tmp_fixture.h"
 
 #define FX_TOKEN "sync-test-token"
 #define FX_SF    "/services/data/v60.0"
@@ -63,10 +64,7 @@ static inline cs_http_client *fx_client(int port)
 static inline void fx_sandbox(fx *f)
 {
     memset(f, 0, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(f->dir, sizeof f->dir, "%s/crmsync-sync-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    cr_assert(n > 0 && (size_t)n < sizeof f->dir);
-    cr_assert_not_null(mkdtemp(f->dir));
+    tmp_dir(f->dir, sizeof f->dir, "crmsync-sync-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
     o.data_dir = f->dir;

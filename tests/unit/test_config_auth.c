@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "tmp_fixture.h"
 
 static cs_config *load_ok(const char *yaml)
 {
@@ -46,9 +47,7 @@ static char g_ca[4096];
 
 static void make_ca(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(g_ca, sizeof g_ca, "%s/crmsync-ca-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    cr_assert(n > 0 && (size_t)n < sizeof g_ca, "TMPDIR is too long");
+    tmp_template(g_ca, sizeof g_ca, "crmsync-ca-");
     int fd = mkstemp(g_ca);
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, "-----BEGIN CERTIFICATE-----\n", 28), 28);

@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "sandbox/sandbox.h"
+#include "tmp_fixture.h"
 
 typedef struct env {
     char dir[64];
@@ -25,10 +26,7 @@ typedef struct env {
 static void env_start(env *e)
 {
     memset(e, 0, sizeof *e);
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(e->dir, sizeof e->dir, "%s/cs-conn-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    cr_assert(n > 0 && (size_t)n < sizeof e->dir);
-    cr_assert_not_null(mkdtemp(e->dir));
+    tmp_dir(e->dir, sizeof e->dir, "cs-conn-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
     o.data_dir = e->dir;

@@ -10,6 +10,7 @@
 
 #include "connector/connector.h"
 #include "sandbox/sandbox.h"
+#include "tmp_fixture.h"
 
 typedef struct env {
     char dir[64];
@@ -21,10 +22,7 @@ typedef struct env {
 static void env_start(env *e, int seed_contacts, int lag_ms)
 {
     memset(e, 0, sizeof *e);
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(e->dir, sizeof e->dir, "%s/cs-scan-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    cr_assert(n > 0 && (size_t)n < sizeof e->dir);
-    cr_assert_not_null(mkdtemp(e->dir));
+    tmp_dir(e->dir, sizeof e->dir, "cs-scan-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
     o.data_dir = e->dir;
