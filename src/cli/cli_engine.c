@@ -10,6 +10,7 @@
 
 #include "cli/cli_report.h"
 #include "core/timeutil.h"
+#include "net/net.h"
 
 /* The one piece of process state a signal handler may touch. */
 static volatile sig_atomic_t g_stop;
@@ -176,6 +177,12 @@ int cs_cli_sync_new(const char *command, cs_cli_env *env, const char *const *bac
             return CS_EXIT_USAGE;
         }
     }
+    /* The same flag reaches the HTTP clients: a stop signal then also ends
+     * a retry wait or a request in flight, not only the pass between batches. */
+    cs_http_client_set_stop(cs_connector_http(env->hubspot), stop);
+    cs_http_client_set_stop(cs_connector_http(env->salesforce), stop);
+    cs_oauth_set_stop(env->oauth, stop);
+    cs_oauth_set_stop(env->hs_oauth, stop);
     cs_sync_options o;
     memset(&o, 0, sizeof o);
     o.config = env->cfg;
@@ -192,8 +199,16 @@ int cs_cli_sync_new(const char *command, cs_cli_env *env, const char *const *bac
     o.full = full || nbackfill > 0;
     cs_err err;
     cs_err_clear(&err);
-    if (cs_sync_new(&o, out, &err) != 0)
+    if (cs_sync_new(&o, out, &err) != 0) {
+        if (stop != NULL && *stop) {
+            /* The schemas are read before the first pass: a signal there
+             * abandons that read, which is no failure of the configuration. */
+            fprintf(stderr, "crmsync %s: stopped on signal before the first pass (%s)\n", command,
+                    err.message);
+            return CS_EXIT_FAILURE;
+        }
         return cs_cli_fail(command, &err);
+    }
     return CS_EXIT_OK;
 }
 

@@ -1,7 +1,8 @@
 /* `crmsync run`: continuous sync. A pass, a pause of --interval, and again,
  * printing one line per pass, until SIGINT or SIGTERM, which stop it cleanly
- * between batches (the handler only raises a flag; signals are blocked before
- * any thread starts). A failing pass (network down, authentication) is
+ * within a second or two (the handler only raises a flag, which the engine
+ * reads between batches and the HTTP clients during requests and retry waits;
+ * signals are blocked before any thread starts). A failing pass (network down, authentication) is
  * reported and retried after a growing pause; it never ends the loop. */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static void run_usage(FILE *out)
     fprintf(out,
             "usage: crmsync run [--config FILE] [--interval DURATION] [--max-passes N]\n\n"
             "Syncs continuously: one pass, a pause, another pass, printing one line per pass,\n"
-            "until SIGINT (Ctrl-C) or SIGTERM, which stop it cleanly after the current batch.\n\n"
+            "until SIGINT (Ctrl-C) or SIGTERM, which stop it cleanly within a second or two.\n\n"
             "  --config FILE          configuration (default ./crmsync.yaml)\n"
             "  --interval DURATION    pause between passes, e.g. 2s, 500ms, 1m (default: the\n"
             "                         config's sync.interval)\n"
@@ -47,7 +48,7 @@ static void on_pass(const cs_sync_report *r, int rc, const cs_err *err, void *ud
         else
             printf("%s\n", r->message);
         json_decref(counts);
-        if (r->outcome == CS_SYNC_PAUSED)
+        if (r->outcome == CS_SYNC_PAUSED || r->outcome == CS_SYNC_INTERRUPTED)
             printf("    %s\n", r->message);
     }
     fflush(stdout);
@@ -81,12 +82,18 @@ int cs_cmd_run(int argc, char **argv)
     cs_cli_env env;
     int code = cs_cli_env_open("run", config, CS_CLI_OPEN_WRITE | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
-    if (code == CS_EXIT_OK)
-        code = cs_cli_sync_new("run", &env, NULL, 0, false, stop, NULL, &sync);
+    bool stopped_early = false;
     if (code == CS_EXIT_OK) {
+        code = cs_cli_sync_new("run", &env, NULL, 0, false, stop, NULL, &sync);
+        if (code != CS_EXIT_OK && *stop) {
+            printf("crmsync run: stopped on signal after 0 passes (0 failed)\n");
+            code = CS_EXIT_OK; /* a stop is a clean end, even before the first pass */
+            stopped_early = true;
+        }
+    }
+    if (code == CS_EXIT_OK && !stopped_early) {
         long every = interval > 0 ? interval : cs_config_sync(env.cfg)->interval_ms;
-        printf("crmsync run: syncing every %.1fs; Ctrl-C or SIGTERM stops after the current "
-               "batch\n",
+        printf("crmsync run: syncing every %.1fs; Ctrl-C or SIGTERM stops it\n",
                (double)every / 1000.0);
         fflush(stdout);
         run_state st = {0};

@@ -77,6 +77,11 @@ void cs_connector_free(cs_connector *c)
     free(c);
 }
 
+struct cs_http_client *cs_connector_http(cs_connector *c)
+{
+    return c != NULL ? c->http : NULL;
+}
+
 cs_connector_kind cs_connector_get_kind(const cs_connector *c)
 {
     return c->ops->kind;

@@ -84,6 +84,11 @@ int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector *
 /* Accepts NULL. */
 void cs_connector_free(cs_connector *c);
 
+/* The connector's HTTP client (borrowed), for settings that belong to the
+ * process rather than to an API, such as the stop flag of
+ * cs_http_client_set_stop(). */
+struct cs_http_client *cs_connector_http(cs_connector *c);
+
 cs_connector_kind cs_connector_get_kind(const cs_connector *c);
 /* "hubspot" or "salesforce". */
 const char *cs_connector_name(const cs_connector *c);

@@ -226,6 +226,14 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
         p.halt = SYNC_HALT_INTERRUPTED;
     else if (rc == 0)
         rc = rounds(&p, plan_out, e);
+    if (rc != 0 && !dry && sync_stopped(&p) && e->category == CS_ERR_NETWORK) {
+        /* A stop signal abandons the call in flight or its retry wait: that
+         * failure is the interruption itself, and whatever the call left
+         * undone (a create with an unknown outcome included) is re-read and
+         * settled by the next pass, as after any interruption. */
+        rc = 0;
+        p.halt = SYNC_HALT_INTERRUPTED;
+    }
     if (cs_store_in_transaction(s->opt.store))
         cs_store_rollback(s->opt.store, NULL);
     detect_end(&p);
@@ -247,7 +255,7 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
         rep->outcome = CS_SYNC_INTERRUPTED;
         status = CS_RUN_INTERRUPTED;
         snprintf(rep->message, sizeof rep->message,
-                 "interrupted between batches; the next pass re-reads from the stored cursors");
+                 "interrupted by a stop signal; the next pass re-reads from the stored cursors");
     }
     summary(rep);
     if (run_open) {

@@ -33,17 +33,29 @@ int64_t net_mono_ms(const cs_http_client *c)
     return c->clock.mono_ms ? c->clock.mono_ms(c->clock.ud) : cs_time_monotonic_ms();
 }
 
+bool net_stopped(const cs_http_client *c)
+{
+    return c->stop != NULL && *c->stop != 0;
+}
+
+/* With a stop flag the wait is cut into slices of at most STOP_SLICE_MS, so a
+ * signal ends a retry wait of a minute within a tenth of a second. */
+#define STOP_SLICE_MS 100
+
 void net_sleep_ms(const cs_http_client *c, int64_t ms)
 {
-    if (ms <= 0)
-        return;
-    if (c->clock.sleep_ms) {
-        c->clock.sleep_ms(c->clock.ud, ms);
-        return;
+    while (ms > 0 && !net_stopped(c)) {
+        int64_t slice = c->stop != NULL && ms > STOP_SLICE_MS ? STOP_SLICE_MS : ms;
+        ms -= slice;
+        if (c->clock.sleep_ms) {
+            c->clock.sleep_ms(c->clock.ud, slice);
+            continue;
+        }
+        struct timespec ts = {.tv_sec = (time_t)(slice / 1000),
+                              .tv_nsec = (long)(slice % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && !net_stopped(c))
+            ;
     }
-    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
 }
 
 /* --- lifecycle -------------------------------------------------------------- */
@@ -127,6 +139,7 @@ int cs_http_client_new(const cs_http_options *o, cs_http_client **out, cs_err *e
     c->refresh = o->refresh;
     c->auth_ud = o->auth_ud;
     c->clock = o->clock;
+    c->stop = o->stop;
     c->rng = o->jitter_seed ? o->jitter_seed
                             : (uint64_t)cs_time_now_ms() ^ (uint64_t)(uintptr_t)c ^ 0x5bd1e995u;
     cs_http_usage_init(&c->usage);
@@ -149,6 +162,17 @@ void cs_http_client_free(cs_http_client *c)
     free(c->ca_setting);
     free(c);
     curl_global_cleanup();
+}
+
+void cs_http_client_set_stop(cs_http_client *c, const volatile sig_atomic_t *stop)
+{
+    if (c != NULL)
+        c->stop = stop;
+}
+
+bool cs_http_client_stopped(const cs_http_client *c)
+{
+    return net_stopped(c);
 }
 
 const cs_http_usage *cs_http_client_usage(const cs_http_client *c)
@@ -337,6 +361,11 @@ static void fail(cs_http_client *c, const request_state *st, const cs_http_respo
                          cs_rate_policy_name(resp->policy), api[0] ? ": " : "", api);
         else
             n = snprintf(what, sizeof what, "HTTP %ld%s%s", resp->status, api[0] ? ": " : "", api);
+    } else if (x->stopped) {
+        n = snprintf(what, sizeof what, "stopped on signal %s",
+                     !x->sent                ? "before the request was sent"
+                     : resp->outcome_unknown ? "before the answer came (outcome unknown)"
+                                             : "before the answer came");
     } else if (x->failure == CS_NET_SENT && resp->outcome_unknown) {
         n = snprintf(what, sizeof what,
                      "no answer after the request was sent, outcome unknown, not retried: %s",
@@ -363,6 +392,13 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
 {
     const cs_http_request *req = st->req;
     respect_spent_window(c, st);
+    if (net_stopped(c)) {
+        /* No new exchange once the process is told to stop; the caller sees
+         * a network failure and the engine ends the pass as interrupted. */
+        net_exchange none = {.failure = CS_NET_NOT_SENT, .stopped = true};
+        fail(c, st, resp, &none, CS_ERR_NETWORK, err);
+        return -1;
+    }
     const char *token;
     if (current_token(c, req, &token, err) != 0)
         return cs_err_prefix(err, "%s: ", st->shown);
@@ -406,6 +442,12 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
         cs_debug("net", "answer %s status=%ld bytes=%zu", st->shown, resp->status, resp->body.len);
     } else {
         cs_debug("net", "failure %s: %s", st->shown, x.detail);
+    }
+
+    if (x.stopped) {
+        resp->outcome_unknown = x.sent && !st->idempotent;
+        fail(c, st, resp, &x, CS_ERR_NETWORK, err);
+        return -1;
     }
 
     /* A 401 is a known "not applied": refresh once and go again. */
@@ -463,6 +505,10 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
     }
     cs_debug("net", "%s: retry %d in %lld ms", st->shown, st->retry + 1, (long long)d.delay_ms);
     net_sleep_ms(c, d.delay_ms);
+    if (net_stopped(c)) {
+        fail(c, st, resp, &x, CS_ERR_NETWORK, err);
+        return cs_err_prefix(err, "stopped on signal while waiting to retry: ");
+    }
     st->retry++;
     c->usage.retries++;
     return 1;

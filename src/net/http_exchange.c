@@ -96,6 +96,18 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* libcurl calls this during a transfer, at least about once a second even
+ * while the peer is silent: a raised stop flag abandons the exchange. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return net_stopped(ud) ? 1 : 0;
+}
+
 /* Whether a libcurl failure happened before any byte of the request could
  * reach the peer. */
 static bool before_sending(CURLcode code)
@@ -207,6 +219,11 @@ static CURLcode configure(cs_http_client *c, const net_exchange_spec *spec, sink
     SET(CURLOPT_HEADERDATA, s);
     SET(CURLOPT_ERRORBUFFER, c->curl_error);
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
+    if (c->stop != NULL) {
+        SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+        SET(CURLOPT_XFERINFODATA, c);
+        SET(CURLOPT_NOPROGRESS, 0L);
+    }
     /* Peer and host verification stay at libcurl's defaults (on); only the
      * set of trusted CAs can change. */
     if (c->ca_file != NULL)
@@ -263,6 +280,10 @@ void net_exchange_run(cs_http_client *c, const net_exchange_spec *spec, cs_http_
         n = snprintf(x->detail, sizeof x->detail,
                      "answer headers exceed %d lines or %d bytes per line", CS_HTTP_MAX_HEADERS,
                      CS_HTTP_MAX_HEADER_LINE);
+    } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        x->stopped = true;
+        x->failure = x->sent ? CS_NET_SENT : CS_NET_NOT_SENT;
+        n = snprintf(x->detail, sizeof x->detail, "stopped on signal");
     } else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
         x->failure = CS_NET_LOCAL;
         x->tls_untrusted = true;

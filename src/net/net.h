@@ -22,6 +22,7 @@
 #define CS_NET_NET_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -222,6 +223,12 @@ typedef struct cs_http_options {
     const char *ca_setting;
     cs_net_clock clock;
     uint64_t jitter_seed; /* 0: seeded from the clock */
+    /* A flag a signal handler raises to stop the process (NULL: none). Once
+     * it is set, a retry wait ends at once, an exchange in flight is abandoned
+     * within about a second, and no new exchange starts: the request fails in
+     * category network, "stopped", with outcome_unknown for a write that was
+     * already sent. */
+    const volatile sig_atomic_t *stop;
 } cs_http_options;
 
 /* Creates a client. The options' strings are copied. Caller frees with
@@ -232,6 +239,11 @@ void cs_http_client_free(cs_http_client *c);
  * updated by every request). */
 const cs_http_usage *cs_http_client_usage(const cs_http_client *c);
 const char *cs_http_client_base_url(const cs_http_client *c);
+/* Sets (or clears, with NULL) the stop flag of cs_http_options.stop. c may
+ * be NULL. */
+void cs_http_client_set_stop(cs_http_client *c, const volatile sig_atomic_t *stop);
+/* Whether the stop flag is raised. */
+bool cs_http_client_stopped(const cs_http_client *c);
 /* Replaces the base URL (Salesforce: the instance_url an OAuth grant returned). */
 int cs_http_client_set_base_url(cs_http_client *c, const char *base_url, cs_err *err);
 
@@ -352,6 +364,8 @@ const char *cs_oauth_instance_url(const cs_oauth *o);
  * (borrowed: c must outlive o or be unbound with NULL). A URL built before a
  * mid-request refresh keeps the old host for that request's retry. */
 void cs_oauth_follow_instance(cs_oauth *o, cs_http_client *c);
+/* Sets the stop flag of the grant's HTTP client (see cs_http_options.stop). */
+void cs_oauth_set_stop(cs_oauth *o, const volatile sig_atomic_t *stop);
 /* Grants performed so far (each counts as an API call). */
 unsigned cs_oauth_grants(const cs_oauth *o);
 /* Adapters for cs_http_options.token / .refresh with auth_ud = the cs_oauth.

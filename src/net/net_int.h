@@ -25,12 +25,13 @@ struct cs_http_client {
     uint64_t rng;
     cs_http_usage usage;
     cs_rate_window window;
-    bool window_spent;   /* the last answer said the rolling window is spent */
-    bool secondly_spent; /* ... or the per-second allowance */
-    char *last_token;    /* the token last sent, masked in every error message */
-    char *ca_file;       /* CURLOPT_CAINFO, or NULL: the system store */
-    char *api_label;     /* "HubSpot", for TLS errors; may be NULL */
-    char *ca_setting;    /* "hubspot.ca_file", for TLS errors; may be NULL */
+    bool window_spent;                 /* the last answer said the rolling window is spent */
+    bool secondly_spent;               /* ... or the per-second allowance */
+    char *last_token;                  /* the token last sent, masked in every error message */
+    char *ca_file;                     /* CURLOPT_CAINFO, or NULL: the system store */
+    char *api_label;                   /* "HubSpot", for TLS errors; may be NULL */
+    char *ca_setting;                  /* "hubspot.ca_file", for TLS errors; may be NULL */
+    const volatile sig_atomic_t *stop; /* raised by a signal handler; may be NULL */
     char curl_error[CURL_ERROR_SIZE];
 };
 
@@ -41,6 +42,7 @@ typedef struct net_exchange {
     bool too_large;       /* the body passed max_response */
     bool header_overflow; /* too many or too long header lines */
     bool tls_untrusted;   /* the peer's certificate (or the CA file) failed verification */
+    bool stopped;         /* abandoned because the stop flag was raised */
     char detail[CURL_ERROR_SIZE + 64];
 } net_exchange;
 
@@ -69,6 +71,9 @@ void net_display_path(const char *path, char *out, size_t out_size);
 
 int64_t net_wall_ms(const cs_http_client *c);
 int64_t net_mono_ms(const cs_http_client *c);
+/* Sleeps ms, in short slices while a stop flag is set up: returns early
+ * once it is raised. */
 void net_sleep_ms(const cs_http_client *c, int64_t ms);
+bool net_stopped(const cs_http_client *c);
 
 #endif

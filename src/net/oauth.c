@@ -218,6 +218,12 @@ int cs_oauth_fetch(cs_oauth *o, cs_err *err)
     return 0;
 }
 
+void cs_oauth_set_stop(cs_oauth *o, const volatile sig_atomic_t *stop)
+{
+    if (o != NULL)
+        cs_http_client_set_stop(o->http, stop);
+}
+
 void cs_oauth_follow_instance(cs_oauth *o, cs_http_client *c)
 {
     o->follower = c;
