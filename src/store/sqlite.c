@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/timeutil.h"
@@ -344,19 +345,36 @@ static const cs_store_ops sqlite_ops = {
     .unlock = cs_sq_unlock,
 };
 
-/* Runs a PRAGMA that answers one text row (journal_mode) or none. */
+/* Runs a PRAGMA that answers one text row (journal_mode) or none. Switching
+ * a new file to WAL needs it to itself, and SQLite answers "locked" at once,
+ * without its busy handler, while another process is opening the same new
+ * file: so a busy answer is tried again, for up to the busy timeout. */
 static int pragma(sq_store *b, const char *sql, char *answer, size_t cap, cs_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return cs_sq_fail(b, sql, err);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && answer != NULL)
-        cs_sq_column_copy(st, 0, answer, cap);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return cs_sq_fail(b, sql, err);
-    return 0;
+    int64_t give_up = cs_time_monotonic_ms() + BUSY_TIMEOUT_MS;
+    for (;;) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+            return cs_sq_fail(b, sql, err);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && answer != NULL)
+            cs_sq_column_copy(st, 0, answer, cap);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+            return 0;
+        int code = rc & 0xff;
+        if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || cs_time_monotonic_ms() >= give_up)
+            break;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    int code = sqlite3_errcode(b->db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return cs_err_set(err, CS_ERR_STORE,
+                          "store %s: another process kept the database locked for %d s while this "
+                          "one opened it; try again",
+                          b->path, BUSY_TIMEOUT_MS / 1000);
+    return cs_sq_fail(b, sql, err);
 }
 
 /* The state holds names, emails and field values: a new file is readable by

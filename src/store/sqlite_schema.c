@@ -91,6 +91,11 @@ static int read_fail(sqlite3 *db, const char *path, cs_err *err)
     if (code == SQLITE_CORRUPT)
         return cs_err_set(err, CS_ERR_STORE, "store %s: the database file is damaged (%s)", path,
                           sqlite3_errmsg(db));
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return cs_err_set(err, CS_ERR_STORE,
+                          "store %s: another process kept the database locked for too long while "
+                          "this one opened it; try again",
+                          path);
     return cs_err_set(err, CS_ERR_STORE, "store %s: cannot read the schema: %s", path,
                       sqlite3_errmsg(db));
 }
@@ -115,7 +120,26 @@ static int query_int(sqlite3 *db, const char *path, const char *sql, int64_t *ou
     return 0;
 }
 
+static int read_version(sqlite3 *db, const char *path, int *version, cs_err *err);
+
+/* The reads below are one read transaction: read one by one, a process that
+ * commits a new store's first migration in between would show "application
+ * id 0" and "17 tables", a store this function would then refuse as not
+ * crmsync's. Inside the caller's transaction (the upgrade) they already are. */
 int cs_sq_schema_version(sqlite3 *db, const char *path, int *version, cs_err *err)
+{
+    if (!sqlite3_get_autocommit(db))
+        return read_version(db, path, version, err);
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        read_fail(db, path, err);
+        return -1;
+    }
+    int rc = read_version(db, path, version, err);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int read_version(sqlite3 *db, const char *path, int *version, cs_err *err)
 {
     int64_t app_id = 0, tables = 0, v = 0;
     if (query_int(db, path, "PRAGMA application_id", &app_id, err) != 0 ||
