@@ -258,6 +258,38 @@ static int lock_store(const char *command, cs_cli_env *env)
     return CS_EXIT_OK;
 }
 
+/* Only a command that writes the store creates it: a reader given a path
+ * that does not exist (a typo, another directory) says so and creates
+ * nothing. */
+static int open_store(const char *command, unsigned what, cs_cli_env *env)
+{
+    const char *url = cs_config_store_url(env->cfg);
+    cs_err err;
+    cs_err_clear(&err);
+    int rc = (what & CS_CLI_OPEN_WRITE) ? cs_store_open(url, &env->store, &err)
+                                        : cs_store_open_existing(url, &env->store, &err);
+    if (rc != 0 && err.category == CS_ERR_NOT_FOUND && (what & CS_CLI_OPEN_MAY_BE_NEW)) {
+        fprintf(stderr,
+                "crmsync %s: no state store at '%s' yet (store: in %s): planning as for a first "
+                "pass\n",
+                command, url, cs_config_source(env->cfg));
+        cs_err_clear(&err);
+        rc = cs_store_open("sqlite::memory:", &env->store, &err);
+    }
+    if (rc == 0)
+        return CS_EXIT_OK;
+    if (err.category == CS_ERR_NOT_FOUND) {
+        fprintf(stderr,
+                "crmsync %s: no state store at '%s' (store: in %s): nothing has synced with this "
+                "configuration yet, or the path is mistyped; `crmsync sync` creates the store\n",
+                command, url, cs_config_source(env->cfg));
+        return CS_EXIT_FAILURE;
+    }
+    fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command, url,
+            cs_config_source(env->cfg), err.message);
+    return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
+}
+
 int cs_cli_env_open(const char *command, const char *config_path, unsigned what, cs_cli_env *env)
 {
     memset(env, 0, sizeof *env);
@@ -266,11 +298,10 @@ int cs_cli_env_open(const char *command, const char *config_path, unsigned what,
         return code;
     cs_err err;
     cs_err_clear(&err);
-    if ((what & (CS_CLI_OPEN_STORE | CS_CLI_OPEN_WRITE)) &&
-        cs_store_open(cs_config_store_url(env->cfg), &env->store, &err) != 0) {
-        fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command,
-                cs_config_store_url(env->cfg), cs_config_source(env->cfg), err.message);
-        return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
+    if (what & (CS_CLI_OPEN_STORE | CS_CLI_OPEN_WRITE)) {
+        code = open_store(command, what, env);
+        if (code != CS_EXIT_OK)
+            return code;
     }
     if ((what & CS_CLI_OPEN_WRITE) && lock_store(command, env) != CS_EXIT_OK)
         return CS_EXIT_FAILURE;

@@ -83,6 +83,10 @@ enum {
      * refuse with CS_EXIT_FAILURE when another process holds it. Implies
      * CS_CLI_OPEN_STORE. */
     CS_CLI_OPEN_WRITE = 1u << 2,
+    /* Without CS_CLI_OPEN_WRITE the store must exist (nothing is created);
+     * with this flag a missing one is replaced by an empty store in memory,
+     * as a first pass would find it (plan before the first sync). */
+    CS_CLI_OPEN_MAY_BE_NEW = 1u << 3,
 };
 
 typedef struct cs_cli_env {

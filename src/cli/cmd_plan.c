@@ -44,7 +44,9 @@ int cs_cmd_plan(int argc, char **argv)
     cs_cli_block_signals();
     const volatile sig_atomic_t *stop = cs_cli_stop_on_signals();
     cs_cli_env env;
-    int code = cs_cli_env_open("plan", o.config, CS_CLI_OPEN_STORE | CS_CLI_OPEN_CONNECTORS, &env);
+    int code =
+        cs_cli_env_open("plan", o.config,
+                        CS_CLI_OPEN_STORE | CS_CLI_OPEN_MAY_BE_NEW | CS_CLI_OPEN_CONNECTORS, &env);
     cs_sync *sync = NULL;
     if (code == CS_EXIT_OK)
         code = cs_cli_sync_new("plan", &env, o.backfill, o.nbackfill, o.full, stop, NULL, &sync);

@@ -4,9 +4,11 @@
  * transaction) and then dispatches through the backend's ops table. */
 #include "store/store_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/timeutil.h"
 
@@ -53,7 +55,20 @@ static bool has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static int open_url(const char *url, bool existing, cs_store **out, cs_err *err);
+
 int cs_store_open(const char *url, cs_store **out, cs_err *err)
+{
+    return open_url(url, false, out, err);
+}
+
+int cs_store_open_existing(const char *url, cs_store **out, cs_err *err)
+{
+    return open_url(url, true, out, err);
+}
+
+/* existing: a file that is not there is refused, and none is created. */
+static int open_url(const char *url, bool existing, cs_store **out, cs_err *err)
 {
     if (url == NULL || url[0] == '\0')
         return cs_err_set(err, CS_ERR_CONFIG, "store: no URL given (expected sqlite:PATH)");
@@ -83,6 +98,12 @@ int cs_store_open(const char *url, cs_store **out, cs_err *err)
     if (path[0] == '\0')
         return cs_err_set(err, CS_ERR_CONFIG, "store URL '%s': the path is empty", url);
 
+    struct stat sb;
+    if (existing && strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return cs_err_set(err, CS_ERR_NOT_FOUND, "store %s does not exist", path);
+        return cs_err_set(err, CS_ERR_STORE, "store %s: %s", path, strerror(errno));
+    }
     char *copy = strdup(url);
     if (copy == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "store: out of memory");

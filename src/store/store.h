@@ -342,6 +342,10 @@ typedef struct cs_store_ops {
  * schema than this build knows, is refused with CS_ERR_STORE naming the path.
  * Caller closes *out with cs_store_close(). */
 int cs_store_open(const char *url, cs_store **out, cs_err *err);
+/* As cs_store_open, for commands that only read the state: a store file that
+ * does not exist is refused with CS_ERR_NOT_FOUND naming its path, and no
+ * file is created (a mistyped path must not leave an empty store behind). */
+int cs_store_open_existing(const char *url, cs_store **out, cs_err *err);
 /* Rolls back an open transaction and frees s. Accepts NULL. */
 void cs_store_close(cs_store *s);
 /* The URL the store was opened with; borrowed, valid until cs_store_close(). */
