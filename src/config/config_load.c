@@ -4,9 +4,12 @@
  * position. The contacts section lives in config_contacts.c. Every key but
  * hubspot.base_url and salesforce.instance_url has a default. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/config_int.h"
 
@@ -99,6 +102,52 @@ static int read_env_name(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const 
     return *out ? 0 : -1;
 }
 
+/* What kind of file st is, for a refusal. */
+static const char *file_kind(const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return "a directory";
+    if (S_ISFIFO(st->st_mode))
+        return "a FIFO (named pipe)";
+    if (S_ISSOCK(st->st_mode))
+        return "a socket";
+    if (S_ISCHR(st->st_mode))
+        return "a character device";
+    if (S_ISBLK(st->st_mode))
+        return "a block device";
+    return "not a regular file";
+}
+
+/* Opens path for reading only when it is a regular file. The open does not
+ * block (O_NONBLOCK): opening a FIFO with no writer would otherwise wait
+ * forever, before any check could refuse it. On failure returns NULL with
+ * why filled ("No such file or directory", "a FIFO (named pipe)"). */
+static FILE *open_regular(const char *path, char *why, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(why, size, "%s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(why, size, "%s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, size, "%s, not a regular file", file_kind(&st));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (f == NULL) {
+        snprintf(why, size, "%s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 /* A CA file: a path to a readable file, checked now so that a typo is a
  * configuration error at its line rather than a TLS failure later. */
 static int read_ca_file(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const char *path,
@@ -107,12 +156,13 @@ static int read_ca_file(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const c
     char *s;
     if (cfg_read_string(ctx, p, path, "config", false, &s) != 0)
         return -1;
-    FILE *f = strlen(s) <= MAX_URL ? fopen(s, "rbe") : NULL;
+    char why[128] = "path too long";
+    FILE *f = strlen(s) <= MAX_URL ? open_regular(s, why, sizeof why) : NULL;
     if (f == NULL) {
         cfg_problem_at(ctx, p->value, path, "config",
                        "cannot read the CA file '%.200s': %s (give the PEM file of the CA that "
                        "signed the server's certificate)",
-                       s, strlen(s) <= MAX_URL ? strerror(errno) : "path too long");
+                       s, why);
         free(s);
         return -1;
     }
@@ -411,9 +461,10 @@ int cs_config_load_string(const char *name, const char *text, size_t len, cs_con
 
 int cs_config_load_all(const char *path, cs_config **out, cs_buf *problems, cs_err *err)
 {
-    FILE *f = fopen(path, "rbe");
+    char why[128];
+    FILE *f = open_regular(path, why, sizeof why);
     if (f == NULL)
-        return cs_err_set(err, CS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return cs_err_set(err, CS_ERR_IO, "%s: cannot open: %s", path, why);
     char *text = malloc(CS_CONFIG_MAX_BYTES + 1);
     if (text == NULL) {
         (void)fclose(f);
