@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/timeutil.h"
+#include "core/url_redact.h"
 #include "net/net.h"
 
 /* ---- option parsing ---------------------------------------------------------- */
@@ -264,6 +265,8 @@ static int lock_store(const char *command, cs_cli_env *env)
 static int open_store(const char *command, unsigned what, cs_cli_env *env)
 {
     const char *url = cs_config_store_url(env->cfg);
+    char shown[CS_URL_SHOWN_MAX];
+    cs_url_redact(url, shown, sizeof shown);
     cs_err err;
     cs_err_clear(&err);
     int rc = (what & CS_CLI_OPEN_WRITE) ? cs_store_open(url, &env->store, &err)
@@ -272,7 +275,7 @@ static int open_store(const char *command, unsigned what, cs_cli_env *env)
         fprintf(stderr,
                 "crmsync %s: no state store at '%s' yet (store: in %s): planning as for a first "
                 "pass\n",
-                command, url, cs_config_source(env->cfg));
+                command, shown, cs_config_source(env->cfg));
         cs_err_clear(&err);
         rc = cs_store_open("sqlite::memory:", &env->store, &err);
     }
@@ -282,10 +285,10 @@ static int open_store(const char *command, unsigned what, cs_cli_env *env)
         fprintf(stderr,
                 "crmsync %s: no state store at '%s' (store: in %s): nothing has synced with this "
                 "configuration yet, or the path is mistyped; `crmsync sync` creates the store\n",
-                command, url, cs_config_source(env->cfg));
+                command, shown, cs_config_source(env->cfg));
         return CS_EXIT_FAILURE;
     }
-    fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command, url,
+    fprintf(stderr, "crmsync %s: state store '%s' (store: in %s): %s\n", command, shown,
             cs_config_source(env->cfg), err.message);
     return err.category == CS_ERR_CONFIG ? CS_EXIT_USAGE : CS_EXIT_FAILURE;
 }
@@ -389,20 +392,23 @@ int cs_cli_check_live(cs_cli_env *env, FILE *f, bool verbose)
     const cs_object_schema *hs = NULL, *lead = NULL, *contact = NULL;
     cs_err err;
     cs_err_clear(&err);
+    char hs_url[CS_URL_SHOWN_MAX], sf_url[CS_URL_SHOWN_MAX];
+    cs_url_redact(ep->hubspot_base_url, hs_url, sizeof hs_url);
+    cs_url_redact(ep->salesforce_instance_url, sf_url, sizeof sf_url);
     if (cs_connector_describe(env->hubspot, "contacts", &hs, &err) != 0) {
-        fprintf(f, "HubSpot %s: FAILED\n", ep->hubspot_base_url);
+        fprintf(f, "HubSpot %s: FAILED\n", hs_url);
         cs_cli_fail("check", &err);
         return CS_EXIT_FAILURE;
     }
-    fprintf(f, "HubSpot %s: contacts have %zu properties\n", ep->hubspot_base_url, hs->count);
+    fprintf(f, "HubSpot %s: contacts have %zu properties\n", hs_url, hs->count);
     if (cs_connector_describe(env->salesforce, "Lead", &lead, &err) != 0 ||
         cs_connector_describe(env->salesforce, "Contact", &contact, &err) != 0) {
-        fprintf(f, "Salesforce %s: FAILED\n", ep->salesforce_instance_url);
+        fprintf(f, "Salesforce %s: FAILED\n", sf_url);
         cs_cli_fail("check", &err);
         return CS_EXIT_FAILURE;
     }
-    fprintf(f, "Salesforce %s: Lead has %zu fields, Contact has %zu fields\n",
-            ep->salesforce_instance_url, lead->count, contact->count);
+    fprintf(f, "Salesforce %s: Lead has %zu fields, Contact has %zu fields\n", sf_url, lead->count,
+            contact->count);
     cs_schema v_hs, v_lead, v_contact;
     cs_schema_field *s1 = NULL, *s2 = NULL, *s3 = NULL;
     cs_check_report *rep = NULL;

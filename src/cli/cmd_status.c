@@ -10,6 +10,7 @@
 #include "cli/cli_report.h"
 #include "connector/connector.h"
 #include "core/timeutil.h"
+#include "core/url_redact.h"
 #include "engine/sync.h"
 
 static void status_usage(FILE *out)
@@ -104,7 +105,8 @@ int cs_cmd_status(int argc, char **argv)
     cs_err_clear(&err);
     cs_store_stats st;
     printf("%-14s %s\n", "configuration", config);
-    printf("%-14s %s\n", "store", cs_store_url(env.store));
+    char shown[CS_URL_SHOWN_MAX];
+    printf("%-14s %s\n", "store", cs_url_redact(cs_store_url(env.store), shown, sizeof shown));
     if (cs_store_get_stats(env.store, now, &st, &err) != 0 ||
         print_last_run(env.store, now, &err) != 0) {
         code = cs_cli_fail("status", &err);

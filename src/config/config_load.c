@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config/config_int.h"
+#include "core/url_redact.h"
 
 #define MAX_URL 2048
 
@@ -72,8 +73,10 @@ static int read_url(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *p, const char 
     bool bad = host == NULL || host[0] == '\0' || host[0] == '/' || strlen(s) > MAX_URL ||
                strpbrk(s, " \t\r\n?#") != NULL;
     if (bad) {
+        char shown[CS_URL_SHOWN_MAX];
         cfg_problem_at(ctx, p->value, path, "config",
-                       "'%s' is not an http:// or https:// URL without query or fragment", s);
+                       "'%s' is not an http:// or https:// URL without query or fragment",
+                       cs_url_redact(s, shown, sizeof shown));
         free(s);
         return -1;
     }

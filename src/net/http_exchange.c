@@ -149,6 +149,13 @@ static void url_host(const char *url, char *out, size_t size)
         return;
     p += 3;
     size_t len = strcspn(p, "/?#");
+    /* Never the userinfo: it may hold a password. */
+    for (size_t i = len; i > 0; i--)
+        if (p[i - 1] == '@') {
+            p += i;
+            len -= i;
+            break;
+        }
     if (len >= size)
         len = size - 1;
     memcpy(out, p, len);

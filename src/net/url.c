@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/url_redact.h"
 #include "net/net_int.h"
 
 static bool unreserved(unsigned char ch)
@@ -100,6 +101,11 @@ void net_display_path(const char *path, char *out, size_t out_size)
     size_t n = strcspn(path, "?#");
     if (n >= out_size)
         n = out_size - 1;
-    memcpy(out, path, n);
-    out[n] = '\0';
+    char cut[CS_HTTP_MAX_URL];
+    if (n >= sizeof cut)
+        n = sizeof cut - 1;
+    memcpy(cut, path, n);
+    cut[n] = '\0';
+    /* An absolute URL (a token endpoint) may carry a password. */
+    cs_url_redact(cut, out, out_size);
 }
