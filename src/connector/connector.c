@@ -97,9 +97,22 @@ size_t cs_connector_batch_max(const cs_connector *c)
     return c->batch_max;
 }
 
+void cs_connector_set_guard(cs_connector *c, cs_connector_guard_fn fn, void *ud)
+{
+    if (c == NULL)
+        return;
+    c->guard = fn;
+    c->guard_ud = ud;
+}
+
 int cs_conn_call(cs_connector *c, bool write, const cs_http_request *req, const json_t *body,
                  json_t **out, cs_http_response *resp, cs_err *err)
 {
+    if (c->guard != NULL && c->guard(c->guard_ud, write, err) != 0) {
+        if (resp != NULL)
+            resp->status = 0; /* nothing was sent: a known outcome */
+        return -1;
+    }
     if (write)
         c->write_calls++;
     else

@@ -84,6 +84,14 @@ int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector *
 /* Accepts NULL. */
 void cs_connector_free(cs_connector *c);
 
+/* Asked before every API call the connector makes: a non-zero answer (with
+ * err filled, e.g. CS_ERR_RATE_LIMIT) fails the call without sending it. The
+ * engine uses it to keep a pass inside the Salesforce API budget (R6) call by
+ * call, reads included. */
+typedef int (*cs_connector_guard_fn)(void *ud, bool write, cs_err *err);
+/* Sets (fn NULL: clears) the guard. */
+void cs_connector_set_guard(cs_connector *c, cs_connector_guard_fn fn, void *ud);
+
 /* The connector's HTTP client (borrowed), for settings that belong to the
  * process rather than to an API, such as the stop flag of
  * cs_http_client_set_stop(). */

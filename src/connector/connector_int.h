@@ -59,6 +59,8 @@ struct cs_connector {
     cs_conn_object objects[CS_CONN_MAX_OBJECTS];
     size_t nobjects;
     uint64_t read_calls, write_calls, records_written;
+    cs_connector_guard_fn guard; /* asked before every call; NULL: none */
+    void *guard_ud;
 };
 
 /* Every scan embeds this as its first member. */

@@ -399,17 +399,23 @@ static int finish_round(sync_pass *p, sync_round *r, const cs_plan *plan, bool a
     if (apply_begin(p, err) != 0)
         return -1;
     int rc = 0;
+    bool complete = p->halt == SYNC_GO;
     for (size_t i = 0; rc == 0 && i < cs_plan_count(plan); i++) {
         const cs_plan_op *op = cs_plan_get(plan, i);
         if (op->kind == CS_PLAN_SKIP) {
             sync_report_skip(p->rep, op);
             n++;
         } else if (op->kind == CS_PLAN_ERROR) {
-            rc = plan_error_op(p, r, op, err);
+            /* A round the pass left halfway (R6 budget, stop signal) keeps
+             * its cursors, so the next pass plans its records again and
+             * raises these errors then. Filed now, they would stand for
+             * writes never tried (a C17 owner error for a Lead not created)
+             * and make those records wait for their retry (R8). */
+            if (complete)
+                rc = plan_error_op(p, r, op, err);
             n++;
         }
     }
-    bool complete = p->halt == SYNC_GO;
     if (rc == 0 && complete)
         rc = clear_retried(p, r, err);
     if (rc == 0 && complete && advance)

@@ -282,6 +282,8 @@ int apply_commit(sync_pass *p, cs_err *err)
 int apply_call_failed(sync_pass *p, cs_connector *c, cs_err *err)
 {
     if (err != NULL && err->category == CS_ERR_RATE_LIMIT) {
+        if (p->halt == SYNC_HALT_PAUSED)
+            return 0; /* the budget check said why already */
         p->halt = SYNC_HALT_PAUSED;
         snprintf(p->rep->message, sizeof p->rep->message,
                  "paused (R6): %s API limit reached: %.900s", cs_connector_name(c), err->message);

@@ -43,6 +43,8 @@ static int select_side(cs_connector *c, const char *object, const cs_field_mappi
     return rc;
 }
 
+static int setup_guard(void *ud, bool write, cs_err *err);
+
 int cs_sync_new(const cs_sync_options *opts, cs_sync **out, cs_err *err)
 {
     if (opts == NULL || opts->config == NULL || opts->store == NULL || opts->hubspot == NULL ||
@@ -59,12 +61,17 @@ int cs_sync_new(const cs_sync_options *opts, cs_sync **out, cs_err *err)
     s->settings = cs_config_sync(opts->config);
     s->maps = cs_config_mappings(opts->config, &s->nmaps);
     s->round_records = opts->round_records ? opts->round_records : SYNC_DEFAULT_ROUND;
+    cs_connector_set_guard(opts->salesforce, setup_guard, s);
+    int picked = 0;
     if (select_side(opts->hubspot, "contacts", s->maps, s->nmaps, 0, hs_extra,
                     sizeof hs_extra / sizeof hs_extra[0], err) != 0 ||
         select_side(opts->salesforce, "Lead", s->maps, s->nmaps, 1, lead_extra,
                     sizeof lead_extra / sizeof lead_extra[0], err) != 0 ||
         select_side(opts->salesforce, "Contact", s->maps, s->nmaps, 2, contact_extra,
-                    sizeof contact_extra / sizeof contact_extra[0], err) != 0) {
+                    sizeof contact_extra / sizeof contact_extra[0], err) != 0)
+        picked = -1;
+    cs_connector_set_guard(opts->salesforce, NULL, NULL);
+    if (picked != 0) {
         free(s);
         return -1;
     }
@@ -84,28 +91,65 @@ bool sync_stopped(const sync_pass *p)
     return p->s->opt.stop != NULL && *p->s->opt.stop != 0;
 }
 
-bool sync_budget_ok(sync_pass *p, bool retries)
+/* Whether s's Salesforce usage is below its budget (retries: the retry
+ * budget); *used and *limit say where it stands when it is not. */
+static bool within_budget(const cs_sync *s, bool retries, long long *used, long *limit)
 {
     cs_connector_usage u;
-    cs_connector_get_usage(p->s->opt.salesforce, &u);
-    const cs_sync_settings *st = p->s->settings;
+    cs_connector_get_usage(s->opt.salesforce, &u);
+    const cs_sync_settings *st = s->settings;
     if (u.daily_used < 0)
         return true; /* the org has not told its usage yet */
     if ((st->sf_api_budget.percent || st->retry_budget.percent) && u.daily_max <= 0)
         return true; /* a share of an allocation the org has not reported */
     long sync_limit = 0, retry_limit = 0;
     cs_sync_call_limits(st, (long)u.daily_max, &sync_limit, &retry_limit);
-    long limit = retries ? retry_limit : sync_limit;
-    if (u.daily_used < (int64_t)limit)
+    *limit = retries ? retry_limit : sync_limit;
+    *used = (long long)u.daily_used;
+    return u.daily_used < (int64_t)*limit;
+}
+
+#define BUDGET_REACHED                                                                             \
+    "the Salesforce API budget is reached (%lld of %ld calls used in the last 24 hours)"
+
+bool sync_budget_ok(sync_pass *p, bool retries)
+{
+    long long used = 0;
+    long limit = 0;
+    if (within_budget(p->s, retries, &used, &limit))
         return true;
     if (!retries) {
         p->halt = SYNC_HALT_PAUSED;
         snprintf(p->rep->message, sizeof p->rep->message,
-                 "paused (R6): the Salesforce API budget is reached (%lld of %ld calls used in "
-                 "the last 24 hours); writing resumes when usage falls below it",
-                 (long long)u.daily_used, limit);
+                 "paused (R6): " BUDGET_REACHED "; writing resumes when usage falls below it", used,
+                 limit);
     }
     return false;
+}
+
+/* The schemas read before any pass count against the budget too. */
+static int setup_guard(void *ud, bool write, cs_err *err)
+{
+    (void)write;
+    long long used = 0;
+    long limit = 0;
+    if (within_budget(ud, false, &used, &limit))
+        return 0;
+    return cs_err_set(err, CS_ERR_RATE_LIMIT, "R6: " BUDGET_REACHED "; nothing more is read", used,
+                      limit);
+}
+
+/* R6, call by call: every Salesforce call of a pass, reads included, is
+ * checked against the budget before it is sent, so a pass never goes past
+ * it (checked between batches only, one pass made 176 calls against a budget
+ * of 160: the calls inside a batch and the reads of a round went unchecked). */
+static int budget_guard(void *ud, bool write, cs_err *err)
+{
+    (void)write;
+    sync_pass *p = ud;
+    if (sync_budget_ok(p, false))
+        return 0;
+    return cs_err_set(err, CS_ERR_RATE_LIMIT, "%s", p->rep->message);
 }
 
 static void side_usage(cs_sync_side_report *rs, const cs_connector *c, const cs_connector_usage *u0)
@@ -224,8 +268,17 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     bool run_open = rc == 0 && !dry;
     if (rc == 0 && sync_stopped(&p))
         p.halt = SYNC_HALT_INTERRUPTED;
-    else if (rc == 0)
+    else if (rc == 0) {
+        if (!dry)
+            cs_connector_set_guard(s->opt.salesforce, budget_guard, &p);
         rc = rounds(&p, plan_out, e);
+        cs_connector_set_guard(s->opt.salesforce, NULL, NULL);
+    }
+    if (rc != 0 && p.halt == SYNC_HALT_PAUSED && e->category == CS_ERR_RATE_LIMIT) {
+        /* The budget guard refused a call (a read, or a write outside a
+         * batch the engine checks itself): the pass pauses, as at a batch. */
+        rc = 0;
+    }
     if (rc != 0 && !dry && sync_stopped(&p) && e->category == CS_ERR_NETWORK) {
         /* A stop signal abandons the call in flight or its retry wait: that
          * failure is the interruption itself, and whatever the call left
