@@ -95,7 +95,7 @@ for k in $(seq 1 "$KILLS"); do
     rc=0
     wait "$RUN_PID" || rc=$?
     EXITED=$((EXITED + 1))
-    if grep -q -i 'writ.*store\|lock' "$WORK/run.err"; then REFUSED=$((REFUSED + 1)); fi
+    if tail -1 "$WORK/run.err" | grep -q -i 'store\|lock'; then REFUSED=$((REFUSED + 1)); fi
     echo "kill $k: crmsync run had already exited with $rc" >>"$WORK/kills.log"
   fi
   cursors "$WORK/cursors.now"

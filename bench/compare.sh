@@ -45,6 +45,9 @@ timed() {
   return $rc
 }
 
+# sb_cpu PID: the sandbox process's user+sys CPU so far, in clock ticks.
+sb_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # peer_check HS SF: "emailsHS emailsSF differences", from the peer's --check.
 peer_check() {
   local hs=$1 sf=$2
@@ -55,11 +58,12 @@ peer_check() {
 
 ratio() {
   local pass=$1 n=$2
-  read -r cw cc cr ch cs chw csw <"$WORK/last.crmsync"
-  read -r pw pc pr ph ps phw psw <"$WORK/last.peer"
+  read -r cw cc cr ch cs _ _ cb <"$WORK/last.crmsync"
+  read -r pw pc pr ph ps _ _ pb <"$WORK/last.peer"
   awk -v p="$pass" -v n="$n" -v cw="$cw" -v pw="$pw" -v cc="$cc" -v pc="$pc" -v cr="$cr" -v pr="$pr" \
-    -v ch="$ch" -v ph="$ph" -v cs="$cs" -v ps="$ps" 'function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
-    BEGIN { printf("| %s | %s | %s | %s | %s | %s | %s |\n", p, n, r(cw, pw), r(cc, pc), r(cr, pr), r(ch, ph), r(cs, ps)) }' |
+    -v ch="$ch" -v ph="$ph" -v cs="$cs" -v ps="$ps" -v cb="$cb" -v pb="$pb" \
+    'function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+    BEGIN { printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", p, n, r(cw, pw), r(cc, pc), r(cr, pr), r(cb, pb), r(ch, ph), r(cs, ps)) }' |
     tee -a "$WORK/ratios"
 }
 
@@ -67,13 +71,17 @@ ratio() {
 crmsync_pass() {
   local pass=$1 n=$2 rc=0
   curl -s -X POST "$A_HS/__sandbox/reset-stats" >/dev/null
+  local sb0
+  sb0=$(sb_cpu "$A_PID")
   timed crmsync "$CRMSYNC_BIN" sync --config "$WORK/a.yaml" --quiet || rc=$?
+  SB_CPU=$(awk -v a="$sb0" -v b="$(sb_cpu "$A_PID")" -v t="$(getconf CLK_TCK)" 'BEGIN { printf("%.2f", (b - a) / t) }')
   if [ $rc -ne 0 ]; then
     echo "crmsync sync exited $rc:" >&2
     tail -5 "$WORK/crmsync.out" "$WORK/crmsync.err" >&2
     STATUS=1
   fi
   local hs_w sf_w
+  READ=$(awk '$1=="records" && $2=="read" { print $(NF-1) " / " $NF; exit }' "$WORK/crmsync.out")
   hs_w=$(awk '$1=="created"||$1=="updated"{n+=$2} END{print n+0}' "$WORK/crmsync.out")
   sf_w=$(awk '$1=="created"||$1=="updated"{n+=$3} END{print n+0}' "$WORK/crmsync.out")
   local stats_line
@@ -95,7 +103,10 @@ crmsync_pass() {
 peer_pass() {
   local pass=$1 n=$2 rc=0
   curl -s -X POST "$B_HS/__sandbox/reset-stats" >/dev/null
+  local sb0
+  sb0=$(sb_cpu "$B_PID")
   timed peer node bench/peer/sync.mjs "$B_HS" "$B_SF" "$TOKEN" || rc=$?
+  SB_CPU=$(awk -v a="$sb0" -v b="$(sb_cpu "$B_PID")" -v t="$(getconf CLK_TCK)" 'BEGIN { printf("%.2f", (b - a) / t) }')
   if [ $rc -ne 0 ]; then
     echo "peer exited $rc:" >&2
     tail -5 "$WORK/peer.out" "$WORK/peer.err" >&2
@@ -103,9 +114,10 @@ peer_pass() {
   fi
   local stats_line hs_w sf_w
   stats_line=$(node bench/compare.mjs stats "$B_HS")
-  read -r hs_w sf_w < <(node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  read -r hs_w sf_w r_hs r_sf < <(node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const w = (s) => s.created + s.updated;
-    console.log(`${w(j.written.hubspot)} ${w(j.written.salesforce)}`)' "$WORK/peer.out")
+    console.log(`${w(j.written.hubspot)} ${w(j.written.salesforce)} ${j.read.hubspot} ${j.read.salesforce}`)' "$WORK/peer.out")
+  READ="$r_hs / $r_sf"
   read -r e_hs e_sf diffs < <(peer_check "$B_HS" "$B_SF")
   local conv="$diffs differences left; emails $e_hs / $e_sf of $EXPECT"
   [ "$diffs" -eq 0 ] && [ "$e_hs" -eq "$EXPECT" ] && [ "$e_sf" -eq "$EXPECT" ] || STATUS=1
@@ -118,10 +130,10 @@ row_from() {
   local hs_calls hs_writes sf_calls sf_writes us
   read -r hs_calls hs_writes sf_calls sf_writes <<<"$STATS_OVERRIDE"
   us=$(awk -v c="$T_CPU" -v r=$((2 * n)) 'BEGIN { printf("%.1f", c * 1e6 / r) }')
-  printf '| %s | %s | %s | %s s | %s s | %s | %s MiB | %s (%s writes) | %s (%s writes) | %s / %s | %s |\n' \
-    "$tool" "$pass" "$n" "$T_WALL" "$T_CPU" "$us" "$((T_RSS / 1024))" "$hs_calls" "$hs_writes" \
-    "$sf_calls" "$sf_writes" "$hs_w" "$sf_w" "$conv" | tee -a "$WORK/rows"
-  echo "$T_WALL $T_CPU $T_RSS $hs_calls $sf_calls $hs_w $sf_w" >"$WORK/last.$tool"
+  printf '| %s | %s | %s | %s s | %s s | %s | %s MiB | %s s | %s (%s writes) | %s (%s writes) | %s | %s / %s | %s |\n' \
+    "$tool" "$pass" "$n" "$T_WALL" "$T_CPU" "$us" "$((T_RSS / 1024))" "$SB_CPU" "$hs_calls" "$hs_writes" \
+    "$sf_calls" "$sf_writes" "$READ" "$hs_w" "$sf_w" "$conv" | tee -a "$WORK/rows"
+  echo "$T_WALL $T_CPU $T_RSS $hs_calls $sf_calls $hs_w $sf_w $SB_CPU" >"$WORK/last.$tool"
   if [ "$tool" = crmsync ] && [ "$pass" = first ]; then
     # The first-pass call bound: full reads (100 per HubSpot page, 2,000 per
     # Salesforce page, Lead and Contact) and batched writes, × 1.1 + 20.
@@ -164,16 +176,16 @@ done
   echo
   echo "Command: \`bench/compare.sh $*\`${OVERLAP:+ with OVERLAP=$OVERLAP} on $(machine_line) at the end of the run; release build; both sandboxes on the same machine, rate limits off."
   echo "N HubSpot contacts and N Salesforce Leads, N/10 emails on both sides, so both sides should end with 2N − N/10 emails. The peer is \`bench/peer/sync.mjs\`. The 1% change edits \`fax\` on N/100 HubSpot contacts and \`Title\` on N/100 Leads, the same on both copies; each edit must reach the other side."
-  echo "CPU is the client's user+sys; µs/rec divides it by the 2N records the two sides hold. Calls come from the sandbox's /__sandbox/stats (writes: anything but GET, search and batch/read). Written: records created or updated per side, as each tool reports them."
+  echo "CPU is the client's user+sys; µs/rec divides it by the 2N records the two sides hold. Calls come from the sandbox's /__sandbox/stats (writes: anything but GET, search and batch/read). Sandbox CPU: the serving sandbox's user+sys during the pass (the server work each tool causes). Read and written: records per side as each tool reports them (crmsync: its summary's \"records read\", created + updated)."
   echo
-  echo "| tool | pass | N | wall | CPU | µs/rec | peak RSS | HubSpot calls | Salesforce calls | written HS / SF | converged |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| tool | pass | N | wall | CPU | µs/rec | peak RSS | sandbox CPU | HubSpot calls | Salesforce calls | read HS / SF | written HS / SF | converged |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$WORK/rows"
   echo
   echo "Ratios crmsync ÷ peer (target: first pass wall ≤ 0.7; 1% pass a small fraction):"
   echo
-  echo "| pass | N | wall | CPU | peak RSS | HubSpot calls | Salesforce calls |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| pass | N | wall | CPU | peak RSS | sandbox CPU | HubSpot calls | Salesforce calls |"
+  echo "|---|---|---|---|---|---|---|---|"
   cat "$WORK/ratios"
   echo
   cat "$WORK/notes"
