@@ -9,6 +9,8 @@
 //   node bench/compare.mjs stats HS
 //        prints "hsCalls hsWrites sfCalls sfWrites" from /__sandbox/stats
 //        (writes: anything but GET, search, batch/read)
+//   node bench/compare.mjs endpoints HS
+//        prints the calls per API and endpoint from /__sandbox/stats, one line
 //   node bench/compare.mjs dups HS SF TOKEN
 //        reads both sides in full; prints "hsDuplicates leadDuplicates
 //        contactDuplicates": records beyond the first per email (C5: trimmed,
@@ -54,6 +56,15 @@ async function stats() {
   console.log(`${s.hubspot.requests} ${writes("hubspot")} ${s.salesforce.requests} ${writes("salesforce")}`);
 }
 
+async function endpoints() {
+  const s = await (await fetch(`${hs}/__sandbox/stats`)).json();
+  const parts = [];
+  for (const api of ["hubspot", "salesforce"])
+    for (const [k, v] of Object.entries(s[api].by_endpoint).sort((a, b) => b[1] - a[1]))
+      parts.push(`${api === "hubspot" ? "HS" : "SF"} ${k.replace("/services/data/{version}", "").replace("/crm/v3/objects", "")} ${v}`);
+  console.log(parts.join("; "));
+}
+
 async function soqlAll(soql) {
   let b = await call("GET", `${sf}/services/data/${V}/query?q=${encodeURIComponent(soql)}`);
   const out = [...b.records];
@@ -89,9 +100,9 @@ async function dups() {
   console.log(`${extra(hsEmails)} ${extra(leads.map((r) => key(r.Email)))} ${extra(contacts.map((r) => key(r.Email)))}`);
 }
 
-const modes = { change: () => change(Number(nArg)), stats, dups };
+const modes = { change: () => change(Number(nArg)), stats, endpoints, dups };
 if (!modes[mode]) {
-  console.error("usage: node bench/compare.mjs change|stats|dups HS [SF TOKEN [N]]");
+  console.error("usage: node bench/compare.mjs change|stats|endpoints|dups HS [SF TOKEN [N]]");
   process.exit(2);
 }
 modes[mode]().catch((e) => { console.error(e.message); process.exit(1); });
