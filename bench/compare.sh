@@ -79,7 +79,7 @@ crmsync_pass() {
   SB_CPU=$(awk -v a="$sb0" -v b="$(sb_cpu "$A_PID")" -v t="$(getconf CLK_TCK)" 'BEGIN { printf("%.2f", (b - a) / t) }')
   if [ $rc -ne 0 ]; then
     echo "crmsync sync exited $rc:" >&2
-    tail -5 "$WORK/crmsync.out" "$WORK/crmsync.err" >&2
+    tail -n 5 "$WORK/crmsync.out" "$WORK/crmsync.err" >&2
     STATUS=1
   fi
   local hs_w sf_w
@@ -118,7 +118,7 @@ peer_pass() {
   SB_CPU=$(awk -v a="$sb0" -v b="$(sb_cpu "$B_PID")" -v t="$(getconf CLK_TCK)" 'BEGIN { printf("%.2f", (b - a) / t) }')
   if [ $rc -ne 0 ]; then
     echo "peer exited $rc:" >&2
-    tail -5 "$WORK/peer.out" "$WORK/peer.err" >&2
+    tail -n 5 "$WORK/peer.out" "$WORK/peer.err" >&2
     STATUS=1
   fi
   local stats_line hs_w sf_w
