@@ -1,0 +1,2 @@
+/* A backend of lo: it may include lo's private header. */
+#  include "lo/lo_int.h"

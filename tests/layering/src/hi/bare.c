@@ -1,0 +1,2 @@
+/* Breaks the layering: a header not named from src/. */
+#include "lo.h"

@@ -1,0 +1,2 @@
+/* Breaks the layering: a private header of another module. */
+#include "lo/lo_int.h"

@@ -1,0 +1,2 @@
+/* A public header of the fixture module lo. */
+#include <jansson.h>

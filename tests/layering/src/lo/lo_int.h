@@ -1,0 +1,2 @@
+/* A private header of the fixture module lo. */
+#include "lo/lo.h"
