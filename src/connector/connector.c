@@ -47,9 +47,10 @@ int cs_conn_init(cs_connector *c, const cs_connector_ops *ops, const cs_connecto
         h.refresh = o->refresh_cb;
         h.auth_ud = o->auth_ud;
     }
-    c->batch_max = ops->batch_limit;
-    if (o->batch_size > 0 && (size_t)o->batch_size < c->batch_max)
-        c->batch_max = (size_t)o->batch_size;
+    c->group_max = ops->batch_limit;
+    if (o->batch_size > 0 && (size_t)o->batch_size < c->group_max)
+        c->group_max = (size_t)o->batch_size;
+    c->batch_max = c->group_max * (ops->groups_per_call ? ops->groups_per_call : 1);
     if (cs_http_client_new(&h, &c->http, err) != 0)
         return cs_err_prefix(err, "%s connector: ", ops->name);
     return 0;

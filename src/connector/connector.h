@@ -17,7 +17,8 @@
  * skips.
  *
  * Writes are batched per API (HubSpot batch endpoints of <= 100 inputs,
- * Salesforce sObject Collections of <= 200) and return one result per input:
+ * Salesforce sObject Collections of <= 200, up to 5 of them in one /composite
+ * call) and return one result per input:
  * ok with the record id, refused with an R9 category and the API's own
  * message (R4), or unknown when a create was sent but no answer came — the
  * engine reconciles those (look up by email on Salesforce, upsert by email on
@@ -87,9 +88,11 @@ void cs_connector_free(cs_connector *c);
 cs_connector_kind cs_connector_get_kind(const cs_connector *c);
 /* "hubspot" or "salesforce". */
 const char *cs_connector_name(const cs_connector *c);
-/* The largest number of inputs one write call sends (100 HubSpot, 200 Salesforce,
- * or the smaller configured batch_size). cs_connector_write() accepts more and
- * splits them. */
+/* The largest number of inputs one write call sends: HubSpot one batch of
+ * 100; Salesforce one /composite call of 5 sObject Collections of 200 (1,000).
+ * A configured batch_size smaller than the API's batch or collection sizes
+ * each group (and so the call: 5 x batch_size on Salesforce).
+ * cs_connector_write() accepts more and splits them. */
 size_t cs_connector_batch_max(const cs_connector *c);
 
 /* ---- schemas ------------------------------------------------------------- */
@@ -125,6 +128,13 @@ typedef struct cs_scan_options {
      * and no fields (Salesforce /sobjects/X/deleted; HubSpot archived records).
      * They come after every changed record. */
     bool include_deleted;
+    /* Read every record, whatever the cursor (a first pass, --full): HubSpot
+     * pages its object listing (GET, 100 a page, by id: no search index lag,
+     * no 10,000 cap) instead of searching. The cursor stays as given until
+     * the listing ends, then becomes the time the scan began, so a crash
+     * reads in full again and the next scan reads what changed meanwhile.
+     * Salesforce's scan with no cursor is already a full read. */
+    bool full;
 } cs_scan_options;
 
 /* Starts a scan. Sends no request yet. Caller frees with cs_change_scan_free();

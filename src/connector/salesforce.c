@@ -661,6 +661,7 @@ static const cs_connector_ops cs_sfc_ops = {
     .name = "salesforce",
     .kind = CS_CONNECTOR_SALESFORCE,
     .batch_limit = SF_COLLECTION_LIMIT,
+    .groups_per_call = SF_COMPOSITE_COLLECTIONS,
     .dispose = cs_sfc_dispose,
     .fetch_schema = cs_sfc_fetch_schema,
     .scan_new = cs_sfc_scan_new,

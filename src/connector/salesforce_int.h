@@ -7,11 +7,12 @@
 #include "connector/connector_int.h"
 #include "core/buf.h"
 
-#define SF_COLLECTION_LIMIT 200    /* records of one sObject Collections call */
-#define SF_IN_VALUES        200    /* values of one IN (...) list */
-#define SF_SOQL_BUDGET      6000   /* bytes of SOQL per query, so the URL stays short */
-#define SF_SOQL_MAX         100000 /* bytes of any SOQL text built here */
-#define SF_MAX_PAGES        100000 /* query pages one listing follows */
+#define SF_COLLECTION_LIMIT      200    /* records of one sObject Collections call */
+#define SF_COMPOSITE_COLLECTIONS 5      /* collections of one /composite call */
+#define SF_IN_VALUES             200    /* values of one IN (...) list */
+#define SF_SOQL_BUDGET           6000   /* bytes of SOQL per query, so the URL stays short */
+#define SF_SOQL_MAX              100000 /* bytes of any SOQL text built here */
+#define SF_MAX_PAGES             100000 /* query pages one listing follows */
 
 typedef struct cs_sfc_conn {
     cs_connector base; /* first: a cs_connector * is an cs_sfc_conn * */
