@@ -350,6 +350,16 @@ int cs_connector_read(cs_connector *c, const char *object, const char *const *id
     return count == 0 ? 0 : c->ops->read(c, object, ids, count, out, err);
 }
 
+int cs_connector_email_index(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                             cs_err *err)
+{
+    if (c->ops->email_index == NULL)
+        return unsupported(c, "an email index", err);
+    if (check_name("object", object, err) != 0 || fn == NULL)
+        return -1;
+    return c->ops->email_index(c, object, fn, ud, err);
+}
+
 int cs_connector_find_by_email(cs_connector *c, const char *object, const char *const *emails,
                                size_t count, cs_record_list *out, cs_err *err)
 {

@@ -31,6 +31,8 @@ typedef struct cs_connector_ops {
                 cs_record_list *out, cs_err *err);
     int (*find_by_email)(cs_connector *c, const char *object, const char *const *emails, size_t n,
                          cs_record_list *out, cs_err *err);
+    int (*email_index)(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                       cs_err *err); /* NULL: not offered */
     int (*users)(cs_connector *c, cs_record_list *out, cs_err *err);
     int (*list_members)(cs_connector *c, const char *list_id, json_t *ids, cs_err *err);
     int (*campaigns)(cs_connector *c, const char *const *ids, size_t n, json_t *out, cs_err *err);
