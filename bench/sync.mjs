@@ -2,7 +2,8 @@
 //   node bench/sync.mjs change HS SF TOKEN N   edits 1% of HubSpot contacts
 //        (batch/update) and 1% of Salesforce Leads (sObject Collections)
 //   node bench/sync.mjs stats HS               prints "hsCalls hsWrites sfCalls sfWrites"
-//        from /__sandbox/stats (writes: anything but GET, search, batch/read)
+//        from /__sandbox/stats (writes: anything but GET, search, batch/read,
+//        Salesforce's sObject Collections retrieve)
 const [mode, hs, sf, token, nArg] = process.argv.slice(2);
 const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
 
@@ -39,7 +40,8 @@ async function change(n) {
 async function stats() {
   const s = await (await fetch(`${hs}/__sandbox/stats`)).json();
   const writes = (api) => Object.entries(s[api].by_endpoint)
-    .filter(([k]) => !k.startsWith("GET ") && !/\/search$|\/batch\/read$/.test(k))
+    .filter(([k]) => !k.startsWith("GET ") && !/\/search$|\/batch\/read$/.test(k) &&
+      !/^POST .*\/composite\/sobjects\/[A-Za-z0-9_]+$/.test(k))
     .reduce((a, [, v]) => a + v, 0);
   console.log(`${s.hubspot.requests} ${writes("hubspot")} ${s.salesforce.requests} ${writes("salesforce")}`);
 }

@@ -28,10 +28,12 @@ trap cleanup EXIT
 
 ceil() { echo $(( ($1 + $2 - 1) / $2 )); }
 
-# timed_sync LABEL N: one pass; appends a table row to $WORK/rows. The
-# records a side received are the created + updated of the pass's summary.
+# timed_sync LABEL N [HS_BOUND SF_BOUND]: one pass; appends a table row to
+# $WORK/rows. The records a side received are the created + updated of the
+# pass's summary; the bounds default to those records in batches of 100 and
+# 200.
 timed_sync() {
-  local label=$1 n=$2
+  local label=$1 n=$2 hs_bound=${3:-} sf_bound=${4:-}
   curl -s -X POST "$HS/__sandbox/reset-stats" >/dev/null
   /usr/bin/time -f '%e %M' -o "$WORK/time" "$CRMSYNC_BIN" sync --config "$WORK/crmsync.yaml" --quiet \
     >"$WORK/sync.out" 2>&1 || { cat "$WORK/sync.out"; exit 1; }
@@ -41,9 +43,11 @@ timed_sync() {
   hs_rec=$(awk '$1=="created"||$1=="updated"{n+=$2} END{print n+0}' "$WORK/sync.out")
   sf_rec=$(awk '$1=="created"||$1=="updated"{n+=$3} END{print n+0}' "$WORK/sync.out")
   rate=$(awk -v r=$((hs_rec + sf_rec)) -v s="$secs" 'BEGIN { if (s > 0) printf("%.0f", r / s); else printf("-") }')
+  [ -n "$hs_bound" ] || hs_bound=$(ceil "$hs_rec" 100)
+  [ -n "$sf_bound" ] || sf_bound=$(ceil "$sf_rec" 200)
   printf '| %s | %s | %s | %s s | %s | %s (%s writes; bound %s) | %s (%s writes; bound %s) | %s MiB |\n' \
-    "$label" "$n" "$hs_rec / $sf_rec" "$secs" "$rate" "$hs_calls" "$hs_writes" "$(ceil "$hs_rec" 100)" \
-    "$sf_calls" "$sf_writes" "$(ceil "$sf_rec" 200)" "$((rss / 1024))" | tee -a "$WORK/rows"
+    "$label" "$n" "$hs_rec / $sf_rec" "$secs" "$rate" "$hs_calls" "$hs_writes" "$hs_bound" \
+    "$sf_calls" "$sf_writes" "$sf_bound" "$((rss / 1024))" | tee -a "$WORK/rows"
 }
 
 for N in "$@"; do
@@ -62,10 +66,19 @@ for N in "$@"; do
   # (R2); 5s here so the second pass measures the 1% change rather than a
   # re-read of everything the first pass wrote moments before.
   sed -i -E 's/^(  overlap: )[0-9a-z]+/\15s/' "$WORK/crmsync.yaml"
-  timed_sync "initial sync" "$N"
+  # The first pass's full-read bound: HubSpot reads N contacts (100 a page),
+  # creates the N - N/10 Leads' contacts and writes every contact's Lead id
+  # (100 a batch); Salesforce reads N Leads (2,000 a page) and the empty
+  # Contact listing, creates N - N/10 Leads and updates the N/10 matched
+  # ones (200 a collection).
+  timed_sync "initial sync" "$N" \
+    $(($(ceil "$N" 100) + $(ceil $((N - N / 10)) 100) + $(ceil "$N" 100))) \
+    $(($(ceil "$N" 2000) + 1 + $(ceil $((N - N / 10)) 200) + $(ceil $((N / 10)) 200)))
   # A pass re-reads the records the previous pass wrote (their echo, which
   # the snapshots turn into no-ops): one untimed pass settles that first.
   "$CRMSYNC_BIN" sync --config "$WORK/crmsync.yaml" --quiet >/dev/null
+  # nothing changed since: the target is at most 15 calls in all
+  timed_sync "nothing changed" "$N" 15 15
   read -r hs_changed sf_changed < <(node bench/sync.mjs change "$HS" "$SF" "$TOKEN" "$N")
   timed_sync "$hs_changed + $sf_changed changed (1% per side)" "$N"
   kill -TERM "$SB_PID"; wait "$SB_PID" || true; SB_PID=""
@@ -77,7 +90,7 @@ done
   echo
   echo "Command: \`bench/sync.sh $*\` on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), release build, sandbox on the same machine with rate limits off."
   echo "N HubSpot contacts and N Salesforce Leads, N/10 emails on both sides; sync.overlap 5s; an untimed pass between the two reads the first pass's echo. Records/s counts the records the pass wrote (created or updated, both sides)."
-  echo "Bounds: ceil(records written to a side / 100) HubSpot and / 200 Salesforce batch calls."
+  echo "Bounds: initial sync, the full-read bound (ceil(N/100) HubSpot reads, ceil(N/2000) Salesforce query pages per object, writes in batches of 100 and 200: HubSpot N - N/10 creates and N Lead-id write-backs, Salesforce N - N/10 creates and N/10 updates); other passes, ceil(records written to a side / 100) HubSpot and / 200 Salesforce batch calls. Target: at most 1.1 x bound + 20."
   echo
   echo "| pass | N | records written HS / SF | wall | records/s | HubSpot calls | Salesforce calls | peak RSS |"
   echo "|---|---|---|---|---|---|---|---|"

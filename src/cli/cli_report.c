@@ -78,6 +78,8 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
         sub(c, "salesforce", "read"), 1);
     row(f, indent, "records read for context (by id or email)", sub(c, "hubspot", "context"),
         sub(c, "salesforce", "context"), 0);
+    row(f, indent, "of the records read, already settled", sub(c, "hubspot", "settled"),
+        sub(c, "salesforce", "settled"), 0);
     row(f, indent, "failed records retried (R8)", sub(c, "hubspot", "retried"),
         sub(c, "salesforce", "retried"), 0);
     row(f, indent, "created", sub(c, "hubspot", "created"), sub(c, "salesforce", "created"), 1);

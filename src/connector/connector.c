@@ -47,9 +47,10 @@ int cs_conn_init(cs_connector *c, const cs_connector_ops *ops, const cs_connecto
         h.refresh = o->refresh_cb;
         h.auth_ud = o->auth_ud;
     }
-    c->batch_max = ops->batch_limit;
-    if (o->batch_size > 0 && (size_t)o->batch_size < c->batch_max)
-        c->batch_max = (size_t)o->batch_size;
+    c->group_max = ops->batch_limit;
+    if (o->batch_size > 0 && (size_t)o->batch_size < c->group_max)
+        c->group_max = (size_t)o->batch_size;
+    c->batch_max = c->group_max * (ops->groups_per_call ? ops->groups_per_call : 1);
     if (cs_http_client_new(&h, &c->http, err) != 0)
         return cs_err_prefix(err, "%s connector: ", ops->name);
     return 0;
@@ -365,6 +366,16 @@ int cs_connector_read(cs_connector *c, const char *object, const char *const *id
     if (check_ids(ids, count, err) != 0 || check_name("object", object, err) != 0)
         return -1;
     return count == 0 ? 0 : c->ops->read(c, object, ids, count, out, err);
+}
+
+int cs_connector_email_index(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                             cs_err *err)
+{
+    if (c->ops->email_index == NULL)
+        return unsupported(c, "an email index", err);
+    if (check_name("object", object, err) != 0 || fn == NULL)
+        return -1;
+    return c->ops->email_index(c, object, fn, ud, err);
 }
 
 int cs_connector_find_by_email(cs_connector *c, const char *object, const char *const *emails,

@@ -17,7 +17,8 @@
  * skips.
  *
  * Writes are batched per API (HubSpot batch endpoints of <= 100 inputs,
- * Salesforce sObject Collections of <= 200) and return one result per input:
+ * Salesforce sObject Collections of <= 200, up to 5 of them in one /composite
+ * call) and return one result per input:
  * ok with the record id, refused with an R9 category and the API's own
  * message (R4), or unknown when a create was sent but no answer came — the
  * engine reconciles those (look up by email on Salesforce, upsert by email on
@@ -100,9 +101,11 @@ struct cs_http_client *cs_connector_http(cs_connector *c);
 cs_connector_kind cs_connector_get_kind(const cs_connector *c);
 /* "hubspot" or "salesforce". */
 const char *cs_connector_name(const cs_connector *c);
-/* The largest number of inputs one write call sends (100 HubSpot, 200 Salesforce,
- * or the smaller configured batch_size). cs_connector_write() accepts more and
- * splits them. */
+/* The largest number of inputs one write call sends: HubSpot one batch of
+ * 100; Salesforce one /composite call of 5 sObject Collections of 200 (1,000).
+ * A configured batch_size smaller than the API's batch or collection sizes
+ * each group (and so the call: 5 x batch_size on Salesforce).
+ * cs_connector_write() accepts more and splits them. */
 size_t cs_connector_batch_max(const cs_connector *c);
 
 /* ---- schemas ------------------------------------------------------------- */
@@ -138,6 +141,13 @@ typedef struct cs_scan_options {
      * and no fields (Salesforce /sobjects/X/deleted; HubSpot archived records).
      * They come after every changed record. */
     bool include_deleted;
+    /* Read every record, whatever the cursor (a first pass, --full): HubSpot
+     * pages its object listing (GET, 100 a page, by id: no search index lag,
+     * no 10,000 cap) instead of searching. The cursor stays as given until
+     * the listing ends, then becomes the time the scan began, so a crash
+     * reads in full again and the next scan reads what changed meanwhile.
+     * Salesforce's scan with no cursor is already a full read. */
+    bool full;
 } cs_scan_options;
 
 /* Starts a scan. Sends no request yet. Caller frees with cs_change_scan_free();
@@ -182,6 +192,15 @@ int cs_connector_read(cs_connector *c, const char *object, const char *const *id
  * Emails without a usable key are skipped. */
 int cs_connector_find_by_email(cs_connector *c, const char *object, const char *const *emails,
                                size_t count, cs_record_list *out, cs_err *err);
+
+/* Salesforce only: every record of object ("Lead", "Contact") that has an
+ * email, handed to fn as (id, email) in no particular order (converted Leads
+ * left out, as find_by_email leaves them out). One listing of two fields,
+ * 2,000 records a call: what a first pass matches by email locally (C5)
+ * instead of looking emails up. fn returns 0, or -1 with err set to stop. */
+typedef int (*cs_email_index_fn)(void *ud, const char *id, const char *email, cs_err *err);
+int cs_connector_email_index(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                             cs_err *err);
 
 /* The users records can be owned by (C17), appended to out as records of type
  * "User" (Salesforce: SELECT Id, Email, IsActive FROM User) or "owners"

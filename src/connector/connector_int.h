@@ -14,7 +14,10 @@
 typedef struct cs_connector_ops {
     const char *name; /* "hubspot", "salesforce" */
     cs_connector_kind kind;
-    size_t batch_limit; /* what the API allows per write call */
+    size_t batch_limit; /* what the API allows per write group (a batch, a collection) */
+    /* Groups one write call may carry (Salesforce /composite: 5 collections);
+     * 0 counts as 1. */
+    size_t groups_per_call;
     /* frees what the implementation added; the base is freed by connector.c */
     void (*dispose)(cs_connector *c);
     int (*fetch_schema)(cs_connector *c, const char *object, cs_object_schema **out, cs_err *err);
@@ -28,6 +31,8 @@ typedef struct cs_connector_ops {
                 cs_record_list *out, cs_err *err);
     int (*find_by_email)(cs_connector *c, const char *object, const char *const *emails, size_t n,
                          cs_record_list *out, cs_err *err);
+    int (*email_index)(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                       cs_err *err); /* NULL: not offered */
     int (*users)(cs_connector *c, cs_record_list *out, cs_err *err);
     int (*list_members)(cs_connector *c, const char *list_id, json_t *ids, cs_err *err);
     int (*campaigns)(cs_connector *c, const char *const *ids, size_t n, json_t *out, cs_err *err);
@@ -55,7 +60,8 @@ struct cs_connector {
     cs_connector_token_fn token_cb;
     cs_connector_refresh_fn refresh_cb;
     void *auth_ud;
-    size_t batch_max;
+    size_t batch_max; /* inputs per write call: group_max * groups_per_call */
+    size_t group_max; /* inputs per write group */
     cs_conn_object objects[CS_CONN_MAX_OBJECTS];
     size_t nobjects;
     uint64_t read_calls, write_calls, records_written;

@@ -31,6 +31,12 @@
  * that search shows later than records written after it is covered by
  * sync.overlap, which must exceed the index's reordering (docs/configuration.md).
  *
+ * Full reads (cs_scan_options.full): GET /crm/v3/objects/{object}, 100 a
+ * page, paged by HubSpot's own id cursor. The listing is not searched, so
+ * neither index lag nor the 10,000 cap applies; the cursor becomes the time
+ * the scan began once the listing is over (a record changed meanwhile is
+ * read again by the next scan).
+ *
  * Deletions (include_deleted): archived records are listed afterwards from
  * GET /crm/v3/objects/{object}?archived=true and kept when archived at or
  * after the window start. */
@@ -53,6 +59,8 @@ typedef struct cs_hsc_scan {
      * again (a range page starts with every record still at pos_ms) */
     json_t *tie_ids;
     int64_t page_first_ms; /* the first time a range page put in place; -1: none */
+    bool full;             /* list every record instead of searching */
+    char list_after[128];  /* paging of the full listing */
 } cs_hsc_scan;
 
 int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
@@ -71,6 +79,7 @@ int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
     }
     s->upper_ms = cs_time_now_ms();
     s->pos_ms = s->base.since_ms;
+    s->full = o->full;
     if (s->base.page_size == 0 || s->base.page_size > HS_SEARCH_LIMIT)
         s->base.page_size = HS_SEARCH_LIMIT;
     *out = &s->base;
@@ -224,11 +233,74 @@ static int next_position(cs_hsc_scan *s, size_t n, bool more, cs_err *err)
     return 0;
 }
 
+/* One page of the full listing. */
+static int list_page(cs_hsc_scan *s, cs_record_list *out, cs_err *err)
+{
+    cs_connector *c = s->base.conn;
+    json_t *props = cs_hsc_properties_json(c, s->base.object, err);
+    if (props == NULL && cs_conn_schema(c, s->base.object, err) == NULL)
+        return -1;
+    cs_buf names;
+    cs_buf_init(&names, 64 * 1024);
+    size_t i;
+    const json_t *v;
+    int rc = 0;
+    json_array_foreach(props, i, v)
+    {
+        if (rc == 0)
+            rc = cs_buf_appendf(&names, "%s%s", i ? "," : "", json_string_value(v));
+    }
+    bool selected = props != NULL;
+    json_decref(props);
+    if (rc != 0) {
+        cs_buf_free(&names);
+        return cs_err_set(err, CS_ERR_INTERNAL, "%s: too many properties to list", s->base.object);
+    }
+    char path[300];
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s", s->base.object);
+    cs_http_kv q[3] = {{"limit", "100"}, {"properties", cs_buf_str(&names)}, {"after", ""}};
+    size_t nq = selected ? 2 : 1;
+    if (s->list_after[0] != '\0') {
+        q[nq].name = "after";
+        q[nq].value = s->list_after;
+        nq++;
+    }
+    cs_http_request req = {.method = CS_HTTP_GET, .path = path, .query = q, .nquery = nq};
+    json_t *ans = NULL;
+    rc = cs_conn_call(c, false, &req, NULL, &ans, NULL, err);
+    cs_buf_free(&names);
+    if (rc != 0)
+        return -1;
+    const json_t *results = json_object_get(ans, "results");
+    json_array_foreach(results, i, v)
+    {
+        cs_record r;
+        if (cs_hsc_record_from_json(c, s->base.object, v, &r, err) != 0 ||
+            cs_conn_push(out, &r, 0, err) != 0) {
+            json_decref(ans);
+            return -1;
+        }
+    }
+    const char *next = json_string_value(
+        json_object_get(json_object_get(json_object_get(ans, "paging"), "next"), "after"));
+    if (next != NULL && next[0] != '\0' && strlen(next) < sizeof s->list_after &&
+        strcmp(next, s->list_after) != 0 && json_array_size(results) > 0) {
+        (void)snprintf(s->list_after, sizeof s->list_after, "%s", next);
+    } else {
+        s->base.changes_done = true;
+        cs_conn_scan_note(&s->base, s->upper_ms);
+    }
+    json_decref(ans);
+    return 0;
+}
+
 /* One search page. */
 int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
     cs_hsc_scan *s = (cs_hsc_scan *)base;
     cs_connector *c = s->base.conn;
+    if (s->full)
+        return list_page(s, out, err);
     json_t *props = cs_hsc_properties_json(c, s->base.object, err);
     if (props == NULL && cs_conn_schema(c, s->base.object, err) == NULL)
         return -1;

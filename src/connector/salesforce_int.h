@@ -7,11 +7,13 @@
 #include "connector/connector_int.h"
 #include "core/buf.h"
 
-#define SF_COLLECTION_LIMIT 200    /* records of one sObject Collections call */
-#define SF_IN_VALUES        200    /* values of one IN (...) list */
-#define SF_SOQL_BUDGET      6000   /* bytes of SOQL per query, so the URL stays short */
-#define SF_SOQL_MAX         100000 /* bytes of any SOQL text built here */
-#define SF_MAX_PAGES        100000 /* query pages one listing follows */
+#define SF_COLLECTION_LIMIT      200    /* records of one sObject Collections call */
+#define SF_COMPOSITE_COLLECTIONS 5      /* collections of one /composite call */
+#define SF_IN_VALUES             200    /* values of one IN (...) list */
+#define SF_RETRIEVE_MAX          2000   /* ids of one sObject Collections retrieve */
+#define SF_SOQL_BUDGET           6000   /* bytes of SOQL per query, so the URL stays short */
+#define SF_SOQL_MAX              100000 /* bytes of any SOQL text built here */
+#define SF_MAX_PAGES             100000 /* query pages one listing follows */
 
 typedef struct cs_sfc_conn {
     cs_connector base; /* first: a cs_connector * is an cs_sfc_conn * */
@@ -44,6 +46,10 @@ int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
 int cs_sfc_scan_changes(cs_change_scan *s, cs_record_list *out, cs_err *err);
 int cs_sfc_scan_deleted(cs_change_scan *s, cs_record_list *out, cs_err *err);
 void cs_sfc_scan_dispose(cs_change_scan *s);
+
+/* salesforce_index.c */
+int cs_sfc_email_index(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,
+                       cs_err *err);
 
 /* salesforce_write.c */
 int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,

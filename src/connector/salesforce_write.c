@@ -2,7 +2,10 @@
  * PATCH (update) /composite/sobjects with allOrNone false, and DELETE
  * /composite/sobjects?ids=..., at most 200 records. A well-formed call
  * answers 200 with one SaveResult per record in input order, so each record
- * gets its own result and the rest of the batch lands. Values are converted
+ * gets its own result and the rest of the batch lands. More than one
+ * collection goes out as one POST /composite of up to 5 collection
+ * subrequests (1,000 records a call), allOrNone false at both levels so
+ * each collection, and each record in it, lands or fails alone. Values are converted
  * to each field's type first; a field that does not exist or cannot be
  * written refuses its record here instead of failing the whole call.
  *
@@ -199,6 +202,147 @@ static int send_group(cs_connector *c, cs_write_kind kind, json_t *const *recs,
     return -1;
 }
 
+/* One collection subrequest of a /composite body. */
+static json_t *subrequest(cs_connector *c, cs_write_kind kind, json_t *const *recs,
+                          const cs_write_input *in, const size_t *idx, size_t n, size_t group)
+{
+    cs_buf url;
+    cs_buf_init(&url, 512 + n * CS_CONNECTOR_ID_MAX);
+    int rc = cs_buf_appendf(&url, "%s/composite/sobjects", cs_sfc_prefix(c));
+    json_t *body = NULL;
+    if (kind == CS_WRITE_DELETE) {
+        rc = rc ? rc : cs_buf_appendf(&url, "?allOrNone=false&ids=");
+        for (size_t j = 0; rc == 0 && j < n; j++)
+            rc = cs_buf_appendf(&url, "%s%s", j ? "," : "", in[idx[j]].id);
+    } else {
+        json_t *arr = json_array();
+        for (size_t j = 0; arr != NULL && j < n; j++)
+            json_array_append(arr, recs[idx[j]]);
+        body = json_pack("{s:b,s:o*}", "allOrNone", 0, "records", arr);
+        rc = rc ? rc : (body == NULL ? -1 : 0);
+    }
+    if (rc != 0) {
+        cs_buf_free(&url);
+        json_decref(body);
+        return NULL;
+    }
+    char ref[32];
+    (void)snprintf(ref, sizeof ref, "collection%zu", group);
+    const char *method = kind == CS_WRITE_CREATE   ? "POST"
+                         : kind == CS_WRITE_DELETE ? "DELETE"
+                                                   : "PATCH";
+    json_t *sub =
+        json_pack("{s:s,s:s,s:s}", "method", method, "url", cs_buf_str(&url), "referenceId", ref);
+    cs_buf_free(&url);
+    if (sub != NULL && body != NULL && json_object_set_new(sub, "body", body) != 0) {
+        json_decref(sub);
+        return NULL;
+    }
+    if (sub == NULL)
+        json_decref(body);
+    return sub;
+}
+
+/* The answer of one collection subrequest: SaveResults, or a refusal of the
+ * whole collection (narrowed through direct collection calls, as a 400 of
+ * a direct call is), or a failure of the subrequest. */
+static int subresponse(cs_connector *c, cs_write_kind kind, json_t *const *recs,
+                       const cs_write_input *in, const size_t *idx, size_t n, cs_write_result *res,
+                       const json_t *sub, cs_err *err)
+{
+    json_int_t status = json_integer_value(json_object_get(sub, "httpStatusCode"));
+    const json_t *body = json_object_get(sub, "body");
+    if (status >= 200 && status < 300 && json_is_array(body)) {
+        apply_results(kind, body, idx, n, in, res);
+        return 0;
+    }
+    if (status == 400 || status == 404)
+        return narrow(c, kind, recs, in, idx, n, res, body, err);
+    for (size_t j = 0; j < n; j++)
+        if (kind == CS_WRITE_CREATE)
+            res[idx[j]].status = CS_WRITE_UNKNOWN;
+    const json_t *first = json_array_get(body, 0);
+    const char *msg = json_string_value(json_object_get(first, "message"));
+    cs_err_category cat = status == 401   ? CS_ERR_AUTH
+                          : status == 403 ? CS_ERR_RATE_LIMIT
+                                          : CS_ERR_REMOTE_FAILED;
+    return cs_err_set(err, cat,
+                      "Salesforce /composite: a collection subrequest answered %lld: %.300s",
+                      (long long)status, msg ? msg : "no message");
+}
+
+/* Up to 5 collections of group_max records in one POST /composite. */
+static int send_composite(cs_connector *c, cs_write_kind kind, json_t *const *recs,
+                          const cs_write_input *in, const size_t *idx, size_t m,
+                          cs_write_result *res, cs_err *err)
+{
+    size_t g = c->group_max;
+    size_t groups = (m + g - 1) / g;
+    json_t *subs = json_array();
+    json_t *body = json_pack("{s:b,s:o*}", "allOrNone", 0, "compositeRequest", subs);
+    if (body == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t k = 0; k < groups; k++) {
+        size_t n = m - k * g < g ? m - k * g : g;
+        json_t *sub = subrequest(c, kind, recs, in, idx + k * g, n, k);
+        if (sub == NULL || json_array_append_new(subs, sub) != 0) {
+            json_decref(body);
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        }
+    }
+    char path[300];
+    (void)snprintf(path, sizeof path, "%s/composite", cs_sfc_prefix(c));
+    cs_http_request req = {.method = CS_HTTP_POST, .path = path};
+    cs_http_response resp;
+    cs_http_response_init(&resp);
+    json_t *ans = NULL;
+    int rc = cs_conn_call(c, true, &req, body, &ans, &resp, err);
+    json_decref(body);
+    long status = resp.status;
+    bool unknown = resp.outcome_unknown || status == 0 || status >= 500;
+    cs_http_response_dispose(&resp);
+    if (rc != 0 && (status == 400 || status == 404)) {
+        /* the composite envelope itself was refused: each collection alone */
+        rc = 0;
+        for (size_t k = 0; k < groups && rc == 0; k++) {
+            size_t n = m - k * g < g ? m - k * g : g;
+            rc = send_group(c, kind, recs, in, idx + k * g, n, res, err);
+        }
+        return rc;
+    }
+    if (rc != 0) {
+        for (size_t j = 0; j < m; j++)
+            if (kind == CS_WRITE_CREATE && unknown)
+                res[idx[j]].status = CS_WRITE_UNKNOWN;
+        return -1;
+    }
+    const json_t *answers = json_object_get(ans, "compositeResponse");
+    if (!json_is_array(answers) || json_array_size(answers) != groups) {
+        json_decref(ans);
+        for (size_t j = 0; j < m; j++)
+            if (kind == CS_WRITE_CREATE)
+                res[idx[j]].status = CS_WRITE_UNKNOWN;
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "Salesforce answered a /composite call of %zu collections without "
+                          "%zu subrequest answers",
+                          groups, groups);
+    }
+    int out = 0;
+    for (size_t k = 0; k < groups; k++) {
+        size_t n = m - k * g < g ? m - k * g : g;
+        cs_err serr = {0};
+        if (subresponse(c, kind, recs, in, idx + k * g, n, res, json_array_get(answers, k),
+                        &serr) != 0 &&
+            out == 0) {
+            if (err)
+                *err = serr;
+            out = -1;
+        }
+    }
+    json_decref(ans);
+    return out;
+}
+
 int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,
                  size_t n, cs_write_result *res, cs_err *err)
 {
@@ -236,8 +380,10 @@ int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const 
         if (recs[i] != NULL)
             idx[m++] = i;
     }
-    if (rc == 0)
+    if (rc == 0 && m <= c->group_max)
         rc = send_group(c, kind, recs, in, idx, m, res, err);
+    else if (rc == 0)
+        rc = send_composite(c, kind, recs, in, idx, m, res, err);
     for (size_t i = 0; i < n; i++)
         json_decref(recs[i]);
     free(recs);

@@ -35,6 +35,7 @@ int detect_begin(sync_pass *p, cs_err *err)
     cs_sync *s = p->s;
     if (retry_begin(p, err) != 0)
         return -1;
+    bool full[SYNC_SCANS] = {false};
     for (int i = 0; i < SYNC_SCANS; i++) {
         cs_cursor cur;
         int found = cs_store_cursor_get(s->opt.store, scan_cursor[i], &cur, err);
@@ -42,13 +43,19 @@ int detect_begin(sync_pass *p, cs_err *err)
             return -1;
         if (found == 1 && strlen(cur.token) < CS_CONNECTOR_CURSOR_MAX)
             memcpy(p->stored_cursor[i], cur.token, strlen(cur.token) + 1);
+        int64_t since = -1;
+        full[i] = s->opt.full || cs_connector_cursor_time(p->stored_cursor[i], &since, NULL) != 0 ||
+                  since < 0;
         cs_scan_options o = {.object = scan_object[i],
                              .cursor = s->opt.full ? NULL : p->stored_cursor[i],
                              .overlap_ms = s->settings->overlap_ms,
-                             .include_deleted = true};
+                             .include_deleted = true,
+                             .full = full[i]};
         if (cs_connector_scan_begin(scan_conn(p, i), &o, &p->scans[i], err) != 0)
             return cs_err_prefix(err, "change detection of %s: ", scan_object[i]);
     }
+    if (detect_full_begin(p, full, err) != 0)
+        return -1;
     /* C17: owners and users, once per pass. */
     if (cs_connector_users(s->opt.hubspot, &p->owners, err) != 0)
         return cs_err_prefix(err, "HubSpot owners: ");
@@ -72,6 +79,7 @@ void detect_end(sync_pass *p)
     cs_record_list_dispose(&p->users);
     json_decref(p->members);
     p->members = NULL;
+    detect_full_end(p);
     retry_end(p);
 }
 
@@ -223,7 +231,7 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
     else if (found == 1 && !hub && !json_object_get(r->hs_seen, l.hs_id))
         rc = set_str(r->need_hs, l.hs_id, NULL);
     else if (found == 0 && has_email)
-        rc = set_str(r->emails, email, NULL);
+        rc = detect_note_email(r, email, hub);
     if (rc == 0 && converted[0] != '\0' && !json_object_get(r->sf_seen, converted))
         rc = set_str(r->need_sf, converted, "Contact");
     return rc == 0 ? 0 : oom(err);
@@ -286,39 +294,32 @@ static int read_ids(sync_pass *p, sync_round *r, cs_connector *c, const char *ob
     return rc;
 }
 
-static int context(sync_pass *p, sync_round *r, cs_err *err)
+/* C5: every record with a changed unlinked record's email, on both sides
+ * (in Salesforce, Contacts and Leads alike, so the plan can prefer), for the
+ * emails left to look up (the others were answered by detect_full.c). */
+static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const json_t *left_sf,
+                    cs_err *err)
 {
     cs_sync *s = p->s;
     size_t n = 0;
     int rc = 0;
-    const char **ids = keys_of(r->need_hs, r->hs_seen, NULL, &n);
-    if (ids == NULL)
-        return oom(err);
-    rc = read_ids(p, r, s->opt.hubspot, "contacts", ids, n, CS_PLAN_CONTEXT, err);
-    free(ids);
-    for (int t = 0; rc == 0 && t < 2; t++) {
-        const char *type = t == 0 ? "Lead" : "Contact";
-        ids = keys_of(r->need_sf, r->sf_seen, type, &n);
-        if (ids == NULL)
-            return oom(err);
-        rc = read_ids(p, r, s->opt.salesforce, type, ids, n, CS_PLAN_CONTEXT, err);
-        free(ids);
-    }
-    if (rc != 0 || json_object_size(r->emails) == 0)
-        return rc;
-    /* C5: every record with a changed unlinked record's email, on both sides
-     * (in Salesforce, Contacts and Leads alike, so the plan can prefer). */
-    const char **emails = keys_of(r->emails, NULL, NULL, &n);
-    if (emails == NULL)
-        return oom(err);
     cs_record_list got;
     cs_record_list_init(&got);
-    rc = cs_connector_find_by_email(s->opt.hubspot, "contacts", emails, n, &got, err);
-    if (rc != 0)
-        cs_err_prefix(err, "HubSpot contacts by email: ");
-    p->rep->hubspot.context += rc == 0 ? got.len : 0;
-    rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
-    if (rc == 0) {
+    const char **emails = keys_of(left_hs, NULL, NULL, &n);
+    if (emails == NULL)
+        return oom(err);
+    if (n > 0) {
+        rc = cs_connector_find_by_email(s->opt.hubspot, "contacts", emails, n, &got, err);
+        if (rc != 0)
+            cs_err_prefix(err, "HubSpot contacts by email: ");
+        p->rep->hubspot.context += rc == 0 ? got.len : 0;
+        rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
+    }
+    free(emails);
+    emails = rc == 0 ? keys_of(left_sf, NULL, NULL, &n) : NULL;
+    if (rc == 0 && emails == NULL)
+        rc = oom(err);
+    if (rc == 0 && n > 0) {
         rc = cs_connector_find_by_email(s->opt.salesforce, NULL, emails, n, &got, err);
         if (rc != 0)
             cs_err_prefix(err, "Salesforce Leads and Contacts by email: ");
@@ -327,6 +328,46 @@ static int context(sync_pass *p, sync_round *r, cs_err *err)
     }
     cs_record_list_dispose(&got);
     free(emails);
+    return rc;
+}
+
+static int context(sync_pass *p, sync_round *r, cs_err *err)
+{
+    cs_sync *s = p->s;
+    size_t n = 0;
+    int rc = 0;
+    json_t *left_hs = r->emails, *left_sf = r->emails;
+    if (p->full != NULL) {
+        left_hs = json_object();
+        left_sf = json_object();
+        rc = left_hs && left_sf ? detect_full_emails(p, r, left_hs, left_sf, err) : oom(err);
+    }
+    const char **ids = rc == 0 ? keys_of(r->need_hs, r->hs_seen, NULL, &n) : NULL;
+    if (rc == 0 && ids == NULL)
+        rc = oom(err);
+    if (rc != 0)
+        goto done;
+    if (ids == NULL)
+        return oom(err);
+    rc = read_ids(p, r, s->opt.hubspot, "contacts", ids, n, CS_PLAN_CONTEXT, err);
+    free(ids);
+    for (int t = 0; rc == 0 && t < 2; t++) {
+        const char *type = t == 0 ? "Lead" : "Contact";
+        ids = keys_of(r->need_sf, r->sf_seen, type, &n);
+        if (ids == NULL) {
+            rc = oom(err);
+            break;
+        }
+        rc = read_ids(p, r, s->opt.salesforce, type, ids, n, CS_PLAN_CONTEXT, err);
+        free(ids);
+    }
+    if (rc == 0)
+        rc = by_email(p, r, left_hs, left_sf, err);
+done:
+    if (p->full != NULL) {
+        json_decref(left_hs);
+        json_decref(left_sf);
+    }
     return rc;
 }
 
@@ -376,6 +417,7 @@ static int pull(sync_pass *p, sync_round *r, int i, size_t limit, cs_err *err)
     }
     cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
     side->read += rc == 0 ? got.len : 0;
+    rc = rc ? rc : detect_full_filter(p, i, &got, err);
     rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CHANGED, err);
     cs_record_list_dispose(&got);
     return rc;
@@ -478,6 +520,8 @@ int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
         if (p->scan_done[i])
             continue;
         scanned = true;
+        if (detect_full_hold(p, i))
+            continue;
         if (pull(p, r, i, limit, err) != 0)
             return -1;
     }

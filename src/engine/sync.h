@@ -74,6 +74,9 @@ typedef enum cs_sync_skip {
 typedef struct cs_sync_side_report {
     uint64_t read;    /* records change detection returned (deletions included) */
     uint64_t context; /* records read by id or email for the plan's view */
+    /* Of the records read: those that needed no plan and no lookup, already
+     * settled in this pass or at this modification time (R2). */
+    uint64_t settled;
     uint64_t retried; /* records re-read because their retry was due (R8) */
     /* Records (errors filed under them) whose write to this side, or plan
      * error, waited for its retry: refused before, unchanged since (R8). */

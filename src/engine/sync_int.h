@@ -63,6 +63,7 @@ typedef struct sync_pass {
     uint64_t ops_planned;
     uint64_t ops_applied;
     cs_connector_usage hs_usage0, sf_usage0;
+    struct detect_full *full; /* full reads matched locally (detect_full.c); NULL: none */
 } sync_pass;
 
 typedef struct sync_round {
@@ -107,6 +108,25 @@ int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err);
 void sync_round_dispose(sync_round *r);
 /* True when every scan is done and no follow-up is waiting. */
 bool detect_finished(const sync_pass *p);
+
+/* ---- detect_full.c: full reads matched locally (first pass, --full) ---------- */
+
+typedef struct detect_full detect_full;
+/* full[i]: scan i reads its side in full. Reads the Salesforce email index
+ * when the HubSpot scan is full. Nothing when no scan is full or dry run. */
+int detect_full_begin(sync_pass *p, const bool full[SYNC_SCANS], cs_err *err);
+void detect_full_end(sync_pass *p);
+/* Whether scan waits for the full HubSpot scan to end. */
+bool detect_full_hold(const sync_pass *p, int scan);
+/* After a page of scan: indexes HubSpot emails; drops Salesforce records
+ * already settled in this pass (counted as settled). */
+int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err);
+/* Resolves r->emails through the indexes into r->need_hs / r->need_sf; the
+ * emails they cannot answer go into left_hs / left_sf (sets) to look up. */
+int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *left_sf, cs_err *err);
+/* Notes the email of a changed unlinked record in r->emails with its side.
+ * 0 or -1 (memory). */
+int detect_note_email(sync_round *r, const char *email, bool hub);
 
 /* ---- apply*.c -------------------------------------------------------------------- */
 

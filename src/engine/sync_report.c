@@ -105,6 +105,7 @@ static json_t *side_json(const cs_sync_side_report *s)
         uint64_t v;
     } counts[] = {{"read", s->read},
                   {"context", s->context},
+                  {"settled", s->settled},
                   {"retried", s->retried},
                   {"waiting", s->waiting},
                   {"refused_unsent", s->refused_unsent},

@@ -140,7 +140,8 @@ stats() { anon GET "$HS/__sandbox/stats"; }
 reset_stats() { anon POST "$HS/__sandbox/reset-stats"; }
 
 # write_calls API: requests since the last reset that could change data
-# (anything but reads: GET, HubSpot search and batch/read).
+# (anything but reads: GET, HubSpot search and batch/read, Salesforce
+# sObject Collections retrieve).
 write_calls() {
   stats
   BODY_JSON="$BODY" node -e '
@@ -149,6 +150,7 @@ write_calls() {
     for (const [k, v] of Object.entries(s)) {
       if (k.startsWith("GET ")) continue;
       if (/\/search$|\/batch\/read$/.test(k)) continue;
+      if (/^POST .*\/composite\/sobjects\/[A-Za-z0-9_]+$/.test(k)) continue;
       n += v;
     }
     console.log(n);' "$1"

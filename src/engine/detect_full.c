@@ -1,0 +1,292 @@
+/* Full reads with local matching (C5, R2): what a pass does for a scan that
+ * has no cursor (the first pass, `--full`).
+ *
+ * Such a scan reads its side in full (HubSpot through its object listing,
+ * Salesforce through its SOQL listing) and its records are matched by email
+ * here, against compact indexes, instead of looking each email up:
+ *
+ * - When the HubSpot scan is full, the Salesforce Leads and Contacts with an
+ *   email are indexed first (two fields, 2,000 a call), and the Salesforce
+ *   scans wait until the HubSpot scan is over. A HubSpot contact then reads
+ *   as context only the Salesforce records its email names, by id.
+ * - The HubSpot scan indexes every contact's email as it goes, so once it is
+ *   over a Salesforce record's email names its HubSpot match, if any, with
+ *   no lookup; an email in neither index has no match.
+ * - A Salesforce record linked during this pass (its pair was just made,
+ *   from a copy read in this pass) and not modified since is not planned
+ *   again when the Salesforce scan reaches it.
+ *
+ * The indexes hold the normalised email key and the id of each record in
+ * one arena, with an open-addressing table of offsets: about 60 bytes a
+ * record, so 100,000 records on each side cost a few MiB. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sync_int.h"
+
+/* ---- a compact multimap email key -> (type, id) ----------------------------- */
+
+typedef struct email_index {
+    char *arena; /* "key\0" type-char "id\0" ... */
+    size_t used, cap;
+    uint32_t *slots; /* arena offset + 1; 0: empty */
+    size_t nslots, count;
+} email_index;
+
+static uint64_t hash_key(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void index_dispose(email_index *x)
+{
+    free(x->arena);
+    free(x->slots);
+    memset(x, 0, sizeof *x);
+}
+
+static int index_grow(email_index *x)
+{
+    size_t n = x->nslots ? x->nslots * 2 : 1024;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    for (size_t i = 0; i < x->nslots; i++) {
+        if (x->slots[i] == 0)
+            continue;
+        size_t at = hash_key(x->arena + x->slots[i] - 1) & (n - 1);
+        while (slots[at] != 0)
+            at = (at + 1) & (n - 1);
+        slots[at] = x->slots[i];
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->nslots = n;
+    return 0;
+}
+
+/* Adds (key, type, id); the same key may come more than once. */
+static int index_add(email_index *x, const char *key, char type, const char *id)
+{
+    size_t kl = strlen(key) + 1, il = strlen(id) + 1;
+    if ((x->count + 1) * 2 > x->nslots && index_grow(x) != 0)
+        return -1;
+    if (x->used + kl + 1 + il > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64 * 1024;
+        while (cap < x->used + kl + 1 + il)
+            cap *= 2;
+        if (cap > UINT32_MAX - 1)
+            return -1;
+        char *a = realloc(x->arena, cap);
+        if (a == NULL)
+            return -1;
+        x->arena = a;
+        x->cap = cap;
+    }
+    size_t off = x->used;
+    memcpy(x->arena + off, key, kl);
+    x->arena[off + kl] = type;
+    memcpy(x->arena + off + kl + 1, id, il);
+    x->used += kl + 1 + il;
+    size_t at = hash_key(key) & (x->nslots - 1);
+    while (x->slots[at] != 0)
+        at = (at + 1) & (x->nslots - 1);
+    x->slots[at] = (uint32_t)off + 1;
+    x->count++;
+    return 0;
+}
+
+/* Calls fn for every entry of key. */
+static int index_each(const email_index *x, const char *key,
+                      int (*fn)(void *ud, char type, const char *id), void *ud)
+{
+    if (x->nslots == 0)
+        return 0;
+    size_t at = hash_key(key) & (x->nslots - 1);
+    while (x->slots[at] != 0) {
+        const char *k = x->arena + x->slots[at] - 1;
+        if (strcmp(k, key) == 0) {
+            size_t kl = strlen(k) + 1;
+            if (fn(ud, k[kl], k + kl + 1) != 0)
+                return -1;
+        }
+        at = (at + 1) & (x->nslots - 1);
+    }
+    return 0;
+}
+
+/* ---- the pass's state ----------------------------------------------------------- */
+
+struct detect_full {
+    bool scan_full[SYNC_SCANS];
+    bool sf_ready;  /* sf holds every Lead and Contact with an email */
+    email_index sf; /* type 'L' or 'C' */
+    email_index hs; /* type 'H'; complete once the HubSpot scan is done */
+};
+
+static int oom(cs_err *err)
+{
+    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+}
+
+typedef struct sf_fill {
+    email_index *x;
+    char type;
+} sf_fill;
+
+static int sf_add(void *ud, const char *id, const char *email, cs_err *err)
+{
+    sf_fill *f = ud;
+    char key[CS_PLAN_EMAIL_MAX];
+    if (!cs_email_key(email, key, sizeof key))
+        return 0;
+    return index_add(f->x, key, f->type, id) == 0 ? 0 : oom(err);
+}
+
+int detect_full_begin(sync_pass *p, const bool full[SYNC_SCANS], cs_err *err)
+{
+    bool any = false;
+    for (int i = 0; i < SYNC_SCANS; i++)
+        any = any || full[i];
+    if (!any || p->dry_run)
+        return 0;
+    detect_full *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return oom(err);
+    memcpy(f->scan_full, full, sizeof f->scan_full);
+    p->full = f;
+    if (!full[SYNC_SCAN_HS])
+        return 0;
+    sf_fill lead = {&f->sf, 'L'}, contact = {&f->sf, 'C'};
+    if (cs_connector_email_index(p->s->opt.salesforce, "Lead", sf_add, &lead, err) != 0 ||
+        cs_connector_email_index(p->s->opt.salesforce, "Contact", sf_add, &contact, err) != 0)
+        return -1;
+    f->sf_ready = true;
+    return 0;
+}
+
+void detect_full_end(sync_pass *p)
+{
+    if (p->full == NULL)
+        return;
+    index_dispose(&p->full->sf);
+    index_dispose(&p->full->hs);
+    free(p->full);
+    p->full = NULL;
+}
+
+bool detect_full_hold(const sync_pass *p, int scan)
+{
+    const detect_full *f = p->full;
+    return f != NULL && scan != SYNC_SCAN_HS && f->scan_full[SYNC_SCAN_HS] &&
+           !p->scan_done[SYNC_SCAN_HS];
+}
+
+/* A Salesforce record linked in this pass and not modified since the link
+ * was made: its pair was planned from a copy read in this pass. */
+static int handled(sync_pass *p, const cs_record *rec, bool *yes, cs_err *err)
+{
+    *yes = false;
+    if (rec->deleted)
+        return 0;
+    cs_link l;
+    int found = cs_store_link_by_sf(p->s->opt.store, rec->id, &l, err);
+    if (found < 0)
+        return -1;
+    int64_t since = l.updated_ms > l.created_ms ? l.updated_ms : l.created_ms;
+    *yes = found == 1 && since >= p->rep->started_ms && rec->modified_ms <= since;
+    return 0;
+}
+
+int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err)
+{
+    detect_full *f = p->full;
+    if (f == NULL || !f->scan_full[scan])
+        return 0;
+    if (scan == SYNC_SCAN_HS) {
+        for (size_t i = 0; i < got->len; i++) {
+            const cs_record *r = &got->items[i];
+            char key[CS_PLAN_EMAIL_MAX];
+            if (!r->deleted && r->id && cs_email_key(cs_record_get(r, "email"), key, sizeof key) &&
+                index_add(&f->hs, key, 'H', r->id) != 0)
+                return oom(err);
+        }
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < got->len; i++) {
+        bool skip = false;
+        if (handled(p, &got->items[i], &skip, err) != 0)
+            return -1;
+        if (skip) {
+            cs_record_dispose(&got->items[i]);
+            p->rep->salesforce.settled++;
+            continue;
+        }
+        got->items[k++] = got->items[i];
+    }
+    got->len = k;
+    return 0;
+}
+
+typedef struct need_fill {
+    sync_round *r;
+    int rc;
+    size_t count;
+} need_fill;
+
+static int need(void *ud, char type, const char *id)
+{
+    need_fill *n = ud;
+    n->count++;
+    json_t *set = type == 'H' ? n->r->need_hs : n->r->need_sf;
+    json_t *v = type == 'H' ? json_true() : json_string(type == 'L' ? "Lead" : "Contact");
+    if (v == NULL || json_object_set_new(set, id, v) != 0)
+        n->rc = -1;
+    return n->rc;
+}
+
+int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *left_sf, cs_err *err)
+{
+    const detect_full *f = p->full;
+    bool hs_ready = f != NULL && f->scan_full[SYNC_SCAN_HS] && p->scan_done[SYNC_SCAN_HS];
+    bool hs_full = f != NULL && f->scan_full[SYNC_SCAN_HS];
+    need_fill n = {.r = r};
+    const char *email;
+    json_t *src;
+    json_object_foreach(r->emails, email, src)
+    {
+        const char *from = json_string_value(src);
+        bool only_hs = from != NULL && strcmp(from, "hs") == 0;
+        n.count = 0;
+        if (f != NULL && f->sf_ready)
+            (void)index_each(&f->sf, email, need, &n);
+        else if (json_object_set_new(left_sf, email, json_true()) != 0)
+            return oom(err);
+        /* Salesforce records sharing an email (C5): one of them may have got
+         * a HubSpot contact in this pass, which the index does not hold */
+        bool shared = !only_hs && n.count > 1;
+        /* HubSpot emails are unique: a HubSpot contact of a full scan is
+         * the only one with its email */
+        if (only_hs && hs_full)
+            continue;
+        if (hs_ready && !shared)
+            (void)index_each(&f->hs, email, need, &n);
+        else if (json_object_set_new(left_hs, email, json_true()) != 0)
+            return oom(err);
+    }
+    return n.rc == 0 ? 0 : oom(err);
+}
+
+int detect_note_email(sync_round *r, const char *email, bool hub)
+{
+    const char *had = json_string_value(json_object_get(r->emails, email));
+    const char *side = hub ? "hs" : "sf";
+    if (had != NULL && strcmp(had, side) != 0)
+        side = "both";
+    return json_object_set_new(r->emails, email, json_string(side));
+}
