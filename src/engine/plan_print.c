@@ -37,9 +37,10 @@ static int value(cs_buf *out, const char *v, bool boolean)
 /* "HubSpot contact 7", or "a new HubSpot contact" when apply creates it. */
 static int hs_name(cs_buf *out, const cs_plan_op *op)
 {
+    const char *label = op->hs_label ? op->hs_label : "record";
     if (op->hs_id == NULL)
-        return cs_buf_append_str(out, "a new HubSpot contact");
-    return cs_buf_appendf(out, "HubSpot contact %s", op->hs_id);
+        return cs_buf_appendf(out, "a new HubSpot %s", label);
+    return cs_buf_appendf(out, "HubSpot %s %s", label, op->hs_id);
 }
 
 /* "Salesforce Lead 00Q...", or "a new Salesforce Lead". */
@@ -142,6 +143,16 @@ static int heading(cs_buf *out, const cs_plan_op *op)
         rc |= op->hs_id ? hs_name(out, op) : cs_buf_append_str(out, "the new HubSpot contact");
         rc |= cs_buf_append_str(out, " from email");
         return rc | aside(out, op, true);
+    case CS_PLAN_ASSOCIATE: {
+        const char *key = NULL;
+        json_t *v = NULL;
+        json_object_foreach(op->fields, key, v) break;
+        rc = cs_buf_append_str(out, "associate ");
+        rc |= hs_name(out, op);
+        rc |= cs_buf_appendf(out, " with its primary %s %s", key ? key : "parent",
+                             json_is_string(v) ? json_string_value(v) : "?");
+        return rc | aside(out, op, true);
+    }
     case CS_PLAN_LINK:
         rc = cs_buf_append_str(out, "link ");
         return rc | pair(out, op, "to");
