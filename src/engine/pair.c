@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/pair.h"
+#include "engine/sync.h"
 
 int cs_pair_sf_index(const cs_pair *p, const char *name)
 {
@@ -59,4 +60,21 @@ int cs_pair_compile(const cs_config *cfg, cs_pair *out, size_t *n, cs_err *err)
     k++;
     *n = k;
     return 0;
+}
+
+size_t cs_sync_cursor_names(const cs_config *cfg, const char **out, size_t max)
+{
+    cs_pair pairs[CS_PAIR_MAX];
+    size_t n = 0, k = 0;
+    if (cs_pair_compile(cfg, pairs, &n, NULL) != 0)
+        return 0;
+    /* Contacts first, as `crmsync status` always listed them. */
+    for (size_t j = n; j-- > 0;) {
+        const cs_pair *p = &pairs[j];
+        if (k < max)
+            out[k++] = p->hs_cursor;
+        for (size_t i = 0; i < p->nsf && k < max; i++)
+            out[k++] = p->sf[i].cursor;
+    }
+    return k;
 }
