@@ -223,18 +223,20 @@ static int count_item(cs_buf *out, size_t n, const char *word, bool *first)
 static int side_summary(cs_buf *out, const cs_plan *plan, cs_plan_target t, const char *name)
 {
     bool first = true;
-    size_t n[4] = {
+    size_t n[5] = {
         cs_plan_count_kind(plan, CS_PLAN_CREATE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_UPDATE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_UNSUBSCRIBE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_ARCHIVE, (int)t),
+        cs_plan_count_kind(plan, CS_PLAN_ASSOCIATE, (int)t),
     };
-    if (n[0] + n[1] + n[2] + n[3] == 0)
+    if (n[0] + n[1] + n[2] + n[3] + n[4] == 0)
         return 0;
     int rc = cs_buf_appendf(out, " %s: ", name);
     rc |= count_item(out, n[0], "to create", &first);
     rc |= count_item(out, n[1], "to update", &first);
     rc |= count_item(out, n[2], "to unsubscribe", &first);
+    rc |= count_item(out, n[4], "to associate with a parent", &first);
     rc |= count_item(out, n[3], t == CS_PLAN_HUBSPOT ? "to archive" : "to delete", &first);
     return rc | cs_buf_append_str(out, ".");
 }
