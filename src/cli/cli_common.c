@@ -384,6 +384,30 @@ static void print_problem(FILE *f, const cs_check_problem *p)
         fprintf(f, "  %-7s %s: %s\n", sev, p->hs_property ? p->hs_property : "-", p->message);
 }
 
+/* A1: with companies: enabled, the company mappings against HubSpot's
+ * companies and Salesforce's Account, appended to rep. */
+static int check_companies(cs_cli_env *env, FILE *f, cs_check_report *rep, cs_err *err)
+{
+    if (!cs_config_companies(env->cfg)->enabled)
+        return 0;
+    const cs_object_schema *hs = NULL, *account = NULL;
+    if (cs_connector_describe(env->hubspot, "companies", &hs, err) != 0 ||
+        cs_connector_describe(env->salesforce, "Account", &account, err) != 0)
+        return -1;
+    fprintf(f, "companies: HubSpot companies have %zu properties, Account has %zu fields\n",
+            hs->count, account->count);
+    cs_schema v_hs, v_account;
+    cs_schema_field *s1 = NULL, *s2 = NULL;
+    int rc = 0;
+    if (schema_view(hs, &v_hs, &s1) != 0 || schema_view(account, &v_account, &s2) != 0)
+        rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    else
+        rc = cs_config_check_companies(env->cfg, &v_hs, &v_account, rep, err);
+    free(s1);
+    free(s2);
+    return rc;
+}
+
 /* Fetches the three schemas, checks every mapping against them and prints
  * the result to f (each problem when verbose). See cli_common.h. */
 int cs_cli_check_live(cs_cli_env *env, FILE *f, bool verbose)
@@ -417,12 +441,16 @@ int cs_cli_check_live(cs_cli_env *env, FILE *f, bool verbose)
         schema_view(contact, &v_contact, &s3) != 0) {
         fprintf(stderr, "crmsync check: out of memory\n");
         code = CS_EXIT_FAILURE;
-    } else if (cs_config_check(env->cfg, &v_hs, &v_lead, &v_contact, &rep, &err) != 0) {
+    } else if (cs_config_check(env->cfg, &v_hs, &v_lead, &v_contact, &rep, &err) != 0 ||
+               check_companies(env, f, rep, &err) != 0) {
         code = cs_cli_fail("check", &err);
     } else {
         size_t n = cs_check_report_count(rep), errors = cs_check_report_errors(rep);
-        size_t maps = 0;
+        size_t maps = 0, cmaps = 0;
         cs_config_mappings(env->cfg, &maps);
+        if (cs_config_companies(env->cfg)->enabled)
+            cs_config_company_mappings(env->cfg, &cmaps);
+        maps += cmaps;
         for (size_t i = 0; i < n; i++) {
             const cs_check_problem *p = cs_check_report_get(rep, i);
             if (verbose || p->severity == CS_CHECK_ERROR)

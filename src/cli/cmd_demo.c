@@ -73,7 +73,16 @@ static int write_config(const char *dir, int hs_port, int sf_port, char *path, s
     fwrite(cs_buf_str(&text), 1, (size_t)(at - cs_buf_str(&text)), f);
     fprintf(f, "  mappings:\n    - { hubspot: %s, salesforce: %s, rule: two_way }\n",
             CS_DEMO_HS_COLOR, CS_DEMO_SF_COLOR);
-    fputs(at + strlen(anchor), f);
+    /* companies: on, so the demo shows an Account becoming a company (A1) and
+     * its Contacts' AccountId becoming their primary company (A2). */
+    const char *rest = at + strlen(anchor);
+    const char *off = strstr(rest, "\ncompanies:\n  enabled: false");
+    if (off != NULL) {
+        fwrite(rest, 1, (size_t)(off - rest), f);
+        fputs("\ncompanies:\n  enabled: true", f);
+        rest = off + strlen("\ncompanies:\n  enabled: false");
+    }
+    fputs(rest, f);
     rc = fclose(f);
     cs_buf_free(&text);
     return rc == 0 ? 0 : -1;
@@ -111,7 +120,44 @@ typedef struct demo {
     cs_cli_env env;
     cs_sync *sync;
     const volatile sig_atomic_t *stop;
+    const cs_demo_counts *counts;
 } demo;
+
+/* A1, A2: the company the sync made for the demo's Account, and the
+ * contacts whose primary company it is, read back from HubSpot. */
+static void show_company(demo *d)
+{
+    cs_err err;
+    cs_err_clear(&err);
+    cs_link l;
+    if (cs_store_link_by_sf(d->env.store, d->counts->account_id, &l, &err) != 1) {
+        printf("  the Account %s has no company yet\n", d->counts->account_id);
+        return;
+    }
+    const char *ids[] = {l.hs_id};
+    json_t *assoc = NULL;
+    cs_record_list people;
+    cs_record_list_init(&people);
+    if (cs_connector_assoc_read(d->env.hubspot, "companies", "contacts", ids, 1, &assoc, &err) ==
+        0) {
+        json_t *list = json_object_get(assoc, l.hs_id);
+        size_t n = json_array_size(list);
+        const char **cids = calloc(n ? n : 1, sizeof *cids);
+        for (size_t i = 0; cids && i < n; i++)
+            cids[i] = json_string_value(json_array_get(list, i));
+        if (cids != NULL && n > 0)
+            cs_connector_read(d->env.hubspot, "contacts", cids, n, &people, &err);
+        free(cids);
+    }
+    printf("  Salesforce Account %s \"%s\" -> HubSpot company %s, with %zu contacts:\n", l.sf_id,
+           CS_DEMO_ACCOUNT, l.hs_id, people.len);
+    for (size_t i = 0; i < people.len; i++) {
+        const char *e = cs_record_get(&people.items[i], "email");
+        printf("    %s (HubSpot contact %s)\n", e ? e : "?", people.items[i].id);
+    }
+    cs_record_list_dispose(&people);
+    json_decref(assoc);
+}
 
 static int run_demo(demo *d, const char *config, int64_t *second_writes)
 {
@@ -139,6 +185,10 @@ static int run_demo(demo *d, const char *config, int64_t *second_writes)
     code = cs_cli_sync_summary("demo", &rep, rc, &err, d->env.store, stdout);
     if (code != CS_EXIT_OK)
         return CS_EXIT_FAILURE;
+
+    printf("\nA company and its contacts (A1: a new Account creates a company; A2: each\n"
+           "Contact's AccountId becomes its contact's primary company):\n");
+    show_company(d);
 
     step("Step 5: the records with errors (crmsync errors)");
     show_errors(d->env.store);
@@ -221,6 +271,8 @@ int cs_cmd_demo(int argc, char **argv)
     }
     demo d;
     memset(&d, 0, sizeof d);
+    cs_demo_counts counts;
+    d.counts = &counts;
     d.stop = cs_cli_stop_on_signals();
     char hs[64], sf[64], config[600];
     snprintf(hs, sizeof hs, "http://127.0.0.1:%d", cs_sandbox_hubspot_port(sb));
@@ -228,7 +280,6 @@ int cs_cmd_demo(int argc, char **argv)
     printf("  HubSpot API    %s\n  Salesforce API %s\n  data           %s\n", hs, sf, dir);
 
     step("Step 2: sample data, created through the APIs");
-    cs_demo_counts counts;
     int code = CS_EXIT_FAILURE;
     int64_t second_writes = -1;
     if (cs_demo_seed(hs, sf, DEMO_TOKEN, (size_t)records, &counts, &err) != 0) {
@@ -241,12 +292,14 @@ int cs_cmd_demo(int argc, char **argv)
                "User, no email, an unknown lead status)\n",
                counts.hs_contacts, counts.sf_leads, counts.sf_contacts, counts.both_sides,
                counts.lead_and_contact, counts.bad);
+        printf("  an Account, \"%s\", with %zu of those Contacts under it\n", CS_DEMO_ACCOUNT,
+               counts.account_contacts);
         setenv("HUBSPOT_TOKEN", DEMO_TOKEN, 1);
         setenv("SALESFORCE_TOKEN", DEMO_TOKEN, 1);
         if (write_config(dir, cs_sandbox_hubspot_port(sb), cs_sandbox_salesforce_port(sb), config,
                          sizeof config) == 0) {
             printf("  configuration: %s (crmsync init's file plus a custom mapping\n"
-                   "  favorite_color <-> Favorite_Color__c, two_way)\n",
+                   "  favorite_color <-> Favorite_Color__c, two_way, and companies: enabled)\n",
                    config);
             code = run_demo(&d, config, &second_writes);
         }

@@ -22,12 +22,12 @@ static void status_usage(FILE *out)
                  "Exit codes: 0 shown, 1 the store cannot be read, 2 configuration error.\n");
 }
 
-static const char *const g_cursors[] = {CS_SYNC_CURSOR_HS_CONTACTS, CS_SYNC_CURSOR_SF_LEAD,
-                                        CS_SYNC_CURSOR_SF_CONTACT};
-
-static int print_cursors(cs_store *store, int64_t now, cs_err *err)
+static int print_cursors(const cs_config *cfg, cs_store *store, int64_t now, cs_err *err)
 {
-    for (size_t i = 0; i < sizeof g_cursors / sizeof g_cursors[0]; i++) {
+    /* Every scan of every pair the config syncs (contacts; companies when on). */
+    const char *g_cursors[CS_SYNC_CURSORS_MAX];
+    size_t ncursors = cs_sync_cursor_names(cfg, g_cursors, CS_SYNC_CURSORS_MAX);
+    for (size_t i = 0; i < ncursors; i++) {
         cs_cursor c;
         int found = cs_store_cursor_get(store, g_cursors[i], &c, err);
         if (found < 0)
@@ -117,7 +117,7 @@ int cs_cmd_status(int argc, char **argv)
                st.errors_open ? " (crmsync errors)" : "");
         printf("%-14s %lld writes journaled (crmsync journal), %lld runs\n", "journal",
                (long long)st.journal_entries, (long long)st.runs);
-        if (print_cursors(env.store, now, &err) != 0)
+        if (print_cursors(env.cfg, env.store, now, &err) != 0)
             code = cs_cli_fail("status", &err);
     }
     cs_cli_env_close(&env);

@@ -276,6 +276,47 @@ static int seed_salesforce(cs_connector *sf, size_t n, cs_demo_counts *out, cs_e
     return rc;
 }
 
+/* A1, A2: an Account with a few Contacts under it; the sync creates its
+ * company and associates the contacts with it. */
+static int seed_account(cs_connector *sf, cs_demo_counts *out, cs_err *err)
+{
+    json_t *acc = json_pack("{s:s,s:s,s:s,s:s}", "Name", CS_DEMO_ACCOUNT, "Phone", "555-0100",
+                            "Industry", "Manufacturing", "BillingCity", "Springfield");
+    if (acc == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    cs_write_input in = {.fields = acc};
+    cs_write_result res;
+    memset(&res, 0, sizeof res);
+    int rc = cs_connector_write(sf, "Account", CS_WRITE_CREATE, &in, 1, &res, err);
+    json_decref(acc);
+    if (rc == 0 && res.status != CS_WRITE_OK)
+        rc = cs_err_set(err, CS_ERR_REMOTE_REJECTED, "demo: creating the Account: %s", res.message);
+    if (rc != 0)
+        return -1;
+    snprintf(out->account_id, sizeof out->account_id, "%s", res.id);
+    static const char *const people[CS_DEMO_ACCOUNT_CONTACTS][2] = {
+        {"Hank", "Scorpio"}, {"Marge", "Bouvier"}, {"Frank", "Grimes"}};
+    batch contacts = {json_array()};
+    rc = contacts.items ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < CS_DEMO_ACCOUNT_CONTACTS; i++) {
+        char email[96];
+        snprintf(email, sizeof email, "%s.%s@example.com", people[i][0], people[i][1]);
+        for (char *c = email; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        if (add(&contacts, json_pack("{s:s,s:s,s:s,s:s}", "Email", email, "FirstName", people[i][0],
+                                     "LastName", people[i][1], "AccountId", res.id)) != 0)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    if (rc == 0)
+        rc = write_all(sf, "Contact", &contacts, err);
+    json_decref(contacts.items);
+    if (rc == 0) {
+        out->account_contacts = CS_DEMO_ACCOUNT_CONTACTS;
+        out->sf_contacts += CS_DEMO_ACCOUNT_CONTACTS;
+    }
+    return rc;
+}
+
 int cs_demo_seed(const char *hs_url, const char *sf_url, const char *token, size_t n,
                  cs_demo_counts *out, cs_err *err)
 {
@@ -298,6 +339,8 @@ int cs_demo_seed(const char *hs_url, const char *sf_url, const char *token, size
         rc = seed_hubspot(hs, n, out, err);
     if (rc == 0)
         rc = seed_salesforce(sf, n, out, err);
+    if (rc == 0)
+        rc = seed_account(sf, out, err);
     cs_connector_free(hs);
     cs_connector_free(sf);
     return rc;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "connector/connector.h"
 #include "core/err.h"
 
 typedef struct cs_demo_counts {
@@ -18,7 +19,14 @@ typedef struct cs_demo_counts {
     size_t both_sides;       /* emails on both sides before the first sync */
     size_t lead_and_contact; /* emails on a Lead and a Contact (C5) */
     size_t bad;              /* records made to fail or be skipped */
+    /* A1, A2: the Account created with its Contacts (companies: on). */
+    char account_id[CS_CONNECTOR_ID_MAX];
+    size_t account_contacts;
 } cs_demo_counts;
+
+/* The demo's Account and how many Contacts it has. */
+#define CS_DEMO_ACCOUNT          "Globex Corporation"
+#define CS_DEMO_ACCOUNT_CONTACTS 3
 
 /* The custom mapping the demo configures: HubSpot favorite_color ⇄ the
  * restricted picklist Favorite_Color__c on Lead and Contact (C7, C8). */

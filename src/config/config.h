@@ -212,6 +212,16 @@ typedef struct cs_contact_settings {
     cs_delete_action on_hubspot_delete;    /* C16: what an HS delete does in SF */
 } cs_contact_settings;
 
+/* The companies: section (A1, A2): HubSpot companies ⇄ Salesforce Accounts.
+ * Off unless enabled. Creation follows A1 (not a setting); matching is by
+ * link and association only, never by domain. */
+typedef struct cs_company_settings {
+    bool enabled;
+    cs_conflict_winner conflict_winner;    /* R1, two_way conflicts */
+    cs_delete_action on_salesforce_delete; /* an Account delete in HubSpot */
+    cs_delete_action on_hubspot_delete;    /* a company delete in Salesforce */
+} cs_company_settings;
+
 const char *cs_create_as_name(cs_create_as v);
 const char *cs_conflict_winner_name(cs_conflict_winner v);
 
@@ -246,6 +256,13 @@ const cs_contact_settings *cs_config_contacts(const cs_config *cfg);
 const cs_field_mapping *cs_config_mappings(const cs_config *cfg, size_t *count);
 /* The mapping of an HS property, or NULL. */
 const cs_field_mapping *cs_config_mapping_by_hs(const cs_config *cfg, const char *hs);
+const cs_company_settings *cs_config_companies(const cs_config *cfg);
+/* Every company mapping (HS company property ⇄ SF Account field, the
+ * Account field in sf_lead, sf_contact NULL): the defaults of MAPPINGS.md in
+ * order, rules as configured, then companies.mappings in file order. */
+const cs_field_mapping *cs_config_company_mappings(const cs_config *cfg, size_t *count);
+/* The default company mappings (static storage). */
+const cs_field_mapping *cs_config_default_company_mappings(size_t *count);
 
 /* ---- Secrets ------------------------------------------------------------ */
 
@@ -344,6 +361,11 @@ typedef struct cs_check_report cs_check_report;
  * (free with cs_check_report_free()), or -1 when memory ran out. */
 int cs_config_check(const cs_config *cfg, const cs_schema *hs_contacts, const cs_schema *sf_lead,
                     const cs_schema *sf_contact, cs_check_report **out, cs_err *err);
+/* The companies section (when enabled) against the HubSpot companies and
+ * Salesforce Account schemas, appended to r (from cs_config_check). 0, or
+ * -1 when memory ran out. */
+int cs_config_check_companies(const cs_config *cfg, const cs_schema *hs_companies,
+                              const cs_schema *sf_account, cs_check_report *r, cs_err *err);
 size_t cs_check_report_count(const cs_check_report *r);
 size_t cs_check_report_errors(const cs_check_report *r); /* problems of severity error */
 /* Borrowed, valid until cs_check_report_free(). */

@@ -486,6 +486,53 @@ int cs_config_check(const cs_config *cfg, const cs_schema *hs_contacts, const cs
     return 0;
 }
 
+int cs_config_check_companies(const cs_config *cfg, const cs_schema *hs_companies,
+                              const cs_schema *sf_account, cs_check_report *r, cs_err *err)
+{
+    if (!cfg->companies.enabled)
+        return 0;
+    for (size_t i = 0; i < cfg->ncompany_mappings; i++) {
+        pair_ctx c;
+        c.r = r;
+        c.cfg = cfg;
+        c.m = &cfg->company_mappings[i];
+        if (c.m->rule == CS_RULE_DONT_SYNC)
+            continue;
+        c.where[0] = '\0';
+        if (c.m->line > 0 && snprintf(c.where, sizeof c.where, " (%s:%d:%d)", cfg->source,
+                                      c.m->line, c.m->column) < 0)
+            c.where[0] = '\0';
+        const cs_schema_field *hs = find(hs_companies, c.m->hs, false);
+        if (hs_companies != NULL && hs == NULL)
+            add(r, CS_CHECK_ERROR, c.m->hs, NULL, NULL, "A1, MAPPINGS",
+                "HubSpot company property %s does not exist: create it (POST "
+                "/crm/v3/properties/companies) or %s%s",
+                c.m->hs,
+                (c.m->flags & CS_MAP_DEFAULT) ? "set its rule under companies.rules to dont_sync"
+                                              : "fix the mapping",
+                c.where);
+        if (hs != NULL && cs_rule_writes_hs(c.m->rule) && !hs->updateable)
+            add(r, CS_CHECK_ERROR, c.m->hs, NULL, NULL, "R1",
+                "HubSpot company property %s is read-only, but rule %s writes Salesforce values "
+                "into it; use always_hs or dont_sync%s",
+                c.m->hs, cs_rule_name(c.m->rule), c.where);
+        if (hs != NULL)
+            check_value_map_hs(&c, hs);
+        if (c.m->sf_lead != NULL && sf_account != NULL)
+            check_side(&c, hs, sf_account, c.m->sf_lead);
+    }
+    /* The company's link property (the linked Account's id). */
+    const cs_schema_field *f = find(hs_companies, "salesforceaccountid", false);
+    if (hs_companies != NULL && (f == NULL || !f->updateable))
+        add(r, CS_CHECK_ERROR, "salesforceaccountid", NULL, NULL, "A1, MAPPINGS",
+            "HubSpot company property salesforceaccountid, which crmsync maintains (the linked "
+            "Account's id), %s",
+            f == NULL ? "does not exist: create it with type string" : "is read-only");
+    if (r->oom)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    return 0;
+}
+
 size_t cs_check_report_count(const cs_check_report *r)
 {
     return r ? r->count : 0;

@@ -61,6 +61,41 @@ static int rule_line(cs_buf *out, const cs_field_mapping *m)
                           note);
 }
 
+/* companies: (A1, A2): off by default, with every key and the default
+ * company mappings' rules. */
+static int companies_section(cs_buf *out)
+{
+    int rc = cs_buf_append_str(
+        out, "\n"
+             "# HubSpot companies <-> Salesforce Accounts (A1, A2). A new Account creates a\n"
+             "# company; a company creates an Account only when one of its contacts needs\n"
+             "# it. Companies match by link and through their contacts, never by domain.\n"
+             "# Contact.AccountId follows the contact's primary company both ways (A2).\n"
+             "companies:\n"
+             "  enabled: false\n"
+             "  conflict_winner: latest                 # two_way conflicts: latest | hubspot | "
+             "salesforce (R1)\n"
+             "  on_salesforce_delete: nothing           # nothing | delete: an Account delete "
+             "deletes the company\n"
+             "  on_hubspot_delete: nothing              # nothing | delete: a company delete "
+             "deletes the Account\n"
+             "  rules:\n");
+    size_t n;
+    const cs_field_mapping *d = cs_config_default_company_mappings(&n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char key[64];
+        int k = snprintf(key, sizeof key, "%s:", d[i].hs);
+        if (k < 0 || (size_t)k >= sizeof key)
+            return -1;
+        rc |=
+            cs_buf_appendf(out, "    %-21s %-23s # Account.%s%s\n", key, cs_rule_name(d[i].rule),
+                           d[i].sf_lead, (d[i].flags & CS_MAP_OWNER) ? "; two_way only (C17)" : "");
+    }
+    rc |= cs_buf_append_str(out, "  mappings: []\n"
+                                 "  #  - { hubspot: tier, salesforce: Tier__c, rule: two_way }\n");
+    return rc;
+}
+
 /* The default value maps (R3), commented out: uncommented as they are, they
  * change nothing. */
 static int values_lines(cs_buf *out, const cs_field_mapping *d, size_t n)
@@ -243,6 +278,7 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
              "  #  - { hubspot: favorite_color, salesforce: Favorite_Color__c, rule: two_way }\n"
              "  #  - { hubspot: region, salesforce_lead: Region__c, salesforce_contact: "
              "Sales_Region__c }\n");
+    rc |= companies_section(out);
     if (rc != 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "init: the text does not fit its buffer");
     return 0;

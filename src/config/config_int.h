@@ -126,6 +126,10 @@ struct cs_config {
     cs_field_mapping *mappings; /* defaults first, then custom */
     size_t nmappings;
     size_t ndefaults;
+    cs_company_settings companies;
+    cs_field_mapping *company_mappings; /* defaults first, then custom */
+    size_t ncompany_mappings;
+    size_t ncompany_defaults;
     /* Owned strings and arrays (value maps) behind the borrowed pointers above. */
     void **owned;
     size_t nowned, capowned;
@@ -140,6 +144,8 @@ void *cfg_own_mem(cs_config *cfg, cfg_ctx *ctx, void *p);
 
 /* Section walkers (config_load.c, config_contacts.c). */
 void cfg_load_contacts(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section);
+/* companies: (config_companies.c, A1). */
+void cfg_load_companies(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section);
 /* Appends one custom mapping to cfg->mappings (room is reserved by the
  * caller) or reports why it is refused (config_custom.c). */
 void cfg_load_custom(cfg_ctx *ctx, cs_config *cfg, const cfg_node *entry, const char *path);

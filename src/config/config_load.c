@@ -16,8 +16,8 @@
 
 #define MAX_URL 2048
 
-static const char *const g_top_keys[] = {"hubspot", "salesforce", "store",
-                                         "sync",    "contacts",   NULL};
+static const char *const g_top_keys[] = {"hubspot",  "salesforce", "store", "sync",
+                                         "contacts", "companies",  NULL};
 static const char *const g_hubspot_keys[] = {"base_url", "token_env", "oauth", "ca_file", NULL};
 static const char *const g_salesforce_keys[] = {"instance_url", "api_version", "token_env",
                                                 "oauth",        "ca_file",     NULL};
@@ -385,6 +385,7 @@ static void load_root(cfg_ctx *ctx, cs_config *cfg, const cfg_node *root)
     if ((p = cfg_lookup(root, "sync")) != NULL)
         load_sync(ctx, cfg, p);
     cfg_load_contacts(ctx, cfg, cfg_lookup(root, "contacts"));
+    cfg_load_companies(ctx, cfg, cfg_lookup(root, "companies"));
 }
 
 /* base + suffix, owned by cfg; NULL when memory ran out. */

@@ -136,6 +136,7 @@ void cs_config_free(cs_config *cfg)
         free(cfg->owned[i]);
     free(cfg->owned);
     free(cfg->mappings);
+    free(cfg->company_mappings);
     free(cfg);
 }
 
@@ -162,6 +163,18 @@ const cs_sync_settings *cs_config_sync(const cs_config *cfg)
 const cs_contact_settings *cs_config_contacts(const cs_config *cfg)
 {
     return &cfg->contacts;
+}
+
+const cs_company_settings *cs_config_companies(const cs_config *cfg)
+{
+    return &cfg->companies;
+}
+
+const cs_field_mapping *cs_config_company_mappings(const cs_config *cfg, size_t *count)
+{
+    if (count)
+        *count = cfg->ncompany_mappings;
+    return cfg->company_mappings;
 }
 
 const cs_field_mapping *cs_config_mappings(const cs_config *cfg, size_t *count)

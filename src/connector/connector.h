@@ -297,13 +297,17 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
 /* The record of to_object each record of from_object is associated with
  * (HubSpot: v4 associations contacts -> companies; Salesforce: the lookup
  * field, e.g. Contact.AccountId). *out becomes a JSON object id -> array of
- * ids. Caller decrefs. */
+ * ids; on HubSpot a primary association (label "Primary") comes first.
+ * Caller decrefs. */
 int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char *to_object,
                             const char *const *ids, size_t count, json_t **out, cs_err *err);
 
 typedef struct cs_assoc_input {
     const char *from_id;
     const char *to_id;
+    /* HubSpot: a HUBSPOT_DEFINED association type to create (1: a contact's
+     * primary company, A2); 0: the default association. Salesforce: unused. */
+    int type_id;
 } cs_assoc_input;
 
 /* Associates each pair (HubSpot: default association type; Salesforce: sets

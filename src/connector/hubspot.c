@@ -359,7 +359,20 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
             {
                 char buf[32];
                 const char *ts = cs_hsc_id_text(json_object_get(t, "toObjectId"), buf);
-                if (ts != NULL)
+                if (ts == NULL)
+                    continue;
+                /* A2: the primary association first. */
+                bool primary = false;
+                size_t k;
+                const json_t *ty;
+                json_array_foreach(json_object_get(t, "associationTypes"), k, ty)
+                {
+                    const char *label = json_string_value(json_object_get(ty, "label"));
+                    primary = primary || (label != NULL && strcmp(label, "Primary") == 0);
+                }
+                if (primary)
+                    json_array_insert_new(list, 0, json_string(ts));
+                else
                     json_array_append_new(list, json_string(ts));
             }
         }
@@ -372,14 +385,24 @@ static int cs_hsc_assoc_write(cs_connector *c, const char *from, const char *to,
                               const cs_assoc_input *in, size_t n, cs_write_result *res, cs_err *err)
 {
     char path[300];
-    if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/associate/default", from,
-                      to),
+    /* Typed associations (a primary company, A2) go through batch/create,
+     * which takes the types; the rest through associate/default. */
+    bool typed = n > 0 && in[0].type_id > 0;
+    if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/%s", from, to,
+                      typed ? "create" : "associate/default"),
              sizeof path) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     json_t *inputs = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(inputs, json_pack("{s:{s:s},s:{s:s}}", "from", "id", in[i].from_id,
-                                                "to", "id", in[i].to_id));
+    for (size_t i = 0; i < n; i++) {
+        if (typed)
+            json_array_append_new(inputs, json_pack("{s:{s:s},s:{s:s},s:[{s:s,s:i}]}", "from", "id",
+                                                    in[i].from_id, "to", "id", in[i].to_id, "types",
+                                                    "associationCategory", "HUBSPOT_DEFINED",
+                                                    "associationTypeId", in[i].type_id));
+        else
+            json_array_append_new(inputs, json_pack("{s:{s:s},s:{s:s}}", "from", "id",
+                                                    in[i].from_id, "to", "id", in[i].to_id));
+    }
     json_t *body = json_pack("{s:o}", "inputs", inputs);
     cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
     cs_http_response resp;

@@ -14,9 +14,6 @@
 
 #include "engine/sync_int.h"
 
-static const char *const cursor_names[SYNC_SCANS] = {
-    CS_SYNC_CURSOR_HS_CONTACTS, CS_SYNC_CURSOR_SF_LEAD, CS_SYNC_CURSOR_SF_CONTACT};
-
 static cs_store_side side_of(cs_plan_target t)
 {
     return t == CS_PLAN_HUBSPOT ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
@@ -33,7 +30,7 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
     case CS_PLAN_LINK: {
         /* C5: the pair's base snapshot holds the values pending writes replace,
          * so a write that fails is retried by the next pass. */
-        if (cs_store_link_add(st, CS_SYNC_OBJECT_CONTACT, op->hs_id, op->sf_type, op->sf_id, &e2) !=
+        if (cs_store_link_add(st, p->pair->link_object, op->hs_id, op->sf_type, op->sf_id, &e2) !=
             0) {
             if (e2.category != CS_ERR_STORE) {
                 *err = e2;
@@ -53,7 +50,7 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
             json_decref(snap.fields);
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
         }
-        rc = cs_store_snapshot_put(st, CS_SYNC_OBJECT_CONTACT, op->hs_id, &snap, err);
+        rc = cs_store_snapshot_put(st, p->pair->link_object, op->hs_id, &snap, err);
         json_decref(snap.fields);
         rc = rc ? rc : apply_journal(p, op, CS_STORE_OP_LINK, op->hs_id, op->sf_id, err);
         p->rep->linked += rc == 0;
@@ -61,7 +58,7 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
     }
     case CS_PLAN_RELINK:
         /* C14: the converted Lead's link moves to its Contact. */
-        if (cs_store_link_relink(st, CS_SYNC_OBJECT_CONTACT, op->hs_id, op->sf_type, op->sf_id,
+        if (cs_store_link_relink(st, p->pair->link_object, op->hs_id, op->sf_type, op->sf_id,
                                  &e2) != 0) {
             if (e2.category != CS_ERR_STORE && e2.category != CS_ERR_NOT_FOUND) {
                 *err = e2;
@@ -77,7 +74,7 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
         return rc;
     case CS_PLAN_UNLINK:
         /* C16: only an explicit delete gets here, never a missing record. */
-        if (cs_store_link_remove(st, CS_SYNC_OBJECT_CONTACT, op->hs_id, err) < 0)
+        if (cs_store_link_remove(st, p->pair->link_object, op->hs_id, err) < 0)
             return -1;
         rc = apply_journal(p, op, CS_STORE_OP_UNLINK, op->hs_id, op->sf_id, err);
         p->rep->unlinked += rc == 0;
@@ -137,7 +134,7 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     cs_sync_side_report *rs = sync_report_side(p->rep, op->target);
     if (res->status == CS_WRITE_REFUSED) {
         bool hub = op->target == CS_PLAN_HUBSPOT;
-        if (retry_learn(p, hub, hub ? "contacts" : op->sf_type, fields, res, err) != 0)
+        if (retry_learn(p, hub, hub ? p->pair->hs_object : op->sf_type, fields, res, err) != 0)
             return -1;
         return apply_record_error(p, r, op, side, hs_id, apply_category_from_write(res->category),
                                   res->fields, res->message, err);
@@ -147,7 +144,7 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     cs_store_op kind = CS_STORE_OP_UPDATE;
     if (op->kind == CS_PLAN_ARCHIVE) {
         kind = CS_STORE_OP_DELETE;
-        if (cs_store_link_remove(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, err) < 0)
+        if (cs_store_link_remove(p->s->opt.store, p->pair->link_object, hs_id, err) < 0)
             return -1;
         rs->archived++;
     } else {
@@ -179,7 +176,7 @@ static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops
     const cs_plan_op *first = ops[0];
     bool hub = first->target == CS_PLAN_HUBSPOT;
     cs_connector *c = hub ? p->s->opt.hubspot : p->s->opt.salesforce;
-    const char *object = hub ? "contacts" : first->sf_type;
+    const char *object = hub ? p->pair->hs_object : first->sf_type;
     cs_write_kind kind = first->kind == CS_PLAN_ARCHIVE ? CS_WRITE_DELETE : CS_WRITE_UPDATE;
     cs_write_input *in = calloc(n, sizeof *in);
     cs_write_result *res = calloc(n, sizeof *res);
@@ -273,7 +270,7 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
             bool sendable = !apply_is_broken(r, op) && apply_hs_id(r, op) != NULL &&
                             (first->target == CS_PLAN_HUBSPOT || op->sf_id != NULL);
             int waits = sendable ? apply_op_waits(p, r, op, side_of(op->target), err)
-                                 : apply_keep_error(r, op, side_of(op->target), err);
+                                 : apply_keep_error(p, r, op, side_of(op->target), err);
             if (waits < 0) {
                 rc = -1;
                 break;
@@ -291,7 +288,8 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
             break;
         if (first->target == CS_PLAN_SALESFORCE && !sync_budget_ok(p, false))
             break;
-        rc = write_batch(p, r, batch, n, err);
+        rc = first->kind == CS_PLAN_ASSOCIATE ? apply_associate(p, r, batch, n, err)
+                                              : write_batch(p, r, batch, n, err);
         n = 0;
     }
     free(batch);
@@ -315,20 +313,28 @@ static int plan_error_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_e
     int waits = apply_op_waits(p, r, op, plan_error_side(op), err);
     if (waits != 0)
         return waits < 0 ? -1 : 0;
-    return apply_record_error(p, r, op, plan_error_side(op), op->hs_id,
-                              apply_category_from_plan(op->category), op->field, op->reason, err);
+    /* A2: a child waiting for its parent is due again on the next pass,
+     * which finds the parent linked once it has synced. */
+    static const cs_retry_policy parent_wait = {
+        .step_ms = 1, .fast_attempts = 10, .nightly_hour_utc = 3, .min_gap_ms = 20 * 60 * 1000};
+    if (op->category == CS_PLAN_CAT_ASSOCIATIONS)
+        p->policy = &parent_wait;
+    int rc = apply_record_error(p, r, op, plan_error_side(op), op->hs_id,
+                                apply_category_from_plan(op->category), op->field, op->reason, err);
+    p->policy = NULL;
+    return rc;
 }
 
 /* The records the plan refuses count as failed for the whole round, so a
  * write of another of their fields that lands does not clear the error. */
-static int note_plan_errors(sync_round *r, const cs_plan *plan, cs_err *err)
+static int note_plan_errors(const sync_pass *p, sync_round *r, const cs_plan *plan, cs_err *err)
 {
     for (size_t i = 0; i < cs_plan_count(plan); i++) {
         const cs_plan_op *op = cs_plan_get(plan, i);
         if (op->kind != CS_PLAN_ERROR)
             continue;
         const char *object, *key;
-        apply_error_identity(op, plan_error_side(op), op->hs_id, &object, &key);
+        apply_error_identity(p->pair, op, plan_error_side(op), op->hs_id, &object, &key);
         char k[3 * CS_STORE_NAME_MAX];
         sync_error_key(k, sizeof k, plan_error_side(op), object, key);
         if (key[0] != '\0' && json_object_set_new(r->failed, k, json_true()) != 0)
@@ -366,7 +372,7 @@ static int clear_retried(sync_pass *p, sync_round *r, cs_err *err)
 
 static int set_cursors(sync_pass *p, cs_err *err)
 {
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    for (size_t i = 0; i < p->nscans; i++) {
         if (p->scans[i] == NULL)
             continue;
         const char *cur = cs_change_scan_cursor(p->scans[i]);
@@ -375,7 +381,8 @@ static int set_cursors(sync_pass *p, cs_err *err)
         int64_t ms = 0;
         if (cs_connector_cursor_time(cur, &ms, err) != 0)
             return -1;
-        if (cs_store_cursor_set(p->s->opt.store, cursor_names[i], ms < 0 ? 0 : ms, cur, err) != 0)
+        if (cs_store_cursor_set(p->s->opt.store, detect_scan_cursor(p, i), ms < 0 ? 0 : ms, cur,
+                                err) != 0)
             return -1;
     }
     return 0;
@@ -384,7 +391,7 @@ static int set_cursors(sync_pass *p, cs_err *err)
 /* After the cursors are durable, remember them as stored. */
 static void cursors_stored(sync_pass *p)
 {
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    for (size_t i = 0; i < p->nscans; i++) {
         const char *cur = p->scans[i] ? cs_change_scan_cursor(p->scans[i]) : NULL;
         if (cur == NULL || strcmp(cur, p->stored_cursor[i]) == 0)
             continue;
@@ -434,7 +441,7 @@ static int finish_round(sync_pass *p, sync_round *r, const cs_plan *plan, bool a
 
 int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, cs_err *err)
 {
-    if (note_plan_errors(r, plan, err) != 0 || store_ops(p, r, plan, err) != 0)
+    if (note_plan_errors(p, r, plan, err) != 0 || store_ops(p, r, plan, err) != 0)
         return -1;
     size_t total = cs_plan_count(plan);
     size_t i = 0;
@@ -447,7 +454,7 @@ int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, c
         if (op->kind == CS_PLAN_CREATE)
             rc = apply_creates(p, r, plan, i, j, err);
         else if (op->kind == CS_PLAN_UPDATE || op->kind == CS_PLAN_UNSUBSCRIBE ||
-                 op->kind == CS_PLAN_ARCHIVE)
+                 op->kind == CS_PLAN_ASSOCIATE || op->kind == CS_PLAN_ARCHIVE)
             rc = write_group(p, r, plan, i, j, err);
         if (rc != 0)
             return -1;

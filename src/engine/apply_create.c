@@ -71,8 +71,8 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
     const char *sf_id = b->hub ? op->sf_id : new_id;
     cs_store_side side = b->hub ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
     cs_err e2 = {0};
-    if (cs_store_link_add(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, op->sf_type, sf_id,
-                          &e2) != 0) {
+    if (cs_store_link_add(p->s->opt.store, p->pair->link_object, hs_id, op->sf_type, sf_id, &e2) !=
+        0) {
         if (e2.category != CS_ERR_STORE) {
             *err = e2;
             return -1;
@@ -89,7 +89,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
             json_decref(snap.fields);
             return oom(err);
         }
-        int rc = cs_store_snapshot_put(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+        int rc = cs_store_snapshot_put(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
         json_decref(snap.fields);
         if (rc != 0)
             return -1;
@@ -152,7 +152,8 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
         return link_created(b, i, res->id, L_CREATED, NULL, err);
     case CS_WRITE_REFUSED:
         b->mode[i] = C_DONE;
-        if (retry_learn(p, b->hub, b->hub ? "contacts" : op->sf_type, op->fields, res, err) != 0)
+        if (retry_learn(p, b->hub, b->hub ? p->pair->hs_object : op->sf_type, op->fields, res,
+                        err) != 0)
             return -1;
         return apply_record_error(p, b->r, op, side, op->hs_id,
                                   apply_category_from_write(res->category), res->fields,
@@ -190,7 +191,7 @@ static int send(cbatch *b, cmode mode, cs_err *err)
         return rc;
     }
     cs_err call_err = {0};
-    int call = cs_connector_write(c, b->hub ? "contacts" : b->ops[0]->sf_type,
+    int call = cs_connector_write(c, b->hub ? p->pair->hs_object : b->ops[0]->sf_type,
                                   mode == C_UPSERT ? CS_WRITE_UPSERT_EMAIL : CS_WRITE_CREATE, in, m,
                                   res, &call_err);
     rc = apply_begin(p, err);
@@ -310,7 +311,7 @@ static int journal_link(sync_pass *p, const apply_default *d, const char *hs_id,
     cs_journal_entry e = {.run_id = p->rep->run_id,
                           .dir = CS_STORE_SF_TO_HS,
                           .op = CS_STORE_OP_UPDATE,
-                          .object = CS_SYNC_OBJECT_CONTACT,
+                          .object = p->pair->link_object,
                           .hs_id = hs_id,
                           .sf_id = d->sf_id,
                           .field = prop,
@@ -337,8 +338,8 @@ static int resend_links(cbatch *b, const size_t *idx, size_t n, cs_err *err)
         rc = f[k] ? 0 : oom(err);
     }
     cs_err call_err = {0};
-    int call = rc == 0 ? cs_connector_write(p->s->opt.hubspot, "contacts", CS_WRITE_UPDATE, in, n,
-                                            res, &call_err)
+    int call = rc == 0 ? cs_connector_write(p->s->opt.hubspot, p->pair->hs_object, CS_WRITE_UPDATE,
+                                            in, n, res, &call_err)
                        : 0;
     if (rc == 0)
         rc = apply_begin(p, err);
@@ -385,8 +386,8 @@ static int write_link_props(cbatch *b, cs_err *err)
     }
     size_t nagain = 0;
     cs_err call_err = {0};
-    int call = cs_connector_write(p->s->opt.hubspot, "contacts", CS_WRITE_UPDATE, b->props_in,
-                                  b->nprops, res, &call_err);
+    int call = cs_connector_write(p->s->opt.hubspot, p->pair->hs_object, CS_WRITE_UPDATE,
+                                  b->props_in, b->nprops, res, &call_err);
     int rc = apply_begin(p, err);
     for (size_t k = 0; rc == 0 && k < b->nprops; k++) {
         const char *hs_id = b->props_in[k].id;
@@ -431,7 +432,8 @@ static int refuse_known_bad(cbatch *b, cs_err *err)
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         cs_write_result res;
         const cs_plan_op *op = b->ops[i];
-        if (!retry_known_bad(p, b->hub, b->hub ? "contacts" : op->sf_type, op->fields, &res))
+        if (!retry_known_bad(p, b->hub, b->hub ? p->pair->hs_object : op->sf_type, op->fields,
+                             &res))
             continue;
         if (!open) {
             rc = apply_begin(p, err);

@@ -35,16 +35,6 @@ void apply_default_dispose(apply_default *d)
     d->snapshot = d->journal = NULL;
 }
 
-/* The SF field of mapping m on sf_type (C8, C9), or NULL. */
-static const char *sf_field(const cs_field_mapping *m, const char *sf_type)
-{
-    if (strcmp(sf_type, "Lead") == 0)
-        return m->sf_lead;
-    if (strcmp(sf_type, "Contact") == 0 && !(m->flags & CS_MAP_LEAD_ONLY))
-        return m->sf_contact;
-    return NULL;
-}
-
 /* A string value of the create's snapshot; absent and null alike are NULL. */
 static const char *snap_value(const cs_plan_op *op, const char *key, bool *present)
 {
@@ -133,7 +123,7 @@ static int fold_plain(sync_pass *p, apply_default *d, const cs_field_mapping *m,
     const char *snap = snap_value(d->op, m->hs, &present);
     if (!present || !cs_value_is_blank(snap) || !cs_rule_writes_hs(m->rule))
         return 0;
-    const char *ph = p->s->contacts->required_placeholder;
+    const char *ph = p->pair->settings.required_placeholder;
     if (cs_value_is_blank(raw) ||
         ((m->flags & CS_MAP_SF_REQUIRED) && ph != NULL && cs_value_equal(raw, ph)))
         return 0; /* C13: the placeholder is never copied back */
@@ -146,7 +136,7 @@ static int fold_plain(sync_pass *p, apply_default *d, const cs_field_mapping *m,
     json_t *probe = v && !cs_value_is_blank(v) ? json_pack("{ss}", m->hs, v) : NULL;
     cs_write_result known;
     /* A value HubSpot refused earlier in the pass is not sent again. */
-    if (probe != NULL && !retry_known_bad(p, true, "contacts", probe, &known)) {
+    if (probe != NULL && !retry_known_bad(p, true, p->pair->hs_object, probe, &known)) {
         char why[256 + 2 * CS_VALUES_MAX_LEN];
         int n = strcmp(raw, v) == 0
                     ? snprintf(why, sizeof why, "%s: %s", cs_rule_name(m->rule), DEFAULT_REASON)
@@ -163,9 +153,9 @@ static int fold_plain(sync_pass *p, apply_default *d, const cs_field_mapping *m,
 static int fold_record(sync_pass *p, apply_default *d, const char *sf_type, const cs_record *rec,
                        cs_err *err)
 {
-    for (size_t i = 0; i < p->s->nmaps; i++) {
-        const cs_field_mapping *m = &p->s->maps[i];
-        const char *field = sf_field(m, sf_type);
+    for (size_t i = 0; i < p->pair->nmaps; i++) {
+        const cs_field_mapping *m = &p->pair->maps[i];
+        const char *field = cs_pair_field(p->pair, m, sf_type);
         if (field == NULL || m->rule == CS_RULE_DONT_SYNC || (m->flags & CS_MAP_OPTOUT))
             continue; /* C10: an unticked box is HubSpot's blank */
         const char *raw = cs_record_get(rec, field);
@@ -212,7 +202,7 @@ int apply_defaults_landed(sync_pass *p, const apply_default *d, const char *hs_i
         cs_journal_entry e = {.run_id = p->rep->run_id,
                               .dir = CS_STORE_SF_TO_HS,
                               .op = CS_STORE_OP_UPDATE,
-                              .object = CS_SYNC_OBJECT_CONTACT,
+                              .object = p->pair->link_object,
                               .hs_id = hs_id,
                               .sf_id = d->sf_id,
                               .field = prop,
@@ -224,12 +214,12 @@ int apply_defaults_landed(sync_pass *p, const apply_default *d, const char *hs_i
     }
     cs_snapshot snap;
     memset(&snap, 0, sizeof snap);
-    int found = cs_store_snapshot_get(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+    int found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
     if (found != 1)
         return found < 0 ? -1 : 0; /* the create's link keeps no snapshot: the merge decides */
     int rc = json_object_update(snap.fields, d->snapshot) == 0 ? 0 : oom(err);
     if (rc == 0)
-        rc = cs_store_snapshot_put(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+        rc = cs_store_snapshot_put(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
     cs_snapshot_dispose(&snap);
     return rc;
 }

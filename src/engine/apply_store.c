@@ -58,21 +58,21 @@ void sync_error_key(char *out, size_t size, cs_store_side side, const char *obje
         out[0] = '\0';
 }
 
-void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *hs_id,
-                          const char **object, const char **record_key)
+void apply_error_identity(const cs_pair *pair, const cs_plan_op *op, cs_store_side side,
+                          const char *hs_id, const char **object, const char **record_key)
 {
     /* Writes to Salesforce carry an HS contact's data, writes to HubSpot an
      * SF record's: the error is filed under that source record, so a change
      * of it (or its due retry) brings it back. */
     bool from_hs = side == CS_STORE_SALESFORCE ? hs_id != NULL : op->sf_id == NULL;
     if (from_hs && hs_id != NULL) {
-        *object = "contacts";
+        *object = pair->hs_object;
         *record_key = hs_id;
     } else if (op->sf_id != NULL) {
-        *object = op->sf_type ? op->sf_type : "Lead";
+        *object = op->sf_type ? op->sf_type : pair->sf[pair->create_default].name;
         *record_key = op->sf_id;
     } else {
-        *object = "contacts";
+        *object = pair->hs_object;
         *record_key = hs_id ? hs_id : "";
     }
 }
@@ -88,7 +88,7 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
                        const char *message, cs_err *err)
 {
     const char *object, *key;
-    apply_error_identity(op, side, hs_id, &object, &key);
+    apply_error_identity(p->pair, op, side, hs_id, &object, &key);
     if (key[0] == '\0')
         return 0;
     /* R4: the row names the record on both sides, like `crmsync errors`
@@ -103,7 +103,7 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
         sf_id = json_string_value(json_object_get(r->link_hs, hs_id));
         int found =
             sf_id ? 1
-                  : cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &link, err);
+                  : cs_store_link_by_hs(p->s->opt.store, p->pair->link_object, hs_id, &link, err);
         if (found < 0)
             return -1;
         if (sf_id == NULL && found == 1)
@@ -125,7 +125,8 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
                          .email = email,
                          .hs_id = hs_id,
                          .sf_id = sf_id};
-    if (cs_store_error_record(p->s->opt.store, &e, p->now_ms, p->s->opt.retry_policy, err) != 0)
+    if (cs_store_error_record(p->s->opt.store, &e, p->now_ms,
+                              p->policy ? p->policy : p->s->opt.retry_policy, err) != 0)
         return -1;
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
@@ -143,7 +144,7 @@ int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_stor
                       const char *hs_id, cs_err *err)
 {
     const char *object, *key;
-    apply_error_identity(op, side, hs_id, &object, &key);
+    apply_error_identity(p->pair, op, side, hs_id, &object, &key);
     if (key[0] == '\0')
         return 0;
     char k[3 * CS_STORE_NAME_MAX];
@@ -154,10 +155,11 @@ int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_stor
     return cs_store_error_clear(p->s->opt.store, side, object, key, p->now_ms, err) < 0 ? -1 : 0;
 }
 
-int apply_keep_error(sync_round *r, const cs_plan_op *op, cs_store_side side, cs_err *err)
+int apply_keep_error(const sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                     cs_err *err)
 {
     const char *object, *key;
-    apply_error_identity(op, side, apply_hs_id(r, op), &object, &key);
+    apply_error_identity(p->pair, op, side, apply_hs_id(r, op), &object, &key);
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
     if (key[0] != '\0' && json_object_set_new(r->held, k, json_true()) != 0)
@@ -170,7 +172,7 @@ int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_s
 {
     const char *object, *key;
     const char *hs_id = apply_hs_id(r, op);
-    apply_error_identity(op, side, hs_id, &object, &key);
+    apply_error_identity(p->pair, op, side, hs_id, &object, &key);
     const json_t *rec = json_object_get(r->recs, key);
     if (key[0] == '\0' || rec == NULL)
         return 0; /* not a record this round read: nothing to compare */
@@ -214,7 +216,7 @@ int apply_journal_note(sync_pass *p, const cs_plan_op *op, cs_store_op store_op,
                           .dir =
                               op->target == CS_PLAN_HUBSPOT ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF,
                           .op = store_op,
-                          .object = CS_SYNC_OBJECT_CONTACT,
+                          .object = p->pair->link_object,
                           .hs_id = hs_id,
                           .sf_id = sf_id};
     if (op->nchanges == 0) {
@@ -241,13 +243,13 @@ int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, 
         return 0;
     cs_snapshot snap;
     memset(&snap, 0, sizeof snap);
-    int found = cs_store_snapshot_get(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+    int found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
     if (found < 0)
         return -1;
     if (found == 0) {
         /* The link has no snapshot (or is gone): only a linked pair keeps one. */
         cs_link l;
-        int linked = cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &l, err);
+        int linked = cs_store_link_by_hs(p->s->opt.store, p->pair->link_object, hs_id, &l, err);
         if (linked != 1)
             return linked < 0 ? -1 : 0;
         snap.fields = json_object();
@@ -262,7 +264,7 @@ int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, 
     if (op->sf_modified_ms > 0)
         snap.sf_modified_ms = op->sf_modified_ms;
     if (rc == 0)
-        rc = cs_store_snapshot_put(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, hs_id, &snap, err);
+        rc = cs_store_snapshot_put(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
     cs_snapshot_dispose(&snap);
     return rc;
 }

@@ -21,24 +21,69 @@
 #include "core/timeutil.h"
 #include "engine/sync_int.h"
 
-static const char *const scan_object[SYNC_SCANS] = {"contacts", "Lead", "Contact"};
-static const char *const scan_cursor[SYNC_SCANS] = {
-    CS_SYNC_CURSOR_HS_CONTACTS, CS_SYNC_CURSOR_SF_LEAD, CS_SYNC_CURSOR_SF_CONTACT};
+const char *detect_scan_object(const sync_pass *p, size_t i)
+{
+    return i == SYNC_SCAN_HS ? p->pair->hs_object : p->pair->sf[i - 1].name;
+}
 
-static cs_connector *scan_conn(const sync_pass *p, int i)
+const char *detect_scan_cursor(const sync_pass *p, size_t i)
+{
+    return i == SYNC_SCAN_HS ? p->pair->hs_cursor : p->pair->sf[i - 1].cursor;
+}
+
+static cs_connector *scan_conn(const sync_pass *p, size_t i)
 {
     return i == SYNC_SCAN_HS ? p->s->opt.hubspot : p->s->opt.salesforce;
 }
 
-int detect_begin(sync_pass *p, cs_err *err)
+/* The scan reading object (a record type of the current pair), or -1. */
+static int scan_of(const sync_pass *p, const char *object)
+{
+    if (cs_pair_is_hs(p->pair, object))
+        return SYNC_SCAN_HS;
+    int k = cs_pair_sf_index(p->pair, object);
+    return k < 0 ? -1 : 1 + k;
+}
+
+int detect_pass_begin(sync_pass *p, cs_err *err)
 {
     cs_sync *s = p->s;
     if (retry_begin(p, err) != 0)
         return -1;
-    bool full[SYNC_SCANS] = {false};
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    bool owners = false;
+    for (size_t i = 0; i < s->npairs; i++)
+        owners = owners || s->pairs[i].owners;
+    if (!owners)
+        return 0;
+    /* C17: owners and users, once per pass. */
+    if (cs_connector_users(s->opt.hubspot, &p->owners, err) != 0)
+        return cs_err_prefix(err, "HubSpot owners: ");
+    if (cs_connector_users(s->opt.salesforce, &p->users, err) != 0)
+        return cs_err_prefix(err, "Salesforce users: ");
+    return 0;
+}
+
+void detect_pass_end(sync_pass *p)
+{
+    detect_end(p);
+    cs_record_list_dispose(&p->owners);
+    cs_record_list_dispose(&p->users);
+    retry_end(p);
+}
+
+int detect_begin(sync_pass *p, const cs_pair *pair, cs_err *err)
+{
+    cs_sync *s = p->s;
+    detect_end(p);
+    p->pair = pair;
+    p->nscans = 1 + pair->nsf;
+    p->retries_done = false;
+    bool full[CS_PAIR_SCANS_MAX] = {false};
+    for (size_t i = 0; i < p->nscans; i++) {
+        p->scan_done[i] = false;
+        p->stored_cursor[i][0] = '\0';
         cs_cursor cur;
-        int found = cs_store_cursor_get(s->opt.store, scan_cursor[i], &cur, err);
+        int found = cs_store_cursor_get(s->opt.store, detect_scan_cursor(p, i), &cur, err);
         if (found < 0)
             return -1;
         if (found == 1 && strlen(cur.token) < CS_CONNECTOR_CURSOR_MAX)
@@ -46,46 +91,57 @@ int detect_begin(sync_pass *p, cs_err *err)
         int64_t since = -1;
         full[i] = s->opt.full || cs_connector_cursor_time(p->stored_cursor[i], &since, NULL) != 0 ||
                   since < 0;
-        cs_scan_options o = {.object = scan_object[i],
+        cs_scan_options o = {.object = detect_scan_object(p, i),
                              .cursor = s->opt.full ? NULL : p->stored_cursor[i],
                              .overlap_ms = s->settings->overlap_ms,
                              .include_deleted = true,
                              .full = full[i]};
         if (cs_connector_scan_begin(scan_conn(p, i), &o, &p->scans[i], err) != 0)
-            return cs_err_prefix(err, "change detection of %s: ", scan_object[i]);
+            return cs_err_prefix(err, "change detection of %s: ", detect_scan_object(p, i));
     }
     if (detect_full_begin(p, full, err) != 0)
         return -1;
-    /* C17: owners and users, once per pass. */
-    if (cs_connector_users(s->opt.hubspot, &p->owners, err) != 0)
-        return cs_err_prefix(err, "HubSpot owners: ");
-    if (cs_connector_users(s->opt.salesforce, &p->users, err) != 0)
-        return cs_err_prefix(err, "Salesforce users: ");
+    /* A2: a child whose parent was examined earlier in this pass is due now
+     * if it waits for that parent (R9), whichever read brings it. */
+    const char *child;
+    json_t *v;
+    json_object_foreach(pair->parent >= 0 ? p->handoff : NULL, child, v)
+    {
+        char key[3 * CS_STORE_NAME_MAX];
+        sync_error_key(key, sizeof key, CS_STORE_SALESFORCE, pair->hs_object, child);
+        retry_make_due(p, key);
+    }
     /* C2: the inclusion list's members. */
-    if (s->contacts->inclusion_list != NULL &&
-        cs_connector_list_members(s->opt.hubspot, s->contacts->inclusion_list, &p->members, err) !=
-            0)
-        return cs_err_prefix(err, "inclusion list %s: ", s->contacts->inclusion_list);
+    const char *list = pair->settings.inclusion_list;
+    if (list != NULL && cs_connector_list_members(s->opt.hubspot, list, &p->members, err) != 0)
+        return cs_err_prefix(err, "inclusion list %s: ", list);
     return 0;
 }
 
 void detect_end(sync_pass *p)
 {
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    for (size_t i = 0; i < CS_PAIR_SCANS_MAX; i++) {
         cs_change_scan_free(p->scans[i]);
         p->scans[i] = NULL;
     }
-    cs_record_list_dispose(&p->owners);
-    cs_record_list_dispose(&p->users);
     json_decref(p->members);
     p->members = NULL;
     detect_full_end(p);
-    retry_end(p);
+}
+
+const cs_pair *detect_child_pair(const sync_pass *p)
+{
+    for (size_t i = 0; i < p->s->npairs; i++) {
+        const cs_pair *q = &p->s->pairs[i];
+        if (q->parent >= 0 && &p->s->pairs[q->parent] == p->pair)
+            return q;
+    }
+    return NULL;
 }
 
 bool detect_finished(const sync_pass *p)
 {
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    for (size_t i = 0; i < p->nscans; i++) {
         if (!p->scan_done[i])
             return false;
     }
@@ -99,7 +155,7 @@ void sync_round_dispose(sync_round *r)
     cs_plan_input_free(r->in);
     json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
                        &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
-                       &r->held,    &r->broken,  &r->created, &r->updated};
+                       &r->held,    &r->broken,  &r->created, &r->updated, &r->parents};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         json_decref(*sets[i]);
     memset(r, 0, sizeof *r);
@@ -110,12 +166,12 @@ static int round_init(sync_pass *p, sync_round *r, cs_err *err)
     memset(r, 0, sizeof *r);
     json_t **sets[] = {&r->hs_seen, &r->sf_seen, &r->link_hs, &r->link_sf, &r->need_hs,
                        &r->need_sf, &r->emails,  &r->recs,    &r->retried, &r->failed,
-                       &r->held,    &r->broken,  &r->created, &r->updated};
+                       &r->held,    &r->broken,  &r->created, &r->updated, &r->parents};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         if ((*sets[i] = json_object()) == NULL)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
-    return cs_plan_input_new(p->s->contacts, p->s->maps, p->s->nmaps, p->now_ms, &r->in, err);
+    return cs_plan_input_new_pair(p->pair, p->now_ms, &r->in, err);
 }
 
 static int oom(cs_err *err)
@@ -135,8 +191,7 @@ static int add_link(sync_pass *p, sync_round *r, const cs_link *l, cs_err *err)
         return 0;
     cs_snapshot snap;
     memset(&snap, 0, sizeof snap);
-    int found =
-        cs_store_snapshot_get(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, l->hs_id, &snap, err);
+    int found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, l->hs_id, &snap, err);
     if (found < 0)
         return -1;
     int rc = cs_plan_input_add_link(r->in, l->hs_id, l->sf_type, l->sf_id,
@@ -150,6 +205,14 @@ static int add_link(sync_pass *p, sync_round *r, const cs_link *l, cs_err *err)
     return 0;
 }
 
+/* The record's email (C5), or NULL: none, or a pair that does not match by
+ * email. */
+static const char *rec_email(const sync_pass *p, const cs_record *rec, bool hub)
+{
+    const char *field = hub ? p->pair->hs_email : p->pair->sf_email;
+    return rec->deleted || field == NULL ? NULL : cs_record_get(rec, field);
+}
+
 /* Notes a record the round reads: its modification time and email (for the
  * retry guard and the error rows), and for a changed one whether it waits for
  * its retry (R8: then it is only context; its pair still syncs when the other
@@ -160,7 +223,7 @@ static int note_record(sync_pass *p, sync_round *r, const cs_record *rec, bool h
 {
     const json_t *had = json_object_get(r->recs, rec->id);
     if (had == NULL || json_integer_value(json_array_get(had, 0)) < rec->modified_ms) {
-        const char *email = rec->deleted ? NULL : cs_record_get(rec, hub ? "email" : "Email");
+        const char *email = rec_email(p, rec, hub);
         json_t *v =
             json_pack("[Is?]", (json_int_t)rec->modified_ms,
                       email && email[0] && strlen(email) < CS_PLAN_EMAIL_MAX ? email : NULL);
@@ -191,8 +254,9 @@ static int note_record(sync_pass *p, sync_round *r, const cs_record *rec, bool h
  * Contact of a converted Lead (C14). */
 static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role role, cs_err *err)
 {
-    bool hub = rec->type != NULL && strcmp(rec->type, "contacts") == 0;
-    char id[CS_PLAN_ID_MAX], type[16], email[CS_PLAN_EMAIL_MAX], converted[CS_PLAN_ID_MAX];
+    bool hub = cs_pair_is_hs(p->pair, rec->type);
+    char id[CS_PLAN_ID_MAX], type[CS_PLAN_ID_MAX], email[CS_PLAN_EMAIL_MAX],
+        converted[CS_PLAN_ID_MAX];
     if (rec->id == NULL || strlen(rec->id) >= sizeof id || rec->type == NULL ||
         strlen(rec->type) >= sizeof type) {
         cs_record_dispose(rec);
@@ -200,10 +264,18 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
     }
     memcpy(id, rec->id, strlen(rec->id) + 1);
     memcpy(type, rec->type, strlen(rec->type) + 1);
-    bool has_email = !rec->deleted &&
-                     cs_email_key(cs_record_get(rec, hub ? "email" : "Email"), email, sizeof email);
-    const char *cid =
-        hub || strcmp(type, "Lead") != 0 ? NULL : cs_record_get(rec, "ConvertedContactId");
+    bool has_email = cs_email_key(rec_email(p, rec, hub), email, sizeof email);
+    const cs_pair_sf *so = hub ? NULL : cs_pair_sf_find(p->pair, type);
+    const char *cid = so && so->converted_id ? cs_record_get(rec, so->converted_id) : NULL;
+    const char *into = so && so->converts_to >= 0 ? p->pair->sf[so->converts_to].name : NULL;
+    const char *parent = so && so->parent_field && p->pair->parent >= 0 && !rec->deleted
+                             ? cs_record_get(rec, so->parent_field)
+                             : NULL;
+    if (parent != NULL && parent[0] != '\0' && strlen(parent) < CS_PLAN_ID_MAX &&
+        set_str(r->parents, parent, NULL) != 0) {
+        cs_record_dispose(rec);
+        return oom(err);
+    }
     converted[0] = '\0';
     if (cid != NULL && strlen(cid) < sizeof converted)
         memcpy(converted, cid, strlen(cid) + 1);
@@ -217,10 +289,12 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
         return oom(err);
 
     cs_link l;
-    int found = hub ? cs_store_link_by_hs(p->s->opt.store, CS_SYNC_OBJECT_CONTACT, id, &l, err)
+    int found = hub ? cs_store_link_by_hs(p->s->opt.store, p->pair->link_object, id, &l, err)
                     : cs_store_link_by_sf(p->s->opt.store, id, &l, err);
     if (found < 0)
         return -1;
+    if (found == 1 && strcmp(l.object, p->pair->link_object) != 0)
+        found = 0; /* another pair's record */
     if (found == 1 && add_link(p, r, &l, err) != 0)
         return -1;
     if (role != CS_PLAN_CHANGED)
@@ -232,8 +306,8 @@ static int add_record(sync_pass *p, sync_round *r, cs_record *rec, cs_plan_role 
         rc = set_str(r->need_hs, l.hs_id, NULL);
     else if (found == 0 && has_email)
         rc = detect_note_email(r, email, hub);
-    if (rc == 0 && converted[0] != '\0' && !json_object_get(r->sf_seen, converted))
-        rc = set_str(r->need_sf, converted, "Contact");
+    if (rc == 0 && into != NULL && converted[0] != '\0' && !json_object_get(r->sf_seen, converted))
+        rc = set_str(r->need_sf, converted, into);
     return rc == 0 ? 0 : oom(err);
 }
 
@@ -295,12 +369,13 @@ static int read_ids(sync_pass *p, sync_round *r, cs_connector *c, const char *ob
 }
 
 /* C5: every record with a changed unlinked record's email, on both sides
- * (in Salesforce, Contacts and Leads alike, so the plan can prefer), for the
+ * (in Salesforce, every object of the pair, so the plan can prefer), for the
  * emails left to look up (the others were answered by detect_full.c). */
 static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const json_t *left_sf,
                     cs_err *err)
 {
     cs_sync *s = p->s;
+    const cs_pair *pair = p->pair;
     size_t n = 0;
     int rc = 0;
     cs_record_list got;
@@ -309,9 +384,9 @@ static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const js
     if (emails == NULL)
         return oom(err);
     if (n > 0) {
-        rc = cs_connector_find_by_email(s->opt.hubspot, "contacts", emails, n, &got, err);
+        rc = cs_connector_find_by_email(s->opt.hubspot, pair->hs_object, emails, n, &got, err);
         if (rc != 0)
-            cs_err_prefix(err, "HubSpot contacts by email: ");
+            cs_err_prefix(err, "HubSpot %s by email: ", pair->hs_object);
         p->rep->hubspot.context += rc == 0 ? got.len : 0;
         rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
     }
@@ -322,7 +397,7 @@ static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const js
     if (rc == 0 && n > 0) {
         rc = cs_connector_find_by_email(s->opt.salesforce, NULL, emails, n, &got, err);
         if (rc != 0)
-            cs_err_prefix(err, "Salesforce Leads and Contacts by email: ");
+            cs_err_prefix(err, "Salesforce records by email: ");
         p->rep->salesforce.context += rc == 0 ? got.len : 0;
         rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
     }
@@ -334,6 +409,7 @@ static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const js
 static int context(sync_pass *p, sync_round *r, cs_err *err)
 {
     cs_sync *s = p->s;
+    const cs_pair *pair = p->pair;
     size_t n = 0;
     int rc = 0;
     json_t *left_hs = r->emails, *left_sf = r->emails;
@@ -345,25 +421,21 @@ static int context(sync_pass *p, sync_round *r, cs_err *err)
     const char **ids = rc == 0 ? keys_of(r->need_hs, r->hs_seen, NULL, &n) : NULL;
     if (rc == 0 && ids == NULL)
         rc = oom(err);
-    if (rc != 0)
-        goto done;
-    if (ids == NULL)
-        return oom(err);
-    rc = read_ids(p, r, s->opt.hubspot, "contacts", ids, n, CS_PLAN_CONTEXT, err);
-    free(ids);
-    for (int t = 0; rc == 0 && t < 2; t++) {
-        const char *type = t == 0 ? "Lead" : "Contact";
-        ids = keys_of(r->need_sf, r->sf_seen, type, &n);
+    if (rc == 0) {
+        rc = read_ids(p, r, s->opt.hubspot, pair->hs_object, ids, n, CS_PLAN_CONTEXT, err);
+        free(ids);
+    }
+    for (size_t t = 0; rc == 0 && t < pair->nsf; t++) {
+        ids = keys_of(r->need_sf, r->sf_seen, pair->sf[t].name, &n);
         if (ids == NULL) {
             rc = oom(err);
             break;
         }
-        rc = read_ids(p, r, s->opt.salesforce, type, ids, n, CS_PLAN_CONTEXT, err);
+        rc = read_ids(p, r, s->opt.salesforce, pair->sf[t].name, ids, n, CS_PLAN_CONTEXT, err);
         free(ids);
     }
     if (rc == 0)
         rc = by_email(p, r, left_hs, left_sf, err);
-done:
     if (p->full != NULL) {
         json_decref(left_hs);
         json_decref(left_sf);
@@ -403,7 +475,7 @@ static int pass_inputs(sync_pass *p, sync_round *r, cs_err *err)
 }
 
 /* Pulls pages of one scan until limit records came or the scan is done. */
-static int pull(sync_pass *p, sync_round *r, int i, size_t limit, cs_err *err)
+static int pull(sync_pass *p, sync_round *r, size_t i, size_t limit, cs_err *err)
 {
     cs_record_list got;
     cs_record_list_init(&got);
@@ -412,7 +484,7 @@ static int pull(sync_pass *p, sync_round *r, int i, size_t limit, cs_err *err)
         bool done = false;
         rc = cs_change_scan_next(p->scans[i], &got, &done, err);
         if (rc != 0)
-            cs_err_prefix(err, "change detection of %s: ", scan_object[i]);
+            cs_err_prefix(err, "change detection of %s: ", detect_scan_object(p, i));
         p->scan_done[i] = rc == 0 && done;
     }
     cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
@@ -438,14 +510,15 @@ static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
     memset(&errs, 0, sizeof errs);
     if (cs_store_error_list(p->s->opt.store, &q, &errs, err) != 0)
         return -1;
-    json_t *want[SYNC_SCANS] = {json_object(), json_object(), json_object()};
-    int rc = (want[0] && want[1] && want[2]) ? 0 : oom(err);
+    json_t *want[CS_PAIR_SCANS_MAX] = {NULL};
+    int rc = 0;
+    for (size_t k = 0; k < p->nscans; k++) {
+        if ((want[k] = json_object()) == NULL)
+            rc = oom(err);
+    }
     for (size_t i = 0; rc == 0 && i < errs.count; i++) {
         const cs_record_error *e = &errs.items[i];
-        int k = strcmp(e->object, "contacts") == 0  ? SYNC_SCAN_HS
-                : strcmp(e->object, "Lead") == 0    ? SYNC_SCAN_LEAD
-                : strcmp(e->object, "Contact") == 0 ? SYNC_SCAN_CONTACT
-                                                    : -1;
+        int k = scan_of(p, e->object);
         if (k < 0)
             continue;
         char key[3 * CS_STORE_NAME_MAX];
@@ -455,7 +528,7 @@ static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
             rc = oom(err);
     }
     cs_record_error_list_dispose(&errs);
-    for (int k = 0; rc == 0 && k < SYNC_SCANS; k++) {
+    for (size_t k = 0; rc == 0 && k < p->nscans; k++) {
         size_t n = 0;
         const char **ids = keys_of(want[k], k == SYNC_SCAN_HS ? r->hs_seen : r->sf_seen, NULL, &n);
         if (ids == NULL) {
@@ -464,11 +537,32 @@ static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
         }
         cs_sync_side_report *side = k == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
         side->retried += n;
-        rc = read_ids(p, r, scan_conn(p, k), scan_object[k], ids, n, CS_PLAN_CHANGED, err);
+        rc =
+            read_ids(p, r, scan_conn(p, k), detect_scan_object(p, k), ids, n, CS_PLAN_CHANGED, err);
         free(ids);
     }
-    for (int k = 0; k < SYNC_SCANS; k++)
+    for (size_t k = 0; k < p->nscans; k++)
         json_decref(want[k]);
+    return rc;
+}
+
+int detect_read(sync_pass *p, sync_round *r, bool hub, const char *object, const char *const *ids,
+                size_t n, cs_plan_role role, cs_err *err)
+{
+    return read_ids(p, r, hub ? p->s->opt.hubspot : p->s->opt.salesforce, object, ids, n, role,
+                    err);
+}
+
+int detect_read_changed(sync_pass *p, sync_round *r, json_t *set, cs_err *err)
+{
+    size_t n = 0;
+    const char **ids = keys_of(set, r->hs_seen, NULL, &n);
+    if (ids == NULL)
+        return oom(err);
+
+    int rc = read_ids(p, r, p->s->opt.hubspot, p->pair->hs_object, ids, n, CS_PLAN_CHANGED, err);
+    free(ids);
+    json_object_clear(set);
     return rc;
 }
 
@@ -476,36 +570,40 @@ static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
  * merge, both records read as changed. */
 static int followups(sync_pass *p, sync_round *r, cs_err *err)
 {
-    json_t *hs = json_object(), *sf[2] = {json_object(), json_object()};
-    int rc = (hs && sf[0] && sf[1]) ? 0 : oom(err);
+    json_t *want[CS_PAIR_SCANS_MAX] = {NULL};
+    int rc = 0;
+    for (size_t k = 0; k < p->nscans; k++) {
+        if ((want[k] = json_object()) == NULL)
+            rc = oom(err);
+    }
     const char *hs_id;
     json_t *v;
     json_object_foreach(p->followups, hs_id, v)
     {
         const char *type = json_string_value(json_array_get(v, 0));
         const char *sf_id = json_string_value(json_array_get(v, 1));
-        if (rc != 0 || type == NULL || sf_id == NULL)
+        int k = scan_of(p, type);
+        if (rc != 0 || k <= SYNC_SCAN_HS || sf_id == NULL)
             continue;
-        if (json_object_set_new(hs, hs_id, json_true()) != 0 ||
-            json_object_set_new(sf[strcmp(type, "Lead") == 0 ? 0 : 1], sf_id, json_true()) != 0)
+        if (json_object_set_new(want[SYNC_SCAN_HS], hs_id, json_true()) != 0 ||
+            json_object_set_new(want[k], sf_id, json_true()) != 0)
             rc = oom(err);
     }
     json_object_clear(p->followups);
     r->followup = true;
-    for (int k = 0; rc == 0 && k < 3; k++) {
-        json_t *set = k == 0 ? hs : sf[k - 1];
+    for (size_t k = 0; rc == 0 && k < p->nscans; k++) {
         size_t n = 0;
-        const char **ids = keys_of(set, NULL, NULL, &n);
+        const char **ids = keys_of(want[k], NULL, NULL, &n);
         if (ids == NULL) {
             rc = oom(err);
             break;
         }
-        rc = read_ids(p, r, scan_conn(p, k), scan_object[k], ids, n, CS_PLAN_CHANGED, err);
+        rc =
+            read_ids(p, r, scan_conn(p, k), detect_scan_object(p, k), ids, n, CS_PLAN_CHANGED, err);
         free(ids);
     }
-    json_decref(hs);
-    json_decref(sf[0]);
-    json_decref(sf[1]);
+    for (size_t k = 0; k < p->nscans; k++)
+        json_decref(want[k]);
     return rc;
 }
 
@@ -516,7 +614,7 @@ int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
         return -1;
     sync_progress(p, CS_SYNC_PHASE_DETECT);
     bool scanned = false;
-    for (int i = 0; i < SYNC_SCANS; i++) {
+    for (size_t i = 0; i < p->nscans; i++) {
         if (p->scan_done[i])
             continue;
         scanned = true;
@@ -529,9 +627,14 @@ int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
         return -1;
     if (!scanned && json_object_size(p->followups) > 0 && followups(p, r, err) != 0)
         return -1;
+    /* A2: children of parents examined earlier in this pass. */
+    if (p->pair->parent >= 0 && json_object_size(p->handoff) > 0 &&
+        detect_read_changed(p, r, p->handoff, err) != 0)
+        return -1;
     if (sync_stopped(p))
         return 0;
-    if (context(p, r, err) != 0 || pass_inputs(p, r, err) != 0)
+    if (context(p, r, err) != 0 || detect_associations(p, r, err) != 0 ||
+        pass_inputs(p, r, err) != 0)
         return -1;
     sync_progress(p, CS_SYNC_PHASE_DETECT);
     return 0;

@@ -1,15 +1,17 @@
 /* Full reads with local matching (C5, R2): what a pass does for a scan that
- * has no cursor (the first pass, `--full`).
+ * has no cursor (the first pass, `--full`, a newly enabled pair).
  *
  * Such a scan reads its side in full (HubSpot through its object listing,
- * Salesforce through its SOQL listing) and its records are matched by email
- * here, against compact indexes, instead of looking each email up:
+ * Salesforce through its SOQL listing). For a pair matched by email, its
+ * records are matched here, against compact indexes, instead of looking each
+ * email up (a pair matched by link only needs no index):
  *
- * - When the HubSpot scan is full, the Salesforce Leads and Contacts with an
- *   email are indexed first (two fields, 2,000 a call), and the Salesforce
- *   scans wait until the HubSpot scan is over. A HubSpot contact then reads
- *   as context only the Salesforce records its email names, by id.
- * - The HubSpot scan indexes every contact's email as it goes, so once it is
+ * - When the HubSpot scan is full, the records of the pair's Salesforce
+ *   objects with an email are indexed first (two fields, 2,000 a call), and
+ *   the Salesforce scans wait until the HubSpot scan is over. A HubSpot
+ *   record then reads as context only the Salesforce records its email
+ *   names, by id.
+ * - The HubSpot scan indexes every record's email as it goes, so once it is
  *   over a Salesforce record's email names its HubSpot match, if any, with
  *   no lookup; an email in neither index has no match.
  * - A Salesforce record linked during this pass (its pair was just made,
@@ -26,6 +28,10 @@
 #include "engine/sync_int.h"
 
 /* ---- a compact multimap email key -> (type, id) ----------------------------- */
+
+/* An entry's type: 'H' for the HubSpot object, '0' + k for the pair's k-th
+ * Salesforce object. */
+#define TYPE_HS 'H'
 
 typedef struct email_index {
     char *arena; /* "key\0" type-char "id\0" ... */
@@ -122,10 +128,10 @@ static int index_each(const email_index *x, const char *key,
 /* ---- the pass's state ----------------------------------------------------------- */
 
 struct detect_full {
-    bool scan_full[SYNC_SCANS];
-    bool sf_ready;  /* sf holds every Lead and Contact with an email */
-    email_index sf; /* type 'L' or 'C' */
-    email_index hs; /* type 'H'; complete once the HubSpot scan is done */
+    bool scan_full[CS_PAIR_SCANS_MAX];
+    bool sf_ready;  /* sf holds every record of the pair's SF objects with an email */
+    email_index sf; /* type '0' + k */
+    email_index hs; /* type TYPE_HS; complete once the HubSpot scan is done */
 };
 
 static int oom(cs_err *err)
@@ -147,12 +153,13 @@ static int sf_add(void *ud, const char *id, const char *email, cs_err *err)
     return index_add(f->x, key, f->type, id) == 0 ? 0 : oom(err);
 }
 
-int detect_full_begin(sync_pass *p, const bool full[SYNC_SCANS], cs_err *err)
+int detect_full_begin(sync_pass *p, const bool full[CS_PAIR_SCANS_MAX], cs_err *err)
 {
+    const cs_pair *pair = p->pair;
     bool any = false;
-    for (int i = 0; i < SYNC_SCANS; i++)
+    for (size_t i = 0; i < p->nscans; i++)
         any = any || full[i];
-    if (!any || p->dry_run)
+    if (!any || p->dry_run || pair->match != CS_PAIR_MATCH_EMAIL)
         return 0;
     detect_full *f = calloc(1, sizeof *f);
     if (f == NULL)
@@ -161,10 +168,12 @@ int detect_full_begin(sync_pass *p, const bool full[SYNC_SCANS], cs_err *err)
     p->full = f;
     if (!full[SYNC_SCAN_HS])
         return 0;
-    sf_fill lead = {&f->sf, 'L'}, contact = {&f->sf, 'C'};
-    if (cs_connector_email_index(p->s->opt.salesforce, "Lead", sf_add, &lead, err) != 0 ||
-        cs_connector_email_index(p->s->opt.salesforce, "Contact", sf_add, &contact, err) != 0)
-        return -1;
+    for (size_t k = 0; k < pair->nsf; k++) {
+        sf_fill fill = {&f->sf, (char)('0' + k)};
+        if (cs_connector_email_index(p->s->opt.salesforce, pair->sf[k].name, sf_add, &fill, err) !=
+            0)
+            return -1;
+    }
     f->sf_ready = true;
     return 0;
 }
@@ -179,7 +188,7 @@ void detect_full_end(sync_pass *p)
     p->full = NULL;
 }
 
-bool detect_full_hold(const sync_pass *p, int scan)
+bool detect_full_hold(const sync_pass *p, size_t scan)
 {
     const detect_full *f = p->full;
     return f != NULL && scan != SYNC_SCAN_HS && f->scan_full[SYNC_SCAN_HS] &&
@@ -202,7 +211,7 @@ static int handled(sync_pass *p, const cs_record *rec, bool *yes, cs_err *err)
     return 0;
 }
 
-int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err)
+int detect_full_filter(sync_pass *p, size_t scan, cs_record_list *got, cs_err *err)
 {
     detect_full *f = p->full;
     if (f == NULL || !f->scan_full[scan])
@@ -211,8 +220,9 @@ int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err)
         for (size_t i = 0; i < got->len; i++) {
             const cs_record *r = &got->items[i];
             char key[CS_PLAN_EMAIL_MAX];
-            if (!r->deleted && r->id && cs_email_key(cs_record_get(r, "email"), key, sizeof key) &&
-                index_add(&f->hs, key, 'H', r->id) != 0)
+            if (!r->deleted && r->id &&
+                cs_email_key(cs_record_get(r, p->pair->hs_email), key, sizeof key) &&
+                index_add(&f->hs, key, TYPE_HS, r->id) != 0)
                 return oom(err);
         }
         return 0;
@@ -234,6 +244,7 @@ int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err)
 }
 
 typedef struct need_fill {
+    const cs_pair *pair;
     sync_round *r;
     int rc;
     size_t count;
@@ -243,8 +254,8 @@ static int need(void *ud, char type, const char *id)
 {
     need_fill *n = ud;
     n->count++;
-    json_t *set = type == 'H' ? n->r->need_hs : n->r->need_sf;
-    json_t *v = type == 'H' ? json_true() : json_string(type == 'L' ? "Lead" : "Contact");
+    json_t *set = type == TYPE_HS ? n->r->need_hs : n->r->need_sf;
+    json_t *v = type == TYPE_HS ? json_true() : json_string(n->pair->sf[type - '0'].name);
     if (v == NULL || json_object_set_new(set, id, v) != 0)
         n->rc = -1;
     return n->rc;
@@ -255,7 +266,7 @@ int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *lef
     const detect_full *f = p->full;
     bool hs_ready = f != NULL && f->scan_full[SYNC_SCAN_HS] && p->scan_done[SYNC_SCAN_HS];
     bool hs_full = f != NULL && f->scan_full[SYNC_SCAN_HS];
-    need_fill n = {.r = r};
+    need_fill n = {.pair = p->pair, .r = r};
     const char *email;
     json_t *src;
     json_object_foreach(r->emails, email, src)

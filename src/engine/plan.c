@@ -17,9 +17,24 @@ typedef struct build {
     json_t *claimed_sf;
 } build;
 
-static const char *link_property(const char *sf_type)
+static const char *link_property(const cs_plan_input *in, const char *sf_type)
 {
-    return strcmp(sf_type, "Lead") == 0 ? CS_PLAN_PROP_LEAD_ID : CS_PLAN_PROP_CONTACT_ID;
+    const cs_pair_sf *o = cs_pair_sf_find(&in->pair, sf_type);
+    return o ? o->link_property : NULL;
+}
+
+/* C14: the record a converted SF record became, or NULL; *into its object. */
+static const char *converted_into(const cs_plan_input *in, const plan_rec *sf, const char **into)
+{
+    const cs_pair_sf *o = sf ? cs_pair_sf_find(&in->pair, sf->rec.type) : NULL;
+    if (o == NULL || o->converts_to < 0 ||
+        !cs_value_is_true(cs_record_get(&sf->rec, o->converted_flag)))
+        return NULL;
+    const char *cid = cs_record_get(&sf->rec, o->converted_id);
+    if (cs_value_is_blank(cid))
+        return NULL;
+    *into = in->pair.sf[o->converts_to].name;
+    return cid;
 }
 
 /* A store-only or whole-record op about a link. */
@@ -48,6 +63,8 @@ static int link_props_op(build *b, const char *hs_id, const plan_rec *hs, const 
     if (plan_op_ids(&op, hs_id, sf_type, sf_id) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++) {
+        if (set[i][0] == NULL)
+            continue; /* the pair keeps no link property for that object */
         const char *cur = hs ? cs_record_get(&hs->rec, set[i][0]) : NULL;
         if (hs != NULL && cs_value_equal(cur, set[i][1]))
             continue;
@@ -72,10 +89,11 @@ fail:
 static int deleted_pair(build *b, const plan_link *l, const plan_rec *hs, const plan_rec *sf)
 {
     const cs_contact_settings *st = b->in->settings;
+    const char *label = b->in->pair.hs_label;
     char reason[256];
     if (hs != NULL && hs->rec.deleted) {
         bool del = st->on_hubspot_delete == CS_DELETE_DELETE && !(sf && sf->rec.deleted);
-        if (snprintf(reason, sizeof reason, "C16: HubSpot contact deleted; %s",
+        if (snprintf(reason, sizeof reason, "C16: HubSpot %s deleted; %s", label,
                      del ? "on_hubspot_delete is delete: the Salesforce record is deleted"
                          : "the Salesforce record is kept and the link dropped") < 0)
             reason[0] = '\0';
@@ -85,18 +103,21 @@ static int deleted_pair(build *b, const plan_link *l, const plan_rec *hs, const 
     if (st->on_salesforce_delete == CS_DELETE_DELETE) {
         if (snprintf(reason, sizeof reason,
                      "C16: Salesforce %s deleted; on_salesforce_delete is delete: the HubSpot "
-                     "contact is archived",
-                     l->sf_type) < 0)
+                     "%s is archived",
+                     l->sf_type, label) < 0)
             reason[0] = '\0';
         return link_op(b, CS_PLAN_ARCHIVE, CS_PLAN_HUBSPOT, l, reason);
     }
     if (snprintf(reason, sizeof reason,
-                 "C16: Salesforce %s deleted; the HubSpot contact is kept and the link dropped",
-                 l->sf_type) < 0)
+                 "C16: Salesforce %s deleted; the HubSpot %s is kept and the link dropped",
+                 l->sf_type, label) < 0)
         reason[0] = '\0';
     if (link_op(b, CS_PLAN_UNLINK, CS_PLAN_STORE, l, reason) != 0)
         return -1;
-    const char *const set[][2] = {{link_property(l->sf_type), NULL}};
+    const char *prop = link_property(b->in, l->sf_type);
+    if (prop == NULL)
+        return 0;
+    const char *const set[][2] = {{prop, NULL}};
     return link_props_op(b, l->hs_id, hs, l->sf_type, l->sf_id, set, 1, reason);
 }
 
@@ -104,8 +125,8 @@ static int deleted_pair(build *b, const plan_link *l, const plan_rec *hs, const 
  * record carries it (a user may have cleared it). */
 static int check_link_property(plan_pair *pp)
 {
-    const char *prop = link_property(pp->sf_type);
-    if (json_object_get(pp->hs->rec.fields, prop) == NULL)
+    const char *prop = link_property(pp->in, pp->sf_type);
+    if (prop == NULL || json_object_get(pp->hs->rec.fields, prop) == NULL)
         return 0;
     const char *cur = cs_record_get(&pp->hs->rec, prop);
     if (cs_value_equal(cur, pp->sf->rec.id))
@@ -146,21 +167,20 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_ch
         return deleted_pair(b, l, hs, sf);
 
     const char *relinked = NULL;
-    if (sf != NULL && strcmp(sf->rec.type, "Lead") == 0 &&
-        cs_value_is_true(cs_record_get(&sf->rec, "IsConverted")) &&
-        !cs_value_is_blank(cs_record_get(&sf->rec, "ConvertedContactId"))) {
+    const char *into = NULL;
+    const char *cid = converted_into(in, sf, &into);
+    if (cid != NULL) {
         /* C14: the link follows the Lead to its Contact; nothing new in HS. */
-        const char *cid = cs_record_get(&sf->rec, "ConvertedContactId");
         const plan_link *other = plan_link_by_sf(in, cid);
         if (other != NULL && strcmp(other->hs_id, l->hs_id) != 0)
-            return plan_error(b->plan, CS_PLAN_STORE, CS_PLAN_CAT_DUPLICATES, l->hs_id, "Lead",
+            return plan_error(b->plan, CS_PLAN_STORE, CS_PLAN_CAT_DUPLICATES, l->hs_id, l->sf_type,
                               l->sf_id, plan_rec_email(hs), NULL,
                               "C14: Lead %s was converted to Contact %s, which is already "
                               "linked to HubSpot contact %s",
                               l->sf_id, cid, other->hs_id);
         cs_plan_op op;
         plan_op_init(&op, CS_PLAN_RELINK, CS_PLAN_STORE);
-        if (plan_op_ids(&op, l->hs_id, "Contact", cid) != 0 ||
+        if (plan_op_ids(&op, l->hs_id, into, cid) != 0 ||
             (op.prev_sf_type = strdup(l->sf_type)) == NULL ||
             (op.prev_sf_id = strdup(l->sf_id)) == NULL ||
             plan_op_reason(&op,
@@ -175,10 +195,10 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_ch
         relinked = cid;
         sf = plan_sf_find(in, cid);
     }
-    const char *sf_type = relinked ? "Contact" : l->sf_type;
+    const char *sf_type = relinked ? into : l->sf_type;
     const char *sf_id = relinked ? relinked : l->sf_id;
-    const char *const relink_set[][2] = {{CS_PLAN_PROP_CONTACT_ID, relinked},
-                                         {CS_PLAN_PROP_LEAD_ID, NULL}};
+    const char *const relink_set[][2] = {{relinked ? link_property(in, into) : NULL, relinked},
+                                         {link_property(in, l->sf_type), NULL}};
     bool member = plan_is_member(in, l->hs_id);
     int rc = 0;
     bool started = sync_started(in, l, hs, sf, hs_changed, &rc);
@@ -210,6 +230,8 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_ch
     rc = rc ? rc : plan_pair_merge(&pp);
     if (rc == 0 && relinked) {
         for (size_t i = 0; rc == 0 && i < 2; i++) {
+            if (relink_set[i][0] == NULL)
+                continue;
             const char *cur = cs_record_get(&hs->rec, relink_set[i][0]);
             if (!cs_value_equal(cur, relink_set[i][1]))
                 rc = plan_op_write(&pp.hs_op, relink_set[i][0], cur, relink_set[i][1],
@@ -218,6 +240,7 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_ch
     } else if (rc == 0) {
         rc = check_link_property(&pp);
     }
+    rc = rc ? rc : plan_merge_parent(&pp);
     rc = rc ? rc : plan_pair_emit(&pp);
     plan_pair_dispose(&pp);
     return rc;
@@ -267,8 +290,13 @@ int cs_plan_build(const cs_plan_input *in, cs_plan **out, cs_err *err)
         return cs_err_set(err, CS_ERR_INTERNAL, "plan: no input");
     build b = {in, calloc(1, sizeof(cs_plan)), json_object(), json_object()};
     int rc = (b.plan && b.claimed_hs && b.claimed_sf) ? 0 : -1;
+    if (rc == 0)
+        b.plan->hs_label = in->pair.hs_label;
     rc = rc ? rc : linked_pairs(&b);
-    rc = rc ? rc : plan_match(in, b.plan, b.claimed_hs, b.claimed_sf);
+    if (in->pair.match == CS_PAIR_MATCH_LINK)
+        rc = rc ? rc : plan_match_link(in, b.plan, b.claimed_hs, b.claimed_sf);
+    else
+        rc = rc ? rc : plan_match(in, b.plan, b.claimed_hs, b.claimed_sf);
     json_decref(b.claimed_hs);
     json_decref(b.claimed_sf);
     if (rc != 0) {

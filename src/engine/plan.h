@@ -70,6 +70,12 @@ typedef enum cs_plan_role {
  * now_ms is the time of the pass. Caller frees with cs_plan_input_free(). */
 int cs_plan_input_new(const cs_contact_settings *settings, const cs_field_mapping *mappings,
                       size_t nmappings, int64_t now_ms, cs_plan_input **out, cs_err *err);
+/* A new, empty input for one pair (engine/pair.h; borrowed, must outlive the
+ * input). cs_plan_input_new is this for the contacts pair of settings and
+ * mappings. */
+struct cs_pair;
+int cs_plan_input_new_pair(const struct cs_pair *pair, int64_t now_ms, cs_plan_input **out,
+                           cs_err *err);
 /* The same from a loaded config (borrowed; must outlive the input). */
 int cs_plan_input_from_config(const cs_config *cfg, int64_t now_ms, cs_plan_input **out,
                               cs_err *err);
@@ -97,6 +103,23 @@ int cs_plan_input_add_member(cs_plan_input *in, const char *hs_id, cs_err *err);
 /* C15: the SF Account linked to the HS company of contact hs_id. */
 int cs_plan_input_set_company_account(cs_plan_input *in, const char *hs_id, const char *account_id,
                                       cs_err *err);
+/* A1 (a pair matched by link): child_hs_id, a record of the child pair, is
+ * associated with this pair's HS record hs_id. child_sf_parent: the parent
+ * the child's linked SF record names (its Contact's AccountId), or NULL;
+ * needs_parent: the child's linked SF record has no parent and can have
+ * one; creates_with_parent: the unlinked child will be created in
+ * Salesforce as a record with a parent (create_salesforce_as: contact). */
+int cs_plan_input_add_child(cs_plan_input *in, const char *hs_id, const char *child_hs_id,
+                            const char *child_sf_parent, bool needs_parent,
+                            bool creates_with_parent, cs_err *err);
+/* A2 (a pair with a parent pair): HS record hs_id's primary parent on
+ * HubSpot's side (hs_parent, NULL: none) and the SF record that parent is
+ * linked to (sf_parent, NULL: none yet). Also C15's company account. */
+int cs_plan_input_set_hs_parent(cs_plan_input *in, const char *hs_id, const char *hs_parent,
+                                const char *sf_parent, cs_err *err);
+/* A2: the parent pair's link of SF record sf_parent to HS record hs_parent. */
+int cs_plan_input_set_parent_link(cs_plan_input *in, const char *sf_parent, const char *hs_parent,
+                                  cs_err *err);
 /* R1: sync this HS property's mapping as on a first sync for every pair (a
  * backfill), even where the snapshot predates the mapping. */
 int cs_plan_input_add_backfill(cs_plan_input *in, const char *hs_property, cs_err *err);
@@ -120,10 +143,13 @@ typedef enum cs_plan_kind {
     CS_PLAN_CREATE,      /* HS or SF: create a record; on success link it to the other id */
     CS_PLAN_UPDATE,      /* HS or SF: write fields of an existing record */
     CS_PLAN_UNSUBSCRIBE, /* HS: opt the contact out through communication preferences (C10) */
-    CS_PLAN_ARCHIVE,     /* HS: archive the contact; SF: delete the record (C16); unlinks */
-    CS_PLAN_REFRESH,     /* STORE: both sides already agree; record it in the snapshot */
-    CS_PLAN_SKIP,        /* nothing to do, with a reason (R7, C2, C3, C5) */
-    CS_PLAN_ERROR,       /* a record that cannot sync: store it as an error (R4, R9) */
+    /* HS: make the record's primary parent the HS record in fields (A2):
+     * fields = {parent HS object: parent id}. */
+    CS_PLAN_ASSOCIATE,
+    CS_PLAN_ARCHIVE, /* HS: archive the contact; SF: delete the record (C16); unlinks */
+    CS_PLAN_REFRESH, /* STORE: both sides already agree; record it in the snapshot */
+    CS_PLAN_SKIP,    /* nothing to do, with a reason (R7, C2, C3, C5) */
+    CS_PLAN_ERROR,   /* a record that cannot sync: store it as an error (R4, R9) */
     CS_PLAN_KIND_COUNT
 } cs_plan_kind;
 
@@ -171,6 +197,9 @@ typedef struct cs_plan_op {
     char *reason;              /* whole-record reason (LINK, SKIP, ERROR, ...) or NULL */
     cs_plan_category category; /* ERROR only */
     char *field;               /* ERROR: the field at fault, or NULL */
+    /* What the pair calls its HubSpot record ("contact", "company"):
+     * static or borrowed from the config, for messages. */
+    const char *hs_label;
 } cs_plan_op;
 
 typedef struct cs_plan cs_plan;
@@ -180,6 +209,10 @@ typedef struct cs_plan cs_plan;
  * untouched and err says why. */
 int cs_plan_build(const cs_plan_input *in, cs_plan **out, cs_err *err);
 void cs_plan_free(cs_plan *plan);
+
+/* Moves every op of from to the end of into (a dry run over several pairs:
+ * each pair's ops stay together, in its order); from is left empty. */
+int cs_plan_append(cs_plan *into, cs_plan *from, cs_err *err);
 
 size_t cs_plan_count(const cs_plan *plan);
 /* Borrowed; NULL when i is out of range. */

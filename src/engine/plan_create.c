@@ -16,32 +16,41 @@
 #include "engine/plan_int.h"
 #include "engine/value.h"
 
-static const char *link_property(const char *sf_type)
+static const char *link_property(const cs_plan_input *in, const char *sf_type)
 {
-    return strcmp(sf_type, "Lead") == 0 ? CS_PLAN_PROP_LEAD_ID : CS_PLAN_PROP_CONTACT_ID;
+    const cs_pair_sf *o = cs_pair_sf_find(&in->pair, sf_type);
+    return o ? o->link_property : NULL;
 }
 
-/* C15: the SF type of a new record, and the Account it belongs to. */
+/* C15: the SF type of a new record, and the parent record (the Account) it
+ * belongs to. A pair with one SF object always creates that one. */
 static const char *create_type(const cs_plan_input *in, const char *hs_id, const char **account,
                                const char **why)
 {
-    *account = NULL;
+    const cs_pair *pair = &in->pair;
+    const char *dflt = pair->sf[pair->create_default].name;
+    const char *alt = pair->sf[pair->create_alternate].name;
+    *account = plan_json_str(in->company_account, hs_id);
+    if (pair->create_default == pair->create_alternate) {
+        *why = "new Salesforce record";
+        return dflt;
+    }
     switch (in->settings->create_salesforce_as) {
     case CS_CREATE_CONTACT:
         *why = "C15: new Salesforce Contact (create_salesforce_as: contact)";
-        return "Contact";
+        return alt;
     case CS_CREATE_CONTACT_IF_COMPANY_LINKED:
-        *account = plan_json_str(in->company_account, hs_id);
         if (*account != NULL) {
             *why = "C15: new Salesforce Contact: the contact's company is linked to an Account";
-            return "Contact";
+            return alt;
         }
         *why = "C15: new Salesforce Lead: the contact's company is not linked to an Account";
-        return "Lead";
+        return dflt;
     case CS_CREATE_LEAD:
     default:
+        *account = NULL;
         *why = "C15: new Salesforce Lead (create_salesforce_as: lead)";
-        return "Lead";
+        return dflt;
     }
 }
 
@@ -72,7 +81,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
                            const char *type, const cs_field_mapping *m, cs_plan_op *op,
                            bool *refused)
 {
-    const char *field = plan_sf_field(m, type);
+    const char *field = plan_sf_field(in, m, type);
     const char *h = cs_record_get(&hs->rec, m->hs);
     if (m->flags & CS_MAP_OPTOUT) {
         bool out = cs_value_is_true(h);
@@ -107,7 +116,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
         return create_value_to_sf(m, op, field, h);
     if (plan_op_snap(op, m->hs, h) != 0)
         return -1;
-    if (!plan_sf_required(m, type))
+    if (!plan_sf_required(in, m, type))
         return 0;
     const char *ph = in->settings->required_placeholder;
     if (ph != NULL) {
@@ -125,26 +134,36 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
 
 int plan_create_sf(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs)
 {
+    return plan_create_sf_why(in, plan, hs, NULL);
+}
+
+int plan_create_sf_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs,
+                       const char *reason)
+{
     const char *account, *why;
     const char *type = create_type(in, hs->rec.id, &account, &why);
+    why = reason ? reason : why;
     cs_plan_op op;
     plan_op_init(&op, CS_PLAN_CREATE, CS_PLAN_SALESFORCE);
     op.hs_modified_ms = hs->rec.modified_ms;
     if (plan_op_ids(&op, hs->rec.id, type, NULL) != 0 || plan_op_reason(&op, "%s", why) != 0 ||
         (op.email = strdup(hs->email)) == NULL ||
-        (op.link_property = strdup(link_property(type))) == NULL)
+        (link_property(in, type) != NULL &&
+         (op.link_property = strdup(link_property(in, type))) == NULL))
         goto fail;
     bool refused = false;
     for (size_t i = 0; i < in->nmaps; i++) {
         const cs_field_mapping *m = &in->maps[i];
-        if (plan_sf_field(m, type) == NULL || m->rule == CS_RULE_DONT_SYNC)
+        if (plan_sf_field(in, m, type) == NULL || m->rule == CS_RULE_DONT_SYNC)
             continue; /* C8, C9 */
         if (sf_create_field(in, plan, hs, type, m, &op, &refused) != 0)
             goto fail;
     }
-    if (account != NULL &&
-        plan_op_write(&op, "AccountId", NULL, account,
-                      "C15: the contact's company is linked to this Account") != 0)
+    const cs_pair_sf *so = cs_pair_sf_find(&in->pair, type);
+    if (account != NULL && so->parent_field != NULL &&
+        (plan_op_write(&op, so->parent_field, NULL, account,
+                       "C15, A2: the contact's company is linked to this Account") != 0 ||
+         plan_op_snap(&op, PLAN_SNAP_PARENT, account) != 0))
         goto fail;
     if (refused) {
         plan_op_dispose(&op);
@@ -158,6 +177,12 @@ fail:
 
 int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
 {
+    return plan_create_hs_why(in, plan, sf, NULL);
+}
+
+int plan_create_hs_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf,
+                       const char *reason)
+{
     const char *type = sf->rec.type;
     cs_plan_op op, unsub;
     cs_buf sb; /* multi-select translations (R3) */
@@ -167,12 +192,13 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
     bool unsubscribe = false;
     op.sf_modified_ms = sf->rec.modified_ms;
     if (plan_op_ids(&op, NULL, type, sf->rec.id) != 0 ||
-        plan_op_reason(&op, "C3: on_salesforce_change is create_or_update") != 0 ||
+        plan_op_reason(&op, "%s",
+                       reason ? reason : "C3: on_salesforce_change is create_or_update") != 0 ||
         (op.email = strdup(sf->email)) == NULL)
         goto fail;
     for (size_t i = 0; i < in->nmaps; i++) {
         const cs_field_mapping *m = &in->maps[i];
-        const char *field = plan_sf_field(m, type);
+        const char *field = plan_sf_field(in, m, type);
         if (field == NULL || m->rule == CS_RULE_DONT_SYNC)
             continue;
         const char *s = cs_record_get(&sf->rec, field);
@@ -207,8 +233,9 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
         if (rc != 0)
             goto fail;
     }
-    if (plan_op_write(&op, link_property(type), NULL, sf->rec.id, "link: the Salesforce record") !=
-        0)
+    if (link_property(in, type) != NULL &&
+        plan_op_write(&op, link_property(in, type), NULL, sf->rec.id,
+                      "link: the Salesforce record") != 0)
         goto fail;
     if (unsubscribe) {
         unsub.sf_modified_ms = sf->rec.modified_ms;
@@ -221,7 +248,19 @@ int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf)
         plan_op_dispose(&unsub);
         return -1;
     }
-    return unsubscribe ? plan_push(plan, &unsub) : 0;
+    if (unsubscribe && plan_push(plan, &unsub) != 0)
+        return -1;
+    /* A2: the new record's primary parent, when the SF record's is linked. */
+    const cs_pair_sf *so = cs_pair_sf_find(&in->pair, type);
+    const char *parent = so && so->parent_field && in->pair.parent >= 0
+                             ? cs_record_get(&sf->rec, so->parent_field)
+                             : NULL;
+    const char *hs_parent =
+        parent ? json_string_value(json_object_get(in->sf_parent_hs, parent)) : NULL;
+    if (hs_parent != NULL)
+        return plan_associate(in, plan, NULL, sf, hs_parent, parent,
+                              "A2: the Salesforce record's parent, as the primary association");
+    return 0;
 fail:
     cs_buf_free(&sb);
     plan_op_dispose(&op);
@@ -240,10 +279,12 @@ int plan_link_pair(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, c
     pp.allow_to_sf = allow_to_sf;
     if (plan_pair_merge(&pp) != 0)
         goto fail;
-    const char *prop = link_property(sf->rec.type);
-    const char *cur = cs_record_get(&hs->rec, prop);
-    if (!cs_value_equal(cur, sf->rec.id) &&
+    const char *prop = link_property(in, sf->rec.type);
+    const char *cur = prop ? cs_record_get(&hs->rec, prop) : NULL;
+    if (prop != NULL && !cs_value_equal(cur, sf->rec.id) &&
         plan_op_write(&pp.hs_op, prop, cur, sf->rec.id, "C5: the linked Salesforce record") != 0)
+        goto fail;
+    if (plan_merge_parent(&pp) != 0)
         goto fail;
     link.hs_modified_ms = hs->rec.modified_ms;
     link.sf_modified_ms = sf->rec.modified_ms;

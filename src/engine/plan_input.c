@@ -9,16 +9,14 @@
 #include "engine/plan_int.h"
 #include "engine/value.h"
 
-static const char *const TYPE_HS = "contacts";
-
 static bool id_ok(const char *id)
 {
     return id != NULL && id[0] != '\0' && strlen(id) < CS_PLAN_ID_MAX;
 }
 
-static bool sf_type_ok(const char *t)
+static bool sf_type_ok(const cs_plan_input *in, const char *t)
 {
-    return t != NULL && (strcmp(t, "Lead") == 0 || strcmp(t, "Contact") == 0);
+    return cs_pair_sf_index(&in->pair, t) >= 0;
 }
 
 static int oom(cs_err *err)
@@ -31,17 +29,28 @@ int cs_plan_input_new(const cs_contact_settings *settings, const cs_field_mappin
 {
     if (settings == NULL || (mappings == NULL && nmappings > 0))
         return cs_err_set(err, CS_ERR_INTERNAL, "plan input: settings and mappings are required");
+    cs_pair pair;
+    cs_pair_contacts(settings, mappings, nmappings, &pair);
+    return cs_plan_input_new_pair(&pair, now_ms, out, err);
+}
+
+int cs_plan_input_new_pair(const cs_pair *pair, int64_t now_ms, cs_plan_input **out, cs_err *err)
+{
+    if (pair == NULL || (pair->maps == NULL && pair->nmaps > 0))
+        return cs_err_set(err, CS_ERR_INTERNAL, "plan input: a pair with its mappings is required");
     cs_plan_input *in = calloc(1, sizeof *in);
     if (in == NULL)
         return oom(err);
-    in->settings = settings;
-    in->maps = mappings;
-    in->nmaps = nmappings;
+    in->pair = *pair;
+    in->settings = &in->pair.settings;
+    in->maps = pair->maps;
+    in->nmaps = pair->nmaps;
     in->now_ms = now_ms;
-    json_t **objects[] = {
-        &in->hs_index,       &in->sf_index,          &in->link_by_hs,    &in->link_by_sf,
-        &in->hs_owner_email, &in->hs_owner_by_email, &in->sf_user_email, &in->sf_active_by_email,
-        &in->members,        &in->company_account,   &in->backfill};
+    json_t **objects[] = {&in->hs_index,        &in->sf_index,           &in->link_by_hs,
+                          &in->link_by_sf,      &in->hs_owner_email,     &in->hs_owner_by_email,
+                          &in->sf_user_email,   &in->sf_active_by_email, &in->members,
+                          &in->company_account, &in->backfill,           &in->children,
+                          &in->hs_parent,       &in->sf_parent_hs};
     for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
         *objects[i] = json_object();
         if (*objects[i] == NULL) {
@@ -89,6 +98,9 @@ void cs_plan_input_free(cs_plan_input *in)
     json_decref(in->members);
     json_decref(in->company_account);
     json_decref(in->backfill);
+    json_decref(in->children);
+    json_decref(in->hs_parent);
+    json_decref(in->sf_parent_hs);
     free(in);
 }
 
@@ -112,8 +124,8 @@ static const char *email_field(const cs_plan_input *in, bool hubspot, const char
 {
     const cs_field_mapping *m = plan_mapping_with(in, CS_MAP_EMAIL);
     if (m == NULL)
-        return hubspot ? "email" : "Email";
-    return hubspot ? m->hs : plan_sf_field(m, sf_type);
+        return hubspot ? in->pair.hs_email : in->pair.sf_email;
+    return hubspot ? m->hs : plan_sf_field(in, m, sf_type);
 }
 
 int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role role, cs_err *err)
@@ -126,11 +138,11 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
                         "plan input: record id missing or longer than %d", CS_PLAN_ID_MAX - 1);
         goto out;
     }
-    bool hubspot = r.type != NULL && strcmp(r.type, TYPE_HS) == 0;
-    if (!hubspot && !sf_type_ok(r.type)) {
+    bool hubspot = cs_pair_is_hs(&in->pair, r.type);
+    if (!hubspot && !sf_type_ok(in, r.type)) {
         rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
-                        "plan input: record %s has type '%s' (expected contacts, Lead or Contact)",
-                        r.id, r.type ? r.type : "(none)");
+                        "plan input: record %s has type '%s' (not an object of the %s pair)", r.id,
+                        r.type ? r.type : "(none)", in->pair.section);
         goto out;
     }
     if (!json_is_object(r.fields)) {
@@ -146,7 +158,7 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
     json_t *at = json_object_get(index, r.id);
     if (at != NULL) {
         plan_rec *old = &(*items)[json_integer_value(at)];
-        if (hubspot != (strcmp(old->rec.type, TYPE_HS) == 0) ||
+        if (hubspot != (cs_pair_is_hs(&in->pair, old->rec.type)) ||
             (!hubspot && strcmp(old->rec.type, r.type) != 0)) {
             rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
                             "plan input: record %s given as both %s and %s", r.id, old->rec.type,
@@ -163,7 +175,8 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
             goto out;
         }
         plan_rec *p = old;
-        const char *e = cs_record_get(&p->rec, email_field(in, hubspot, p->rec.type));
+        const char *ef = email_field(in, hubspot, p->rec.type);
+        const char *e = ef ? cs_record_get(&p->rec, ef) : NULL;
         p->has_email = e != NULL && cs_email_key(e, p->email, sizeof p->email);
         return 0;
     }
@@ -175,7 +188,8 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
     memset(p, 0, sizeof *p);
     p->rec = r;
     p->changed = changed;
-    const char *e = cs_record_get(&p->rec, email_field(in, hubspot, p->rec.type));
+    const char *ef = email_field(in, hubspot, p->rec.type);
+    const char *e = ef ? cs_record_get(&p->rec, ef) : NULL;
     p->has_email = e != NULL && cs_email_key(e, p->email, sizeof p->email);
     if (json_object_set_new(index, p->rec.id, json_integer((json_int_t)*len)) != 0) {
         memset(p, 0, sizeof *p);
@@ -206,9 +220,11 @@ static bool snapshot_ok(const json_t *snap)
 int cs_plan_input_add_link(cs_plan_input *in, const char *hs_id, const char *sf_type,
                            const char *sf_id, const json_t *snapshot, cs_err *err)
 {
-    if (!id_ok(hs_id) || !id_ok(sf_id) || !sf_type_ok(sf_type))
-        return cs_err_set(err, CS_ERR_INVALID_INPUT,
-                          "plan input: link needs an HS id, a Lead/Contact type and an SF id");
+    if (!id_ok(hs_id) || !id_ok(sf_id) || !sf_type_ok(in, sf_type))
+        return cs_err_set(
+            err, CS_ERR_INVALID_INPUT,
+            "plan input: link needs an HS id, an SF object of the %s pair and an SF id",
+            in->pair.section);
     if (snapshot != NULL && !snapshot_ok(snapshot))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: snapshot of HS contact %s is not an object of strings",
@@ -298,6 +314,50 @@ int cs_plan_input_set_company_account(cs_plan_input *in, const char *hs_id, cons
                                                                                          : oom(err);
 }
 
+int cs_plan_input_add_child(cs_plan_input *in, const char *hs_id, const char *child_hs_id,
+                            const char *child_sf_parent, bool needs_parent,
+                            bool creates_with_parent, cs_err *err)
+{
+    if (!id_ok(hs_id) || !id_ok(child_hs_id) ||
+        (child_sf_parent != NULL && !id_ok(child_sf_parent)))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: a child needs its parent's and its own id");
+    json_t *list = json_object_get(in->children, hs_id);
+    if (list == NULL) {
+        list = json_array();
+        if (list == NULL || json_object_set_new(in->children, hs_id, list) != 0)
+            return oom(err);
+    }
+    json_t *v =
+        json_pack("[ss?bb]", child_hs_id, child_sf_parent, needs_parent, creates_with_parent);
+    return v != NULL && json_array_append_new(list, v) == 0 ? 0 : oom(err);
+}
+
+int cs_plan_input_set_hs_parent(cs_plan_input *in, const char *hs_id, const char *hs_parent,
+                                const char *sf_parent, cs_err *err)
+{
+    if (!id_ok(hs_id) || (hs_parent != NULL && !id_ok(hs_parent)) ||
+        (sf_parent != NULL && !id_ok(sf_parent)))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "plan input: a record's parent needs bounded ids");
+    json_t *v = json_pack("[s?s?]", hs_parent, sf_parent);
+    if (v == NULL || json_object_set_new(in->hs_parent, hs_id, v) != 0)
+        return oom(err);
+    /* C15: a contact whose company is linked is created with its Account. */
+    if (sf_parent != NULL)
+        return cs_plan_input_set_company_account(in, hs_id, sf_parent, err);
+    return 0;
+}
+
+int cs_plan_input_set_parent_link(cs_plan_input *in, const char *sf_parent, const char *hs_parent,
+                                  cs_err *err)
+{
+    if (!id_ok(sf_parent) || !id_ok(hs_parent))
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: a parent link needs both ids");
+    return json_object_set_new(in->sf_parent_hs, sf_parent, json_string(hs_parent)) == 0 ? 0
+                                                                                         : oom(err);
+}
+
 int cs_plan_input_add_backfill(cs_plan_input *in, const char *hs_property, cs_err *err)
 {
     if (hs_property == NULL || hs_property[0] == '\0' || strlen(hs_property) >= CS_PLAN_EMAIL_MAX)
@@ -358,20 +418,14 @@ const cs_field_mapping *plan_mapping_with(const cs_plan_input *in, unsigned flag
     return NULL;
 }
 
-const char *plan_sf_field(const cs_field_mapping *m, const char *sf_type)
+const char *plan_sf_field(const cs_plan_input *in, const cs_field_mapping *m, const char *sf_type)
 {
-    if (sf_type == NULL)
-        return NULL;
-    if (strcmp(sf_type, "Lead") == 0)
-        return m->sf_lead;
-    if (strcmp(sf_type, "Contact") == 0 && !(m->flags & CS_MAP_LEAD_ONLY))
-        return m->sf_contact;
-    return NULL;
+    return cs_pair_field(&in->pair, m, sf_type);
 }
 
-bool plan_sf_required(const cs_field_mapping *m, const char *sf_type)
+bool plan_sf_required(const cs_plan_input *in, const cs_field_mapping *m, const char *sf_type)
 {
-    return (m->flags & CS_MAP_SF_REQUIRED) && plan_sf_field(m, sf_type) != NULL;
+    return (m->flags & CS_MAP_SF_REQUIRED) && plan_sf_field(in, m, sf_type) != NULL;
 }
 
 const char *plan_json_str(const json_t *obj, const char *key)

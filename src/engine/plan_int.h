@@ -4,6 +4,7 @@
 #ifndef CS_ENGINE_PLAN_INT_H
 #define CS_ENGINE_PLAN_INT_H
 
+#include "engine/pair.h"
 #include "engine/plan.h"
 
 /* ---- input ---------------------------------------------------------------- */
@@ -23,7 +24,8 @@ typedef struct plan_link {
 } plan_link;
 
 struct cs_plan_input {
-    const cs_contact_settings *settings;
+    cs_pair pair; /* the pair planned (a copy; its strings and mappings borrowed) */
+    const cs_contact_settings *settings; /* &pair.settings */
     const cs_field_mapping *maps;
     size_t nmaps;
     int64_t now_ms;
@@ -39,7 +41,14 @@ struct cs_plan_input {
     json_t *sf_active_by_email;      /* email key → active SF User id (the smallest id) */
     json_t *members;                 /* set: HS ids in the inclusion list */
     json_t *company_account;         /* HS id → SF Account id */
-    json_t *backfill;                /* set: HS properties */
+    /* A1: HS parent id → array of [child HS id, child's SF parent id or
+     * null, child needs a parent, child will be created with a parent]. */
+    json_t *children;
+    /* A2: HS child id → [HS parent id or null, its linked SF id or null]:
+     * the HS side's primary parent, for every child read. */
+    json_t *hs_parent;
+    json_t *sf_parent_hs; /* A2: SF parent id → its linked HS record */
+    json_t *backfill;     /* set: HS properties */
 };
 
 const plan_rec *plan_hs_find(const cs_plan_input *in, const char *id);
@@ -52,16 +61,17 @@ const plan_link *plan_link_by_sf(const cs_plan_input *in, const char *sf_id);
 bool plan_is_member(const cs_plan_input *in, const char *hs_id);
 /* The mapping with flag (CS_MAP_EMAIL, ...), or NULL. */
 const cs_field_mapping *plan_mapping_with(const cs_plan_input *in, unsigned flag);
-/* The SF field of m for sf_type ("Lead"/"Contact"), or NULL (C8, C9). */
-const char *plan_sf_field(const cs_field_mapping *m, const char *sf_type);
+/* The SF field of m for sf_type (an SF object of the pair), or NULL (C8, C9). */
+const char *plan_sf_field(const cs_plan_input *in, const cs_field_mapping *m, const char *sf_type);
 /* C13: whether m is a field SF requires on records of sf_type. */
-bool plan_sf_required(const cs_field_mapping *m, const char *sf_type);
+bool plan_sf_required(const cs_plan_input *in, const cs_field_mapping *m, const char *sf_type);
 
 /* ---- output ---------------------------------------------------------------- */
 
 struct cs_plan {
     cs_plan_op *ops;
     size_t nops, cap;
+    const char *hs_label; /* given to every op pushed (cs_plan_op.hs_label) */
 };
 
 /* Zeroes op and sets kind and target. */
@@ -184,6 +194,23 @@ const char *plan_values_reason(char *out, size_t size, const char *reason, const
 int plan_create_sf(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs);
 /* C3: creates an HS contact for SF record sf. 0 or -1. */
 int plan_create_hs(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf);
+/* The same with the create's reason (NULL: C15's / C3's). */
+int plan_create_sf_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs,
+                       const char *reason);
+int plan_create_hs_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf,
+                       const char *reason);
+/* A1: matches and creates for a pair matched by link (plan_link.c). */
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
+                    const json_t *claimed_sf);
+/* A2: the parent of a linked pair (plan_link.c): the SF record's parent
+ * field ⇄ the HS record's primary association, settled in the snapshot under
+ * PLAN_SNAP_PARENT. 0 or -1. */
+int plan_merge_parent(plan_pair *pp);
+#define PLAN_SNAP_PARENT "@parent"
+/* A2: an ASSOCIATE op making hs_parent the primary parent of hs (NULL: the
+ * HS record an HS create makes for sf in this round), settling sf_value. */
+int plan_associate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
+                   const char *hs_parent, const char *sf_value, const char *why);
 /* C5: links hs and sf (first sync of the pair), why being the match's
  * reason. allow_to_sf false: C3 link of a contact outside the inclusion list,
  * SF → HS only. 0 or -1. */

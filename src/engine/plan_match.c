@@ -29,17 +29,25 @@ static int cmp_entry(const void *pa, const void *pb)
     return strcmp(a->r->rec.id, b->r->rec.id);
 }
 
-static bool is_converted_lead(const plan_rec *r)
+/* C14: a record its object's conversion flag marks converted. */
+static bool is_converted_lead(const cs_plan_input *in, const plan_rec *r)
 {
-    return strcmp(r->rec.type, "Lead") == 0 &&
-           cs_value_is_true(cs_record_get(&r->rec, "IsConverted"));
+    const cs_pair_sf *o = cs_pair_sf_find(&in->pair, r->rec.type);
+    return o != NULL && o->converted_flag != NULL &&
+           cs_value_is_true(cs_record_get(&r->rec, o->converted_flag));
+}
+
+static bool preferred(const cs_plan_input *in, const plan_rec *r)
+{
+    const cs_pair_sf *o = cs_pair_sf_find(&in->pair, r->rec.type);
+    return o != NULL && o->preferred;
 }
 
 /* C5: whether SF record a is preferred over b: a Contact over a Lead, then
  * the most recently modified, then the smaller id. */
-static bool sf_better(const plan_rec *a, const plan_rec *b)
+static bool sf_better(const cs_plan_input *in, const plan_rec *a, const plan_rec *b)
 {
-    bool ca = strcmp(a->rec.type, "Contact") == 0, cb = strcmp(b->rec.type, "Contact") == 0;
+    bool ca = preferred(in, a), cb = preferred(in, b);
     if (ca != cb)
         return ca;
     if (a->rec.modified_ms != b->rec.modified_ms)
@@ -195,7 +203,7 @@ static int collect(const cs_plan_input *in, cs_plan *plan, const json_t *claimed
         bool linked = plan_link_by_sf(in, r->rec.id) || plan_set_has(claimed_sf, r->rec.id);
         if (r->rec.deleted || (linked && !r->has_email))
             continue;
-        if (!linked && is_converted_lead(r)) {
+        if (!linked && is_converted_lead(in, r)) {
             if (r->changed &&
                 plan_skip(plan, NULL, r->rec.type, r->rec.id, r->has_email ? r->email : NULL,
                           "C14: converted Lead; its Contact syncs instead") != 0)
@@ -239,7 +247,7 @@ int plan_match(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
             else if (e->hubspot)
                 g.hs = (g.hs == NULL || hs_better(e->r, g.hs)) ? e->r : g.hs;
             else
-                g.sf = (g.sf == NULL || sf_better(e->r, g.sf)) ? e->r : g.sf;
+                g.sf = (g.sf == NULL || sf_better(in, e->r, g.sf)) ? e->r : g.sf;
             if (!e->linked && e->r->changed) {
                 g.trig_hs = g.trig_hs || e->hubspot;
                 g.trig_sf = g.trig_sf || !e->hubspot;

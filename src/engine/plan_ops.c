@@ -144,6 +144,8 @@ int plan_push(cs_plan *plan, cs_plan_op *op)
         plan->ops = p;
         plan->cap = cap;
     }
+    if (op->hs_label == NULL)
+        op->hs_label = plan->hs_label;
     plan->ops[plan->nops++] = *op;
     memset(op, 0, sizeof *op);
     return 0;
@@ -231,6 +233,20 @@ void plan_sort(cs_plan *plan)
         qsort(plan->ops, plan->nops, sizeof plan->ops[0], cmp_op);
 }
 
+int cs_plan_append(cs_plan *into, cs_plan *from, cs_err *err)
+{
+    for (size_t i = 0; i < from->nops; i++) {
+        if (plan_push(into, &from->ops[i]) != 0) {
+            for (size_t k = i + 1; k < from->nops; k++)
+                plan_op_dispose(&from->ops[k]);
+            from->nops = 0;
+            return cs_err_set(err, CS_ERR_INTERNAL, "plan: out of memory");
+        }
+    }
+    from->nops = 0;
+    return 0;
+}
+
 /* ---- public accessors ------------------------------------------------------------- */
 
 void cs_plan_free(cs_plan *plan)
@@ -285,8 +301,8 @@ int cs_plan_snapshot_merge(json_t *snapshot, const cs_plan_op *op)
 const char *cs_plan_kind_name(cs_plan_kind kind)
 {
     static const char *const names[CS_PLAN_KIND_COUNT] = {
-        "link",        "relink",  "unlink",  "create", "update",
-        "unsubscribe", "archive", "refresh", "skip",   "error"};
+        "link",      "relink",  "unlink",  "create", "update", "unsubscribe",
+        "associate", "archive", "refresh", "skip",   "error"};
     return (unsigned)kind < CS_PLAN_KIND_COUNT ? names[kind] : "unknown";
 }
 

@@ -100,7 +100,7 @@ int plan_pair_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_fie
                     const char *value, const char *snap_value, const char *reason)
 {
     const char *old = cs_record_get(&pp->sf->rec, sf_field);
-    if (cs_value_is_blank(value) && plan_sf_required(m, pp->sf_type)) {
+    if (cs_value_is_blank(value) && plan_sf_required(pp->in, m, pp->sf_type)) {
         /* C13: SF refuses a blank required field: the placeholder, or an error. */
         const char *ph = pp->in->settings->required_placeholder;
         if (ph == NULL)
@@ -210,7 +210,7 @@ int plan_pair_merge(plan_pair *pp)
 {
     for (size_t i = 0; i < pp->in->nmaps; i++) {
         const cs_field_mapping *m = &pp->in->maps[i];
-        const char *sf_field = plan_sf_field(m, pp->sf_type);
+        const char *sf_field = plan_sf_field(pp->in, m, pp->sf_type);
         if (sf_field == NULL || m->rule == CS_RULE_DONT_SYNC)
             continue; /* C8, C9: no field on this SF type */
         int rc;
@@ -255,7 +255,7 @@ int plan_hs_differs(const cs_plan_input *in, const plan_rec *hs, const char *sf_
         return 1; /* never synced: the first sync */
     for (size_t i = 0; i < in->nmaps; i++) {
         const cs_field_mapping *m = &in->maps[i];
-        if (plan_sf_field(m, sf_type) == NULL || m->rule == CS_RULE_DONT_SYNC)
+        if (plan_sf_field(in, m, sf_type) == NULL || m->rule == CS_RULE_DONT_SYNC)
             continue; /* C8, C9: the field does not sync for this pair */
         if (plan_set_has(in->backfill, m->hs))
             return 1; /* R1: a backfill was asked for */

@@ -37,9 +37,10 @@ static int value(cs_buf *out, const char *v, bool boolean)
 /* "HubSpot contact 7", or "a new HubSpot contact" when apply creates it. */
 static int hs_name(cs_buf *out, const cs_plan_op *op)
 {
+    const char *label = op->hs_label ? op->hs_label : "record";
     if (op->hs_id == NULL)
-        return cs_buf_append_str(out, "a new HubSpot contact");
-    return cs_buf_appendf(out, "HubSpot contact %s", op->hs_id);
+        return cs_buf_appendf(out, "a new HubSpot %s", label);
+    return cs_buf_appendf(out, "HubSpot %s %s", label, op->hs_id);
 }
 
 /* "Salesforce Lead 00Q...", or "a new Salesforce Lead". */
@@ -142,6 +143,16 @@ static int heading(cs_buf *out, const cs_plan_op *op)
         rc |= op->hs_id ? hs_name(out, op) : cs_buf_append_str(out, "the new HubSpot contact");
         rc |= cs_buf_append_str(out, " from email");
         return rc | aside(out, op, true);
+    case CS_PLAN_ASSOCIATE: {
+        const char *key = NULL;
+        json_t *v = NULL;
+        json_object_foreach(op->fields, key, v) break;
+        rc = cs_buf_append_str(out, "associate ");
+        rc |= hs_name(out, op);
+        rc |= cs_buf_appendf(out, " with its primary %s %s", key ? key : "parent",
+                             json_is_string(v) ? json_string_value(v) : "?");
+        return rc | aside(out, op, true);
+    }
     case CS_PLAN_LINK:
         rc = cs_buf_append_str(out, "link ");
         return rc | pair(out, op, "to");
@@ -212,18 +223,20 @@ static int count_item(cs_buf *out, size_t n, const char *word, bool *first)
 static int side_summary(cs_buf *out, const cs_plan *plan, cs_plan_target t, const char *name)
 {
     bool first = true;
-    size_t n[4] = {
+    size_t n[5] = {
         cs_plan_count_kind(plan, CS_PLAN_CREATE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_UPDATE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_UNSUBSCRIBE, (int)t),
         cs_plan_count_kind(plan, CS_PLAN_ARCHIVE, (int)t),
+        cs_plan_count_kind(plan, CS_PLAN_ASSOCIATE, (int)t),
     };
-    if (n[0] + n[1] + n[2] + n[3] == 0)
+    if (n[0] + n[1] + n[2] + n[3] + n[4] == 0)
         return 0;
     int rc = cs_buf_appendf(out, " %s: ", name);
     rc |= count_item(out, n[0], "to create", &first);
     rc |= count_item(out, n[1], "to update", &first);
     rc |= count_item(out, n[2], "to unsubscribe", &first);
+    rc |= count_item(out, n[4], "to associate with a parent", &first);
     rc |= count_item(out, n[3], t == CS_PLAN_HUBSPOT ? "to archive" : "to delete", &first);
     return rc | cs_buf_append_str(out, ".");
 }

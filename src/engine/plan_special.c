@@ -20,7 +20,7 @@ const char *plan_sf_read(const cs_plan_input *in, const cs_field_mapping *m, con
                          const char *value)
 {
     const char *ph = in->settings->required_placeholder;
-    if (ph != NULL && plan_sf_required(m, sf_type) && cs_value_equal(value, ph))
+    if (ph != NULL && plan_sf_required(in, m, sf_type) && cs_value_equal(value, ph))
         return NULL; /* C13: never copied back to HubSpot */
     return value;
 }

@@ -15,26 +15,22 @@
 
 /* ---- creating ---------------------------------------------------------------- */
 
-/* Fields the planner reads besides the mapped ones (plan.h, MAPPINGS). */
-static const char *const hs_extra[] = {"email", CS_PLAN_PROP_LEAD_ID, CS_PLAN_PROP_CONTACT_ID,
-                                       "hs_email_optout", "hubspot_owner_id"};
-static const char *const lead_extra[] = {"Email", "IsConverted", "ConvertedContactId", "OwnerId",
-                                         "HasOptedOutOfEmail"};
-static const char *const contact_extra[] = {"Email", "OwnerId", "HasOptedOutOfEmail", "AccountId"};
-
-static int select_side(cs_connector *c, const char *object, const cs_field_mapping *maps,
-                       size_t nmaps, int which, const char *const *extra, size_t nextra,
-                       cs_err *err)
+/* Selects what one object of a pair reads: the planner's extra fields and
+ * every synced mapping's field in that object's column. */
+static int select_object(cs_connector *c, const cs_pair *pair, const char *object,
+                         const char *const *extra, size_t nextra, cs_err *err)
 {
-    const char **names = calloc(nmaps + nextra + 1, sizeof *names);
+    bool hub = cs_pair_is_hs(pair, object);
+    const char **names = calloc(pair->nmaps + nextra + 1, sizeof *names);
     if (names == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < nextra; i++)
         names[n++] = extra[i];
-    for (size_t i = 0; i < nmaps; i++) {
-        const cs_field_mapping *m = &maps[i];
-        const char *name = which == 0 ? m->hs : which == 1 ? m->sf_lead : m->sf_contact;
+    for (size_t i = 0; i < pair->nmaps; i++) {
+        const cs_field_mapping *m = &pair->maps[i];
+        int column = hub ? -1 : cs_pair_sf_find(pair, object)->column;
+        const char *name = column < 0 ? m->hs : column == 0 ? m->sf_lead : m->sf_contact;
         if (name != NULL && m->rule != CS_RULE_DONT_SYNC)
             names[n++] = name;
     }
@@ -44,6 +40,18 @@ static int select_side(cs_connector *c, const char *object, const cs_field_mappi
 }
 
 static int setup_guard(void *ud, bool write, cs_err *err);
+
+static int select_pair(const cs_sync_options *o, const cs_pair *pair, cs_err *err)
+{
+    if (select_object(o->hubspot, pair, pair->hs_object, pair->hs_extra, pair->nhs_extra, err) != 0)
+        return -1;
+    for (size_t k = 0; k < pair->nsf; k++) {
+        const cs_pair_sf *so = &pair->sf[k];
+        if (select_object(o->salesforce, pair, so->name, so->extra, so->nextra, err) != 0)
+            return -1;
+    }
+    return 0;
+}
 
 int cs_sync_new(const cs_sync_options *opts, cs_sync **out, cs_err *err)
 {
@@ -57,21 +65,14 @@ int cs_sync_new(const cs_sync_options *opts, cs_sync **out, cs_err *err)
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     s->opt = *opts;
-    s->contacts = cs_config_contacts(opts->config);
     s->settings = cs_config_sync(opts->config);
-    s->maps = cs_config_mappings(opts->config, &s->nmaps);
     s->round_records = opts->round_records ? opts->round_records : SYNC_DEFAULT_ROUND;
     cs_connector_set_guard(opts->salesforce, setup_guard, s);
-    int picked = 0;
-    if (select_side(opts->hubspot, "contacts", s->maps, s->nmaps, 0, hs_extra,
-                    sizeof hs_extra / sizeof hs_extra[0], err) != 0 ||
-        select_side(opts->salesforce, "Lead", s->maps, s->nmaps, 1, lead_extra,
-                    sizeof lead_extra / sizeof lead_extra[0], err) != 0 ||
-        select_side(opts->salesforce, "Contact", s->maps, s->nmaps, 2, contact_extra,
-                    sizeof contact_extra / sizeof contact_extra[0], err) != 0)
-        picked = -1;
+    int rc = cs_pair_compile(opts->config, s->pairs, &s->npairs, err);
+    for (size_t i = 0; rc == 0 && i < s->npairs; i++)
+        rc = select_pair(opts, &s->pairs[i], err);
     cs_connector_set_guard(opts->salesforce, NULL, NULL);
-    if (picked != 0) {
+    if (rc != 0) {
         free(s);
         return -1;
     }
@@ -89,6 +90,15 @@ void cs_sync_free(cs_sync *s)
 bool sync_stopped(const sync_pass *p)
 {
     return p->s->opt.stop != NULL && *p->s->opt.stop != 0;
+}
+
+bool sync_is_hs_object(const sync_pass *p, const char *object)
+{
+    for (size_t i = 0; i < p->s->npairs; i++) {
+        if (cs_pair_is_hs(&p->s->pairs[i], object))
+            return true;
+    }
+    return false;
 }
 
 /* Whether s's Salesforce usage is below its budget (retries: the retry
@@ -202,10 +212,11 @@ static void summary(cs_sync_report *r)
              (unsigned long long)r->linked);
 }
 
-/* The rounds of a pass. dry: one round that reads everything, planned only. */
-static int rounds(sync_pass *p, cs_plan **plan_out, cs_err *err)
+/* The rounds of one pair. dry: one round that reads everything, planned
+ * only (its plan is merged into *plan_out). */
+static int pair_rounds(sync_pass *p, const cs_pair *pair, cs_plan **plan_out, cs_err *err)
 {
-    if (detect_begin(p, err) != 0)
+    if (detect_begin(p, pair, err) != 0)
         return -1;
     while (!detect_finished(p) && p->halt == SYNC_GO) {
         if (sync_stopped(p)) {
@@ -231,14 +242,30 @@ static int rounds(sync_pass *p, cs_plan **plan_out, cs_err *err)
             sync_progress(p, CS_SYNC_PHASE_PLAN);
         }
         if (rc == 0 && p->dry_run) {
-            *plan_out = plan;
+            rc = *plan_out == NULL ? 0 : cs_plan_append(*plan_out, plan, err);
+            if (*plan_out == NULL)
+                *plan_out = plan;
+            else
+                cs_plan_free(plan);
             sync_round_dispose(&r);
-            return 0;
+            return rc;
         }
         rc = rc ? rc : apply_plan(p, &r, plan, true, err);
         cs_plan_free(plan);
         sync_round_dispose(&r);
         if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Every pair in turn, parents first (A2). */
+static int rounds(sync_pass *p, cs_plan **plan_out, cs_err *err)
+{
+    if (detect_pass_begin(p, err) != 0)
+        return -1;
+    for (size_t i = 0; i < p->s->npairs && p->halt == SYNC_GO; i++) {
+        if (pair_rounds(p, &p->s->pairs[i], plan_out, err) != 0)
             return -1;
     }
     return 0;
@@ -260,9 +287,10 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     cs_connector_get_usage(s->opt.hubspot, &p.hs_usage0);
     cs_connector_get_usage(s->opt.salesforce, &p.sf_usage0);
     p.followups = json_object();
+    p.handoff = json_object();
     cs_err local = {0};
     cs_err *e = err ? err : &local;
-    int rc = p.followups ? 0 : cs_err_set(e, CS_ERR_INTERNAL, "out of memory");
+    int rc = p.followups && p.handoff ? 0 : cs_err_set(e, CS_ERR_INTERNAL, "out of memory");
     if (rc == 0 && !dry)
         rc = cs_store_run_begin(s->opt.store, rep->started_ms, &rep->run_id, e);
     bool run_open = rc == 0 && !dry;
@@ -289,8 +317,10 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     }
     if (cs_store_in_transaction(s->opt.store))
         cs_store_rollback(s->opt.store, NULL);
-    detect_end(&p);
+    detect_pass_end(&p);
     json_decref(p.followups);
+    json_decref(p.handoff);
+    json_decref(p.child_members);
     update_usage(&p);
     rep->finished_ms = cs_time_now_ms();
 

@@ -241,6 +241,12 @@ int cs_sync_run(cs_sync *s, const cs_sync_run_options *opts, cs_err *err);
 #define CS_SYNC_CURSOR_SF_LEAD     "salesforce.Lead"
 #define CS_SYNC_CURSOR_SF_CONTACT  "salesforce.Contact"
 
+/* The durable cursors of every pair cfg syncs, in pass order (its HubSpot
+ * scan, then its Salesforce scans): up to max static names into out; the
+ * count is returned. */
+#define CS_SYNC_CURSORS_MAX 12
+size_t cs_sync_cursor_names(const cs_config *cfg, const char **out, size_t max);
+
 /* The object name the engine uses for contact links in the store. */
 #define CS_SYNC_OBJECT_CONTACT "contact"
 

@@ -5,23 +5,23 @@
 #ifndef CS_ENGINE_SYNC_INT_H
 #define CS_ENGINE_SYNC_INT_H
 
+#include "engine/pair.h"
 #include "engine/sync.h"
 
 #define SYNC_DEFAULT_ROUND 2000
-#define SYNC_SCANS         3 /* HubSpot contacts, Salesforce Leads, Salesforce Contacts */
-#define SYNC_SCAN_HS       0
-#define SYNC_SCAN_LEAD     1
-#define SYNC_SCAN_CONTACT  2
+/* A pair's scans: its HubSpot object first, then its Salesforce objects in
+ * the pair's order (scan 1 + k reads pair->sf[k]). */
+#define SYNC_SCAN_HS 0
 /* Creates of one batch whose outcome stays unknown are settled within this
  * many attempts (send, look up or upsert, send again) or the pass fails. */
 #define SYNC_CREATE_ATTEMPTS 4
 
 struct cs_sync {
     cs_sync_options opt; /* pointers borrowed from the caller */
-    const cs_contact_settings *contacts;
     const cs_sync_settings *settings;
-    const cs_field_mapping *maps;
-    size_t nmaps;
+    /* The config's pairs (pair.h), in the order a pass syncs them. */
+    cs_pair pairs[CS_PAIR_MAX];
+    size_t npairs;
     size_t round_records;
 };
 
@@ -38,9 +38,13 @@ typedef struct sync_pass {
     bool dry_run;
     int64_t now_ms;
     int64_t started_mono;
-    cs_change_scan *scans[SYNC_SCANS];
-    bool scan_done[SYNC_SCANS];
-    char stored_cursor[SYNC_SCANS][CS_CONNECTOR_CURSOR_MAX];
+    /* The pair the current rounds sync, and its scans (SYNC_SCAN_HS, then
+     * one per SF object): opened by detect_begin, closed by detect_end. */
+    const cs_pair *pair;
+    size_t nscans;
+    cs_change_scan *scans[CS_PAIR_SCANS_MAX];
+    bool scan_done[CS_PAIR_SCANS_MAX];
+    char stored_cursor[CS_PAIR_SCANS_MAX][CS_CONNECTOR_CURSOR_MAX];
     cs_record_list owners; /* HubSpot owners (C17) */
     cs_record_list users;  /* Salesforce Users (C17) */
     json_t *members;       /* C2: inclusion list member ids (array) or NULL */
@@ -59,7 +63,15 @@ typedef struct sync_pass {
      * an existing record, a 409 on create): hs_id → [sf_type, sf_id]. They
      * get a first-sync merge in a round of their own at the end of the pass. */
     json_t *followups;
+    /* A1 → A2: HS ids of child records (of the child pair) whose parent was
+     * examined in this pass; the child pair reads them as changed in its
+     * first round, so a parent created now gives them their parent now. */
+    json_t *handoff;
+    json_t *child_members; /* C2 members of the child pair's inclusion list, read once */
     sync_halt halt;
+    /* The retry schedule of the error being recorded when it is not the
+     * options' (A2's waits for a parent); NULL otherwise. */
+    const cs_retry_policy *policy;
     uint64_t ops_planned;
     uint64_t ops_applied;
     cs_connector_usage hs_usage0, sf_usage0;
@@ -82,12 +94,15 @@ typedef struct sync_round {
     json_t *broken;  /* HS and SF ids whose LINK failed: their other ops are skipped */
     json_t *created; /* SF id → new HS id of an HS create (for its UNSUBSCRIBE) */
     json_t *updated; /* HS ids counted as updated in this round (an opt-out counts once, R5) */
+    json_t *parents; /* A2: SF parent ids the round's SF records name → true */
     bool followup;   /* this round merges the pass's follow-ups */
 } sync_round;
 
 /* ---- sync.c helpers ---------------------------------------------------------- */
 
 bool sync_stopped(const sync_pass *p);
+/* Whether object is the HubSpot object of one of the pass's pairs. */
+bool sync_is_hs_object(const sync_pass *p, const char *object);
 /* R6: whether the Salesforce budget allows more writes (or, with retries,
  * more retries of errored records). Sets p->halt and the report's message
  * when it does not (writes only). */
@@ -96,31 +111,52 @@ void sync_progress(sync_pass *p, cs_sync_phase phase);
 
 /* ---- detect.c ------------------------------------------------------------------ */
 
-/* Opens the three scans from the stored cursors and reads owners, users and
- * list members once for the pass. */
-int detect_begin(sync_pass *p, cs_err *err);
+/* Once per pass: the open errors (R8) and, when a pair syncs owners, the
+ * owners and users (C17). */
+int detect_pass_begin(sync_pass *p, cs_err *err);
+void detect_pass_end(sync_pass *p);
+/* Makes pair the pass's current pair: opens its scans from the stored
+ * cursors and reads its inclusion list's members (C2). */
+int detect_begin(sync_pass *p, const cs_pair *pair, cs_err *err);
 void detect_end(sync_pass *p);
+/* The store's name of scan i of the current pair's cursor, and its object. */
+const char *detect_scan_cursor(const sync_pass *p, size_t i);
+const char *detect_scan_object(const sync_pass *p, size_t i);
 /* Fills r (which it initialises) with the next round: up to round_records
  * changed records per scan, due retries in the first round, the pass's
  * follow-ups once every scan is done, and the context the plan needs.
  * limit 0: no limit (dry run). */
 int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err);
 void sync_round_dispose(sync_round *r);
+/* detect_assoc.c: A1's children facts (a pair with a child pair) and A2's
+ * parents (a pair with a parent pair) for the records of the round. */
+int detect_associations(sync_pass *p, sync_round *r, cs_err *err);
+/* The pair whose parent is the current pair, or NULL. */
+const cs_pair *detect_child_pair(const sync_pass *p);
+/* The records of the current pair's HubSpot object named in set (keys),
+ * not yet in the round, read as changed. */
+int detect_read_changed(sync_pass *p, sync_round *r, json_t *set, cs_err *err);
+/* Reads ids of object on one side into the round with role. */
+int detect_read(sync_pass *p, sync_round *r, bool hub, const char *object, const char *const *ids,
+                size_t n, cs_plan_role role, cs_err *err);
+
 /* True when every scan is done and no follow-up is waiting. */
 bool detect_finished(const sync_pass *p);
 
 /* ---- detect_full.c: full reads matched locally (first pass, --full) ---------- */
 
 typedef struct detect_full detect_full;
-/* full[i]: scan i reads its side in full. Reads the Salesforce email index
- * when the HubSpot scan is full. Nothing when no scan is full or dry run. */
-int detect_full_begin(sync_pass *p, const bool full[SYNC_SCANS], cs_err *err);
+/* full[i]: scan i of the current pair reads its side in full. For a pair
+ * matched by email, reads the Salesforce email index when the HubSpot scan
+ * is full. Nothing when no scan is full, the pair matches by link only, or
+ * on a dry run. */
+int detect_full_begin(sync_pass *p, const bool full[CS_PAIR_SCANS_MAX], cs_err *err);
 void detect_full_end(sync_pass *p);
 /* Whether scan waits for the full HubSpot scan to end. */
-bool detect_full_hold(const sync_pass *p, int scan);
+bool detect_full_hold(const sync_pass *p, size_t scan);
 /* After a page of scan: indexes HubSpot emails; drops Salesforce records
  * already settled in this pass (counted as settled). */
-int detect_full_filter(sync_pass *p, int scan, cs_record_list *got, cs_err *err);
+int detect_full_filter(sync_pass *p, size_t scan, cs_record_list *got, cs_err *err);
 /* Resolves r->emails through the indexes into r->need_hs / r->need_sf; the
  * emails they cannot answer go into left_hs / left_sf (sets) to look up. */
 int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *left_sf, cs_err *err);
@@ -141,6 +177,10 @@ int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, c
 int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from, size_t to,
                   cs_err *err);
 
+/* apply_assoc.c: n ASSOCIATE ops (A2) in one batch. */
+int apply_associate(sync_pass *p, sync_round *r, const struct cs_plan_op *const *ops, size_t n,
+                    cs_err *err);
+
 /* Shared by apply.c and apply_create.c. */
 typedef struct apply_batch {
     const cs_plan_op **ops;
@@ -156,8 +196,8 @@ void sync_error_key(char *out, size_t size, cs_store_side side, const char *obje
                     const char *record_key);
 /* The error identity of an op written to side: the source record (an HS
  * contact for writes to Salesforce, the SF record for writes to HubSpot). */
-void apply_error_identity(const cs_plan_op *op, cs_store_side side, const char *hs_id,
-                          const char **object, const char **record_key);
+void apply_error_identity(const cs_pair *pair, const cs_plan_op *op, cs_store_side side,
+                          const char *hs_id, const char **object, const char **record_key);
 /* Records the failure of op on side (inside the caller's transaction). */
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
                        const char *hs_id, cs_store_category cat, const char *field,
@@ -168,7 +208,8 @@ int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_stor
                       const char *hs_id, cs_err *err);
 /* An op that was not sent in this round (its pair did not come to be): its
  * record's error, if any, stays as it is. 0 or -1 (memory). */
-int apply_keep_error(sync_round *r, const cs_plan_op *op, cs_store_side side, cs_err *err);
+int apply_keep_error(const sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
+                     cs_err *err);
 /* R8: whether op (to be written to side, or a plan error of side) waits for
  * its record's retry; if so it is noted in r->held and counted. 1, 0 or -1. */
 int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
@@ -237,6 +278,9 @@ void retry_end(sync_pass *p);
  * (the journal, R5, says when those landed). *waits is set; 0 or -1. */
 int retry_waits(sync_pass *p, cs_store_side side, const char *object, const char *record_key,
                 int64_t modified_ms, bool *waits, cs_err *err);
+/* Makes the open error key due now (A2: its record's parent has just been
+ * examined, so the record is worth another look at once). */
+void retry_make_due(sync_pass *p, const char *key);
 /* Whether error key is open (as loaded and updated during the pass). */
 bool retry_is_open(const sync_pass *p, const char *key);
 /* Keeps p->open_errors current: a failure recorded now, an error cleared. */

@@ -101,7 +101,7 @@ static int own_write(sync_pass *p, const char *object, const char *record_key, i
                      int64_t modified_ms, bool *own, cs_err *err)
 {
     /* Writes into a HubSpot contact run SF → HS, into a Lead or Contact HS → SF. */
-    cs_store_dir into = strcmp(object, "contacts") == 0 ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF;
+    cs_store_dir into = sync_is_hs_object(p, object) ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF;
     cs_journal_query q = {.record_id = record_key, .limit = RETRY_JOURNAL_MAX};
     cs_journal_list l;
     memset(&l, 0, sizeof l);
@@ -119,6 +119,13 @@ static int own_write(sync_pass *p, const char *object, const char *record_key, i
     }
     cs_journal_list_dispose(&l);
     return 0;
+}
+
+void retry_make_due(sync_pass *p, const char *key)
+{
+    json_t *v = json_object_get(p->open_errors, key);
+    if (json_is_array(v))
+        json_array_set_new(v, 1, json_integer((json_int_t)p->now_ms));
 }
 
 int retry_waits(sync_pass *p, cs_store_side side, const char *object, const char *record_key,

@@ -613,7 +613,7 @@ Test(config_errors, unknown_keys_with_suggestions)
     expect_only(BASE "sync:\n  intervall: 2s\n",
                 "crmsync.yaml:4:3: sync.intervall: unknown key (did you mean 'interval'?) "
                 "[config]");
-    expect_only(BASE "companies: {}\n", "crmsync.yaml:3:1: companies: unknown key [config]");
+    expect_only(BASE "deals: {}\n", "crmsync.yaml:3:1: deals: unknown key [config]");
     expect_only(BASE "contacts:\n  mappings:\n    - {hubspot: x, salesfroce: X__c}\n",
                 "crmsync.yaml:5:7: contacts.mappings[0].salesforce: required key is missing: "
                 "salesforce, or salesforce_lead and/or salesforce_contact [C7, C8]\n"

@@ -1,0 +1,85 @@
+/* A2's writes to HubSpot: a child record's primary association with its
+ * parent (CS_PLAN_ASSOCIATE), sent in batches through the connector's
+ * association call with the pair's association type, and stored like any
+ * write — one transaction per batch holding the merged snapshots, the journal
+ * rows (R5) and the errors (R4, R9: a refused association is an
+ * Associations error of its record). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sync_int.h"
+
+/* The parent id an ASSOCIATE op names (its one field). */
+static const char *parent_of(const cs_plan_op *op)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(op->fields, key, v)
+    {
+        return json_string_value(v);
+    }
+    return NULL;
+}
+
+static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char *hs_id,
+                  const cs_write_result *res, cs_err *err)
+{
+    if (res->status == CS_WRITE_REFUSED)
+        return apply_record_error(p, r, op, CS_STORE_HUBSPOT, hs_id, CS_STORE_CAT_ASSOCIATIONS,
+                                  NULL, res->message, err);
+    if (res->status != CS_WRITE_OK)
+        return 0; /* not sent: the pass fails and the next one re-reads */
+    if (apply_snapshot_merge(p, hs_id, op, err) != 0)
+        return -1;
+    if (json_object_get(r->updated, hs_id) == NULL) {
+        p->rep->hubspot.updated++;
+        if (json_object_set_new(r->updated, hs_id, json_true()) != 0)
+            return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    if (apply_journal(p, op, CS_STORE_OP_UPDATE, hs_id, op->sf_id, err) != 0)
+        return -1;
+    return apply_clear_error(p, r, op, CS_STORE_HUBSPOT, hs_id, err);
+}
+
+int apply_associate(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_t n,
+                    cs_err *err)
+{
+    const cs_pair *pair = p->pair;
+    if (pair->parent_hs_object == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "sync: an association for a pair without parent");
+    cs_assoc_input *in = calloc(n, sizeof *in);
+    cs_write_result *res = calloc(n, sizeof *res);
+    const char **hs_ids = calloc(n, sizeof *hs_ids);
+    int rc = (in && res && hs_ids) ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        hs_ids[i] = apply_hs_id(r, ops[i]);
+        in[i] = (cs_assoc_input){
+            .from_id = hs_ids[i], .to_id = parent_of(ops[i]), .type_id = pair->parent_assoc_type};
+        if (in[i].to_id == NULL)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "sync: an association without its parent");
+    }
+    int call = 0;
+    cs_err call_err = {0};
+    if (rc == 0)
+        call = cs_connector_assoc_write(p->s->opt.hubspot, pair->hs_object, pair->parent_hs_object,
+                                        in, n, res, &call_err);
+    if (rc == 0)
+        rc = apply_begin(p, err);
+    for (size_t i = 0; rc == 0 && call == 0 && i < n; i++)
+        rc = settle(p, r, ops[i], hs_ids[i], &res[i], err);
+    if (rc == 0)
+        rc = apply_commit(p, err);
+    else if (cs_store_in_transaction(p->s->opt.store))
+        cs_store_rollback(p->s->opt.store, NULL);
+    free(in);
+    free(res);
+    free(hs_ids);
+    if (rc != 0)
+        return -1;
+    apply_done(p, n);
+    if (call != 0) {
+        *err = call_err;
+        return apply_call_failed(p, p->s->opt.hubspot, err);
+    }
+    return 0;
+}

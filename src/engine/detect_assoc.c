@@ -1,0 +1,270 @@
+/* What a round needs to know about associations between pairs (A1, A2,
+ * C15), read after the round's records and their context:
+ *
+ *   - for a parent pair (companies): the children of every unlinked HubSpot
+ *     record of the round — its associated contacts, each one's link (the
+ *     store's), the parent its linked Salesforce record names (a Contact's
+ *     AccountId, read in one query per object) and whether it will be created
+ *     in Salesforce with a parent. An unlinked Account a child names is read
+ *     as context so the plan can link through it (A1). The children are handed
+ *     to the child pair, which reads them as changed in its first round
+ *     (A2 for a parent created now).
+ *   - for a child pair (contacts): the primary parent of every HubSpot record
+ *     of the round and that parent's link (A2, C15), and the HubSpot record
+ *     of every parent the round's Salesforce records name (A2).
+ *
+ * Association reads are batched (100 per HubSpot call); links come from the
+ * store. Nothing is read when no pair has a parent. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sync_int.h"
+
+static int oom(cs_err *err)
+{
+    return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+}
+
+/* Keys of set not in skip, as borrowed strings (NULL on memory failure). */
+static const char **keys(const json_t *set, const json_t *skip, size_t *n)
+{
+    const char **out = calloc(json_object_size(set) + 1, sizeof *out);
+    if (out == NULL)
+        return NULL;
+    size_t k = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)set, key, v)
+    {
+        if (skip == NULL || json_object_get(skip, key) == NULL)
+            out[k++] = key;
+    }
+    *n = k;
+    return out;
+}
+
+/* The link of id (HS side when hub) in pair q, or 0 when there is none. */
+static int link_of(sync_pass *p, const cs_pair *q, bool hub, const char *id, cs_link *l,
+                   cs_err *err)
+{
+    int found = hub ? cs_store_link_by_hs(p->s->opt.store, q->link_object, id, l, err)
+                    : cs_store_link_by_sf(p->s->opt.store, id, l, err);
+    if (found == 1 && strcmp(l->object, q->link_object) != 0)
+        return 0;
+    return found;
+}
+
+/* C2 for the child pair: whether child hs_id is in its inclusion list. */
+static int child_member(sync_pass *p, const cs_pair *child, const char *hs_id, bool *member,
+                        cs_err *err)
+{
+    const char *list = child->settings.inclusion_list;
+    *member = true;
+    if (list == NULL)
+        return 0;
+    if (p->child_members == NULL &&
+        cs_connector_list_members(p->s->opt.hubspot, list, &p->child_members, err) != 0)
+        return cs_err_prefix(err, "inclusion list %s: ", list);
+    *member = false;
+    size_t i;
+    json_t *m;
+    json_array_foreach(p->child_members, i, m)
+    {
+        if (json_is_string(m) && strcmp(json_string_value(m), hs_id) == 0)
+            *member = true;
+    }
+    return 0;
+}
+
+/* The parent field of each linked child record, by SF id: one read per SF
+ * object of the child pair. *out: SF id → parent id or null. */
+static int child_parents(sync_pass *p, const cs_pair *child, const json_t *by_type, json_t *out,
+                         cs_err *err)
+{
+    for (size_t k = 0; k < child->nsf; k++) {
+        const cs_pair_sf *so = &child->sf[k];
+        json_t *set = json_object_get(by_type, so->name);
+        if (so->parent_field == NULL || json_object_size(set) == 0)
+            continue;
+        size_t n = 0;
+        const char **ids = keys(set, NULL, &n);
+        if (ids == NULL)
+            return oom(err);
+        cs_record_list got;
+        cs_record_list_init(&got);
+        int rc = cs_connector_read(p->s->opt.salesforce, so->name, ids, n, &got, err);
+        free(ids);
+        if (rc != 0) {
+            cs_record_list_dispose(&got);
+            return cs_err_prefix(err, "reading %s for their parents: ", so->name);
+        }
+        p->rep->salesforce.context += got.len;
+        for (size_t i = 0; i < got.len && rc == 0; i++) {
+            const char *v = cs_record_get(&got.items[i], so->parent_field);
+            bool ok = v != NULL && v[0] != '\0' && strlen(v) < CS_PLAN_ID_MAX;
+            if (json_object_set_new(out, got.items[i].id, ok ? json_string(v) : json_null()) != 0)
+                rc = oom(err);
+        }
+        cs_record_list_dispose(&got);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One child of parent hs_id, as a fact for the plan. */
+static int add_child(sync_pass *p, sync_round *r, const cs_pair *child, const char *hs_id,
+                     const char *child_id, const cs_link *l, const json_t *parents, json_t *need_sf,
+                     cs_err *err)
+{
+    const char *sf_parent = NULL;
+    bool needs = false, creates = false;
+    if (l != NULL) {
+        const cs_pair_sf *so = cs_pair_sf_find(child, l->sf_type);
+        json_t *v = json_object_get(parents, l->sf_id);
+        if (so != NULL && so->parent_field != NULL && v != NULL) {
+            sf_parent = json_string_value(v);
+            needs = sf_parent == NULL;
+        }
+    } else if (child->settings.create_salesforce_as == CS_CREATE_CONTACT) {
+        if (child_member(p, child, child_id, &creates, err) != 0)
+            return -1;
+    }
+    if (sf_parent != NULL && !json_object_get(r->sf_seen, sf_parent)) {
+        cs_link pl;
+        int found = link_of(p, p->pair, false, sf_parent, &pl, err);
+        if (found < 0)
+            return -1;
+        if (found == 0 && json_object_set_new(need_sf, sf_parent, json_true()) != 0)
+            return oom(err);
+    }
+    if (json_object_set_new(p->handoff, child_id, json_true()) != 0)
+        return oom(err);
+    return cs_plan_input_add_child(r->in, hs_id, child_id, sf_parent, needs, creates, err);
+}
+
+/* A1: the children of the round's unlinked HubSpot records. */
+static int children(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *err)
+{
+    size_t n = 0;
+    const char **ids = keys(r->hs_seen, r->link_hs, &n);
+    if (ids == NULL)
+        return oom(err);
+    json_t *assoc = NULL, *by_type = json_object(), *parents = json_object(),
+           *need_sf = json_object();
+    int rc = by_type && parents && need_sf ? 0 : oom(err);
+    if (rc == 0 && n > 0 &&
+        cs_connector_assoc_read(p->s->opt.hubspot, p->pair->hs_object, child->hs_object, ids, n,
+                                &assoc, err) != 0)
+        rc = cs_err_prefix(err, "associations of %s: ", p->pair->hs_object);
+    /* The links of every child, grouped by SF object for one read each. */
+    const char *hs_id;
+    json_t *list;
+    json_object_foreach(assoc, hs_id, list)
+    {
+        size_t i;
+        json_t *c;
+        json_array_foreach(list, i, c)
+        {
+            cs_link l;
+            int found = rc == 0 ? link_of(p, child, true, json_string_value(c), &l, err) : 0;
+            if (found < 0)
+                rc = -1;
+            if (found != 1 || rc != 0)
+                continue;
+            json_t *set = json_object_get(by_type, l.sf_type);
+            if (set == NULL && (json_object_set_new(by_type, l.sf_type, json_object()) != 0 ||
+                                (set = json_object_get(by_type, l.sf_type)) == NULL))
+                rc = oom(err);
+            else if (json_object_set_new(set, l.sf_id, json_true()) != 0)
+                rc = oom(err);
+        }
+    }
+    if (rc == 0)
+        rc = child_parents(p, child, by_type, parents, err);
+    json_object_foreach(assoc, hs_id, list)
+    {
+        size_t i;
+        json_t *c;
+        json_array_foreach(list, i, c)
+        {
+            const char *cid = json_string_value(c);
+            cs_link l;
+            int found = rc == 0 ? link_of(p, child, true, cid, &l, err) : 0;
+            if (found < 0)
+                rc = -1;
+            if (rc == 0)
+                rc = add_child(p, r, child, hs_id, cid, found == 1 ? &l : NULL, parents, need_sf,
+                               err);
+        }
+    }
+    /* A1: the Accounts children name, so the plan can link through them. */
+    size_t m = 0;
+    const char **acc = rc == 0 ? keys(need_sf, r->sf_seen, &m) : NULL;
+    if (rc == 0 && acc == NULL)
+        rc = oom(err);
+    if (rc == 0 && m > 0)
+        rc = detect_read(p, r, false, p->pair->sf[0].name, acc, m, CS_PLAN_CONTEXT, err);
+    free(acc);
+    free(ids);
+    json_decref(assoc);
+    json_decref(by_type);
+    json_decref(parents);
+    json_decref(need_sf);
+    return rc;
+}
+
+/* A2, C15: the primary parent of each HubSpot record of the round and the
+ * HubSpot record of each parent the round's SF records name. */
+static int parents(sync_pass *p, sync_round *r, const cs_pair *parent, cs_err *err)
+{
+    size_t n = 0;
+    const char **ids = keys(r->hs_seen, NULL, &n);
+    if (ids == NULL)
+        return oom(err);
+    json_t *assoc = NULL;
+    int rc = 0;
+    if (n > 0 && cs_connector_assoc_read(p->s->opt.hubspot, p->pair->hs_object, parent->hs_object,
+                                         ids, n, &assoc, err) != 0)
+        rc = cs_err_prefix(err, "associations of %s: ", p->pair->hs_object);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *company = json_string_value(json_array_get(json_object_get(assoc, ids[i]), 0));
+        const char *sf_parent = NULL;
+        cs_link l;
+        if (company != NULL) {
+            int found = link_of(p, parent, true, company, &l, err);
+            if (found < 0) {
+                rc = -1;
+                break;
+            }
+            sf_parent = found == 1 ? l.sf_id : NULL;
+        }
+        rc = cs_plan_input_set_hs_parent(r->in, ids[i], company, sf_parent, err);
+        if (rc == 0 && sf_parent != NULL)
+            rc = cs_plan_input_set_parent_link(r->in, sf_parent, company, err);
+    }
+    free(ids);
+    json_decref(assoc);
+    const char *sf_id;
+    json_t *v;
+    json_object_foreach(r->parents, sf_id, v)
+    {
+        cs_link l;
+        int found = rc == 0 ? link_of(p, parent, false, sf_id, &l, err) : 0;
+        if (found < 0)
+            rc = -1;
+        if (rc == 0 && found == 1)
+            rc = cs_plan_input_set_parent_link(r->in, sf_id, l.hs_id, err);
+    }
+    return rc;
+}
+
+int detect_associations(sync_pass *p, sync_round *r, cs_err *err)
+{
+    const cs_pair *child = detect_child_pair(p);
+    if (child != NULL && children(p, r, child, err) != 0)
+        return -1;
+    if (p->pair->parent >= 0 && parents(p, r, &p->s->pairs[p->pair->parent], err) != 0)
+        return -1;
+    return 0;
+}

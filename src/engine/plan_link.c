@@ -1,0 +1,237 @@
+/* Pairs matched by link, and the parent of a child pair (A1, A2).
+ *
+ * A1 (plan_match_link): a changed unlinked Salesforce record (an Account)
+ * creates its HubSpot record (a company). A changed unlinked HubSpot record
+ * is first matched through its children: when one of its associated
+ * contacts is linked to a Contact whose AccountId names an unlinked Account,
+ * the two are linked. Otherwise it creates its Salesforce record only when a
+ * child needs it — a linked Contact without an Account, or a contact about
+ * to be created as a Contact (create_salesforce_as: contact) — and is skipped
+ * with A1's reason when none does: no children, or children that sync to
+ * Leads. Never by a field value such as the domain.
+ *
+ * A2 (plan_merge_parent): for a linked child whose Salesforce object has a
+ * parent field (Contact.AccountId), the parent field ⇄ the HubSpot record's
+ * primary association, both ways, compared as the Account id they stand for
+ * and settled in the pair's snapshot under PLAN_SNAP_PARENT. A side that
+ * points to a parent the other side does not know yet (not linked) is an
+ * Associations error (R9) that waits for the parent; a removed parent is not
+ * propagated (neither side is cleared). */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/plan_int.h"
+#include "engine/value.h"
+
+/* The children facts of HS record hs_id (cs_plan_input_add_child). */
+static const json_t *children_of(const cs_plan_input *in, const char *hs_id)
+{
+    return json_object_get(in->children, hs_id);
+}
+
+/* A1: the unlinked SF parent one of hs's children names, not yet claimed. */
+static const plan_rec *match_through_children(const cs_plan_input *in, const plan_rec *hs,
+                                              const json_t *claimed_sf, const char **child)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(children_of(in, hs->rec.id), i, c)
+    {
+        const char *sf_parent = json_string_value(json_array_get(c, 1));
+        if (sf_parent == NULL || plan_link_by_sf(in, sf_parent) != NULL ||
+            plan_set_has(claimed_sf, sf_parent))
+            continue;
+        const plan_rec *sf = plan_sf_find(in, sf_parent);
+        if (sf != NULL && !sf->rec.deleted) {
+            *child = json_string_value(json_array_get(c, 0));
+            return sf;
+        }
+    }
+    return NULL;
+}
+
+/* A1: why hs creates its SF record, or NULL when no child needs it. */
+static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, char *buf,
+                                 size_t size)
+{
+    size_t i;
+    const json_t *c;
+    const char *label = in->pair.hs_label;
+    const char *sf = in->pair.sf[in->pair.create_default].name;
+    json_array_foreach(children_of(in, hs->rec.id), i, c)
+    {
+        const char *child = json_string_value(json_array_get(c, 0));
+        if (json_is_true(json_array_get(c, 2))) {
+            if (snprintf(buf, size,
+                         "A1: new Salesforce %s: its contact %s syncs to a Salesforce record "
+                         "without one",
+                         sf, child) < 0)
+                return NULL;
+            return buf;
+        }
+        if (json_is_true(json_array_get(c, 3))) {
+            if (snprintf(buf, size,
+                         "A1: new Salesforce %s: its contact %s is created in Salesforce "
+                         "with its %s",
+                         sf, child, label) < 0)
+                return NULL;
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
+                    const json_t *claimed_sf)
+{
+    json_t *claimed = json_deep_copy(claimed_sf);
+    if (claimed == NULL)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < in->nhs; i++) {
+        const plan_rec *hs = &in->hs[i];
+        if (!hs->changed || hs->rec.deleted || plan_link_by_hs(in, hs->rec.id) != NULL ||
+            plan_set_has(claimed_hs, hs->rec.id))
+            continue;
+        const char *child = NULL;
+        const plan_rec *sf = match_through_children(in, hs, claimed, &child);
+        char why[256];
+        if (sf != NULL) {
+            if (snprintf(why, sizeof why,
+                         "A1: matched through contact %s, whose Salesforce record belongs to "
+                         "this %s",
+                         child, sf->rec.type) < 0)
+                why[0] = '\0';
+            rc = plan_link_pair(in, plan, hs, sf, true, why);
+            rc = rc ? rc : plan_set_add(claimed, sf->rec.id);
+            continue;
+        }
+        const char *reason = create_reason(in, hs, why, sizeof why);
+        if (reason != NULL)
+            rc = plan_create_sf_why(in, plan, hs, reason);
+        else
+            rc = plan_skip(plan, hs->rec.id, NULL, NULL, NULL,
+                           "A1: no associated contact needs a Salesforce %s (none, or all "
+                           "sync to Leads); nothing is created",
+                           in->pair.sf[in->pair.create_default].name);
+    }
+    for (size_t i = 0; rc == 0 && i < in->nsf; i++) {
+        const plan_rec *sf = &in->sf[i];
+        if (!sf->changed || sf->rec.deleted || plan_link_by_sf(in, sf->rec.id) != NULL ||
+            plan_set_has(claimed, sf->rec.id))
+            continue;
+        char why[128];
+        if (snprintf(why, sizeof why, "A1: a new Salesforce %s creates a HubSpot %s", sf->rec.type,
+                     in->pair.hs_label) < 0)
+            why[0] = '\0';
+        rc = plan_create_hs_why(in, plan, sf, why);
+    }
+    json_decref(claimed);
+    return rc;
+}
+
+/* ---- A2 ------------------------------------------------------------------------ */
+
+int plan_associate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
+                   const char *hs_parent, const char *sf_value, const char *why)
+{
+    cs_plan_op op;
+    plan_op_init(&op, CS_PLAN_ASSOCIATE, CS_PLAN_HUBSPOT);
+    op.hs_modified_ms = hs ? hs->rec.modified_ms : 0;
+    op.sf_modified_ms = sf->rec.modified_ms;
+    const char *old = NULL;
+    if (hs != NULL)
+        old = json_string_value(json_array_get(json_object_get(in->hs_parent, hs->rec.id), 0));
+    const char *email = hs && hs->has_email ? hs->email : sf->has_email ? sf->email : NULL;
+    char field[128];
+    if (snprintf(field, sizeof field, "association:%s", in->pair.parent_hs_object) < 0 ||
+        plan_op_ids(&op, hs ? hs->rec.id : NULL, sf->rec.type, sf->rec.id) != 0 ||
+        (email != NULL && (op.email = strdup(email)) == NULL) ||
+        (op.fields = json_pack("{ss}", in->pair.parent_hs_object, hs_parent)) == NULL ||
+        plan_op_journal(&op, field, old, hs_parent, why) != 0 ||
+        plan_op_snap(&op, PLAN_SNAP_PARENT, sf_value) != 0) {
+        plan_op_dispose(&op);
+        return -1;
+    }
+    return plan_push(plan, &op);
+}
+
+static int to_hs(plan_pair *pp, const char *hs_parent, const char *sf_value, const char *why)
+{
+    return plan_associate(pp->in, pp->plan, pp->hs, pp->sf, hs_parent, sf_value, why);
+}
+
+/* R9: the parent on one side is not linked yet; the child waits for it.
+ * to_sf: HubSpot's parent (id, of the parent pair's HS object) has no
+ * Salesforce record yet; else Salesforce's parent (id) has no HubSpot one. */
+static int waits(plan_pair *pp, bool to_sf, const char *field, const char *id)
+{
+    const char *email = pp->hs->has_email ? pp->hs->email : NULL;
+    if (to_sf)
+        return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_ASSOCIATIONS, pp->hs->rec.id,
+                          pp->sf_type, pp->sf->rec.id, email, field,
+                          "A2: its HubSpot parent (%s %s) has not synced to Salesforce yet; "
+                          "the record's parent follows once it has",
+                          pp->in->pair.parent_hs_object, id);
+    return plan_error(pp->plan, CS_PLAN_HUBSPOT, CS_PLAN_CAT_ASSOCIATIONS, pp->hs->rec.id,
+                      pp->sf_type, pp->sf->rec.id, email, field,
+                      "A2: Salesforce parent %s has not synced to HubSpot yet; the record's "
+                      "association follows once it has",
+                      id);
+}
+
+int plan_merge_parent(plan_pair *pp)
+{
+    const cs_plan_input *in = pp->in;
+    const cs_pair_sf *so = cs_pair_sf_find(&in->pair, pp->sf_type);
+    if (in->pair.parent < 0 || so == NULL || so->parent_field == NULL)
+        return 0;
+    const json_t *hp = json_object_get(in->hs_parent, pp->hs->rec.id);
+    if (hp == NULL)
+        return 0; /* HubSpot's side was not read: nothing to decide */
+    const char *hs_parent = json_string_value(json_array_get(hp, 0));
+    const char *hs_value = json_string_value(json_array_get(hp, 1));
+    const char *sf_value = cs_record_get(&pp->sf->rec, so->parent_field);
+    if (cs_value_is_blank(sf_value))
+        sf_value = NULL;
+    /* HubSpot names a parent that has no Salesforce record yet. */
+    bool hs_pending = hs_parent != NULL && hs_value == NULL;
+    if (hs_pending && sf_value == NULL)
+        return waits(pp, true, so->parent_field, hs_parent);
+    if (cs_value_equal(hs_value, sf_value))
+        return plan_pair_agree(pp, PLAN_SNAP_PARENT, sf_value);
+
+    const char *snap = NULL;
+    bool hs_moved, sf_moved;
+    if (plan_pair_snap(pp, PLAN_SNAP_PARENT, &snap) == PLAN_SNAP_PRESENT) {
+        hs_moved = hs_pending || !cs_value_equal(hs_value, snap);
+        sf_moved = !cs_value_equal(sf_value, snap);
+    } else {
+        /* The pair's first parent sync: Salesforce's unless blank. */
+        sf_moved = sf_value != NULL;
+        hs_moved = !sf_moved;
+    }
+    bool into_hs = sf_moved && !hs_moved;
+    if (sf_moved && hs_moved) {
+        cs_conflict_winner w = in->settings->conflict_winner;
+        into_hs = w == CS_WINNER_SALESFORCE ||
+                  (w == CS_WINNER_LATEST && pp->sf->rec.modified_ms >= pp->hs->rec.modified_ms);
+    }
+    if (into_hs) {
+        if (sf_value == NULL)
+            return 0; /* a removed parent is not propagated */
+        const char *parent = json_string_value(json_object_get(in->sf_parent_hs, sf_value));
+        if (parent == NULL)
+            return waits(pp, false, so->parent_field, sf_value);
+        return to_hs(pp, parent, sf_value,
+                     "A2: the Salesforce record's parent, as the primary association");
+    }
+    if (hs_pending)
+        return waits(pp, true, so->parent_field, hs_parent);
+    if (hs_value == NULL || !pp->allow_to_sf)
+        return 0; /* a removed parent is not propagated */
+    if (plan_op_write(&pp->sf_op, so->parent_field, sf_value, hs_value,
+                      "A2: the HubSpot record's primary association") != 0)
+        return -1;
+    return plan_op_snap(&pp->sf_op, PLAN_SNAP_PARENT, hs_value);
+}
