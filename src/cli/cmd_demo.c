@@ -103,7 +103,7 @@ static void show_errors(cs_store *store)
         char origin[48];
         int linked = cs_cli_error_linked(store, e);
         printf("  %-16s %-19s %-10s %-28s %s\n",
-               cs_cli_category_label(cs_store_category_name(e->category)),
+               cs_cli_category_label(cs_category_name(e->category)),
                cs_cli_error_origin(e, origin, sizeof origin),
                linked == 1   ? "linked"
                : linked == 0 ? "not synced"

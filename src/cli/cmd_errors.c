@@ -39,8 +39,7 @@ static void print_error(cs_store *store, const cs_record_error *e, int64_t now)
     cs_cli_format_relative(e->next_retry_ms, now, nextrel);
     const char *side = e->side == CS_STORE_HUBSPOT ? "HubSpot" : "Salesforce";
     bool by_rule = cs_cli_error_rule(e->message, rule, sizeof rule);
-    printf("#%lld  %s  ", (long long)e->id,
-           cs_cli_category_label(cs_store_category_name(e->category)));
+    printf("#%lld  %s  ", (long long)e->id, cs_cli_category_label(cs_category_name(e->category)));
     if (by_rule)
         printf("raised by crmsync (%s), writing to %s", rule, side);
     else
@@ -68,7 +67,7 @@ int cs_cmd_errors(int argc, char **argv)
 {
     const char *config = CS_CLI_DEFAULT_CONFIG;
     bool all = false, missing = false, have_cat = false;
-    cs_store_category cat = CS_STORE_CAT_PROPERTY_VALUES;
+    cs_category cat = CS_CAT_PROPERTY_VALUES;
     long limit = 1000;
     cs_cli_args a;
     cs_cli_args_init(&a, "errors", argc, argv);
@@ -81,7 +80,7 @@ int cs_cmd_errors(int argc, char **argv)
         } else if (cs_cli_args_value(&a, "--config", &missing)) {
             config = a.value;
         } else if (cs_cli_args_value(&a, "--category", &missing)) {
-            if (cs_store_category_parse(a.value, &cat) != 0) {
+            if (cs_category_parse(a.value, &cat) != 0) {
                 fprintf(stderr,
                         "crmsync errors: --category: unknown category '%s' (associations, "
                         "custom_code, duplicates, permissions, property_values, suspension)\n",
@@ -113,7 +112,7 @@ int cs_cmd_errors(int argc, char **argv)
         return code;
     }
     size_t shown = 0, matching = 0, by_rule = 0, not_synced = 0;
-    size_t per_cat[CS_STORE_CAT_SUSPENSION + 1] = {0};
+    size_t per_cat[CS_CAT_SUSPENSION + 1] = {0};
     for (size_t i = 0; i < list.count; i++) {
         const cs_record_error *e = &list.items[i];
         if (have_cat && e->category != cat)
@@ -122,7 +121,7 @@ int cs_cmd_errors(int argc, char **argv)
         char rule[8];
         by_rule += cs_cli_error_rule(e->message, rule, sizeof rule);
         not_synced += cs_cli_error_linked(env.store, e) == 0;
-        if ((unsigned)e->category <= CS_STORE_CAT_SUSPENSION)
+        if ((unsigned)e->category <= CS_CAT_SUSPENSION)
             per_cat[e->category]++;
         if (shown < (size_t)limit) {
             print_error(env.store, e, now);
@@ -130,15 +129,15 @@ int cs_cmd_errors(int argc, char **argv)
         }
     }
     if (matching == 0) {
-        printf("No %s%s%serrors.\n", all ? "" : "open ",
-               have_cat ? cs_store_category_name(cat) : "", have_cat ? " " : "");
+        printf("No %s%s%serrors.\n", all ? "" : "open ", have_cat ? cs_category_name(cat) : "",
+               have_cat ? " " : "");
     } else {
         printf("\n%zu record%s with errors", matching, matching == 1 ? "" : "s");
         const char *sep = ": ";
-        for (unsigned c = 0; c <= CS_STORE_CAT_SUSPENSION; c++) {
+        for (unsigned c = 0; c <= CS_CAT_SUSPENSION; c++) {
             if (per_cat[c] == 0)
                 continue;
-            printf("%s%s %zu", sep, cs_cli_category_label(cs_store_category_name(c)), per_cat[c]);
+            printf("%s%s %zu", sep, cs_cli_category_label(cs_category_name(c)), per_cat[c]);
             sep = ", ";
         }
         printf("%s\n", shown < matching ? " (use --limit to see more)" : "");

@@ -443,11 +443,11 @@ static void results_not_sent(cs_write_result *r, size_t n)
 /* Gives the records of a batch that stopped the call their category. */
 static void results_failed(cs_write_result *r, size_t n, const cs_err *err)
 {
-    cs_sync_category cat = cs_sync_category_for_err(err->category);
+    cs_category cat = cs_conn_category_for_err(err->category);
     for (size_t i = 0; i < n; i++) {
         if (r[i].status != CS_WRITE_NOT_SENT && r[i].status != CS_WRITE_UNKNOWN)
             continue;
-        if (r[i].category == CS_SYNC_CAT_NONE) {
+        if (r[i].category == CS_CAT_NONE) {
             r[i].category = cat;
             int len = snprintf(r[i].message, sizeof r[i].message, "%s", err->message);
             if (len < 0)

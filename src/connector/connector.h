@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "connector/schema.h"
+#include "core/category.h"
 #include "core/err.h"
 #include "core/record.h"
 
@@ -241,21 +242,6 @@ typedef enum cs_write_status {
     CS_WRITE_NOT_SENT /* not applied because the call failed before or without effect */
 } cs_write_status;
 
-/* R9: the categories of HubSpot's Sync Health. */
-typedef enum cs_sync_category {
-    CS_SYNC_CAT_NONE = 0,
-    CS_SYNC_CAT_ASSOCIATIONS,
-    CS_SYNC_CAT_CUSTOM_CODE, /* Salesforce validation rules, flows, triggers */
-    CS_SYNC_CAT_DUPLICATES,
-    CS_SYNC_CAT_PERMISSIONS,
-    CS_SYNC_CAT_PROPERTY_VALUES,
-    CS_SYNC_CAT_SUSPENSION /* authentication or API limits */
-} cs_sync_category;
-
-/* "associations", "custom_code", "duplicates", "permissions",
- * "property_values", "suspension" ("none" for NONE). */
-const char *cs_sync_category_name(cs_sync_category c);
-
 #define CS_WRITE_CODE_MAX    64
 #define CS_WRITE_FIELDS_MAX  256
 #define CS_WRITE_MESSAGE_MAX 512
@@ -268,7 +254,7 @@ typedef struct cs_write_result {
      * "Contact already exists"); id names it and nothing was written — the
      * engine links to it instead (C5). */
     bool existing;
-    cs_sync_category category;          /* REFUSED, NOT_SENT */
+    cs_category category;               /* REFUSED, NOT_SENT */
     char code[CS_WRITE_CODE_MAX];       /* the API's code: "INVALID_EMAIL_ADDRESS", "CONFLICT" */
     char fields[CS_WRITE_FIELDS_MAX];   /* fields the API named, comma-separated */
     char message[CS_WRITE_MESSAGE_MAX]; /* the API's own message (R4) */

@@ -128,18 +128,17 @@ int cs_cursor_parse(const char *text, cs_connector_kind kind, int64_t *modified_
 /* ---- R9 categories (errors.c) -------------------------------------------- */
 
 /* A Salesforce error code (errorCode / statusCode) to its R9 category. */
-cs_sync_category cs_sync_category_salesforce(const char *code);
+cs_category cs_conn_category_salesforce(const char *code);
 /* A HubSpot error (HTTP status, category, the inner error code when the
  * message carries validation results) to its R9 category. */
-cs_sync_category cs_sync_category_hubspot(long status, const char *category,
-                                          const char *inner_error);
+cs_category cs_conn_category_hubspot(long status, const char *category, const char *inner_error);
 /* A call-level failure (auth, API limits, network) to the category its
  * records get. */
-cs_sync_category cs_sync_category_for_err(cs_err_category c);
+cs_category cs_conn_category_for_err(cs_err_category c);
 
 /* Fills r as refused with the category, code, fields and message (each
  * truncated to fit). */
-void cs_write_result_refuse(cs_write_result *r, cs_sync_category cat, const char *code,
+void cs_write_result_refuse(cs_write_result *r, cs_category cat, const char *code,
                             const char *fields, const char *message);
 void cs_write_result_ok(cs_write_result *r, const char *id, bool created);
 

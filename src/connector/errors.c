@@ -7,63 +7,42 @@
 
 #include "connector/connector_int.h"
 
-const char *cs_sync_category_name(cs_sync_category c)
-{
-    switch (c) {
-    case CS_SYNC_CAT_NONE:
-        return "none";
-    case CS_SYNC_CAT_ASSOCIATIONS:
-        return "associations";
-    case CS_SYNC_CAT_CUSTOM_CODE:
-        return "custom_code";
-    case CS_SYNC_CAT_DUPLICATES:
-        return "duplicates";
-    case CS_SYNC_CAT_PERMISSIONS:
-        return "permissions";
-    case CS_SYNC_CAT_PROPERTY_VALUES:
-        return "property_values";
-    case CS_SYNC_CAT_SUSPENSION:
-        return "suspension";
-    }
-    return "none";
-}
-
 typedef struct code_cat {
     const char *code;
-    cs_sync_category cat;
+    cs_category cat;
 } code_cat;
 
 /* Exact Salesforce codes; prefixes below catch the families. */
 static const code_cat sf_codes[] = {
-    {"DUPLICATE_VALUE", CS_SYNC_CAT_DUPLICATES},
-    {"DUPLICATES_DETECTED", CS_SYNC_CAT_DUPLICATES},
-    {"DUPLICATE_EXTERNAL_ID", CS_SYNC_CAT_DUPLICATES},
-    {"FIELD_CUSTOM_VALIDATION_EXCEPTION", CS_SYNC_CAT_CUSTOM_CODE},
-    {"CANNOT_EXECUTE_FLOW_TRIGGER", CS_SYNC_CAT_CUSTOM_CODE},
-    {"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", CS_SYNC_CAT_CUSTOM_CODE},
-    {"APEX_ERROR", CS_SYNC_CAT_CUSTOM_CODE},
-    {"FIELD_FILTER_VALIDATION_EXCEPTION", CS_SYNC_CAT_CUSTOM_CODE},
-    {"INVALID_CROSS_REFERENCE_KEY", CS_SYNC_CAT_ASSOCIATIONS},
-    {"ENTITY_IS_DELETED", CS_SYNC_CAT_ASSOCIATIONS},
-    {"INACTIVE_OWNER_OR_USER", CS_SYNC_CAT_PERMISSIONS},
-    {"CANNOT_UPDATE_CONVERTED_LEAD", CS_SYNC_CAT_PERMISSIONS},
-    {"ENTITY_IS_LOCKED", CS_SYNC_CAT_PERMISSIONS},
-    {"REQUEST_LIMIT_EXCEEDED", CS_SYNC_CAT_SUSPENSION},
-    {"INVALID_SESSION_ID", CS_SYNC_CAT_SUSPENSION},
-    {"API_DISABLED_FOR_ORG", CS_SYNC_CAT_SUSPENSION},
-    {"API_CURRENTLY_DISABLED", CS_SYNC_CAT_SUSPENSION},
-    {"INVALID_AUTH_HEADER", CS_SYNC_CAT_SUSPENSION},
+    {"DUPLICATE_VALUE", CS_CAT_DUPLICATES},
+    {"DUPLICATES_DETECTED", CS_CAT_DUPLICATES},
+    {"DUPLICATE_EXTERNAL_ID", CS_CAT_DUPLICATES},
+    {"FIELD_CUSTOM_VALIDATION_EXCEPTION", CS_CAT_CUSTOM_CODE},
+    {"CANNOT_EXECUTE_FLOW_TRIGGER", CS_CAT_CUSTOM_CODE},
+    {"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", CS_CAT_CUSTOM_CODE},
+    {"APEX_ERROR", CS_CAT_CUSTOM_CODE},
+    {"FIELD_FILTER_VALIDATION_EXCEPTION", CS_CAT_CUSTOM_CODE},
+    {"INVALID_CROSS_REFERENCE_KEY", CS_CAT_ASSOCIATIONS},
+    {"ENTITY_IS_DELETED", CS_CAT_ASSOCIATIONS},
+    {"INACTIVE_OWNER_OR_USER", CS_CAT_PERMISSIONS},
+    {"CANNOT_UPDATE_CONVERTED_LEAD", CS_CAT_PERMISSIONS},
+    {"ENTITY_IS_LOCKED", CS_CAT_PERMISSIONS},
+    {"REQUEST_LIMIT_EXCEEDED", CS_CAT_SUSPENSION},
+    {"INVALID_SESSION_ID", CS_CAT_SUSPENSION},
+    {"API_DISABLED_FOR_ORG", CS_CAT_SUSPENSION},
+    {"API_CURRENTLY_DISABLED", CS_CAT_SUSPENSION},
+    {"INVALID_AUTH_HEADER", CS_CAT_SUSPENSION},
 };
 
 static const code_cat sf_prefixes[] = {
-    {"INSUFFICIENT_ACCESS", CS_SYNC_CAT_PERMISSIONS},
-    {"DUPLICATE", CS_SYNC_CAT_DUPLICATES},
+    {"INSUFFICIENT_ACCESS", CS_CAT_PERMISSIONS},
+    {"DUPLICATE", CS_CAT_DUPLICATES},
 };
 
-cs_sync_category cs_sync_category_salesforce(const char *code)
+cs_category cs_conn_category_salesforce(const char *code)
 {
     if (code == NULL || code[0] == '\0')
-        return CS_SYNC_CAT_PROPERTY_VALUES;
+        return CS_CAT_PROPERTY_VALUES;
     for (size_t i = 0; i < sizeof sf_codes / sizeof sf_codes[0]; i++)
         if (strcmp(code, sf_codes[i].code) == 0)
             return sf_codes[i].cat;
@@ -72,51 +51,50 @@ cs_sync_category cs_sync_category_salesforce(const char *code)
             return sf_prefixes[i].cat;
     /* INVALID_EMAIL_ADDRESS, STRING_TOO_LONG, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,
      * REQUIRED_FIELD_MISSING, INVALID_TYPE..., NUMBER_OUTSIDE_VALID_RANGE, ... */
-    return CS_SYNC_CAT_PROPERTY_VALUES;
+    return CS_CAT_PROPERTY_VALUES;
 }
 
-cs_sync_category cs_sync_category_hubspot(long status, const char *category,
-                                          const char *inner_error)
+cs_category cs_conn_category_hubspot(long status, const char *category, const char *inner_error)
 {
     if (status == 401 || status == 429)
-        return CS_SYNC_CAT_SUSPENSION;
+        return CS_CAT_SUSPENSION;
     if (category != NULL) {
         if (strcmp(category, "CONFLICT") == 0)
-            return CS_SYNC_CAT_DUPLICATES;
+            return CS_CAT_DUPLICATES;
         if (strcmp(category, "RATE_LIMITS") == 0 ||
             strcmp(category, "INVALID_AUTHENTICATION") == 0 ||
             strcmp(category, "EXPIRED_AUTHENTICATION") == 0)
-            return CS_SYNC_CAT_SUSPENSION;
+            return CS_CAT_SUSPENSION;
         if (strcmp(category, "MISSING_SCOPES") == 0)
-            return CS_SYNC_CAT_PERMISSIONS;
+            return CS_CAT_PERMISSIONS;
     }
     if (status == 409)
-        return CS_SYNC_CAT_DUPLICATES;
+        return CS_CAT_DUPLICATES;
     if (status == 403)
-        return CS_SYNC_CAT_PERMISSIONS;
+        return CS_CAT_PERMISSIONS;
     if (inner_error != NULL) {
         if (strstr(inner_error, "OWNER") != NULL)
-            return CS_SYNC_CAT_PERMISSIONS;
+            return CS_CAT_PERMISSIONS;
         if (strstr(inner_error, "ASSOCIATION") != NULL)
-            return CS_SYNC_CAT_ASSOCIATIONS;
+            return CS_CAT_ASSOCIATIONS;
     }
     if (category != NULL && strstr(category, "ASSOCIATION") != NULL)
-        return CS_SYNC_CAT_ASSOCIATIONS;
-    return CS_SYNC_CAT_PROPERTY_VALUES;
+        return CS_CAT_ASSOCIATIONS;
+    return CS_CAT_PROPERTY_VALUES;
 }
 
-cs_sync_category cs_sync_category_for_err(cs_err_category c)
+cs_category cs_conn_category_for_err(cs_err_category c)
 {
     switch (c) {
     case CS_ERR_AUTH:
     case CS_ERR_RATE_LIMIT:
-        return CS_SYNC_CAT_SUSPENSION;
+        return CS_CAT_SUSPENSION;
     case CS_ERR_NONE:
-        return CS_SYNC_CAT_NONE;
+        return CS_CAT_NONE;
     default:
         /* network, server failures: not the record's fault; the engine retries
          * it later, and suspension is the closest Sync Health category */
-        return CS_SYNC_CAT_SUSPENSION;
+        return CS_CAT_SUSPENSION;
     }
 }
 
@@ -133,14 +111,16 @@ static void copy(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-void cs_write_result_refuse(cs_write_result *r, cs_sync_category cat, const char *code,
+void cs_write_result_refuse(cs_write_result *r, cs_category cat, const char *code,
                             const char *fields, const char *message)
 {
     r->status = CS_WRITE_REFUSED;
     r->id[0] = '\0';
     r->created = false;
     r->existing = false;
-    r->category = cat;
+    /* A refusal always has a category; one the API gave no clue to is about
+     * the record's values. */
+    r->category = cat == CS_CAT_NONE ? CS_CAT_PROPERTY_VALUES : cat;
     copy(r->code, sizeof r->code, code);
     copy(r->fields, sizeof r->fields, fields);
     copy(r->message, sizeof r->message, message);

@@ -418,8 +418,7 @@ static int cs_hsc_assoc_write(cs_connector *c, const char *from, const char *to,
         char msg[CS_WRITE_MESSAGE_MAX];
         cs_http_api_message(resp.body.data, resp.body.len, msg, sizeof msg);
         for (size_t i = 0; i < n; i++)
-            cs_write_result_refuse(&res[i], CS_SYNC_CAT_ASSOCIATIONS, "ASSOCIATION_FAILED", NULL,
-                                   msg);
+            cs_write_result_refuse(&res[i], CS_CAT_ASSOCIATIONS, "ASSOCIATION_FAILED", NULL, msg);
         rc = 0;
     }
     cs_http_response_dispose(&resp);

@@ -71,7 +71,7 @@ int cs_hsc_unsubscribe(cs_connector *c, const char *const *emails, size_t n, cs_
                 cs_http_api_message(resp.body.data, resp.body.len, msg, sizeof msg);
                 /* already unsubscribed counts as done */
                 if (strstr(msg, "already") == NULL) {
-                    cs_write_result_refuse(&res[i], cs_sync_category_hubspot(status, NULL, NULL),
+                    cs_write_result_refuse(&res[i], cs_conn_category_hubspot(status, NULL, NULL),
                                            "UNSUBSCRIBE_FAILED", "hs_email_optout", msg);
                 }
                 rc = 0;

@@ -64,7 +64,7 @@ static int prepare(wctx *w, size_t i, const cs_object_schema *s, cs_err *err)
     if (!cs_email_key(email, w->key[i], sizeof w->key[i]))
         w->key[i][0] = '\0';
     if (w->kind == CS_WRITE_UPSERT_EMAIL && w->key[i][0] == '\0') {
-        cs_write_result_refuse(&w->res[i], CS_SYNC_CAT_PROPERTY_VALUES, "MISSING_EMAIL", "email",
+        cs_write_result_refuse(&w->res[i], CS_CAT_PROPERTY_VALUES, "MISSING_EMAIL", "email",
                                "an upsert by email needs an email");
         return 0;
     }
@@ -87,7 +87,7 @@ static int prepare(wctx *w, size_t i, const cs_object_schema *s, cs_err *err)
                            f ? "\"%.200s\" is a read only property; its value cannot be set."
                              : "Property \"%.200s\" does not exist",
                            k);
-            cs_write_result_refuse(&w->res[i], CS_SYNC_CAT_PROPERTY_VALUES,
+            cs_write_result_refuse(&w->res[i], CS_CAT_PROPERTY_VALUES,
                                    f ? "READ_ONLY_VALUE" : "PROPERTY_DOESNT_EXIST", k, msg);
             json_decref(props);
             return 0;
@@ -96,8 +96,7 @@ static int prepare(wctx *w, size_t i, const cs_object_schema *s, cs_err *err)
         json_t *hv = cs_value_to_hubspot(f->kind, v, &verr);
         if (hv == NULL) {
             (void)snprintf(msg, sizeof msg, "%.100s: %.300s", k, verr.message);
-            cs_write_result_refuse(&w->res[i], CS_SYNC_CAT_PROPERTY_VALUES, "INVALID_VALUE", k,
-                                   msg);
+            cs_write_result_refuse(&w->res[i], CS_CAT_PROPERTY_VALUES, "INVALID_VALUE", k, msg);
             json_decref(props);
             return 0;
         }
@@ -194,7 +193,7 @@ static void apply_answer(wctx *w, const size_t *idx, size_t n, const json_t *ans
                 size_t k = idx[x];
                 const char *mine = w->kind == CS_WRITE_UPDATE ? w->in[k].id : w->key[k];
                 if (json_is_string(id) && strcmp(mine, json_string_value(id)) == 0) {
-                    cs_write_result_refuse(&w->res[k], CS_SYNC_CAT_ASSOCIATIONS,
+                    cs_write_result_refuse(&w->res[k], CS_CAT_ASSOCIATIONS,
                                            cat ? cat : "OBJECT_NOT_FOUND", NULL, msg);
                     w->res[k].status = CS_WRITE_REFUSED;
                 }
@@ -232,7 +231,7 @@ static void refuse_one(wctx *w, size_t k, long status, const json_t *body, const
         (void)snprintf(fallback, sizeof fallback, "HubSpot answered HTTP %ld", status);
         message = fallback;
     }
-    cs_write_result_refuse(&w->res[k], cs_sync_category_hubspot(status, category, code),
+    cs_write_result_refuse(&w->res[k], cs_conn_category_hubspot(status, category, code),
                            code ? code : category, field, dmsg ? dmsg : message);
 }
 

@@ -703,7 +703,7 @@ static int cs_sfc_assoc_write(cs_connector *c, const char *from, const char *to,
         rc = cs_sfc_write(c, from, CS_WRITE_UPDATE, w, n, res, err);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (res[i].status == CS_WRITE_REFUSED)
-            res[i].category = CS_SYNC_CAT_ASSOCIATIONS;
+            res[i].category = CS_CAT_ASSOCIATIONS;
     for (size_t i = 0; i < n; i++)
         json_decref(fields[i]);
     free(fields);

@@ -42,7 +42,7 @@ static json_t *prepare(cs_connector *c, const char *object, const cs_object_sche
             else
                 (void)snprintf(msg, sizeof msg, "Unable to %s the field %.100s on %.60s",
                                kind == CS_WRITE_CREATE ? "create" : "update", f->name, object);
-            cs_write_result_refuse(res, CS_SYNC_CAT_PROPERTY_VALUES,
+            cs_write_result_refuse(res, CS_CAT_PROPERTY_VALUES,
                                    f ? "INVALID_FIELD_FOR_INSERT_UPDATE" : "INVALID_FIELD", k, msg);
             json_decref(rec);
             return NULL;
@@ -51,8 +51,8 @@ static json_t *prepare(cs_connector *c, const char *object, const cs_object_sche
         json_t *sv = cs_value_to_salesforce(f->kind, f->integer, v, &verr);
         if (sv == NULL) {
             (void)snprintf(msg, sizeof msg, "%.100s: %.300s", f->name, verr.message);
-            cs_write_result_refuse(res, CS_SYNC_CAT_PROPERTY_VALUES,
-                                   "INVALID_TYPE_ON_FIELD_IN_RECORD", f->name, msg);
+            cs_write_result_refuse(res, CS_CAT_PROPERTY_VALUES, "INVALID_TYPE_ON_FIELD_IN_RECORD",
+                                   f->name, msg);
             json_decref(rec);
             return NULL;
         }
@@ -89,7 +89,7 @@ static void refuse_from(cs_write_result *res, const json_t *errors)
     }
     if (msg[0] == '\0')
         (void)snprintf(msg, sizeof msg, "Salesforce refused the record");
-    cs_write_result_refuse(res, cs_sync_category_salesforce(code), code ? code : "UNKNOWN_ERROR",
+    cs_write_result_refuse(res, cs_conn_category_salesforce(code), code ? code : "UNKNOWN_ERROR",
                            fields, msg);
 }
 
@@ -367,12 +367,12 @@ int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const 
             if (cs_sfc_id_ok(in[i].id))
                 idx[m++] = i;
             else
-                cs_write_result_refuse(&res[i], CS_SYNC_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
+                cs_write_result_refuse(&res[i], CS_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
                                        "not a Salesforce id");
             continue;
         }
         if (kind == CS_WRITE_UPDATE && !cs_sfc_id_ok(in[i].id)) {
-            cs_write_result_refuse(&res[i], CS_SYNC_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
+            cs_write_result_refuse(&res[i], CS_CAT_PROPERTY_VALUES, "MALFORMED_ID", "Id",
                                    "not a Salesforce id");
             continue;
         }

@@ -39,8 +39,8 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
             if (json_object_set_new(r->broken, op->hs_id, json_true()) != 0 ||
                 json_object_set_new(r->broken, op->sf_id, json_true()) != 0)
                 return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-            return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id,
-                                      CS_STORE_CAT_DUPLICATES, NULL, e2.message, err);
+            return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id, CS_CAT_DUPLICATES,
+                                      NULL, e2.message, err);
         }
         cs_snapshot snap = {.fields = json_object(),
                             .hs_modified_ms = op->hs_modified_ms,
@@ -66,8 +66,8 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
             }
             if (json_object_set_new(r->broken, op->hs_id, json_true()) != 0)
                 return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-            return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id,
-                                      CS_STORE_CAT_DUPLICATES, NULL, e2.message, err);
+            return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id, CS_CAT_DUPLICATES,
+                                      NULL, e2.message, err);
         }
         rc = apply_journal(p, op, CS_STORE_OP_RELINK, op->hs_id, op->sf_id, err);
         p->rep->relinked += rc == 0;
@@ -136,8 +136,8 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
         bool hub = op->target == CS_PLAN_HUBSPOT;
         if (retry_learn(p, hub, hub ? p->pair->hs_object : op->sf_type, fields, res, err) != 0)
             return -1;
-        return apply_record_error(p, r, op, side, hs_id, apply_category_from_write(res->category),
-                                  res->fields, res->message, err);
+        return apply_record_error(p, r, op, side, hs_id, res->category, res->fields, res->message,
+                                  err);
     }
     if (res->status != CS_WRITE_OK)
         return 0; /* not sent: the pass fails and the next one re-reads */
@@ -317,10 +317,10 @@ static int plan_error_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_e
      * which finds the parent linked once it has synced. */
     static const cs_retry_policy parent_wait = {
         .step_ms = 1, .fast_attempts = 10, .nightly_hour_utc = 3, .min_gap_ms = 20 * 60 * 1000};
-    if (op->category == CS_PLAN_CAT_ASSOCIATIONS)
+    if (op->category == CS_CAT_ASSOCIATIONS)
         p->policy = &parent_wait;
-    int rc = apply_record_error(p, r, op, plan_error_side(op), op->hs_id,
-                                apply_category_from_plan(op->category), op->field, op->reason, err);
+    int rc = apply_record_error(p, r, op, plan_error_side(op), op->hs_id, op->category, op->field,
+                                op->reason, err);
     p->policy = NULL;
     return rc;
 }

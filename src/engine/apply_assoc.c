@@ -25,8 +25,8 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
                   const cs_write_result *res, cs_err *err)
 {
     if (res->status == CS_WRITE_REFUSED)
-        return apply_record_error(p, r, op, CS_STORE_HUBSPOT, hs_id, CS_STORE_CAT_ASSOCIATIONS,
-                                  NULL, res->message, err);
+        return apply_record_error(p, r, op, CS_STORE_HUBSPOT, hs_id, CS_CAT_ASSOCIATIONS, NULL,
+                                  res->message, err);
     if (res->status != CS_WRITE_OK)
         return 0; /* not sent: the pass fails and the next one re-reads */
     if (apply_snapshot_merge(p, hs_id, op, err) != 0)

@@ -78,8 +78,8 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
             return -1;
         }
         /* C5: the record found is already linked to another one. */
-        return apply_record_error(p, b->r, op, side, op->hs_id, CS_STORE_CAT_DUPLICATES, NULL,
-                                  e2.message, err);
+        return apply_record_error(p, b->r, op, side, op->hs_id, CS_CAT_DUPLICATES, NULL, e2.message,
+                                  err);
     }
     if (how == L_CREATED) {
         cs_snapshot snap = {.fields = json_object(),
@@ -155,8 +155,7 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
         if (retry_learn(p, b->hub, b->hub ? p->pair->hs_object : op->sf_type, op->fields, res,
                         err) != 0)
             return -1;
-        return apply_record_error(p, b->r, op, side, op->hs_id,
-                                  apply_category_from_write(res->category), res->fields,
+        return apply_record_error(p, b->r, op, side, op->hs_id, res->category, res->fields,
                                   res->message, err);
     case CS_WRITE_UNKNOWN:
         b->mode[i] = b->hub ? C_UPSERT : C_LOOKUP;

@@ -10,45 +10,6 @@
 
 #include "engine/sync_int.h"
 
-cs_store_category apply_category_from_write(cs_sync_category c)
-{
-    switch (c) {
-    case CS_SYNC_CAT_ASSOCIATIONS:
-        return CS_STORE_CAT_ASSOCIATIONS;
-    case CS_SYNC_CAT_CUSTOM_CODE:
-        return CS_STORE_CAT_CUSTOM_CODE;
-    case CS_SYNC_CAT_DUPLICATES:
-        return CS_STORE_CAT_DUPLICATES;
-    case CS_SYNC_CAT_PERMISSIONS:
-        return CS_STORE_CAT_PERMISSIONS;
-    case CS_SYNC_CAT_SUSPENSION:
-        return CS_STORE_CAT_SUSPENSION;
-    case CS_SYNC_CAT_PROPERTY_VALUES:
-    case CS_SYNC_CAT_NONE:
-    default:
-        return CS_STORE_CAT_PROPERTY_VALUES;
-    }
-}
-
-cs_store_category apply_category_from_plan(cs_plan_category c)
-{
-    switch (c) {
-    case CS_PLAN_CAT_ASSOCIATIONS:
-        return CS_STORE_CAT_ASSOCIATIONS;
-    case CS_PLAN_CAT_CUSTOM_CODE:
-        return CS_STORE_CAT_CUSTOM_CODE;
-    case CS_PLAN_CAT_DUPLICATES:
-        return CS_STORE_CAT_DUPLICATES;
-    case CS_PLAN_CAT_PERMISSIONS:
-        return CS_STORE_CAT_PERMISSIONS;
-    case CS_PLAN_CAT_SUSPENSION:
-        return CS_STORE_CAT_SUSPENSION;
-    case CS_PLAN_CAT_PROPERTY_VALUES:
-    default:
-        return CS_STORE_CAT_PROPERTY_VALUES;
-    }
-}
-
 void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
                     const char *record_key)
 {
@@ -84,8 +45,8 @@ static const char *round_email(const sync_round *r, const char *id)
 }
 
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
-                       const char *hs_id, cs_store_category cat, const char *field,
-                       const char *message, cs_err *err)
+                       const char *hs_id, cs_category cat, const char *field, const char *message,
+                       cs_err *err)
 {
     const char *object, *key;
     apply_error_identity(p->pair, op, side, hs_id, &object, &key);
@@ -135,7 +96,7 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
     if (retry_note_failure(p, k, err) != 0)
         return -1;
     cs_sync_side_report *rs = side == CS_STORE_HUBSPOT ? &p->rep->hubspot : &p->rep->salesforce;
-    if ((unsigned)cat < CS_SYNC_CATEGORY_COUNT)
+    if ((unsigned)cat < CS_CAT_COUNT)
         rs->errors[cat]++;
     return 0;
 }

@@ -173,7 +173,7 @@ static int linked_pair(build *b, const plan_link *l, bool hs_changed, bool sf_ch
         /* C14: the link follows the Lead to its Contact; nothing new in HS. */
         const plan_link *other = plan_link_by_sf(in, cid);
         if (other != NULL && strcmp(other->hs_id, l->hs_id) != 0)
-            return plan_error(b->plan, CS_PLAN_STORE, CS_PLAN_CAT_DUPLICATES, l->hs_id, l->sf_type,
+            return plan_error(b->plan, CS_PLAN_STORE, CS_CAT_DUPLICATES, l->hs_id, l->sf_type,
                               l->sf_id, plan_rec_email(hs), NULL,
                               "C14: Lead %s was converted to Contact %s, which is already "
                               "linked to HubSpot contact %s",

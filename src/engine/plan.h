@@ -43,6 +43,7 @@
 
 #include "config/config.h"
 #include "core/buf.h"
+#include "core/category.h"
 #include "core/err.h"
 #include "core/record.h"
 
@@ -153,16 +154,6 @@ typedef enum cs_plan_kind {
     CS_PLAN_KIND_COUNT
 } cs_plan_kind;
 
-/* R9: HubSpot Sync Health's categories. */
-typedef enum cs_plan_category {
-    CS_PLAN_CAT_ASSOCIATIONS = 0,
-    CS_PLAN_CAT_CUSTOM_CODE,
-    CS_PLAN_CAT_DUPLICATES,
-    CS_PLAN_CAT_PERMISSIONS,
-    CS_PLAN_CAT_PROPERTY_VALUES,
-    CS_PLAN_CAT_SUSPENSION
-} cs_plan_category;
-
 /* One field an operation writes, journaled (R5). Values NULL = blank. */
 typedef struct cs_plan_change {
     char *field; /* in the target's names */
@@ -194,9 +185,9 @@ typedef struct cs_plan_op {
     char *link_property;
     cs_plan_change *changes;
     size_t nchanges;
-    char *reason;              /* whole-record reason (LINK, SKIP, ERROR, ...) or NULL */
-    cs_plan_category category; /* ERROR only */
-    char *field;               /* ERROR: the field at fault, or NULL */
+    char *reason;         /* whole-record reason (LINK, SKIP, ERROR, ...) or NULL */
+    cs_category category; /* ERROR only */
+    char *field;          /* ERROR: the field at fault, or NULL */
     /* What the pair calls its HubSpot record ("contact", "company"):
      * static or borrowed from the config, for messages. */
     const char *hs_label;
@@ -226,11 +217,10 @@ bool cs_plan_writes_nothing(const cs_plan *plan);
 /* Applies what op settles to snapshot (an object, modified in place). */
 int cs_plan_snapshot_merge(json_t *snapshot, const cs_plan_op *op);
 
-/* Stable names: "link", "create", ...; "hubspot", "salesforce", "store";
- * "associations", "property_values", ... */
+/* Stable names: "link", "create", ...; "hubspot", "salesforce", "store".
+ * An ERROR's category is named by cs_category_name. */
 const char *cs_plan_kind_name(cs_plan_kind kind);
 const char *cs_plan_target_name(cs_plan_target target);
-const char *cs_plan_category_name(cs_plan_category category);
 
 /* Appends a human-readable rendering of op to out: one line for the record
  * and one indented line per field with old → new and the reason. */

@@ -98,8 +98,8 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
         if (cs_value_is_blank(h))
             return 0;
         if (user == NULL) /* the SF default owner applies; the next pass reverts HS */
-            return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, hs->rec.id, type,
-                              NULL, plan_rec_email(hs), field,
+            return plan_error(plan, CS_PLAN_SALESFORCE, CS_CAT_PERMISSIONS, hs->rec.id, type, NULL,
+                              plan_rec_email(hs), field,
                               "C17: HubSpot owner %s matches no active Salesforce User by "
                               "email; the new %s gets Salesforce's default owner",
                               h, type);
@@ -125,7 +125,7 @@ static int sf_create_field(const cs_plan_input *in, cs_plan *plan, const plan_re
         return plan_op_write(op, field, NULL, ph, n > 0 ? why : "C13");
     }
     *refused = true;
-    return plan_error(plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PROPERTY_VALUES, hs->rec.id, type, NULL,
+    return plan_error(plan, CS_PLAN_SALESFORCE, CS_CAT_PROPERTY_VALUES, hs->rec.id, type, NULL,
                       plan_rec_email(hs), field,
                       "C13: Salesforce requires %s on a %s and the HubSpot contact has none "
                       "(required_placeholder is off); nothing created",

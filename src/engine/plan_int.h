@@ -94,7 +94,7 @@ int plan_push(cs_plan *plan, cs_plan_op *op);
 /* Pushes a SKIP or ERROR op for a record (email: the dedup key, or NULL). */
 int plan_skip(cs_plan *plan, const char *hs_id, const char *sf_type, const char *sf_id,
               const char *email, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-int plan_error(cs_plan *plan, cs_plan_target target, cs_plan_category category, const char *hs_id,
+int plan_error(cs_plan *plan, cs_plan_target target, cs_category category, const char *hs_id,
                const char *sf_type, const char *sf_id, const char *email, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* Ids in a stable order: shorter first (HubSpot's numeric "9" before "10"),

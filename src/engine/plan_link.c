@@ -168,13 +168,13 @@ static int waits(plan_pair *pp, bool to_sf, const char *field, const char *id)
 {
     const char *email = pp->hs->has_email ? pp->hs->email : NULL;
     if (to_sf)
-        return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_ASSOCIATIONS, pp->hs->rec.id,
+        return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_CAT_ASSOCIATIONS, pp->hs->rec.id,
                           pp->sf_type, pp->sf->rec.id, email, field,
                           "A2: its HubSpot parent (%s %s) has not synced to Salesforce yet; "
                           "the record's parent follows once it has",
                           pp->in->pair.parent_hs_object, id);
-    return plan_error(pp->plan, CS_PLAN_HUBSPOT, CS_PLAN_CAT_ASSOCIATIONS, pp->hs->rec.id,
-                      pp->sf_type, pp->sf->rec.id, email, field,
+    return plan_error(pp->plan, CS_PLAN_HUBSPOT, CS_CAT_ASSOCIATIONS, pp->hs->rec.id, pp->sf_type,
+                      pp->sf->rec.id, email, field,
                       "A2: Salesforce parent %s has not synced to HubSpot yet; the record's "
                       "association follows once it has",
                       id);

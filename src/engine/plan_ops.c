@@ -168,7 +168,7 @@ int plan_skip(cs_plan *plan, const char *hs_id, const char *sf_type, const char 
     return plan_push(plan, &op);
 }
 
-int plan_error(cs_plan *plan, cs_plan_target target, cs_plan_category category, const char *hs_id,
+int plan_error(cs_plan *plan, cs_plan_target target, cs_category category, const char *hs_id,
                const char *sf_type, const char *sf_id, const char *email, const char *field,
                const char *fmt, ...)
 {
@@ -315,25 +315,6 @@ const char *cs_plan_target_name(cs_plan_target target)
         return "salesforce";
     case CS_PLAN_STORE:
         return "store";
-    }
-    return "unknown";
-}
-
-const char *cs_plan_category_name(cs_plan_category category)
-{
-    switch (category) {
-    case CS_PLAN_CAT_ASSOCIATIONS:
-        return "associations";
-    case CS_PLAN_CAT_CUSTOM_CODE:
-        return "custom_code";
-    case CS_PLAN_CAT_DUPLICATES:
-        return "duplicates";
-    case CS_PLAN_CAT_PERMISSIONS:
-        return "permissions";
-    case CS_PLAN_CAT_PROPERTY_VALUES:
-        return "property_values";
-    case CS_PLAN_CAT_SUSPENSION:
-        return "suspension";
     }
     return "unknown";
 }

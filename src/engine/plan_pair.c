@@ -104,9 +104,8 @@ int plan_pair_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_fie
         /* C13: SF refuses a blank required field: the placeholder, or an error. */
         const char *ph = pp->in->settings->required_placeholder;
         if (ph == NULL)
-            return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PROPERTY_VALUES,
-                              pp->hs->rec.id, pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs),
-                              sf_field,
+            return plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_CAT_PROPERTY_VALUES, pp->hs->rec.id,
+                              pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                               "C13: Salesforce requires %s on a %s; the blank HubSpot value "
                               "cannot be written (required_placeholder is off)",
                               sf_field, pp->sf_type);

@@ -98,13 +98,7 @@ static int heading_error(cs_buf *out, const cs_plan_op *op)
         rc |= pair(out, op, "and");
         break;
     }
-    /* R9's categories as HubSpot's Sync Health names them. */
-    static const char *const names[] = {"Associations", "Custom code",     "Duplicates",
-                                        "Permissions",  "Property values", "Suspension"};
-    size_t c = (size_t)op->category;
-    rc |= cs_buf_appendf(out, " [%s",
-                         c < sizeof names / sizeof names[0] ? names[c]
-                                                            : cs_plan_category_name(op->category));
+    rc |= cs_buf_appendf(out, " [%s", cs_category_label(op->category));
     if (op->field != NULL)
         rc |= cs_buf_appendf(out, ", field %s", op->field);
     return rc | cs_buf_append_str(out, "]");

@@ -174,12 +174,12 @@ static int owner_to_sf(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     if (!pp->allow_to_sf)
         return plan_pair_pending(pp, key_s, s);
     /* A cleared HS owner cannot reach SF either: SF requires an owner. */
-    if ((h ? plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+    if ((h ? plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_CAT_PERMISSIONS, pp->hs->rec.id,
                         pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                         "C17: HubSpot owner %s matches no active Salesforce User by email; "
                         "HubSpot keeps the Salesforce owner",
                         h)
-           : plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+           : plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_CAT_PERMISSIONS, pp->hs->rec.id,
                         pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                         "C17: the HubSpot owner was cleared and Salesforce requires one; "
                         "HubSpot keeps the Salesforce owner")) != 0)
@@ -210,7 +210,7 @@ static int owner_to_hs(plan_pair *pp, const cs_field_mapping *m, const char *sf_
     const char *owner = plan_owner_sf_to_hs(pp->in, s);
     if (owner == NULL && h != NULL && pp->allow_to_sf) {
         if (plan_owner_hs_to_sf(pp->in, h) == NULL) {
-            if (plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_PLAN_CAT_PERMISSIONS, pp->hs->rec.id,
+            if (plan_error(pp->plan, CS_PLAN_SALESFORCE, CS_CAT_PERMISSIONS, pp->hs->rec.id,
                            pp->sf_type, pp->sf->rec.id, plan_rec_email(pp->hs), sf_field,
                            "C17: HubSpot owner %s matches no active Salesforce User by email, "
                            "and Salesforce owner %s has no HubSpot owner; both keep their owner",

@@ -64,9 +64,6 @@ typedef enum cs_sync_skip {
     CS_SYNC_SKIP_COUNT
 } cs_sync_skip;
 
-/* Errors are counted by R9 category, indexed by cs_store_category. */
-#define CS_SYNC_CATEGORY_COUNT 6
-
 /* What a pass did to (or read from) one side. Writes count records the side's
  * API accepted; skipped counts records of this side the plan skipped; errors
  * count records whose write this side's API refused (or that the plan could
@@ -89,7 +86,7 @@ typedef struct cs_sync_side_report {
     uint64_t unsubscribed; /* HubSpot only: opt-outs (C10) */
     uint64_t archived;     /* HubSpot archive / Salesforce delete (C16) */
     uint64_t skipped[CS_SYNC_SKIP_COUNT];
-    uint64_t errors[CS_SYNC_CATEGORY_COUNT];
+    uint64_t errors[CS_CAT_COUNT];
     /* API usage during the pass, from the connector's counters. */
     uint64_t api_calls;   /* requests sent, retries included */
     uint64_t read_calls;  /* logical read calls */

@@ -187,9 +187,6 @@ typedef struct apply_batch {
     size_t n;
 } apply_batch;
 
-/* R9: category conversions. */
-cs_store_category apply_category_from_write(cs_sync_category c);
-cs_store_category apply_category_from_plan(cs_plan_category c);
 /* The key of a record's error in p->failed / r->retried: the side whose API
  * refused, the source record's object and id. */
 void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
@@ -200,8 +197,8 @@ void apply_error_identity(const cs_pair *pair, const cs_plan_op *op, cs_store_si
                           const char *hs_id, const char **object, const char **record_key);
 /* Records the failure of op on side (inside the caller's transaction). */
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
-                       const char *hs_id, cs_store_category cat, const char *field,
-                       const char *message, cs_err *err);
+                       const char *hs_id, cs_category cat, const char *field, const char *message,
+                       cs_err *err);
 /* The write of op on side succeeded: its error (if any) goes away, unless
  * the same record failed (or is planned to fail) in this round. */
 int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,

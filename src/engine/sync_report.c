@@ -15,7 +15,7 @@ void cs_sync_report_init(cs_sync_report *r)
 uint64_t cs_sync_side_errors(const cs_sync_side_report *s)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < CS_SYNC_CATEGORY_COUNT; i++)
+    for (size_t i = 0; i < CS_CAT_COUNT; i++)
         n += s->errors[i];
     return n;
 }
@@ -94,10 +94,9 @@ static json_t *side_json(const cs_sync_side_report *s)
                                                  json_integer((json_int_t)s->skipped[i])) != 0)
             goto fail;
     }
-    for (size_t i = 0; i < CS_SYNC_CATEGORY_COUNT; i++) {
-        if (s->errors[i] &&
-            json_object_set_new(errors, cs_store_category_name((cs_store_category)i),
-                                json_integer((json_int_t)s->errors[i])) != 0)
+    for (size_t i = 0; i < CS_CAT_COUNT; i++) {
+        if (s->errors[i] && json_object_set_new(errors, cs_category_name((cs_category)i),
+                                                json_integer((json_int_t)s->errors[i])) != 0)
             goto fail;
     }
     const struct {

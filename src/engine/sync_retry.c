@@ -168,7 +168,7 @@ static bool value_key(char *out, size_t size, bool hubspot, const char *object, 
 int retry_learn(sync_pass *p, bool hubspot, const char *object, const json_t *fields,
                 const cs_write_result *res, cs_err *err)
 {
-    if (res->status != CS_WRITE_REFUSED || res->category != CS_SYNC_CAT_PROPERTY_VALUES ||
+    if (res->status != CS_WRITE_REFUSED || res->category != CS_CAT_PROPERTY_VALUES ||
         res->fields[0] == '\0' || strchr(res->fields, ',') != NULL || object == NULL)
         return 0;
     const json_t *value = json_object_get(fields, res->fields);
@@ -203,7 +203,7 @@ bool retry_known_bad(const sync_pass *p, bool hubspot, const char *object, const
         const char *m = json_string_value(json_array_get(bad, 2));
         memset(res, 0, sizeof *res);
         res->status = CS_WRITE_REFUSED;
-        res->category = (cs_sync_category)json_integer_value(json_array_get(bad, 0));
+        res->category = (cs_category)json_integer_value(json_array_get(bad, 0));
         if (snprintf(res->fields, sizeof res->fields, "%s", f ? f : "") < 0)
             res->fields[0] = '\0';
         if (snprintf(res->message, sizeof res->message, "%s", m ? m : "") < 0)

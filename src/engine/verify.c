@@ -106,7 +106,7 @@ static int open_errors(cs_store *store, json_t *out, cs_err *err)
         for (size_t i = 0; i < l.count; i++) {
             const cs_record_error *e = &l.items[i];
             char msg[600];
-            snprintf(msg, sizeof msg, "%s: %.500s", cs_store_category_name(e->category),
+            snprintf(msg, sizeof msg, "%s: %.500s", cs_category_name(e->category),
                      e->message ? e->message : "");
             const char *ids[] = {e->record_key, e->hs_id, e->sf_id};
             for (size_t k = 0; k < 3; k++)

@@ -64,7 +64,7 @@ static int write_error(sq_store *b, const cs_record_error *e, int found, int att
                        int64_t now_ms, int64_t next_ms, cs_err *err)
 {
     const char *side = cs_store_side_name(e->side);
-    const char *category = cs_store_category_name(e->category);
+    const char *category = cs_category_name(e->category);
     sqlite3_stmt *st;
     if (found) {
         /* A reopened (dismissed) error starts a new episode: first_seen moves. */
@@ -229,8 +229,7 @@ static int read_error(sq_store *b, sqlite3_stmt *st, cs_record_error_list *l, si
     e->id = sqlite3_column_int64(st, 0);
     const char *side = (const char *)sqlite3_column_text(st, 1);
     const char *category = (const char *)sqlite3_column_text(st, 4);
-    if (cs_store_side_parse(side, &e->side) != 0 ||
-        cs_store_category_parse(category, &e->category) != 0)
+    if (cs_store_side_parse(side, &e->side) != 0 || cs_category_parse(category, &e->category) != 0)
         return cs_err_set(err, CS_ERR_STORE,
                           "store %s: error %lld is damaged (side %s, category %s)", b->path,
                           (long long)e->id, side ? side : "null", category ? category : "null");
@@ -295,7 +294,7 @@ static int read_event(sq_store *b, sqlite3_stmt *st, cs_error_event_list *l, siz
     const char *kind = (const char *)sqlite3_column_text(st, 1);
     const char *category = (const char *)sqlite3_column_text(st, 3);
     if (cs_error_event_kind_parse(kind, &ev->kind) != 0 ||
-        cs_store_category_parse(category, &ev->category) != 0)
+        cs_category_parse(category, &ev->category) != 0)
         return cs_err_set(err, CS_ERR_STORE, "store %s: error history is damaged (%s, %s)", b->path,
                           kind ? kind : "null", category ? category : "null");
     int64_t attempt = sqlite3_column_int64(st, 2);

@@ -39,6 +39,14 @@ static int check_enum(const char *what, int value, int last, cs_err *err)
     return 0;
 }
 
+/* R9: every kept error is filed under one of the six categories. */
+static int check_category(cs_category c, cs_err *err)
+{
+    if (c == CS_CAT_NONE)
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "store: an error needs a category (not none)");
+    return 0;
+}
+
 static int check_store(const cs_store *s, cs_err *err)
 {
     if (s == NULL)
@@ -303,9 +311,9 @@ int cs_store_error_record(cs_store *s, const cs_record_error *e, int64_t now_ms,
     if (e == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "store: record error missing");
     if (check_enum("error side", (int)e->side, CS_STORE_SALESFORCE, err) ||
-        check_enum("error category", (int)e->category, CS_STORE_CAT_SUSPENSION, err) ||
-        NAME("error object", e->object) || NAME("error record key", e->record_key) ||
-        OPT_NAME("error field", e->field) ||
+        check_enum("error category", (int)e->category, CS_CAT_SUSPENSION, err) ||
+        check_category(e->category, err) || NAME("error object", e->object) ||
+        NAME("error record key", e->record_key) || OPT_NAME("error field", e->field) ||
         check_str("error message", e->message, CS_STORE_TEXT_MAX + 1, true, err) ||
         TEXT("error email", e->email) || OPT_ID("error hs_id", e->hs_id) ||
         OPT_ID("error sf_id", e->sf_id))

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/category.h"
 #include "core/err.h"
 
 typedef struct cs_store cs_store;
@@ -59,16 +60,6 @@ typedef enum cs_store_op {
     CS_STORE_OP_ASSOCIATE
 } cs_store_op;
 
-/* R9: the categories of HubSpot's Sync Health. */
-typedef enum cs_store_category {
-    CS_STORE_CAT_ASSOCIATIONS = 0,
-    CS_STORE_CAT_CUSTOM_CODE, /* SF validation rules, flows, triggers */
-    CS_STORE_CAT_DUPLICATES,
-    CS_STORE_CAT_PERMISSIONS,
-    CS_STORE_CAT_PROPERTY_VALUES,
-    CS_STORE_CAT_SUSPENSION /* authentication or API limits */
-} cs_store_category;
-
 typedef enum cs_run_status {
     CS_RUN_RUNNING = 0,
     CS_RUN_COMPLETED,   /* the pass finished, possibly with record errors */
@@ -88,7 +79,6 @@ typedef enum cs_error_event_kind {
 const char *cs_store_side_name(cs_store_side side);
 const char *cs_store_dir_name(cs_store_dir dir);
 const char *cs_store_op_name(cs_store_op op);
-const char *cs_store_category_name(cs_store_category category);
 const char *cs_run_status_name(cs_run_status status);
 const char *cs_error_event_kind_name(cs_error_event_kind kind);
 /* Parse those names (and "hs"/"sf" for sides); return 0, or -1 when unknown
@@ -96,7 +86,6 @@ const char *cs_error_event_kind_name(cs_error_event_kind kind);
 int cs_store_side_parse(const char *name, cs_store_side *out);
 int cs_store_dir_parse(const char *name, cs_store_dir *out);
 int cs_store_op_parse(const char *name, cs_store_op *out);
-int cs_store_category_parse(const char *name, cs_store_category *out);
 int cs_run_status_parse(const char *name, cs_run_status *out);
 int cs_error_event_kind_parse(const char *name, cs_error_event_kind *out);
 
@@ -176,7 +165,7 @@ typedef struct cs_record_error {
     cs_store_side side; /* the side whose API refused the write */
     const char *object;
     const char *record_key;
-    cs_store_category category;
+    cs_category category;
     const char *field;
     const char *message; /* the API's own message */
     const char *email;
@@ -208,7 +197,7 @@ typedef struct cs_error_event {
     int64_t at_ms;
     cs_error_event_kind kind;
     int attempt; /* the attempt number of a failure; 0 otherwise */
-    cs_store_category category;
+    cs_category category;
     const char *field;
     const char *message;
 } cs_error_event;

@@ -14,8 +14,6 @@ static const char *const dir_names[] = {"hs_to_sf", "sf_to_hs"};
 static const char *const op_names[] = {"create", "update", "delete",   "link",
                                        "relink", "unlink", "associate"};
 /* R9 */
-static const char *const category_names[] = {"associations", "custom_code",     "duplicates",
-                                             "permissions",  "property_values", "suspension"};
 static const char *const run_status_names[] = {"running", "completed", "failed", "interrupted",
                                                "paused"};
 static const char *const event_names[] = {"failed", "resolved", "dismissed"};
@@ -57,11 +55,6 @@ const char *cs_store_op_name(cs_store_op op)
     return name_of(op_names, COUNT(op_names), (int)op);
 }
 
-const char *cs_store_category_name(cs_store_category category)
-{
-    return name_of(category_names, COUNT(category_names), (int)category);
-}
-
 const char *cs_run_status_name(cs_run_status status)
 {
     return name_of(run_status_names, COUNT(run_status_names), (int)status);
@@ -100,15 +93,6 @@ int cs_store_op_parse(const char *name, cs_store_op *out)
     if (parse_name(op_names, COUNT(op_names), name, &v) != 0)
         return -1;
     *out = (cs_store_op)v;
-    return 0;
-}
-
-int cs_store_category_parse(const char *name, cs_store_category *out)
-{
-    int v;
-    if (parse_name(category_names, COUNT(category_names), name, &v) != 0)
-        return -1;
-    *out = (cs_store_category)v;
     return 0;
 }
 

@@ -365,8 +365,7 @@ static inline void fx_log_errors(fx *f)
         return;
     for (size_t i = 0; i < l.count; i++)
         cr_log_info("error: %s %s %s %s field=%s: %s", cs_store_side_name(l.items[i].side),
-                    l.items[i].object, l.items[i].record_key,
-                    cs_store_category_name(l.items[i].category),
+                    l.items[i].object, l.items[i].record_key, cs_category_name(l.items[i].category),
                     l.items[i].field ? l.items[i].field : "-", l.items[i].message);
     cs_record_error_list_dispose(&l);
 }

@@ -127,7 +127,7 @@ Test(bound_writes, creates_go_out_as_composite_calls_of_five_collections)
         if (is_bad) {
             cr_assert_eq(res[i].status, CS_WRITE_REFUSED, "record %zu", i);
             cr_assert_str_eq(res[i].code, "INVALID_EMAIL_ADDRESS");
-            cr_assert_eq(res[i].category, CS_SYNC_CAT_PROPERTY_VALUES);
+            cr_assert_eq(res[i].category, CS_CAT_PROPERTY_VALUES);
         } else {
             cr_assert_eq(res[i].status, CS_WRITE_OK, "record %zu: %s", i, res[i].message);
             cr_assert(res[i].created);

@@ -461,44 +461,40 @@ Test(cursor, format_and_parse)
 
 Test(categories, salesforce_codes)
 {
-    cr_assert_eq(cs_sync_category_salesforce("INVALID_EMAIL_ADDRESS"), CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_salesforce("STRING_TOO_LONG"), CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_salesforce("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"),
-                 CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_salesforce("REQUIRED_FIELD_MISSING"),
-                 CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_salesforce("INVALID_TYPE_ON_FIELD_IN_RECORD"),
-                 CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_salesforce("DUPLICATE_VALUE"), CS_SYNC_CAT_DUPLICATES);
-    cr_assert_eq(cs_sync_category_salesforce("DUPLICATES_DETECTED"), CS_SYNC_CAT_DUPLICATES);
-    cr_assert_eq(cs_sync_category_salesforce("FIELD_CUSTOM_VALIDATION_EXCEPTION"),
-                 CS_SYNC_CAT_CUSTOM_CODE);
-    cr_assert_eq(cs_sync_category_salesforce("CANNOT_EXECUTE_FLOW_TRIGGER"),
-                 CS_SYNC_CAT_CUSTOM_CODE);
-    cr_assert_eq(cs_sync_category_salesforce("INSUFFICIENT_ACCESS_OR_READONLY"),
-                 CS_SYNC_CAT_PERMISSIONS);
-    cr_assert_eq(cs_sync_category_salesforce("INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"),
-                 CS_SYNC_CAT_PERMISSIONS);
-    cr_assert_eq(cs_sync_category_salesforce("REQUEST_LIMIT_EXCEEDED"), CS_SYNC_CAT_SUSPENSION);
-    cr_assert_eq(cs_sync_category_salesforce("INVALID_CROSS_REFERENCE_KEY"),
-                 CS_SYNC_CAT_ASSOCIATIONS);
-    cr_assert_str_eq(cs_sync_category_name(CS_SYNC_CAT_CUSTOM_CODE), "custom_code");
-    cr_assert_str_eq(cs_sync_category_name(CS_SYNC_CAT_PROPERTY_VALUES), "property_values");
+    cr_assert_eq(cs_conn_category_salesforce("INVALID_EMAIL_ADDRESS"), CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_salesforce("STRING_TOO_LONG"), CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_salesforce("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"),
+                 CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_salesforce("REQUIRED_FIELD_MISSING"), CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_salesforce("INVALID_TYPE_ON_FIELD_IN_RECORD"),
+                 CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_salesforce("DUPLICATE_VALUE"), CS_CAT_DUPLICATES);
+    cr_assert_eq(cs_conn_category_salesforce("DUPLICATES_DETECTED"), CS_CAT_DUPLICATES);
+    cr_assert_eq(cs_conn_category_salesforce("FIELD_CUSTOM_VALIDATION_EXCEPTION"),
+                 CS_CAT_CUSTOM_CODE);
+    cr_assert_eq(cs_conn_category_salesforce("CANNOT_EXECUTE_FLOW_TRIGGER"), CS_CAT_CUSTOM_CODE);
+    cr_assert_eq(cs_conn_category_salesforce("INSUFFICIENT_ACCESS_OR_READONLY"),
+                 CS_CAT_PERMISSIONS);
+    cr_assert_eq(cs_conn_category_salesforce("INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"),
+                 CS_CAT_PERMISSIONS);
+    cr_assert_eq(cs_conn_category_salesforce("REQUEST_LIMIT_EXCEEDED"), CS_CAT_SUSPENSION);
+    cr_assert_eq(cs_conn_category_salesforce("INVALID_CROSS_REFERENCE_KEY"), CS_CAT_ASSOCIATIONS);
+    cr_assert_str_eq(cs_category_name(CS_CAT_CUSTOM_CODE), "custom_code");
+    cr_assert_str_eq(cs_category_name(CS_CAT_PROPERTY_VALUES), "property_values");
 }
 
 Test(categories, hubspot_errors)
 {
-    cr_assert_eq(cs_sync_category_hubspot(409, "CONFLICT", NULL), CS_SYNC_CAT_DUPLICATES);
-    cr_assert_eq(cs_sync_category_hubspot(400, "VALIDATION_ERROR", "INVALID_EMAIL"),
-                 CS_SYNC_CAT_PROPERTY_VALUES);
-    cr_assert_eq(cs_sync_category_hubspot(400, "VALIDATION_ERROR", "INVALID_OWNER_ID"),
-                 CS_SYNC_CAT_PERMISSIONS);
-    cr_assert_eq(cs_sync_category_hubspot(401, "INVALID_AUTHENTICATION", NULL),
-                 CS_SYNC_CAT_SUSPENSION);
-    cr_assert_eq(cs_sync_category_hubspot(429, "RATE_LIMITS", NULL), CS_SYNC_CAT_SUSPENSION);
-    cr_assert_eq(cs_sync_category_hubspot(403, "MISSING_SCOPES", NULL), CS_SYNC_CAT_PERMISSIONS);
-    cr_assert_eq(cs_sync_category_for_err(CS_ERR_AUTH), CS_SYNC_CAT_SUSPENSION);
-    cr_assert_eq(cs_sync_category_for_err(CS_ERR_RATE_LIMIT), CS_SYNC_CAT_SUSPENSION);
+    cr_assert_eq(cs_conn_category_hubspot(409, "CONFLICT", NULL), CS_CAT_DUPLICATES);
+    cr_assert_eq(cs_conn_category_hubspot(400, "VALIDATION_ERROR", "INVALID_EMAIL"),
+                 CS_CAT_PROPERTY_VALUES);
+    cr_assert_eq(cs_conn_category_hubspot(400, "VALIDATION_ERROR", "INVALID_OWNER_ID"),
+                 CS_CAT_PERMISSIONS);
+    cr_assert_eq(cs_conn_category_hubspot(401, "INVALID_AUTHENTICATION", NULL), CS_CAT_SUSPENSION);
+    cr_assert_eq(cs_conn_category_hubspot(429, "RATE_LIMITS", NULL), CS_CAT_SUSPENSION);
+    cr_assert_eq(cs_conn_category_hubspot(403, "MISSING_SCOPES", NULL), CS_CAT_PERMISSIONS);
+    cr_assert_eq(cs_conn_category_for_err(CS_ERR_AUTH), CS_CAT_SUSPENSION);
+    cr_assert_eq(cs_conn_category_for_err(CS_ERR_RATE_LIMIT), CS_CAT_SUSPENSION);
 }
 
 Test(categories, hubspot_existing_id)
@@ -518,7 +514,7 @@ Test(categories, refused_result_keeps_the_api_message)
     char longmsg[2000];
     memset(longmsg, 'x', sizeof longmsg - 1);
     longmsg[sizeof longmsg - 1] = '\0';
-    cs_write_result_refuse(&r, CS_SYNC_CAT_PROPERTY_VALUES, "STRING_TOO_LONG", "LastName", longmsg);
+    cs_write_result_refuse(&r, CS_CAT_PROPERTY_VALUES, "STRING_TOO_LONG", "LastName", longmsg);
     cr_assert_eq(r.status, CS_WRITE_REFUSED);
     cr_assert_str_eq(r.code, "STRING_TOO_LONG");
     cr_assert_str_eq(r.fields, "LastName");

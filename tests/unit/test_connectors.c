@@ -443,7 +443,7 @@ Test(connectors, salesforce_mixed_batch_refuses_only_the_bad_records)
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
         const cs_write_result *r = &res[want[k].i];
         cr_assert_eq(r->status, CS_WRITE_REFUSED, "record %zu", want[k].i);
-        cr_assert_eq(r->category, CS_SYNC_CAT_PROPERTY_VALUES, "R9 for %s", r->code);
+        cr_assert_eq(r->category, CS_CAT_PROPERTY_VALUES, "R9 for %s", r->code);
         cr_assert_str_eq(r->code, want[k].code);
         cr_assert_not_null(strstr(r->fields, want[k].field), "%s names %s", r->fields,
                            want[k].field);
@@ -495,7 +495,7 @@ Test(connectors, hubspot_mixed_batch_refuses_only_the_bad_records)
     cr_assert_eq(res[4].status, CS_WRITE_REFUSED);
     cr_assert_str_eq(res[4].code, "PROPERTY_DOESNT_EXIST");
     for (size_t i = 1; i <= 4; i++)
-        cr_assert_eq(res[i].category, CS_SYNC_CAT_PROPERTY_VALUES);
+        cr_assert_eq(res[i].category, CS_CAT_PROPERTY_VALUES);
     cs_connector_usage u;
     cs_connector_get_usage(e.hs, &u);
     cr_assert_eq(u.write_calls, 3, "narrowed down with one call per refusal (%llu)",
@@ -941,7 +941,7 @@ Test(connectors, associations_on_both_sides)
     cs_assoc_input bad = {.from_id = sc, .to_id = "001000000000000AAA"};
     cr_assert_eq(cs_connector_assoc_write(e.sf, "Contact", "Account", &bad, 1, res, &err), 0);
     cr_assert_eq(res[0].status, CS_WRITE_REFUSED);
-    cr_assert_eq(res[0].category, CS_SYNC_CAT_ASSOCIATIONS);
+    cr_assert_eq(res[0].category, CS_CAT_ASSOCIATIONS);
     env_stop(&e);
 }
 

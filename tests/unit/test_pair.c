@@ -295,7 +295,7 @@ Test(pair_plan, a2_child_waits_for_its_parent)
     plan(&f);
     const cs_plan_op *op = op_of(&f, CS_PLAN_ERROR, CS_PLAN_SALESFORCE);
     cr_assert_not_null(op);
-    cr_expect_eq(op->category, CS_PLAN_CAT_ASSOCIATIONS, "R9");
+    cr_expect_eq(op->category, CS_CAT_ASSOCIATIONS, "R9");
     cr_expect(strstr(op->reason, "companies 9") != NULL, "%s", op->reason);
     cfx_end(&f);
 }

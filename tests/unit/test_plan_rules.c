@@ -554,7 +554,7 @@ Test(rules, c13_placeholders_off_is_a_property_values_error)
     cr_assert_eq(count(&f, CS_PLAN_CREATE, -1), 0, "nothing created");
     const cs_plan_op *e = find(&f, CS_PLAN_ERROR, CS_PLAN_SALESFORCE, "1");
     cr_assert_not_null(e);
-    cr_assert_eq(e->category, CS_PLAN_CAT_PROPERTY_VALUES);
+    cr_assert_eq(e->category, CS_CAT_PROPERTY_VALUES);
     cr_assert_str_eq(e->field, "LastName");
     cr_assert(contains(e->reason, "C13"));
     fx_fini(&f);
@@ -701,7 +701,7 @@ Test(rules, c17_owner_without_active_user_reverts_hs_and_is_a_permissions_error)
     owner_pair(&f, "8", "005B", "7", "005B");
     const cs_plan_op *e = find(&f, CS_PLAN_ERROR, CS_PLAN_SALESFORCE, "1");
     cr_assert_not_null(e);
-    cr_assert_eq(e->category, CS_PLAN_CAT_PERMISSIONS);
+    cr_assert_eq(e->category, CS_CAT_PERMISSIONS);
     cr_assert_str_eq(e->field, "OwnerId");
     cr_assert_null(find(&f, CS_PLAN_UPDATE, CS_PLAN_SALESFORCE, NULL));
     const cs_plan_op *h = find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1");
@@ -731,7 +731,7 @@ Test(rules, c17_cleared_hs_owner_reverts_and_is_a_permissions_error)
     owner_pair(&f, "", "005B", "7", "005B");
     const cs_plan_op *e = find(&f, CS_PLAN_ERROR, CS_PLAN_SALESFORCE, "1");
     cr_assert_not_null(e);
-    cr_assert_eq(e->category, CS_PLAN_CAT_PERMISSIONS);
+    cr_assert_eq(e->category, CS_CAT_PERMISSIONS);
     cr_assert_str_eq(fv(find(&f, CS_PLAN_UPDATE, CS_PLAN_HUBSPOT, "1"), "hubspot_owner_id"), "7");
     cr_assert_null(find(&f, CS_PLAN_UPDATE, CS_PLAN_SALESFORCE, NULL));
     fx_fini(&f);

@@ -195,7 +195,7 @@ Test(store, older_file_is_upgraded_in_place)
     cs_record_error e = {.side = CS_STORE_SALESFORCE,
                          .object = "contact",
                          .record_key = "51",
-                         .category = CS_STORE_CAT_PROPERTY_VALUES,
+                         .category = CS_CAT_PROPERTY_VALUES,
                          .message = "bad"};
     cr_assert_eq(cs_store_error_record(s, &e, 1000, NULL, &err), 0, "%s", err.message);
     cs_store_close(s);

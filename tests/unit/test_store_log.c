@@ -149,7 +149,7 @@ static cs_record_error sample_error(const char *key, const char *message)
     cs_record_error e = {.side = CS_STORE_SALESFORCE,
                          .object = "contact",
                          .record_key = key,
-                         .category = CS_STORE_CAT_PROPERTY_VALUES,
+                         .category = CS_CAT_PROPERTY_VALUES,
                          .field = "Email",
                          .message = message,
                          .email = "ada@example",
@@ -182,7 +182,7 @@ Test(store_log, error_lifecycle_attempts_retry_clear_history)
     cr_assert_eq(got->side, CS_STORE_SALESFORCE);
     cr_assert_str_eq(got->object, "contact");
     cr_assert_str_eq(got->record_key, "101");
-    cr_assert_eq(got->category, CS_STORE_CAT_PROPERTY_VALUES);
+    cr_assert_eq(got->category, CS_CAT_PROPERTY_VALUES);
     cr_assert_str_eq(got->field, "Email");
     cr_assert_str_eq(got->message, "INVALID_EMAIL_ADDRESS: Email: invalid email");
     cr_assert_str_eq(got->email, "ada@example");
@@ -207,7 +207,7 @@ Test(store_log, error_lifecycle_attempts_retry_clear_history)
      * given again, category and message follow the latest failure. */
     int64_t t = t0 + 20 * MIN_MS;
     cs_record_error again = sample_error("101", "FIELD_CUSTOM_VALIDATION_EXCEPTION: no");
-    again.category = CS_STORE_CAT_CUSTOM_CODE;
+    again.category = CS_CAT_CUSTOM_CODE;
     again.email = NULL;
     again.sf_id = "00Q101";
     cr_assert_eq(cs_store_error_record(s, &again, t, NULL, &err), 0);
@@ -217,7 +217,7 @@ Test(store_log, error_lifecycle_attempts_retry_clear_history)
     cr_assert_eq(l.items[0].first_seen_ms, t0);
     cr_assert_eq(l.items[0].last_seen_ms, t);
     cr_assert_eq(l.items[0].next_retry_ms, t + 40 * MIN_MS);
-    cr_assert_eq(l.items[0].category, CS_STORE_CAT_CUSTOM_CODE);
+    cr_assert_eq(l.items[0].category, CS_CAT_CUSTOM_CODE);
     cr_assert_str_eq(l.items[0].email, "ada@example");
     cr_assert_str_eq(l.items[0].sf_id, "00Q101");
     cs_record_error_list_dispose(&l);
@@ -237,7 +237,7 @@ Test(store_log, error_lifecycle_attempts_retry_clear_history)
     cr_assert_eq(h.items[0].at_ms, t0);
     cr_assert_str_eq(h.items[0].message, "INVALID_EMAIL_ADDRESS: Email: invalid email");
     cr_assert_eq(h.items[1].attempt, 2);
-    cr_assert_eq(h.items[1].category, CS_STORE_CAT_CUSTOM_CODE);
+    cr_assert_eq(h.items[1].category, CS_CAT_CUSTOM_CODE);
     cr_assert_eq(h.items[2].kind, CS_ERROR_EVENT_RESOLVED);
     cr_assert_eq(h.items[2].at_ms, t + HOUR);
     cr_assert_null(h.items[2].message);
@@ -279,9 +279,9 @@ Test(store_log, dismiss_hides_and_stops_retries)
     cs_store *s = open_db();
     cs_err err = {0};
     cs_record_error a = sample_error("1", "DUPLICATES_DETECTED");
-    a.category = CS_STORE_CAT_DUPLICATES;
+    a.category = CS_CAT_DUPLICATES;
     cs_record_error b = sample_error("2", "INSUFFICIENT_ACCESS");
-    b.category = CS_STORE_CAT_PERMISSIONS;
+    b.category = CS_CAT_PERMISSIONS;
     b.side = CS_STORE_HUBSPOT;
     cr_assert_eq(cs_store_error_record(s, &a, 1000, NULL, &err), 0);
     cr_assert_eq(cs_store_error_record(s, &b, 2000, NULL, &err), 0);
@@ -512,10 +512,11 @@ Test(store_log, enum_names_round_trip)
     /* R9 */
     const char *categories[] = {"associations", "custom_code",     "duplicates",
                                 "permissions",  "property_values", "suspension"};
-    for (int i = 0; i <= CS_STORE_CAT_SUSPENSION; i++) {
-        cs_store_category c;
-        cr_assert_str_eq(cs_store_category_name((cs_store_category)i), categories[i]);
-        cr_assert_eq(cs_store_category_parse(categories[i], &c), 0);
+    for (int i = CS_CAT_ASSOCIATIONS; i <= CS_CAT_SUSPENSION; i++) {
+        cs_category c;
+        const char *name = categories[i - CS_CAT_ASSOCIATIONS];
+        cr_assert_str_eq(cs_category_name((cs_category)i), name);
+        cr_assert_eq(cs_category_parse(name, &c), 0);
         cr_assert_eq((int)c, i);
     }
     cs_store_side side;
@@ -532,12 +533,12 @@ Test(store_log, enum_names_round_trip)
     cs_error_event_kind k;
     cr_assert_eq(cs_error_event_kind_parse("resolved", &k), 0);
     cr_assert_eq(k, CS_ERROR_EVENT_RESOLVED);
-    cs_store_category cat = CS_STORE_CAT_SUSPENSION;
-    cr_assert_eq(cs_store_category_parse("Property values", &cat), -1);
-    cr_assert_eq(cat, CS_STORE_CAT_SUSPENSION);
+    cs_category cat = CS_CAT_SUSPENSION;
+    cr_assert_eq(cs_category_parse("Property values", &cat), -1);
+    cr_assert_eq(cat, CS_CAT_SUSPENSION);
     cs_store_op op = CS_STORE_OP_LINK;
     cr_assert_eq(cs_store_op_parse(NULL, &op), -1);
     cr_assert_eq(op, CS_STORE_OP_LINK);
-    cr_assert_str_eq(cs_store_category_name((cs_store_category)42), "unknown");
+    cr_assert_str_eq(cs_category_name((cs_category)42), "unknown");
     cr_assert_str_eq(cs_store_side_name((cs_store_side)-1), "unknown");
 }

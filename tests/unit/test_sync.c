@@ -313,7 +313,7 @@ Test(sync, refused_records_become_errors_and_the_rest_lands)
               "    - {hubspot: favorite_color, salesforce: Favorite_Color__c, rule: two_way}\n");
     cs_sync_report r = fx_pass(&F);
     cr_expect_eq(r.salesforce.created, 2, "the rest of the batch lands");
-    cr_expect_eq(r.salesforce.errors[CS_STORE_CAT_PROPERTY_VALUES], 3);
+    cr_expect_eq(r.salesforce.errors[CS_CAT_PROPERTY_VALUES], 3);
     char *l1 = sf_one("Lead", "ok1@example.com");
     expect_sf("Lead", l1, "Favorite_Color__c", "Red");
     free(sf_one("Lead", "ok2@example.com"));
@@ -328,7 +328,7 @@ Test(sync, refused_records_become_errors_and_the_rest_lands)
     const cs_record_error *e = find_error(&errs, bad_email);
     cr_assert_not_null(e);
     cr_expect_eq(e->side, CS_STORE_SALESFORCE);
-    cr_expect_eq(e->category, CS_STORE_CAT_PROPERTY_VALUES);
+    cr_expect_eq(e->category, CS_CAT_PROPERTY_VALUES);
     cr_expect(strstr(e->message, "invalid email") != NULL, "%s", e->message);
     cr_expect_str_eq(e->email, "bad(mail)@example.com");
     e = find_error(&errs, too_long);
@@ -353,7 +353,7 @@ Test(sync, refused_records_become_errors_and_the_rest_lands)
     fx_hs_patch(&F, bad_pick, json_pack("{s:s}", "favorite_color", "Mauve"));
     cs_sync_report again = fx_pass(&F);
     cr_expect_eq(again.salesforce.created, 1);
-    cr_expect_eq(again.salesforce.errors[CS_STORE_CAT_PROPERTY_VALUES], 1);
+    cr_expect_eq(again.salesforce.errors[CS_CAT_PROPERTY_VALUES], 1);
     char *l2 = sf_one("Lead", "long@example.com");
     expect_sf("Lead", l2, "FirstName", "Max");
     memset(&errs, 0, sizeof errs);

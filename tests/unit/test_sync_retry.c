@@ -112,7 +112,7 @@ static size_t expect_complete_rows(void)
             cr_expect(e->sf_id && strcmp(e->sf_id, e->record_key) == 0, "sf_id: %s", what);
         cr_expect(e->field != NULL && e->field[0] != '\0', "no field: %s", what);
         cr_expect(e->message != NULL && e->message[0] != '\0', "no message");
-        cr_expect((unsigned)e->category < CS_SYNC_CATEGORY_COUNT);
+        cr_expect((unsigned)e->category < CS_CAT_COUNT);
     }
     size_t n = l.count;
     cs_record_error_list_dispose(&l);
@@ -176,7 +176,7 @@ Test(retry, refused_records_wait_until_they_change)
     fx_reset_stats(&F);
     rep = fx_pass(&F);
     cr_expect_gt(fx_writes(&F, true), 0, "a changed record is retried at once");
-    cr_expect_eq(rep.hubspot.errors[CS_STORE_CAT_PROPERTY_VALUES], 1);
+    cr_expect_eq(rep.hubspot.errors[CS_CAT_PROPERTY_VALUES], 1);
     cr_expect_eq(attempts(CS_STORE_HUBSPOT, "Lead", cl), 2);
     /* ... and fixed in Salesforce, it syncs and its error goes away. */
     fx_sf_patch(&F, "Lead", cl, json_pack("{s:s}", "Tier__c", "gold"));
@@ -225,7 +225,7 @@ Test(retry, owner_errors_and_due_retries)
     fx_hs_patch(&F, d, json_pack("{s:s}", "hubspot_owner_id", "70000003"));
     fx_hs_patch(&F, e, json_pack("{s:s}", "hubspot_owner_id", "70000003"));
     cs_sync_report rep = fx_pass(&F);
-    cr_expect_eq(rep.salesforce.errors[CS_STORE_CAT_PERMISSIONS], 2);
+    cr_expect_eq(rep.salesforce.errors[CS_CAT_PERMISSIONS], 2);
     char *owner = fx_hs_get(&F, d, "hubspot_owner_id");
     cr_expect(owner && strcmp(owner, "70000001") == 0, "D reverted to Alice: %s",
               owner ? owner : "-");
@@ -238,7 +238,7 @@ Test(retry, owner_errors_and_due_retries)
         cs_record_error er;
         cr_assert(fx_error(&F, CS_STORE_SALESFORCE, "contacts", want[i].hs, &l, &er), "%s",
                   want[i].email);
-        cr_expect_eq(er.category, CS_STORE_CAT_PERMISSIONS);
+        cr_expect_eq(er.category, CS_CAT_PERMISSIONS);
         cr_expect_str_eq(er.email, want[i].email);
         cr_expect_str_eq(er.hs_id, want[i].hs);
         cr_expect(er.sf_id && strcmp(er.sf_id, want[i].sf) == 0, "%s: sf_id %s", want[i].email,
@@ -329,7 +329,7 @@ Test(retry, a_value_refused_once_is_not_sent_again_in_the_pass)
     fx_reset_stats(&F);
     cs_sync_report rep = fx_pass(&F);
     cr_expect_eq(rep.hubspot.created, GOOD);
-    cr_expect_eq(rep.hubspot.errors[CS_STORE_CAT_PROPERTY_VALUES], BAD);
+    cr_expect_eq(rep.hubspot.errors[CS_CAT_PROPERTY_VALUES], BAD);
     long calls = fx_calls(&F, true, "batch/create");
     cr_log_info("HubSpot create calls for %d bad and %d good records in batches of 5: %ld", BAD,
                 GOOD, calls);
@@ -354,7 +354,7 @@ Test(retry, a_value_refused_once_is_not_sent_again_in_the_pass)
         fx_sf_patch(&F, "Lead", ids[i], json_pack("{s:s}", "Tier__c", BAD_TIER));
     fx_reset_stats(&F);
     rep = fx_pass(&F);
-    cr_expect_eq(rep.hubspot.errors[CS_STORE_CAT_PROPERTY_VALUES], GOOD);
+    cr_expect_eq(rep.hubspot.errors[CS_CAT_PROPERTY_VALUES], GOOD);
     cr_expect_gt(rep.hubspot.refused_unsent, 0);
     calls = fx_calls(&F, true, "batch/update");
     cr_log_info("HubSpot update calls for %d refused records in batches of 5: %ld", GOOD, calls);
