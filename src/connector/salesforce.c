@@ -232,17 +232,16 @@ int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, 
     return 0;
 }
 
-/* Runs a query through all its pages, appending each record, normalised, to out. */
-static int cs_sfc_query_all(cs_connector *c, const char *object, const char *soql,
-                            cs_record_list *out, cs_err *err)
+int cs_sfc_query_pages(cs_connector *c, const char *what, const char *soql, size_t batch,
+                       cs_sfc_page_fn fn, void *ud, cs_err *err)
 {
     char next[1000] = "";
     for (int page = 0; page < SF_MAX_PAGES; page++) {
         json_t *ans = NULL;
-        if (cs_sfc_query_page(c, page == 0 ? soql : NULL, page == 0 ? NULL : next, 0, &ans, err) !=
-            0)
-            return -1;
-        int rc = cs_sfc_append_page(c, object, ans, out, NULL, err);
+        if (cs_sfc_query_page(c, page == 0 ? soql : NULL, page == 0 ? NULL : next, batch, &ans,
+                              err) != 0)
+            return cs_err_prefix(err, "%s: ", what);
+        int rc = fn(ud, ans, err);
         const char *url = json_string_value(json_object_get(ans, "nextRecordsUrl"));
         bool more =
             !json_is_true(json_object_get(ans, "done")) && url != NULL && strlen(url) < sizeof next;
@@ -250,12 +249,33 @@ static int cs_sfc_query_all(cs_connector *c, const char *object, const char *soq
             (void)snprintf(next, sizeof next, "%s", url);
         json_decref(ans);
         if (rc != 0)
-            return -1;
+            return cs_err_prefix(err, "%s: ", what);
         if (!more)
             return 0;
     }
-    return cs_err_set(err, CS_ERR_INVALID_INPUT, "query of %s: more than %d pages", object,
-                      SF_MAX_PAGES);
+    return cs_err_set(err, CS_ERR_INVALID_INPUT, "%s: more than %d pages", what, SF_MAX_PAGES);
+}
+
+typedef struct append_ctx {
+    cs_connector *c;
+    const char *object;
+    cs_record_list *out;
+} append_ctx;
+
+static int append_page(void *ud, const json_t *ans, cs_err *err)
+{
+    append_ctx *a = ud;
+    return cs_sfc_append_page(a->c, a->object, ans, a->out, NULL, err);
+}
+
+/* Runs a query through all its pages, appending each record, normalised, to out. */
+static int cs_sfc_query_all(cs_connector *c, const char *object, const char *soql,
+                            cs_record_list *out, cs_err *err)
+{
+    char what[160];
+    (void)snprintf(what, sizeof what, "query of %s", object);
+    append_ctx a = {c, object, out};
+    return cs_sfc_query_pages(c, what, soql, 0, append_page, &a, err);
 }
 
 /* Runs "SELECT <list> FROM object WHERE field IN (values...) <tail>" in

@@ -35,6 +35,13 @@ bool cs_sfc_id_ok(const char *id);
  * Sforce-Query-Options. *ans is the answer (caller decrefs). */
 int cs_sfc_query_page(cs_connector *c, const char *soql, const char *next, size_t batch,
                       json_t **ans, cs_err *err);
+/* Runs soql through all its pages (batch as cs_sfc_query_page), handing
+ * each answer to fn (borrowed for the call). 0, or -1 when a page or fn
+ * failed or the listing ran past SF_MAX_PAGES: err, prefixed with what
+ * ("query of User"). */
+typedef int (*cs_sfc_page_fn)(void *ud, const json_t *ans, cs_err *err);
+int cs_sfc_query_pages(cs_connector *c, const char *what, const char *soql, size_t batch,
+                       cs_sfc_page_fn fn, void *ud, cs_err *err);
 /* Appends the records of a query page to out; *max_modstamp gets the latest
  * SystemModstamp (may be NULL). */
 int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,

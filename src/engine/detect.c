@@ -325,9 +325,7 @@ static int add_list(sync_pass *p, sync_round *r, cs_record_list *l, cs_plan_role
     return rc;
 }
 
-/* The keys of a set as an array of borrowed strings, skipping those already
- * present in skip (may be NULL) and, with type, those whose value differs. */
-static const char **keys_of(const json_t *set, const json_t *skip, const char *type, size_t *n)
+const char **detect_keys_of(const json_t *set, const json_t *skip, const char *type, size_t *n)
 {
     const char **out = calloc(json_object_size(set) + 1, sizeof *out);
     if (out == NULL)
@@ -380,7 +378,7 @@ static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const js
     int rc = 0;
     cs_record_list got;
     cs_record_list_init(&got);
-    const char **emails = keys_of(left_hs, NULL, NULL, &n);
+    const char **emails = detect_keys_of(left_hs, NULL, NULL, &n);
     if (emails == NULL)
         return oom(err);
     if (n > 0) {
@@ -391,7 +389,7 @@ static int by_email(sync_pass *p, sync_round *r, const json_t *left_hs, const js
         rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CONTEXT, err);
     }
     free(emails);
-    emails = rc == 0 ? keys_of(left_sf, NULL, NULL, &n) : NULL;
+    emails = rc == 0 ? detect_keys_of(left_sf, NULL, NULL, &n) : NULL;
     if (rc == 0 && emails == NULL)
         rc = oom(err);
     if (rc == 0 && n > 0) {
@@ -418,7 +416,7 @@ static int context(sync_pass *p, sync_round *r, cs_err *err)
         left_sf = json_object();
         rc = left_hs && left_sf ? detect_full_emails(p, r, left_hs, left_sf, err) : oom(err);
     }
-    const char **ids = rc == 0 ? keys_of(r->need_hs, r->hs_seen, NULL, &n) : NULL;
+    const char **ids = rc == 0 ? detect_keys_of(r->need_hs, r->hs_seen, NULL, &n) : NULL;
     if (rc == 0 && ids == NULL)
         rc = oom(err);
     if (rc == 0) {
@@ -426,7 +424,7 @@ static int context(sync_pass *p, sync_round *r, cs_err *err)
         free(ids);
     }
     for (size_t t = 0; rc == 0 && t < pair->nsf; t++) {
-        ids = keys_of(r->need_sf, r->sf_seen, pair->sf[t].name, &n);
+        ids = detect_keys_of(r->need_sf, r->sf_seen, pair->sf[t].name, &n);
         if (ids == NULL) {
             rc = oom(err);
             break;
@@ -530,7 +528,8 @@ static int due_retries(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
     cs_record_error_list_dispose(&errs);
     for (size_t k = 0; rc == 0 && k < p->nscans; k++) {
         size_t n = 0;
-        const char **ids = keys_of(want[k], k == SYNC_SCAN_HS ? r->hs_seen : r->sf_seen, NULL, &n);
+        const char **ids =
+            detect_keys_of(want[k], k == SYNC_SCAN_HS ? r->hs_seen : r->sf_seen, NULL, &n);
         if (ids == NULL) {
             rc = oom(err);
             break;
@@ -556,7 +555,7 @@ int detect_read(sync_pass *p, sync_round *r, bool hub, const char *object, const
 int detect_read_changed(sync_pass *p, sync_round *r, json_t *set, cs_err *err)
 {
     size_t n = 0;
-    const char **ids = keys_of(set, r->hs_seen, NULL, &n);
+    const char **ids = detect_keys_of(set, r->hs_seen, NULL, &n);
     if (ids == NULL)
         return oom(err);
 
@@ -593,7 +592,7 @@ static int followups(sync_pass *p, sync_round *r, cs_err *err)
     r->followup = true;
     for (size_t k = 0; rc == 0 && k < p->nscans; k++) {
         size_t n = 0;
-        const char **ids = keys_of(want[k], NULL, NULL, &n);
+        const char **ids = detect_keys_of(want[k], NULL, NULL, &n);
         if (ids == NULL) {
             rc = oom(err);
             break;

@@ -25,24 +25,6 @@ static int oom(cs_err *err)
     return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
 }
 
-/* Keys of set not in skip, as borrowed strings (NULL on memory failure). */
-static const char **keys(const json_t *set, const json_t *skip, size_t *n)
-{
-    const char **out = calloc(json_object_size(set) + 1, sizeof *out);
-    if (out == NULL)
-        return NULL;
-    size_t k = 0;
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)set, key, v)
-    {
-        if (skip == NULL || json_object_get(skip, key) == NULL)
-            out[k++] = key;
-    }
-    *n = k;
-    return out;
-}
-
 /* The link of id (HS side when hub) in pair q, or 0 when there is none. */
 static int link_of(sync_pass *p, const cs_pair *q, bool hub, const char *id, cs_link *l,
                    cs_err *err)
@@ -87,7 +69,7 @@ static int child_parents(sync_pass *p, const cs_pair *child, const json_t *by_ty
         if (so->parent_field == NULL || json_object_size(set) == 0)
             continue;
         size_t n = 0;
-        const char **ids = keys(set, NULL, &n);
+        const char **ids = detect_keys_of(set, NULL, NULL, &n);
         if (ids == NULL)
             return oom(err);
         cs_record_list got;
@@ -147,7 +129,7 @@ static int add_child(sync_pass *p, sync_round *r, const cs_pair *child, const ch
 static int children(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *err)
 {
     size_t n = 0;
-    const char **ids = keys(r->hs_seen, r->link_hs, &n);
+    const char **ids = detect_keys_of(r->hs_seen, r->link_hs, NULL, &n);
     if (ids == NULL)
         return oom(err);
     json_t *assoc = NULL, *by_type = json_object(), *parents = json_object(),
@@ -200,7 +182,7 @@ static int children(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *e
     }
     /* A1: the Accounts children name, so the plan can link through them. */
     size_t m = 0;
-    const char **acc = rc == 0 ? keys(need_sf, r->sf_seen, &m) : NULL;
+    const char **acc = rc == 0 ? detect_keys_of(need_sf, r->sf_seen, NULL, &m) : NULL;
     if (rc == 0 && acc == NULL)
         rc = oom(err);
     if (rc == 0 && m > 0)
@@ -219,7 +201,7 @@ static int children(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *e
 static int parents(sync_pass *p, sync_round *r, const cs_pair *parent, cs_err *err)
 {
     size_t n = 0;
-    const char **ids = keys(r->hs_seen, NULL, &n);
+    const char **ids = detect_keys_of(r->hs_seen, NULL, NULL, &n);
     if (ids == NULL)
         return oom(err);
     json_t *assoc = NULL;

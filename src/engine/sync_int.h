@@ -143,6 +143,11 @@ int detect_read(sync_pass *p, sync_round *r, bool hub, const char *object, const
 /* True when every scan is done and no follow-up is waiting. */
 bool detect_finished(const sync_pass *p);
 
+/* The keys of a set as an array of borrowed strings (caller frees the array),
+ * skipping those already present in skip (may be NULL) and, with type, those
+ * whose value differs; NULL when memory ran out. */
+const char **detect_keys_of(const json_t *set, const json_t *skip, const char *type, size_t *n);
+
 /* ---- detect_full.c: full reads matched locally (first pass, --full) ---------- */
 
 typedef struct detect_full detect_full;

@@ -31,8 +31,8 @@ const h = { Authorization: `Bearer ${token}`, "Content-Type": "application/json"
 JS
 check "seeded $N contacts owned by an owner with no Salesforce User" [ $? = 0 ]
 write_config
-sed -i -E "s/^(  sf_batch_size: )[0-9]+/\150/; s/^(  sf_api_budget: )[0-9%]+/\1$BUDGET/" "$CFG"
-check "budget $BUDGET calls, batches of 50" grep -q "^  sf_api_budget: $BUDGET " "$CFG"
+sed -i -E "s/^(  sf_batch_size: )[0-9]+/\110/; s/^(  sf_api_budget: )[0-9%]+/\1$BUDGET/" "$CFG"
+check "budget $BUDGET calls, collections of 10 (5 to a /composite call: 50 records a call)" grep -q "^  sf_api_budget: $BUDGET " "$CFG"
 anon POST "$HS/__sandbox/limits" '{"reset_usage":true}'
 
 sf_used() { anon GET "$HS/__sandbox/limits"; json_get 'b.salesforce_daily_used'; }
