@@ -13,29 +13,23 @@
 #include "connector/connector.h"
 #include "net/net.h"
 #include "sandbox/sandbox.h"
-#include "tmp_fixture.h"
+#include "sandbox_fixture.h"
 
 typedef struct env {
-    char dir[64];
-    cs_sandbox *sb;
-    char hs_url[64], sf_url[64];
+    sb_fixture f;
     cs_connector *sf;
 } env;
 
 static void env_start(env *e, int batch_size)
 {
     memset(e, 0, sizeof *e);
-    tmp_dir(e->dir, sizeof e->dir, "cs-bound-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
-    o.data_dir = e->dir;
     o.hubspot_limit_per_10s = 0;
     o.salesforce_daily_limit = 0;
+    sb_fixture_start(&e->f, "cs-bound-", &o);
     cs_err err = {0};
-    cr_assert_eq(cs_sandbox_start(&o, &e->sb, &err), 0, "sandbox: %s", err.message);
-    snprintf(e->hs_url, sizeof e->hs_url, "http://127.0.0.1:%d", cs_sandbox_hubspot_port(e->sb));
-    snprintf(e->sf_url, sizeof e->sf_url, "http://127.0.0.1:%d", cs_sandbox_salesforce_port(e->sb));
-    cs_connector_options co = {.base_url = e->sf_url,
+    cs_connector_options co = {.base_url = e->f.sf_url,
                                .api_version = "60.0",
                                .token = "sandbox-token",
                                .max_retries = 2,
@@ -46,18 +40,14 @@ static void env_start(env *e, int batch_size)
 static void env_stop(env *e)
 {
     cs_connector_free(e->sf);
-    cs_sandbox_stop(e->sb);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", e->dir);
+    sb_fixture_stop(&e->f);
 }
 
 /* Requests the sandbox counted for Salesforce on endpoints whose key is
  * exactly "METHOD path-template" ending in suffix. */
 static long stat_count(const env *e, const char *method, const char *suffix)
 {
-    cs_http_options o = {.base_url = e->hs_url, .max_retries = 0};
+    cs_http_options o = {.base_url = e->f.hs_url, .max_retries = 0};
     cs_http_client *c;
     cs_err err = {0};
     cr_assert_eq(cs_http_client_new(&o, &c, &err), 0, "%s", err.message);

@@ -14,31 +14,25 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "sandbox/sandbox.h"
-#include "tmp_fixture.h"
+#include "sandbox_fixture.h"
 
 typedef struct env {
-    char dir[64];
-    cs_sandbox *sb;
-    char hs_url[64], sf_url[64];
+    sb_fixture f;
     cs_connector *hs, *sf;
 } env;
 
 static void env_start(env *e)
 {
     memset(e, 0, sizeof *e);
-    tmp_dir(e->dir, sizeof e->dir, "cs-conn-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
-    o.data_dir = e->dir;
     o.hubspot_limit_per_10s = 0;
     o.salesforce_daily_limit = 0;
+    sb_fixture_start(&e->f, "cs-conn-", &o);
     cs_err err = {0};
-    cr_assert_eq(cs_sandbox_start(&o, &e->sb, &err), 0, "sandbox: %s", err.message);
-    snprintf(e->hs_url, sizeof e->hs_url, "http://127.0.0.1:%d", cs_sandbox_hubspot_port(e->sb));
-    snprintf(e->sf_url, sizeof e->sf_url, "http://127.0.0.1:%d", cs_sandbox_salesforce_port(e->sb));
-    cs_connector_options co = {.base_url = e->hs_url, .token = "sandbox-token", .max_retries = 2};
+    cs_connector_options co = {.base_url = e->f.hs_url, .token = "sandbox-token", .max_retries = 2};
     cr_assert_eq(cs_hubspot_connector_new(&co, &e->hs, &err), 0, "%s", err.message);
-    co.base_url = e->sf_url;
+    co.base_url = e->f.sf_url;
     co.api_version = "60.0";
     cr_assert_eq(cs_salesforce_connector_new(&co, &e->sf, &err), 0, "%s", err.message);
 }
@@ -47,11 +41,7 @@ static void env_stop(env *e)
 {
     cs_connector_free(e->hs);
     cs_connector_free(e->sf);
-    cs_sandbox_stop(e->sb);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", e->dir);
+    sb_fixture_stop(&e->f);
 }
 
 /* A request to a sandbox admin route (or any route) without the connectors. */
@@ -85,7 +75,7 @@ static json_t *raw(const char *base, cs_http_method m, const char *path, const c
  * path template) contains every one of the given parts. */
 static long stat_count(const env *e, const char *api, const char *part1, const char *part2)
 {
-    json_t *s = raw(e->hs_url, CS_HTTP_GET, "/__sandbox/stats", NULL);
+    json_t *s = raw(e->f.hs_url, CS_HTTP_GET, "/__sandbox/stats", NULL);
     long n = 0;
     const char *k;
     json_t *v;
@@ -403,7 +393,7 @@ Test(connectors, salesforce_mixed_batch_refuses_only_the_bad_records)
     env e;
     env_start(&e);
     /* a restricted picklist, defined through the sandbox's admin route */
-    json_t *def = raw(e.sf_url, CS_HTTP_POST, "/__sandbox/salesforce/sobjects/Lead/fields",
+    json_t *def = raw(e.f.sf_url, CS_HTTP_POST, "/__sandbox/salesforce/sobjects/Lead/fields",
                       "{\"fields\":[{\"name\":\"Tier__c\",\"label\":\"Tier\",\"type\":"
                       "\"picklist\",\"restricted\":true,\"picklistValues\":[\"Gold\","
                       "\"Silver\"]}]}");
@@ -516,12 +506,12 @@ Test(connectors, hubspot_mixed_batch_refuses_only_the_bad_records)
  * gold, silver) and colors (checkbox, multi-select: red, green, blue). */
 static void hs_enum_properties(const env *e)
 {
-    json_t *a = raw(e->hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
+    json_t *a = raw(e->f.hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
                     "{\"name\":\"tier\",\"label\":\"Tier\",\"type\":\"enumeration\","
                     "\"fieldType\":\"select\",\"groupName\":\"contactinformation\",\"options\":["
                     "{\"label\":\"Gold\",\"value\":\"gold\"},{\"label\":\"Silver\",\"value\":"
                     "\"silver\"}]}");
-    json_t *b = raw(e->hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
+    json_t *b = raw(e->f.hs_url, CS_HTTP_POST, "/crm/v3/properties/contacts",
                     "{\"name\":\"colors\",\"label\":\"Colors\",\"type\":\"enumeration\","
                     "\"fieldType\":\"checkbox\",\"groupName\":\"contactinformation\",\"options\":["
                     "{\"label\":\"Red\",\"value\":\"red\"},{\"label\":\"Green\",\"value\":"
@@ -540,7 +530,7 @@ Test(connectors, hubspot_refuses_every_input_holding_the_refused_value)
     env e;
     env_start(&e);
     hs_enum_properties(&e);
-    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    json_decref(raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
     const char *recs[] = {
         "{\"email\":\"b0@example.com\",\"tier\":\"bronze\"}",
         "{\"email\":\"g1@example.com\",\"tier\":\"gold\"}",
@@ -570,7 +560,7 @@ Test(connectors, hubspot_refuses_every_input_holding_the_refused_value)
     const char *ids[] = {res[1].id, res[3].id, res[5].id, res[6].id};
     const char *upd[] = {"{\"tier\":\"bronze\"}", "{\"tier\":\"bronze\"}", "{\"tier\":\"gold\"}",
                          "{\"tier\":\"bronze\"}"};
-    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    json_decref(raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
     cs_write_result ures[4];
     write_json(e.hs, "contacts", CS_WRITE_UPDATE, upd, ids, 4, ures, 0);
     for (size_t i = 0; i < 4; i++)
@@ -590,7 +580,7 @@ Test(connectors, hubspot_refuses_every_value_outside_the_allowed_options)
     env e;
     env_start(&e);
     hs_enum_properties(&e);
-    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    json_decref(raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
     const char *recs[] = {
         "{\"email\":\"o0@example.com\",\"tier\":\"bronze\"}",
         "{\"email\":\"o1@example.com\",\"tier\":\"copper\"}",
@@ -618,7 +608,7 @@ Test(connectors, hubspot_refuses_every_value_outside_the_allowed_options)
     cr_expect_eq(calls, 2, "one refused call, one with the rest: %ld", calls);
 
     /* Multi-select: a value with an unlisted item is refused, the rest sent. */
-    json_decref(raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
+    json_decref(raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}"));
     const char *multi[] = {
         "{\"email\":\"m0@example.com\",\"colors\":\"red;purple\"}",
         "{\"email\":\"m1@example.com\",\"colors\":\"blue;red\"}",
@@ -716,7 +706,7 @@ Test(connectors, api_calls_meet_the_lower_bound)
 {
     env e;
     env_start(&e);
-    json_t *reset = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
+    json_t *reset = raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
     json_decref(reset);
     cs_write_result *res = calloc(450, sizeof *res);
     write_many(e.hs, "contacts", CS_WRITE_CREATE, 250, "{\"email\":\"n#@example.com\"}", res);
@@ -749,20 +739,20 @@ Test(connectors, a_create_without_an_answer_is_unknown_and_not_resent)
     const char *warm[] = {"{\"email\":\"warm@example.com\"}"};
     write_json(e.hs, "contacts", CS_WRITE_CREATE, warm, NULL, 1, res, 0); /* schema fetched */
     json_t *f =
-        raw(e.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\",\"rate_drop\":1}");
+        raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\",\"rate_drop\":1}");
     json_decref(f);
-    json_t *reset = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
+    json_t *reset = raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/reset-stats", "{}");
     json_decref(reset);
     const char *recs[] = {"{\"email\":\"u1@example.com\"}", "{\"email\":\"u2@example.com\"}"};
     write_json(e.hs, "contacts", CS_WRITE_CREATE, recs, NULL, 2, res, -1);
     cr_assert_eq(res[0].status, CS_WRITE_UNKNOWN);
     cr_assert_eq(res[1].status, CS_WRITE_UNKNOWN);
     /* one request reached the sandbox (it counts dropped ones by status "0") */
-    json_t *st = raw(e.hs_url, CS_HTTP_GET, "/__sandbox/stats", NULL);
+    json_t *st = raw(e.f.hs_url, CS_HTTP_GET, "/__sandbox/stats", NULL);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "hubspot"), "requests")), 1,
                  "sent once, never resent");
     json_decref(st);
-    f = raw(e.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\"}");
+    f = raw(e.f.hs_url, CS_HTTP_POST, "/__sandbox/faults", "{\"api\":\"hubspot\"}");
     json_decref(f);
     /* the engine's reconciliation: upsert by email never duplicates */
     write_json(e.hs, "contacts", CS_WRITE_UPSERT_EMAIL, recs, NULL, 2, res, 0);
@@ -869,7 +859,7 @@ Test(connectors, owners_users_campaigns_and_lists)
     write_json(e.hs, "contacts", CS_WRITE_CREATE, cs, NULL, 2, res, 0);
     all_ok(res, 2);
     json_t *list =
-        raw(e.hs_url, CS_HTTP_POST, "/crm/v3/lists",
+        raw(e.f.hs_url, CS_HTTP_POST, "/crm/v3/lists",
             "{\"name\":\"Sync me\",\"objectTypeId\":\"0-1\",\"processingType\":\"MANUAL\"}");
     cr_assert_not_null(list, "list created");
     const char *list_id =
@@ -878,7 +868,7 @@ Test(connectors, owners_users_campaigns_and_lists)
     char path[200], body[100];
     snprintf(path, sizeof path, "/crm/v3/lists/%s/memberships/add", list_id);
     snprintf(body, sizeof body, "[\"%s\"]", res[1].id);
-    json_t *added = raw(e.hs_url, CS_HTTP_PUT, path, body);
+    json_t *added = raw(e.f.hs_url, CS_HTTP_PUT, path, body);
     json_decref(added);
     json_t *got = NULL;
     cr_assert_eq(cs_connector_list_members(e.hs, list_id, &got, &err), 0, "%s", err.message);

@@ -10,31 +10,26 @@
 
 #include "connector/connector.h"
 #include "sandbox/sandbox.h"
-#include "tmp_fixture.h"
+#include "sandbox_fixture.h"
 
 typedef struct env {
-    char dir[64];
-    cs_sandbox *sb;
-    char hs_url[64];
+    sb_fixture f;
     cs_connector *hs;
 } env;
 
 static void env_start(env *e, int seed_contacts, int lag_ms)
 {
     memset(e, 0, sizeof *e);
-    tmp_dir(e->dir, sizeof e->dir, "cs-scan-");
     cs_sandbox_options o;
     cs_sandbox_options_default(&o);
-    o.data_dir = e->dir;
     o.hubspot_limit_per_10s = 0;
     o.hubspot_search_rate = 0;
     o.salesforce_daily_limit = 0;
     o.seed_contacts = seed_contacts;
     o.hubspot_search_lag_ms = lag_ms;
+    sb_fixture_start(&e->f, "cs-scan-", &o);
     cs_err err = {0};
-    cr_assert_eq(cs_sandbox_start(&o, &e->sb, &err), 0, "sandbox: %s", err.message);
-    snprintf(e->hs_url, sizeof e->hs_url, "http://127.0.0.1:%d", cs_sandbox_hubspot_port(e->sb));
-    cs_connector_options co = {.base_url = e->hs_url, .token = "sandbox-token", .max_retries = 2};
+    cs_connector_options co = {.base_url = e->f.hs_url, .token = "sandbox-token", .max_retries = 2};
     cr_assert_eq(cs_hubspot_connector_new(&co, &e->hs, &err), 0, "%s", err.message);
     const char *fields[] = {"email", "salesforceleadid"};
     cr_assert_eq(cs_connector_select_fields(e->hs, "contacts", fields, 2, &err), 0, "%s",
@@ -44,11 +39,7 @@ static void env_start(env *e, int seed_contacts, int lag_ms)
 static void env_stop(env *e)
 {
     cs_connector_free(e->hs);
-    cs_sandbox_stop(e->sb);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", e->dir);
+    sb_fixture_stop(&e->f);
 }
 
 /* Writes salesforceleadid to every record of l from index from on, in one
