@@ -53,7 +53,10 @@ static int read_all(cs_connector *c, const char *object, cs_record_list *out, cs
 {
     cs_record_list raw;
     cs_record_list_init(&raw);
-    cs_scan_options so = {.object = object, .cursor = NULL, .overlap_ms = -1};
+    /* full: HubSpot through its object listing, which shows every record as it
+     * is now; search would show the values last indexed (R2: index lag) and
+     * stops at 10,000 results. */
+    cs_scan_options so = {.object = object, .cursor = NULL, .overlap_ms = -1, .full = true};
     char cursor[CS_CONNECTOR_CURSOR_MAX];
     if (cs_connector_changes(c, &so, &raw, cursor, err) != 0) {
         cs_record_list_dispose(&raw);
