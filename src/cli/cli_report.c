@@ -178,8 +178,13 @@ int cs_cli_error_linked(cs_store *store, const cs_record_error *e)
     cs_link l;
     cs_err err;
     cs_err_clear(&err);
-    return has(e->hs_id) ? cs_store_link_by_hs(store, CS_SYNC_OBJECT_CONTACT, e->hs_id, &l, &err)
-                         : cs_store_link_by_sf(store, e->sf_id, &l, &err);
+    /* An error names its source record's object; its link lives under the
+     * link object of that record's pair (a company's under "company"). */
+    const char *link_object = cs_sync_link_object(e->object);
+    return has(e->hs_id)
+               ? cs_store_link_by_hs(store, link_object ? link_object : CS_SYNC_OBJECT_CONTACT,
+                                     e->hs_id, &l, &err)
+               : cs_store_link_by_sf(store, e->sf_id, &l, &err);
 }
 
 int cs_cli_count_errors(cs_store *store, int64_t since_ms, cs_cli_error_counts *out)

@@ -78,3 +78,20 @@ size_t cs_sync_cursor_names(const cs_config *cfg, const char **out, size_t max)
     }
     return k;
 }
+
+const char *cs_sync_link_object(const char *object)
+{
+    if (object == NULL)
+        return NULL;
+    /* The names of a pair do not depend on its settings or mappings. */
+    cs_contact_settings contacts = {0};
+    cs_company_settings companies = {0};
+    cs_pair pairs[2];
+    cs_pair_contacts(&contacts, NULL, 0, &pairs[0]);
+    cs_pair_companies(&companies, NULL, 0, &pairs[1]);
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (cs_pair_is_hs(&pairs[i], object) || cs_pair_sf_index(&pairs[i], object) >= 0)
+            return pairs[i].link_object;
+    }
+    return NULL;
+}

@@ -242,6 +242,11 @@ int cs_sync_run(cs_sync *s, const cs_sync_run_options *opts, cs_err *err);
  * scan, then its Salesforce scans): up to max static names into out; the
  * count is returned. */
 #define CS_SYNC_CURSORS_MAX 12
+
+/* The store's link object ("contact", "company") of the pair that syncs
+ * object, a HubSpot object ("contacts") or a Salesforce one ("Account"),
+ * as record errors name it; NULL when no built-in pair syncs it. Static. */
+const char *cs_sync_link_object(const char *object);
 size_t cs_sync_cursor_names(const cs_config *cfg, const char **out, size_t max);
 
 /* The object name the engine uses for contact links in the store. */

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "engine/pair.h"
 #include "engine/plan.h"
+#include "engine/sync.h"
 
 #define BASE                                                                                       \
     "hubspot: {base_url: \"http://127.0.0.1:1\"}\nsalesforce: {instance_url: \"http://s\"}\n"
@@ -341,6 +342,19 @@ static const char *const g_names[] = {"\"Lead\"",
                                       "\"salesforce.Lead\"",
                                       "\"hubspot.contacts\"",
                                       NULL};
+
+/* `crmsync errors` finds an error's link under its pair's link object: a
+ * company's or an Account's error under "company", not "contact" (R9). */
+Test(pair_compile, link_object_of_each_synced_object)
+{
+    cr_assert_str_eq(cs_sync_link_object("contacts"), "contact");
+    cr_assert_str_eq(cs_sync_link_object("Lead"), "contact");
+    cr_assert_str_eq(cs_sync_link_object("Contact"), "contact");
+    cr_assert_str_eq(cs_sync_link_object("companies"), "company");
+    cr_assert_str_eq(cs_sync_link_object("Account"), "company");
+    cr_assert_null(cs_sync_link_object("Opportunity"));
+    cr_assert_null(cs_sync_link_object(NULL));
+}
 
 Test(pair_names, engine_names_no_object)
 {
