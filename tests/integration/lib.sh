@@ -109,10 +109,33 @@ set_rule() {
   sed -i -E "s/^(    $1: +)[a-z_]+/\1$2/" "$CFG"
 }
 
+# The search index lag CRMSYNC_SANDBOX_ARGS sets (the lag label), in ms; 0: none.
+search_lag_ms() {
+  local -a a=()
+  if [ -n "${CRMSYNC_SANDBOX_ARGS:-}" ]; then read -r -a a <<<"$CRMSYNC_SANDBOX_ARGS"; fi
+  local lag=0 i
+  for ((i = 0; i + 1 < ${#a[@]}; i++)); do
+    if [ "${a[i]}" = --hubspot-search-lag-ms ]; then lag=${a[i + 1]}; fi
+  done
+  echo "$lag"
+}
+
 # cs COMMAND [ARGS...]: runs crmsync COMMAND with $CFG; output in $OUT, exit in $RC.
+# Under a search index lag, `sync` and `plan` first wait it out: a change
+# pass finds HubSpot's changes through search, which shows an edit only once
+# indexed (R2; the real index lags too), so the lag runs check that every
+# edit arrives on the first pass after the index has it, and that nothing is
+# lost or made twice meanwhile; first passes read in full and need no wait.
 cs() {
   local cmd=$1
   shift
+  case "$cmd" in
+    sync | plan)
+      local lag
+      lag=$(search_lag_ms)
+      if [ "$lag" -gt 0 ]; then sleep "$(((lag + 500) / 1000)).$(((lag + 500) % 1000 / 100))"; fi
+      ;;
+  esac
   RC=0
   OUT=$("$CRMSYNC_BIN" "$cmd" --config "$CFG" "$@" 2>&1) || RC=$?
 }
