@@ -2,7 +2,7 @@
  * validation every outside value gets (bounded ids and emails, known record
  * types, well-formed snapshots), and the lookups the planner uses. Records are
  * indexed by id, links by both ids, owners and Users by email, each through a
- * jansson object used as a hash map. */
+ * typed map (core/map.h); parent and child lists stay JSON arrays. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,17 +46,21 @@ int cs_plan_input_new_pair(const cs_pair *pair, int64_t now_ms, cs_plan_input **
     in->maps = pair->maps;
     in->nmaps = pair->nmaps;
     in->now_ms = now_ms;
-    json_t **objects[] = {&in->hs_index,        &in->sf_index,           &in->link_by_hs,
-                          &in->link_by_sf,      &in->hs_owner_email,     &in->hs_owner_by_email,
-                          &in->sf_user_email,   &in->sf_active_by_email, &in->members,
-                          &in->company_account, &in->backfill,           &in->children,
-                          &in->hs_parent,       &in->sf_parent_hs};
-    for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
-        *objects[i] = json_object();
-        if (*objects[i] == NULL) {
-            cs_plan_input_free(in);
-            return oom(err);
-        }
+    cs_map **maps[] = {&in->hs_index,   &in->sf_index, &in->link_by_hs,
+                       &in->link_by_sf, &in->members,  &in->backfill};
+    cs_map **strings[] = {&in->hs_owner_email, &in->hs_owner_by_email, &in->sf_user_email,
+                          &in->sf_active_by_email};
+    json_t **objects[] = {&in->company_account, &in->children, &in->hs_parent, &in->sf_parent_hs};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        ok = ok && (*maps[i] = cs_map_new(NULL)) != NULL;
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        ok = ok && (*strings[i] = cs_map_new(free)) != NULL;
+    for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++)
+        ok = ok && (*objects[i] = json_object()) != NULL;
+    if (!ok) {
+        cs_plan_input_free(in);
+        return oom(err);
     }
     *out = in;
     return 0;
@@ -87,17 +91,17 @@ void cs_plan_input_free(cs_plan_input *in)
         json_decref(in->links[i].snapshot);
     }
     free(in->links);
-    json_decref(in->hs_index);
-    json_decref(in->sf_index);
-    json_decref(in->link_by_hs);
-    json_decref(in->link_by_sf);
-    json_decref(in->hs_owner_email);
-    json_decref(in->hs_owner_by_email);
-    json_decref(in->sf_user_email);
-    json_decref(in->sf_active_by_email);
-    json_decref(in->members);
+    cs_map_free(in->hs_index);
+    cs_map_free(in->sf_index);
+    cs_map_free(in->link_by_hs);
+    cs_map_free(in->link_by_sf);
+    cs_map_free(in->hs_owner_email);
+    cs_map_free(in->hs_owner_by_email);
+    cs_map_free(in->sf_user_email);
+    cs_map_free(in->sf_active_by_email);
+    cs_map_free(in->members);
     json_decref(in->company_account);
-    json_decref(in->backfill);
+    cs_map_free(in->backfill);
     json_decref(in->children);
     json_decref(in->hs_parent);
     json_decref(in->sf_parent_hs);
@@ -149,15 +153,15 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
         rc = cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: record %s has no fields", r.id);
         goto out;
     }
-    json_t *index = hubspot ? in->hs_index : in->sf_index;
+    cs_map *index = hubspot ? in->hs_index : in->sf_index;
     plan_rec **items = hubspot ? &in->hs : &in->sf;
     size_t *len = hubspot ? &in->nhs : &in->nsf;
     size_t *cap = hubspot ? &in->caphs : &in->capsf;
     bool changed = role == CS_PLAN_CHANGED;
 
-    json_t *at = json_object_get(index, r.id);
-    if (at != NULL) {
-        plan_rec *old = &(*items)[json_integer_value(at)];
+    size_t at;
+    if (cs_map_get_num(index, r.id, &at)) {
+        plan_rec *old = &(*items)[at];
         if (hubspot != (cs_pair_is_hs(&in->pair, old->rec.type)) ||
             (!hubspot && strcmp(old->rec.type, r.type) != 0)) {
             rc = cs_err_set(err, CS_ERR_INVALID_INPUT,
@@ -191,7 +195,7 @@ int cs_plan_input_add_record(cs_plan_input *in, cs_record *rec, cs_plan_role rol
     const char *ef = email_field(in, hubspot, p->rec.type);
     const char *e = ef ? cs_record_get(&p->rec, ef) : NULL;
     p->has_email = e != NULL && cs_email_key(e, p->email, sizeof p->email);
-    if (json_object_set_new(index, p->rec.id, json_integer((json_int_t)*len)) != 0) {
+    if (cs_map_put_num(index, p->rec.id, *len) != 0) {
         memset(p, 0, sizeof *p);
         cs_record_dispose(&r);
         return oom(err);
@@ -229,7 +233,7 @@ int cs_plan_input_add_link(cs_plan_input *in, const char *hs_id, const char *sf_
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: snapshot of HS contact %s is not an object of strings",
                           hs_id);
-    if (json_object_get(in->link_by_hs, hs_id) || json_object_get(in->link_by_sf, sf_id))
+    if (cs_map_has(in->link_by_hs, hs_id) || cs_map_has(in->link_by_sf, sf_id))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: HS contact %s or SF record %s is linked twice", hs_id,
                           sf_id);
@@ -240,14 +244,12 @@ int cs_plan_input_add_link(cs_plan_input *in, const char *hs_id, const char *sf_
     l->sf_type = strdup(sf_type);
     l->sf_id = strdup(sf_id);
     l->snapshot = snapshot ? json_deep_copy(snapshot) : NULL;
-    json_t *ix = json_integer((json_int_t)in->nlinks);
-    bool ok = l->hs_id && l->sf_type && l->sf_id && (snapshot == NULL || l->snapshot) && ix &&
-              json_object_set(in->link_by_hs, hs_id, ix) == 0 &&
-              json_object_set(in->link_by_sf, sf_id, ix) == 0;
-    json_decref(ix);
+    bool ok = l->hs_id && l->sf_type && l->sf_id && (snapshot == NULL || l->snapshot) &&
+              cs_map_put_num(in->link_by_hs, hs_id, in->nlinks) == 0 &&
+              cs_map_put_num(in->link_by_sf, sf_id, in->nlinks) == 0;
     if (!ok) {
-        json_object_del(in->link_by_hs, hs_id);
-        json_object_del(in->link_by_sf, sf_id);
+        cs_map_del(in->link_by_hs, hs_id);
+        cs_map_del(in->link_by_sf, sf_id);
         free(l->hs_id);
         free(l->sf_type);
         free(l->sf_id);
@@ -258,13 +260,20 @@ int cs_plan_input_add_link(cs_plan_input *in, const char *hs_id, const char *sf_
     return 0;
 }
 
-/* Keeps the smallest id per email so the choice does not depend on order. */
-static int index_by_email(json_t *by_email, const char *email, const char *id)
+/* Sets key to a copy of value in a map that owns its strings. */
+static int put_str(cs_map *m, const char *key, const char *value)
 {
-    const char *cur = plan_json_str(by_email, email);
+    char *v = strdup(value);
+    return v != NULL ? cs_map_put(m, key, v) : -1;
+}
+
+/* Keeps the smallest id per email so the choice does not depend on order. */
+static int index_by_email(cs_map *by_email, const char *email, const char *id)
+{
+    const char *cur = cs_map_get(by_email, email);
     if (cur != NULL && strcmp(cur, id) <= 0)
         return 0;
-    return json_object_set_new(by_email, email, json_string(id));
+    return put_str(by_email, email, id);
 }
 
 int cs_plan_input_add_hs_owner(cs_plan_input *in, const char *owner_id, const char *email,
@@ -275,7 +284,7 @@ int cs_plan_input_add_hs_owner(cs_plan_input *in, const char *owner_id, const ch
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: HS owner id missing or too long");
     if (!cs_email_key(email, key, sizeof key))
         return 0; /* an owner without an email matches no SF User (C17) */
-    if (json_object_set_new(in->hs_owner_email, owner_id, json_string(key)) != 0 ||
+    if (put_str(in->hs_owner_email, owner_id, key) != 0 ||
         index_by_email(in->hs_owner_by_email, key, owner_id) != 0)
         return oom(err);
     return 0;
@@ -289,7 +298,7 @@ int cs_plan_input_add_sf_user(cs_plan_input *in, const char *user_id, const char
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: SF User id missing or too long");
     if (!cs_email_key(email, key, sizeof key))
         return 0;
-    if (json_object_set_new(in->sf_user_email, user_id, json_string(key)) != 0)
+    if (put_str(in->sf_user_email, user_id, key) != 0)
         return oom(err);
     if (active && index_by_email(in->sf_active_by_email, key, user_id) != 0)
         return oom(err);
@@ -301,7 +310,7 @@ int cs_plan_input_add_member(cs_plan_input *in, const char *hs_id, cs_err *err)
     if (!id_ok(hs_id))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: list member id missing or too long");
-    return plan_set_add(in->members, hs_id) == 0 ? 0 : oom(err);
+    return cs_map_add(in->members, hs_id) >= 0 ? 0 : oom(err);
 }
 
 int cs_plan_input_set_company_account(cs_plan_input *in, const char *hs_id, const char *account_id,
@@ -362,17 +371,15 @@ int cs_plan_input_add_backfill(cs_plan_input *in, const char *hs_property, cs_er
 {
     if (hs_property == NULL || hs_property[0] == '\0' || strlen(hs_property) >= CS_PLAN_EMAIL_MAX)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: backfill property missing");
-    return plan_set_add(in->backfill, hs_property) == 0 ? 0 : oom(err);
+    return cs_map_add(in->backfill, hs_property) >= 0 ? 0 : oom(err);
 }
 
 /* ---- lookups ------------------------------------------------------------------ */
 
-static const plan_rec *find(const json_t *index, const plan_rec *items, const char *id)
+static const plan_rec *find(const cs_map *index, const plan_rec *items, const char *id)
 {
-    if (id == NULL)
-        return NULL;
-    json_t *at = json_object_get(index, id);
-    return at ? &items[json_integer_value(at)] : NULL;
+    size_t at;
+    return cs_map_get_num(index, id, &at) ? &items[at] : NULL;
 }
 
 const plan_rec *plan_hs_find(const cs_plan_input *in, const char *id)
@@ -392,21 +399,21 @@ const char *plan_rec_email(const plan_rec *r)
 
 const plan_link *plan_link_by_hs(const cs_plan_input *in, const char *hs_id)
 {
-    json_t *at = hs_id ? json_object_get(in->link_by_hs, hs_id) : NULL;
-    return at ? &in->links[json_integer_value(at)] : NULL;
+    size_t at;
+    return cs_map_get_num(in->link_by_hs, hs_id, &at) ? &in->links[at] : NULL;
 }
 
 const plan_link *plan_link_by_sf(const cs_plan_input *in, const char *sf_id)
 {
-    json_t *at = sf_id ? json_object_get(in->link_by_sf, sf_id) : NULL;
-    return at ? &in->links[json_integer_value(at)] : NULL;
+    size_t at;
+    return cs_map_get_num(in->link_by_sf, sf_id, &at) ? &in->links[at] : NULL;
 }
 
 bool plan_is_member(const cs_plan_input *in, const char *hs_id)
 {
     if (in->settings->inclusion_list == NULL)
         return true;
-    return hs_id != NULL && plan_set_has(in->members, hs_id);
+    return cs_map_has(in->members, hs_id);
 }
 
 const cs_field_mapping *plan_mapping_with(const cs_plan_input *in, unsigned flag)

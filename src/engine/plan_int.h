@@ -4,6 +4,7 @@
 #ifndef CS_ENGINE_PLAN_INT_H
 #define CS_ENGINE_PLAN_INT_H
 
+#include "core/map.h"
 #include "engine/pair.h"
 #include "engine/plan.h"
 
@@ -31,16 +32,17 @@ struct cs_plan_input {
     int64_t now_ms;
     plan_rec *hs, *sf; /* HubSpot contacts; Salesforce Leads and Contacts */
     size_t nhs, caphs, nsf, capsf;
-    json_t *hs_index, *sf_index; /* id → integer index into hs / sf */
+    cs_map *hs_index, *sf_index; /* id → index into hs / sf */
     plan_link *links;
     size_t nlinks, caplinks;
-    json_t *link_by_hs, *link_by_sf; /* id → integer index into links */
-    json_t *hs_owner_email;          /* HS owner id → email key */
-    json_t *hs_owner_by_email;       /* email key → HS owner id (the smallest id) */
-    json_t *sf_user_email;           /* SF User id → email key */
-    json_t *sf_active_by_email;      /* email key → active SF User id (the smallest id) */
-    json_t *members;                 /* set: HS ids in the inclusion list */
-    json_t *company_account;         /* HS id → SF Account id */
+    cs_map *link_by_hs, *link_by_sf; /* id → index into links */
+    /* Owned strings: */
+    cs_map *hs_owner_email;     /* HS owner id → email key */
+    cs_map *hs_owner_by_email;  /* email key → HS owner id (the smallest id) */
+    cs_map *sf_user_email;      /* SF User id → email key */
+    cs_map *sf_active_by_email; /* email key → active SF User id (the smallest id) */
+    cs_map *members;            /* set: HS ids in the inclusion list */
+    json_t *company_account;    /* HS id → SF Account id */
     /* A1: HS parent id → array of [child HS id, child's SF parent id or
      * null, child needs a parent, child will be created with a parent]. */
     json_t *children;
@@ -48,7 +50,7 @@ struct cs_plan_input {
      * the HS side's primary parent, for every child read. */
     json_t *hs_parent;
     json_t *sf_parent_hs; /* A2: SF parent id → its linked HS record */
-    json_t *backfill;     /* set: HS properties */
+    cs_map *backfill;     /* set: HS properties */
 };
 
 const plan_rec *plan_hs_find(const cs_plan_input *in, const char *id);

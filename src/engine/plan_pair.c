@@ -58,7 +58,7 @@ void plan_pair_dispose(plan_pair *pp)
 plan_snap_state plan_pair_snap(const plan_pair *pp, const char *key, const char **value)
 {
     *value = NULL;
-    if (pp->snap == NULL || plan_set_has(pp->in->backfill, key))
+    if (pp->snap == NULL || cs_map_has(pp->in->backfill, key))
         return PLAN_SNAP_NONE;
     json_t *v = json_object_get(pp->snap, key);
     if (v == NULL)
@@ -256,7 +256,7 @@ int plan_hs_differs(const cs_plan_input *in, const plan_rec *hs, const char *sf_
         const cs_field_mapping *m = &in->maps[i];
         if (plan_sf_field(in, m, sf_type) == NULL || m->rule == CS_RULE_DONT_SYNC)
             continue; /* C8, C9: the field does not sync for this pair */
-        if (plan_set_has(in->backfill, m->hs))
+        if (cs_map_has(in->backfill, m->hs))
             return 1; /* R1: a backfill was asked for */
         const json_t *v = json_object_get(snap, m->hs);
         if (v == NULL)

@@ -38,16 +38,16 @@ const char *plan_owner_hs_to_sf(const cs_plan_input *in, const char *hs_owner)
 {
     if (cs_value_is_blank(hs_owner))
         return NULL;
-    const char *email = plan_json_str(in->hs_owner_email, hs_owner);
-    return email ? plan_json_str(in->sf_active_by_email, email) : NULL;
+    const char *email = cs_map_get(in->hs_owner_email, hs_owner);
+    return email ? cs_map_get(in->sf_active_by_email, email) : NULL;
 }
 
 const char *plan_owner_sf_to_hs(const cs_plan_input *in, const char *sf_user)
 {
     if (cs_value_is_blank(sf_user))
         return NULL;
-    const char *email = plan_json_str(in->sf_user_email, sf_user);
-    return email ? plan_json_str(in->hs_owner_by_email, email) : NULL;
+    const char *email = cs_map_get(in->sf_user_email, sf_user);
+    return email ? cs_map_get(in->hs_owner_by_email, email) : NULL;
 }
 
 /* ---- C10, C11: email opt-out ------------------------------------------------- */
