@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/map.h"
 #include "engine/sync_int.h"
 #include "engine/value.h"
 
@@ -180,13 +181,21 @@ int apply_defaults_read(sync_pass *p, const char *sf_type, apply_default *d, siz
     cs_record_list_init(&got);
     int rc = cs_connector_read(p->s->opt.salesforce, sf_type, ids, n, &got, err);
     free(ids);
-    for (size_t k = 0; rc == 0 && k < got.len; k++) {
-        const cs_record *rec = &got.items[k];
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            if (rec->id && strcmp(rec->id, d[i].sf_id) == 0 && d[i].snapshot == NULL)
-                rc = fold_record(p, &d[i], sf_type, rec, err);
-        }
+    /* The answer's records by id, so a batch costs n lookups, not n x n
+     * comparisons. */
+    cs_map *by_id = rc == 0 ? cs_map_new(NULL) : NULL;
+    if (rc == 0 && by_id == NULL)
+        rc = oom(err);
+    for (size_t k = 0; rc == 0 && k < got.len; k++)
+        if (got.items[k].id != NULL && !cs_map_has(by_id, got.items[k].id) &&
+            cs_map_put(by_id, got.items[k].id, &got.items[k]) != 0)
+            rc = oom(err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const cs_record *rec = cs_map_get(by_id, d[i].sf_id);
+        if (rec != NULL && d[i].snapshot == NULL)
+            rc = fold_record(p, &d[i], sf_type, rec, err);
     }
+    cs_map_free(by_id);
     cs_record_list_dispose(&got);
     return rc;
 }
