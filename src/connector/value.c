@@ -356,8 +356,16 @@ static json_t *scalar(cs_value_kind kind, const json_t *value, cs_err *err)
 {
     if (value == NULL || json_is_null(value))
         return json_null();
-    if (json_is_string(value))
-        return cs_value_normalize(kind, json_string_value(value), err);
+    if (json_is_string(value)) {
+        const char *text = json_string_value(value);
+        size_t len = json_string_length(value);
+        /* Text the JSON parser has already checked (UTF-8, no NUL inside)
+         * is shared rather than copied: one allocation less per field read. */
+        if (kind == CS_VALUE_TEXT && len > 0 && len <= CS_VALUE_TEXT_MAX &&
+            memchr(text, '\0', len) == NULL)
+            return json_incref((json_t *)value);
+        return cs_value_normalize(kind, text, err);
+    }
     if (json_is_boolean(value)) {
         if (kind == CS_VALUE_NUMBER)
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "a boolean where a number belongs"), NULL;
