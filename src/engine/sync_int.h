@@ -53,11 +53,11 @@ typedef struct sync_pass {
      * the pass. A record re-read by the overlap window (R2) that has not
      * changed since it failed waits for its retry instead of failing again on
      * every pass (sync_retry.c). */
-    json_t *open_errors;
+    struct cs_map *open_errors;
     /* Values an API refused in this pass (property_values naming one field):
      * sync_retry.c key → [category, field, message]. Later records with the
      * same value are refused without being sent. */
-    json_t *bad_values;
+    struct cs_map *bad_values;
     bool retries_done; /* due errors were re-read (first round) */
     /* Pairs linked in this pass without a snapshot (a create reconciled onto
      * an existing record, a 409 on create): hs_id → [sf_type, sf_id]. They

@@ -23,22 +23,56 @@
  * without being sent. This keeps a batch full of one bad value from costing
  * one narrowing call per record in every batch after the first. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/map.h"
 #include "engine/sync_int.h"
 
 #define RETRY_ERRORS_MAX  200000 /* open errors a pass looks at */
 #define RETRY_JOURNAL_MAX 64     /* journal rows looked at per record */
 #define RETRY_KEY_MAX     1024   /* longer values are not remembered */
 
+/* An open error's times (p->open_errors values, owned by the map). */
+typedef struct open_error {
+    int64_t failed_ms;
+    int64_t next_retry_ms;
+} open_error;
+
+/* A value refused in this pass (p->bad_values values, owned by the map). */
+typedef struct bad_value {
+    cs_category category;
+    char *field;
+    char *message;
+} bad_value;
+
+static void bad_value_free(void *v)
+{
+    bad_value *b = v;
+    free(b->field);
+    free(b->message);
+    free(b);
+}
+
 static int oom(cs_err *err)
 {
     return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
 }
 
+static int put_open(sync_pass *p, const char *key, int64_t failed_ms, int64_t next_retry_ms)
+{
+    open_error *e = malloc(sizeof *e);
+    if (e == NULL)
+        return -1;
+    e->failed_ms = failed_ms;
+    e->next_retry_ms = next_retry_ms;
+    return cs_map_put(p->open_errors, key, e);
+}
+
 int retry_begin(sync_pass *p, cs_err *err)
 {
-    if ((p->open_errors = json_object()) == NULL || (p->bad_values = json_object()) == NULL)
+    if ((p->open_errors = cs_map_new(free)) == NULL ||
+        (p->bad_values = cs_map_new(bad_value_free)) == NULL)
         return oom(err);
     for (size_t offset = 0; offset < RETRY_ERRORS_MAX; offset += CS_STORE_LIST_MAX) {
         cs_error_query q = {.limit = CS_STORE_LIST_MAX, .offset = offset};
@@ -51,9 +85,7 @@ int retry_begin(sync_pass *p, cs_err *err)
             const cs_record_error *e = &l.items[i];
             char key[3 * CS_STORE_NAME_MAX];
             sync_error_key(key, sizeof key, e->side, e->object, e->record_key);
-            json_t *v =
-                json_pack("[II]", (json_int_t)e->last_seen_ms, (json_int_t)e->next_retry_ms);
-            if (v == NULL || json_object_set_new(p->open_errors, key, v) != 0)
+            if (put_open(p, key, e->last_seen_ms, e->next_retry_ms) != 0)
                 rc = oom(err);
         }
         size_t n = l.count;
@@ -68,15 +100,15 @@ int retry_begin(sync_pass *p, cs_err *err)
 
 void retry_end(sync_pass *p)
 {
-    json_decref(p->open_errors);
+    cs_map_free(p->open_errors);
     p->open_errors = NULL;
-    json_decref(p->bad_values);
+    cs_map_free(p->bad_values);
     p->bad_values = NULL;
 }
 
 bool retry_is_open(const sync_pass *p, const char *key)
 {
-    return json_object_get(p->open_errors, key) != NULL;
+    return p->open_errors != NULL && cs_map_has(p->open_errors, key);
 }
 
 int retry_note_failure(sync_pass *p, const char *key, cs_err *err)
@@ -84,15 +116,13 @@ int retry_note_failure(sync_pass *p, const char *key, cs_err *err)
     /* The store computed the real next retry; within this pass all that
      * matters is that it is later than now. */
     int64_t next = cs_retry_next_ms(p->s->opt.retry_policy, 1, p->now_ms);
-    json_t *v = json_pack("[II]", (json_int_t)p->now_ms, (json_int_t)next);
-    if (v == NULL || json_object_set_new(p->open_errors, key, v) != 0)
-        return oom(err);
-    return 0;
+    return put_open(p, key, p->now_ms, next) == 0 ? 0 : oom(err);
 }
 
 void retry_note_cleared(sync_pass *p, const char *key)
 {
-    json_object_del(p->open_errors, key);
+    if (p->open_errors != NULL)
+        cs_map_del(p->open_errors, key);
 }
 
 /* Whether the newest write crmsync journaled into record_key (of the source
@@ -123,24 +153,24 @@ static int own_write(sync_pass *p, const char *object, const char *record_key, i
 
 void retry_make_due(sync_pass *p, const char *key)
 {
-    json_t *v = json_object_get(p->open_errors, key);
-    if (json_is_array(v))
-        json_array_set_new(v, 1, json_integer((json_int_t)p->now_ms));
+    open_error *e = p->open_errors != NULL ? cs_map_get(p->open_errors, key) : NULL;
+    if (e != NULL)
+        e->next_retry_ms = p->now_ms;
 }
 
 int retry_waits(sync_pass *p, cs_store_side side, const char *object, const char *record_key,
                 int64_t modified_ms, bool *waits, cs_err *err)
 {
     *waits = false;
-    if (json_object_size(p->open_errors) == 0)
+    if (p->open_errors == NULL || cs_map_len(p->open_errors) == 0)
         return 0;
     char key[3 * CS_STORE_NAME_MAX];
     sync_error_key(key, sizeof key, side, object, record_key);
-    const json_t *v = json_object_get(p->open_errors, key);
+    const open_error *v = cs_map_get(p->open_errors, key);
     if (v == NULL)
         return 0;
-    int64_t failed = (int64_t)json_integer_value(json_array_get(v, 0));
-    int64_t next_retry = (int64_t)json_integer_value(json_array_get(v, 1));
+    int64_t failed = v->failed_ms;
+    int64_t next_retry = v->next_retry_ms;
     if (next_retry <= p->now_ms)
         return 0; /* due (R8) */
     if (modified_ms <= failed) {
@@ -176,18 +206,26 @@ int retry_learn(sync_pass *p, bool hubspot, const char *object, const json_t *fi
         return 0; /* the field was not sent: not a verdict on a value */
     char key[RETRY_KEY_MAX];
     if (!value_key(key, sizeof key, hubspot, object, res->fields, value) ||
-        json_object_get(p->bad_values, key) != NULL)
+        cs_map_has(p->bad_values, key))
         return 0;
-    json_t *v = json_pack("[iss]", (int)res->category, res->fields, res->message);
-    if (v == NULL || json_object_set_new(p->bad_values, key, v) != 0)
+    bad_value *b = calloc(1, sizeof *b);
+    if (b == NULL)
         return oom(err);
-    return 0;
+    b->category = res->category;
+    b->field = strdup(res->fields);
+    b->message = strdup(res->message);
+    if (b->field == NULL || b->message == NULL) {
+        bad_value_free(b);
+        return oom(err);
+    }
+    return cs_map_put(p->bad_values, key, b) == 0 ? 0 : oom(err);
 }
 
 bool retry_known_bad(const sync_pass *p, bool hubspot, const char *object, const json_t *fields,
                      cs_write_result *res)
 {
-    if (json_object_size(p->bad_values) == 0 || object == NULL || !json_is_object(fields))
+    if (p->bad_values == NULL || cs_map_len(p->bad_values) == 0 || object == NULL ||
+        !json_is_object(fields))
         return false;
     const char *field;
     json_t *value;
@@ -196,17 +234,15 @@ bool retry_known_bad(const sync_pass *p, bool hubspot, const char *object, const
         char key[RETRY_KEY_MAX];
         if (!value_key(key, sizeof key, hubspot, object, field, value))
             continue;
-        const json_t *bad = json_object_get(p->bad_values, key);
+        const bad_value *bad = cs_map_get(p->bad_values, key);
         if (bad == NULL)
             continue;
-        const char *f = json_string_value(json_array_get(bad, 1));
-        const char *m = json_string_value(json_array_get(bad, 2));
         memset(res, 0, sizeof *res);
         res->status = CS_WRITE_REFUSED;
-        res->category = (cs_category)json_integer_value(json_array_get(bad, 0));
-        if (snprintf(res->fields, sizeof res->fields, "%s", f ? f : "") < 0)
+        res->category = bad->category;
+        if (snprintf(res->fields, sizeof res->fields, "%s", bad->field) < 0)
             res->fields[0] = '\0';
-        if (snprintf(res->message, sizeof res->message, "%s", m ? m : "") < 0)
+        if (snprintf(res->message, sizeof res->message, "%s", bad->message) < 0)
             res->message[0] = '\0';
         return true;
     }
