@@ -315,8 +315,8 @@ int cs_change_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_e
     return 0;
 }
 
-int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms,
-                                int64_t to_ms, int64_t *n, cs_err *err)
+int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                                int64_t *n, cs_err *err)
 {
     *n = 0;
     if (check_name("object", object, err) != 0)

@@ -159,8 +159,8 @@ static int check(sync_pass *p, size_t i, int64_t from, int64_t to, int depth, cs
     win_scan *w = &p->win->s[i];
     const char *scan = detect_scan_cursor(p, i);
     int64_t api = 0, known = 0;
-    if (cs_connector_count_modified(conn_of(p, i), detect_scan_object(p, i), from, to, &api,
-                                    err) != 0 ||
+    if (cs_connector_count_modified(conn_of(p, i), detect_scan_object(p, i), from, to, &api, err) !=
+            0 ||
         cs_store_seen_count(p->s->opt.store, scan, from, to, &known, err) != 0)
         return -1;
     if (api == known)
@@ -279,8 +279,7 @@ static int needs_plan(sync_pass *p, const cs_record *rec, bool *needs, cs_err *e
     return 0;
 }
 
-int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_list *got,
-                         cs_err *err)
+int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_list *got, cs_err *err)
 {
     if (p->win == NULL || got->len == 0)
         return 0;
@@ -301,7 +300,7 @@ int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_lis
             else if (rec->modified_ms >= w->floor_ms &&
                      (!json_is_integer(had) || json_integer_value(had) < rec->modified_ms))
                 rc = json_object_set_new(noted, rec->id, json_integer(rec->modified_ms)) ? oom(err)
-                                                                                        : 0;
+                                                                                         : 0;
             int64_t ms = -1;
             int found = 0;
             if (rc == 0 && w->active && !rec->deleted)
@@ -365,8 +364,8 @@ int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)
         /* a row of a window read in full that the read did not confirm is
          * gone from that window (deleted, merged, or shown elsewhere) */
         for (size_t k = 0; k < w->nreads; k++) {
-            if (cs_store_seen_prune(st, name, w->reads[k].from_ms, w->reads[k].to_ms,
-                                    w->started_ms, err) != 0)
+            if (cs_store_seen_prune(st, name, w->reads[k].from_ms, w->reads[k].to_ms, w->started_ms,
+                                    err) != 0)
                 return -1;
         }
         char settled[CS_STORE_NAME_MAX];

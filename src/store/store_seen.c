@@ -12,11 +12,11 @@ static int check(const cs_store *s, const char *scan, const char *id, cs_err *er
     if (s == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "store: not open");
     if (scan == NULL || scan[0] == '\0' || strnlen(scan, CS_STORE_NAME_MAX) >= CS_STORE_NAME_MAX)
-        return cs_err_set(err, CS_ERR_INVALID_INPUT, "store: a scan name of 1 to %d bytes is needed",
-                          CS_STORE_NAME_MAX - 1);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "store: a scan name of 1 to %d bytes is needed", CS_STORE_NAME_MAX - 1);
     if (id != NULL && (id[0] == '\0' || strnlen(id, CS_STORE_ID_MAX) >= CS_STORE_ID_MAX))
-        return cs_err_set(err, CS_ERR_INVALID_INPUT, "store: a record id of 1 to %d bytes is needed",
-                          CS_STORE_ID_MAX - 1);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "store: a record id of 1 to %d bytes is needed", CS_STORE_ID_MAX - 1);
     return 0;
 }
 
@@ -51,8 +51,7 @@ int cs_store_seen_count(cs_store *s, const char *scan, int64_t from_ms, int64_t 
     *n = 0;
     if (check(s, scan, NULL, err) != 0)
         return -1;
-    return has_seen(s) && from_ms < to_ms ? s->ops->seen_count(s, scan, from_ms, to_ms, n, err)
-                                          : 0;
+    return has_seen(s) && from_ms < to_ms ? s->ops->seen_count(s, scan, from_ms, to_ms, n, err) : 0;
 }
 
 int cs_store_seen_nth(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t k,
