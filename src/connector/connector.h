@@ -152,7 +152,7 @@ typedef struct cs_scan_options {
     /* A window: when window_to_ms > 0, the scan reads the records modified
      * in [window_from_ms, window_to_ms) instead (a copy newer than the window
      * may still come back), and no deletions; cursor and overlap are not
-     * used. Bounds are whole seconds, as Salesforce compares them. */
+     * used. Salesforce compares whole seconds: give it whole seconds. */
     int64_t window_from_ms;
     int64_t window_to_ms;
 } cs_scan_options;
@@ -180,7 +180,7 @@ int cs_connector_changes(cs_connector *c, const cs_scan_options *opts, cs_record
                          char cursor_out[CS_CONNECTOR_CURSOR_MAX], cs_err *err);
 
 /* How many records of object the API shows modified in [from_ms, to_ms)
- * (whole seconds): one call, HubSpot search with limit 1 reading `total`
+ * (whole seconds for Salesforce): one call, HubSpot search with limit 1 reading `total`
  * (so as the search index shows them), Salesforce SELECT COUNT() on
  * SystemModstamp. Deleted records are not counted. */
 int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms,

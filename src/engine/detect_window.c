@@ -1,8 +1,8 @@
 /* What each change scan has seen, and the window behind its cursor (R2; see
  * docs/change-detection.md).
  *
- * A scan with a cursor C reads its new changes from W = C rounded down to
- * the second. Behind W lies the window [S, W): records a search index may
+ * A scan with a cursor C reads its new changes from W = C (for Salesforce,
+ * which compares whole seconds, C rounded down to the second). Behind W lies the window [S, W): records a search index may
  * still show late, or a Salesforce commit may date back into. Instead of
  * re-reading it on every pass, the pass compares the API's count of records
  * modified in the window (one call) with the records the store knows there
@@ -103,7 +103,8 @@ int detect_window_begin(sync_pass *p, const bool full[CS_PAIR_SCANS_MAX],
             continue;
         }
         w->active = true;
-        w->to_ms = floor_second(c);
+        /* HubSpot compares milliseconds; Salesforce whole seconds */
+        w->to_ms = i == SYNC_SCAN_HS ? c : floor_second(c);
         w->from_ms = floor_second(w->to_ms - overlap);
         char name[CS_STORE_NAME_MAX];
         settled_name(p, i, name);
