@@ -2,8 +2,8 @@
  * docs/change-detection.md).
  *
  * A scan with a cursor C reads its new changes from W = C (for Salesforce,
- * which compares whole seconds, C rounded down to the second). Behind W lies the window [S, W): records a search index may
- * still show late, or a Salesforce commit may date back into. Instead of
+ * which compares whole seconds, C rounded down to the second). Behind W lies the window [S, W):
+ * records a search index may still show late, or a Salesforce commit may date back into. Instead of
  * re-reading it on every pass, the pass compares the API's count of records
  * modified in the window (one call) with the records the store knows there
  * (scan_seen). Both sides move together: a record re-modified leaves the
@@ -17,8 +17,8 @@
  * store never heard of and a record indexed late in the same window cancel.
  * So once a stretch of the window is older than sync.overlap (and at least a
  * minute long, so the cost is spread over many passes) it is read once in
- * full, and S moves past it: every record is read at least once after it
- * could still show up late, and the store forgets the rows below S.
+ * full, about a thousand known records per pass at most, and S moves past it: every record is read
+ * at least once after it could still show up late, and the store forgets the rows below S.
  *
  * A record returned at the very time the store has for it was planned
  * before; it is dropped here, before any counterpart read or email lookup,
@@ -32,10 +32,11 @@
 #include "core/timeutil.h"
 #include "engine/sync_int.h"
 
-#define SECOND_MS         1000
-#define WIN_READS_MAX     32
-#define WIN_DEPTH_MAX     12
-#define WIN_SETTLE_MIN_MS 60000 /* a settle read covers at least this much time */
+#define SECOND_MS          1000
+#define WIN_READS_MAX      32
+#define WIN_DEPTH_MAX      12
+#define WIN_SETTLE_MIN_MS  60000 /* a settle read covers at least this much time */
+#define WIN_SETTLE_RECORDS 1000  /* records a pass settles per scan, about */
 
 typedef struct win_read {
     int64_t from_ms, to_ms;
@@ -198,7 +199,15 @@ static int plan(sync_pass *p, size_t i, cs_err *err)
     int64_t step = overlap > WIN_SETTLE_MIN_MS ? overlap : WIN_SETTLE_MIN_MS;
     int64_t rest = w->from_ms;
     if (aged - w->from_ms >= step) {
-        int64_t top = aged < w->to_ms ? aged : w->to_ms;
+        int64_t top = aged < w->to_ms ? aged : w->to_ms, cap = -1;
+        /* a bounded share per pass: a burst of writes is settled over a few
+         * passes rather than all in the next one */
+        int found = cs_store_seen_nth(p->s->opt.store, detect_scan_cursor(p, i), w->from_ms, top,
+                                      WIN_SETTLE_RECORDS, &cap, err);
+        if (found < 0)
+            return -1;
+        if (found == 1 && floor_second(cap) > w->from_ms)
+            top = floor_second(cap);
         if (top > w->from_ms)
             add_read(w, w->from_ms, top);
         rest = top > w->from_ms ? top : w->from_ms;
