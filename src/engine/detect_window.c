@@ -49,6 +49,7 @@ typedef struct win_scan {
     int64_t to_ms;      /* W: where the read of new changes starts */
     int64_t settle_ms;  /* S once this pass's window work is durable */
     bool planned, done; /* counted; every read it called for is over */
+    bool full_noted;    /* a full read is over and its settled point stored */
     win_read reads[WIN_READS_MAX];
     size_t nreads, next;
     int64_t started_ms; /* rows of a read window confirmed before this are gone */
@@ -368,7 +369,19 @@ int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)
             if (cs_store_seen_put(st, name, id, ms, p->now_ms, err) != 0)
                 return -1;
         }
-        const win_scan *w = &p->win->s[i];
+        win_scan *w = &p->win->s[i];
+        char settled[CS_STORE_NAME_MAX];
+        settled_name(p, i, settled);
+        if (!w->active && p->scan_done[i] && !w->full_noted) {
+            /* a full read saw every record as of its start: the window
+             * behind the new cursor starts an overlap before that */
+            int64_t from = floor_second(w->floor_ms);
+            if (cs_store_cursor_set(st, settled, from, "", err) != 0 ||
+                cs_store_seen_prune(st, name, 0, from, INT64_MAX, err) != 0)
+                return -1;
+            w->full_noted = true;
+            continue;
+        }
         if (!r->window_done[i] || !w->active)
             continue;
         /* a row of a window read in full that the read did not confirm is
@@ -378,8 +391,6 @@ int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)
                                     err) != 0)
                 return -1;
         }
-        char settled[CS_STORE_NAME_MAX];
-        settled_name(p, i, settled);
         if (cs_store_cursor_set(st, settled, w->settle_ms, "", err) != 0 ||
             cs_store_seen_prune(st, name, 0, w->settle_ms, INT64_MAX, err) != 0)
             return -1;
