@@ -509,8 +509,9 @@ int detect_add_changed(sync_pass *p, sync_round *r, size_t i, cs_record_list *go
 {
     cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
     side->read += got->len;
-    int rc = detect_full_filter(p, i, got, err);
-    rc = rc ? rc : detect_window_filter(p, r, i, got, err);
+    /* every record is noted as seen before either filter drops it */
+    int rc = detect_window_filter(p, r, i, got, err);
+    rc = rc ? rc : detect_full_filter(p, i, got, err);
     rc = rc ? rc : add_list(p, r, got, CS_PLAN_CHANGED, err);
     for (size_t k = 0; k < got->len; k++)
         cs_record_dispose(&got->items[k]);
