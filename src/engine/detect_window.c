@@ -357,9 +357,10 @@ int detect_window_wrote(sync_pass *p, const char *object, const char *id, bool d
     if (!p->win->s[i].active)
         return 0;
     /* The write moved the record to a time at or after before_ms, out of the
-     * window; the next read of new changes returns it at its exact time. */
+     * window; the next read of new changes returns it at its exact time. A
+     * write's row never makes a read "already seen" (confirmed -1). */
     return cs_store_seen_put(p->s->opt.store, detect_scan_cursor(p, (size_t)i), id,
-                             deleted ? -1 : before_ms, before_ms, err);
+                             deleted ? -1 : before_ms, -1, err);
 }
 
 int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)

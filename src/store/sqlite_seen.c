@@ -9,14 +9,19 @@ int cs_sq_seen_put(cs_store *s, const char *scan, const char *id, int64_t modifi
 {
     sq_store *b = sq_of(s);
     sqlite3_stmt *st =
-        modified_ms < 0 ? cs_sq_stmt(b, SQ_SEEN_FORGET,
-                                     "DELETE FROM scan_seen WHERE scan = ?1 AND id = ?2", err)
-                        : cs_sq_stmt(b, SQ_SEEN_PUT,
-                                     "INSERT INTO scan_seen (scan, id, modified_ms, confirmed_ms) "
-                                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (scan, id) DO UPDATE SET "
-                                     "modified_ms = max(modified_ms, excluded.modified_ms), "
-                                     "confirmed_ms = max(confirmed_ms, excluded.confirmed_ms)",
-                                     err);
+        modified_ms < 0
+            ? cs_sq_stmt(b, SQ_SEEN_FORGET, "DELETE FROM scan_seen WHERE scan = ?1 AND id = ?2",
+                         err)
+            : cs_sq_stmt(b, SQ_SEEN_PUT,
+                         "INSERT INTO scan_seen (scan, id, modified_ms, confirmed_ms) "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (scan, id) DO UPDATE SET "
+                         /* a write's row (confirmed < 0) gives way to the next read */
+                         "modified_ms = CASE WHEN excluded.confirmed_ms < 0 OR confirmed_ms < 0 "
+                         "THEN excluded.modified_ms "
+                         "ELSE max(modified_ms, excluded.modified_ms) END, "
+                         "confirmed_ms = CASE WHEN excluded.confirmed_ms < 0 THEN -1 "
+                         "ELSE max(confirmed_ms, excluded.confirmed_ms) END",
+                         err);
     if (st == NULL)
         return -1;
     cs_sq_bind_text(st, 1, scan);
@@ -31,8 +36,10 @@ int cs_sq_seen_put(cs_store *s, const char *scan, const char *id, int64_t modifi
 int cs_sq_seen_get(cs_store *s, const char *scan, const char *id, int64_t *modified_ms, cs_err *err)
 {
     sq_store *b = sq_of(s);
-    sqlite3_stmt *st = cs_sq_stmt(
-        b, SQ_SEEN_GET, "SELECT modified_ms FROM scan_seen WHERE scan = ?1 AND id = ?2", err);
+    sqlite3_stmt *st = cs_sq_stmt(b, SQ_SEEN_GET,
+                                  "SELECT CASE WHEN confirmed_ms < 0 THEN -1 ELSE modified_ms END "
+                                  "FROM scan_seen WHERE scan = ?1 AND id = ?2",
+                                  err);
     if (st == NULL)
         return -1;
     cs_sq_bind_text(st, 1, scan);

@@ -479,7 +479,9 @@ int cs_store_get_stats(cs_store *s, int64_t now_ms, cs_store_stats *out, cs_err 
  * transaction that makes the records' results durable. */
 
 /* Notes id at modified_ms (confirmed at confirmed_ms); modified_ms < 0
- * forgets it (a deletion). */
+ * forgets it (a deletion). confirmed_ms < 0 notes a write: the record is
+ * counted at modified_ms but cs_store_seen_get answers -1 for it until a
+ * read notes it again (that read's time then stands, older or not). */
 int cs_store_seen_put(cs_store *s, const char *scan, const char *id, int64_t modified_ms,
                       int64_t confirmed_ms, cs_err *err);
 /* 1 with *modified_ms when the scan saw id, 0 when not, -1 on error. */
