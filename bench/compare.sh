@@ -169,6 +169,11 @@ for N in "$@"; do
   crmsync_pass first "$N"
   peer_pass first "$N"
   ratio first "$N"
+  echo "N=$N: one more pass (it reads the first pass's writes back), then nothing changed..."
+  crmsync_pass "one more" "$N"
+  crmsync_pass "nothing changed" "$N"
+  peer_pass "nothing changed" "$N"
+  ratio "nothing changed" "$N"
   read -r a1 b1 < <(node bench/compare.mjs change "$A_HS" "$A_SF" "$TOKEN" "$N")
   read -r a2 b2 < <(node bench/compare.mjs change "$B_HS" "$B_SF" "$TOKEN" "$N")
   echo "N=$N: 1% pass ($a1 + $b1 edits on each copy), crmsync then peer..."

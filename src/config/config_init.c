@@ -235,7 +235,7 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
     rc |= cs_buf_append_str(
         out, "sync:\n"
              "  interval: 2s        # pause between passes of `crmsync run` (ms, s, m, h)\n"
-             "  overlap: 5m         # each pass re-reads this far behind its cursor (R2)\n"
+             "  overlap: 5m         # how late a write may show up in a change read (R2)\n"
              "  hs_batch_size: 100  # records per HubSpot batch call (1 to 100)\n"
              "  sf_batch_size: 200  # records per Salesforce collection call (1 to 200)\n"
              "  sf_api_budget: 80%  # SF calls per 24 h: % of the org's daily allocation, or a "

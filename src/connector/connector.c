@@ -263,6 +263,14 @@ int cs_conn_scan_init(cs_change_scan *s, cs_connector *c, const cs_scan_options 
     s->page_size = o->page_size;
     s->include_deleted = o->include_deleted;
     s->deleted_done = !o->include_deleted;
+    if (o->window_to_ms > 0) {
+        if (o->window_from_ms < 0 || o->window_from_ms >= o->window_to_ms)
+            return cs_err_set(err, CS_ERR_INVALID_INPUT, "scan of %s: empty window", o->object);
+        s->since_ms = o->window_from_ms;
+        s->until_ms = o->window_to_ms;
+        s->include_deleted = false;
+        s->deleted_done = true;
+    }
     if (cs_cursor_format(c->ops->kind, s->cursor_ms, s->deleted_ms, s->cursor) != 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "cannot format a cursor");
     /* last, so that a failure leaves nothing to free */
@@ -305,6 +313,19 @@ int cs_change_scan_next(cs_change_scan *s, cs_record_list *out, bool *done, cs_e
     if (cs_cursor_format(s->conn->ops->kind, s->cursor_ms, s->deleted_ms, s->cursor) != 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "cannot format a cursor");
     return 0;
+}
+
+int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                                int64_t *n, cs_err *err)
+{
+    *n = 0;
+    if (check_name("object", object, err) != 0)
+        return -1;
+    if (from_ms < 0 || from_ms >= to_ms)
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "count of %s: empty window", object);
+    if (c->ops->count_modified == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "count of %s: not supported", object);
+    return c->ops->count_modified(c, object, from_ms, to_ms, n, err);
 }
 
 const char *cs_change_scan_cursor(const cs_change_scan *s)

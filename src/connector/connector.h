@@ -149,6 +149,12 @@ typedef struct cs_scan_options {
      * reads in full again and the next scan reads what changed meanwhile.
      * Salesforce's scan with no cursor is already a full read. */
     bool full;
+    /* A window: when window_to_ms > 0, the scan reads the records modified
+     * in [window_from_ms, window_to_ms) instead (a copy newer than the window
+     * may still come back), and no deletions; cursor and overlap are not
+     * used. Salesforce compares whole seconds: give it whole seconds. */
+    int64_t window_from_ms;
+    int64_t window_to_ms;
 } cs_scan_options;
 
 /* Starts a scan. Sends no request yet. Caller frees with cs_change_scan_free();
@@ -172,6 +178,13 @@ void cs_change_scan_free(cs_change_scan *s);
  * the final cursor into cursor_out. */
 int cs_connector_changes(cs_connector *c, const cs_scan_options *opts, cs_record_list *out,
                          char cursor_out[CS_CONNECTOR_CURSOR_MAX], cs_err *err);
+
+/* How many records of object the API shows modified in [from_ms, to_ms)
+ * (whole seconds for Salesforce): one call, HubSpot search with limit 1 reading `total`
+ * (so as the search index shows them), Salesforce SELECT COUNT() on
+ * SystemModstamp. Deleted records are not counted. */
+int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms,
+                                int64_t to_ms, int64_t *n, cs_err *err);
 
 /* The modification time a cursor stands for (epoch ms), or -1 for the empty
  * cursor. For tests, logs and `crmsync status`. */

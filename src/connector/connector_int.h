@@ -27,6 +27,9 @@ typedef struct cs_connector_ops {
     int (*scan_changes)(cs_change_scan *s, cs_record_list *out, cs_err *err);
     int (*scan_deleted)(cs_change_scan *s, cs_record_list *out, cs_err *err);
     void (*scan_dispose)(cs_change_scan *s);
+    /* cs_connector_count_modified */
+    int (*count_modified)(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                          int64_t *n, cs_err *err);
     int (*read)(cs_connector *c, const char *object, const char *const *ids, size_t n,
                 cs_record_list *out, cs_err *err);
     int (*find_by_email)(cs_connector *c, const char *object, const char *const *emails, size_t n,
@@ -78,6 +81,7 @@ struct cs_change_scan {
     int64_t deleted_ms; /* Salesforce: deletions read up to here; -1: never */
     int64_t deleted_since_ms;
     int64_t overlap_ms;
+    int64_t until_ms; /* > 0: only modifications before this (a window scan) */
     size_t page_size;
     bool include_deleted;
     bool changes_done; /* the phase of modified records is over */

@@ -442,6 +442,7 @@ static const cs_connector_ops cs_hsc_ops = {
     .scan_changes = cs_hsc_scan_changes,
     .scan_deleted = cs_hsc_scan_deleted,
     .scan_dispose = cs_hsc_scan_dispose,
+    .count_modified = cs_hsc_count_modified,
     .read = cs_hsc_read,
     .find_by_email = cs_hsc_find_by_email,
     .users = cs_hsc_users,

@@ -40,6 +40,8 @@ int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
 int cs_hsc_scan_changes(cs_change_scan *s, cs_record_list *out, cs_err *err);
 int cs_hsc_scan_deleted(cs_change_scan *s, cs_record_list *out, cs_err *err);
 void cs_hsc_scan_dispose(cs_change_scan *s);
+int cs_hsc_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                          int64_t *n, cs_err *err);
 
 /* hubspot_write.c */
 int cs_hsc_write(cs_connector *c, const char *object, cs_write_kind kind, const cs_write_input *in,

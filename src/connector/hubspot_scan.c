@@ -78,6 +78,8 @@ int cs_hsc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     s->upper_ms = cs_time_now_ms();
+    if (s->base.until_ms > 0 && s->base.until_ms - 1 < s->upper_ms)
+        s->upper_ms = s->base.until_ms - 1; /* a window: LTE its last millisecond */
     s->pos_ms = s->base.since_ms;
     s->full = o->full;
     if (s->base.page_size == 0 || s->base.page_size > HS_SEARCH_LIMIT)
@@ -344,6 +346,37 @@ int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
     }
     json_decref(ans);
     return next_position(s, n, more, err);
+}
+
+int cs_hsc_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                          int64_t *n, cs_err *err)
+{
+    const char *mod = cs_hsc_modprop(object);
+    json_t *filters = json_array();
+    json_t *body = json_pack("{s:[{s:o}],s:i,s:[s]}", "filterGroups", "filters", filters, "limit",
+                             1, "properties", "hs_object_id");
+    if (body == NULL || add_filter(filters, mod, "GTE", from_ms) != 0 ||
+        add_filter(filters, mod, "LT", to_ms) != 0) {
+        json_decref(body);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    }
+    char path[300];
+    (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/search", object);
+    cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
+    json_t *ans = NULL;
+    int rc = cs_conn_call(c, false, &req, body, &ans, NULL, err);
+    json_decref(body);
+    if (rc != 0)
+        return cs_err_prefix(err, "counting %s modified in a window: ", object);
+    const json_t *total = json_object_get(ans, "total");
+    if (!json_is_integer(total) || json_integer_value(total) < 0) {
+        json_decref(ans);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "HubSpot search of %s answered without a valid total", object);
+    }
+    *n = json_integer_value(total);
+    json_decref(ans);
+    return 0;
 }
 
 /* One page of archived records (C16: reported, never inferred from absence). */

@@ -749,6 +749,7 @@ static const cs_connector_ops cs_sfc_ops = {
     .scan_changes = cs_sfc_scan_changes,
     .scan_deleted = cs_sfc_scan_deleted,
     .scan_dispose = cs_sfc_scan_dispose,
+    .count_modified = cs_sfc_count_modified,
     .read = cs_sfc_read,
     .find_by_email = cs_sfc_find_by_email,
     .email_index = cs_sfc_email_index,

@@ -53,6 +53,8 @@ int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
 int cs_sfc_scan_changes(cs_change_scan *s, cs_record_list *out, cs_err *err);
 int cs_sfc_scan_deleted(cs_change_scan *s, cs_record_list *out, cs_err *err);
 void cs_sfc_scan_dispose(cs_change_scan *s);
+int cs_sfc_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                          int64_t *n, cs_err *err);
 
 /* salesforce_index.c */
 int cs_sfc_email_index(cs_connector *c, const char *object, cs_email_index_fn fn, void *ud,

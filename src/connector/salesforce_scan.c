@@ -64,6 +64,9 @@ static int first_page(cs_sfc_scan *s, json_t **ans, cs_err *err)
     if (s->base.since_ms >= 0)
         rc |= cs_buf_append_str(&q, " WHERE SystemModstamp >= ") |
               cs_sfc_datetime_literal(&q, s->base.since_ms);
+    if (s->base.since_ms >= 0 && s->base.until_ms > 0)
+        rc |= cs_buf_append_str(&q, " AND SystemModstamp < ") |
+              cs_sfc_datetime_literal(&q, s->base.until_ms);
     rc |= cs_buf_append_str(&q, " ORDER BY SystemModstamp, Id");
     if (rc != 0) {
         cs_buf_free(&q);
@@ -99,6 +102,34 @@ int cs_sfc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
         s->base.changes_done = true;
     else
         (void)snprintf(s->next, sizeof s->next, "%s", url);
+    json_decref(ans);
+    return 0;
+}
+
+int cs_sfc_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                          int64_t *n, cs_err *err)
+{
+    cs_buf q;
+    cs_buf_init(&q, SF_SOQL_MAX);
+    int rc = cs_buf_appendf(&q, "SELECT COUNT() FROM %s WHERE SystemModstamp >= ", object) |
+             cs_sfc_datetime_literal(&q, from_ms) |
+             cs_buf_append_str(&q, " AND SystemModstamp < ") | cs_sfc_datetime_literal(&q, to_ms);
+    if (rc != 0) {
+        cs_buf_free(&q);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
+    }
+    json_t *ans = NULL;
+    rc = cs_sfc_query_page(c, cs_buf_str(&q), NULL, 0, &ans, err);
+    cs_buf_free(&q);
+    if (rc != 0)
+        return cs_err_prefix(err, "counting %s modified in a window: ", object);
+    const json_t *total = json_object_get(ans, "totalSize");
+    if (!json_is_integer(total) || json_integer_value(total) < 0) {
+        json_decref(ans);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "Salesforce COUNT() of %s answered without a valid totalSize", object);
+    }
+    *n = json_integer_value(total);
     json_decref(ans);
     return 0;
 }

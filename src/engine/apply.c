@@ -141,6 +141,10 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     }
     if (res->status != CS_WRITE_OK)
         return 0; /* not sent: the pass fails and the next one re-reads */
+    bool to_hs = op->target == CS_PLAN_HUBSPOT;
+    if (detect_window_wrote(p, to_hs ? p->pair->hs_object : op->sf_type, to_hs ? hs_id : op->sf_id,
+                            op->kind == CS_PLAN_ARCHIVE, p->now_ms, err) != 0)
+        return -1;
     cs_store_op kind = CS_STORE_OP_UPDATE;
     if (op->kind == CS_PLAN_ARCHIVE) {
         kind = CS_STORE_OP_DELETE;
@@ -427,6 +431,8 @@ static int finish_round(sync_pass *p, sync_round *r, const cs_plan *plan, bool a
         rc = clear_retried(p, r, err);
     if (rc == 0 && complete && advance)
         rc = set_cursors(p, err);
+    if (rc == 0 && complete && advance)
+        rc = detect_window_commit(p, r, err);
     if (rc != 0) {
         cs_store_rollback(p->s->opt.store, NULL);
         return -1;

@@ -91,9 +91,21 @@ int detect_begin(sync_pass *p, const cs_pair *pair, cs_err *err)
         int64_t since = -1;
         full[i] = s->opt.full || cs_connector_cursor_time(p->stored_cursor[i], &since, NULL) != 0 ||
                   since < 0;
+    }
+    /* R2: new changes are read from the cursor on; the window behind it is
+     * counted, not re-read (detect_window.c) */
+    int64_t from[CS_PAIR_SCANS_MAX];
+    if (detect_window_begin(p, full, from, err) != 0)
+        return -1;
+    for (size_t i = 0; i < p->nscans; i++) {
+        int64_t cur_ms = -1;
+        if (!full[i] && cs_connector_cursor_time(p->stored_cursor[i], &cur_ms, NULL) != 0)
+            cur_ms = -1;
         cs_scan_options o = {.object = detect_scan_object(p, i),
                              .cursor = s->opt.full ? NULL : p->stored_cursor[i],
-                             .overlap_ms = s->settings->overlap_ms,
+                             .overlap_ms = from[i] >= 0 && cur_ms >= from[i]
+                                               ? cur_ms - from[i]
+                                               : s->settings->overlap_ms,
                              .include_deleted = true,
                              .full = full[i]};
         if (cs_connector_scan_begin(scan_conn(p, i), &o, &p->scans[i], err) != 0)
@@ -127,6 +139,7 @@ void detect_end(sync_pass *p)
     json_decref(p->members);
     p->members = NULL;
     detect_full_end(p);
+    detect_window_end(p);
 }
 
 const cs_pair *detect_child_pair(const sync_pass *p)
@@ -145,7 +158,7 @@ bool detect_finished(const sync_pass *p)
         if (!p->scan_done[i])
             return false;
     }
-    return json_object_size(p->followups) == 0;
+    return detect_window_finished(p) && json_object_size(p->followups) == 0;
 }
 
 void sync_round_dispose(sync_round *r)
@@ -158,6 +171,8 @@ void sync_round_dispose(sync_round *r)
                        &r->held,    &r->broken,  &r->created, &r->updated, &r->parents};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         json_decref(*sets[i]);
+    for (size_t i = 0; i < CS_PAIR_SCANS_MAX; i++)
+        json_decref(r->scanned[i]);
     memset(r, 0, sizeof *r);
 }
 
@@ -485,11 +500,22 @@ static int pull(sync_pass *p, sync_round *r, size_t i, size_t limit, cs_err *err
             cs_err_prefix(err, "change detection of %s: ", detect_scan_object(p, i));
         p->scan_done[i] = rc == 0 && done;
     }
-    cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
-    side->read += rc == 0 ? got.len : 0;
-    rc = rc ? rc : detect_full_filter(p, i, &got, err);
-    rc = rc ? rc : add_list(p, r, &got, CS_PLAN_CHANGED, err);
+    rc = rc ? rc : detect_add_changed(p, r, i, &got, err);
     cs_record_list_dispose(&got);
+    return rc;
+}
+
+int detect_add_changed(sync_pass *p, sync_round *r, size_t i, cs_record_list *got, cs_err *err)
+{
+    cs_sync_side_report *side = i == SYNC_SCAN_HS ? &p->rep->hubspot : &p->rep->salesforce;
+    side->read += got->len;
+    /* every record is noted as seen before either filter drops it */
+    int rc = detect_window_filter(p, r, i, got, err);
+    rc = rc ? rc : detect_full_filter(p, i, got, err);
+    rc = rc ? rc : add_list(p, r, got, CS_PLAN_CHANGED, err);
+    for (size_t k = 0; k < got->len; k++)
+        cs_record_dispose(&got->items[k]);
+    got->len = 0;
     return rc;
 }
 
@@ -620,6 +646,16 @@ int detect_round(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
         if (detect_full_hold(p, i))
             continue;
         if (pull(p, r, i, limit, err) != 0)
+            return -1;
+    }
+    /* R2: once the scans are over (and their records durable, except on a
+     * dry run, which has one round), the windows behind the cursors */
+    bool over = true;
+    for (size_t i = 0; i < p->nscans; i++)
+        over = over && p->scan_done[i];
+    if (over && (!scanned || p->dry_run) && !detect_window_finished(p)) {
+        scanned = true;
+        if (detect_window_pull(p, r, limit, err) != 0)
             return -1;
     }
     if (!p->retries_done && due_retries(p, r, limit, err) != 0)

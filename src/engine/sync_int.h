@@ -76,6 +76,7 @@ typedef struct sync_pass {
     uint64_t ops_applied;
     cs_connector_usage hs_usage0, sf_usage0;
     struct detect_full *full; /* full reads matched locally (detect_full.c); NULL: none */
+    struct detect_window *win; /* the scans' windows (detect_window.c); NULL: none */
 } sync_pass;
 
 typedef struct sync_round {
@@ -96,6 +97,11 @@ typedef struct sync_round {
     json_t *updated; /* HS ids counted as updated in this round (an opt-out counts once, R5) */
     json_t *parents; /* A2: SF parent ids the round's SF records name → true */
     bool followup;   /* this round merges the pass's follow-ups */
+    /* R2: per scan, id → modification time (null: deleted) of every record
+     * the scan returned in this round, noted as seen when the round commits;
+     * and the scans whose windows were all read in this round. */
+    json_t *scanned[CS_PAIR_SCANS_MAX];
+    bool window_done[CS_PAIR_SCANS_MAX];
 } sync_round;
 
 /* ---- sync.c helpers ---------------------------------------------------------- */
@@ -136,6 +142,10 @@ const cs_pair *detect_child_pair(const sync_pass *p);
 /* The records of the current pair's HubSpot object named in set (keys),
  * not yet in the round, read as changed. */
 int detect_read_changed(sync_pass *p, sync_round *r, json_t *set, cs_err *err);
+/* Takes a page of changed records of scan i into the round: counts them as
+ * read, drops those settled already (detect_full.c, detect_window.c) and
+ * adds the rest as changed. Empties got. */
+int detect_add_changed(sync_pass *p, sync_round *r, size_t i, cs_record_list *got, cs_err *err);
 /* Reads ids of object on one side into the round with role. */
 int detect_read(sync_pass *p, sync_round *r, bool hub, const char *object, const char *const *ids,
                 size_t n, cs_plan_role role, cs_err *err);
@@ -168,6 +178,33 @@ int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *lef
 /* Notes the email of a changed unlinked record in r->emails with its side.
  * 0 or -1 (memory). */
 int detect_note_email(sync_round *r, const char *email, bool hub);
+
+/* ---- detect_window.c: what each scan saw, and its window (R2) -------------- */
+
+typedef struct detect_window detect_window;
+/* Opens the windows of the current pair's scans. full[i]: scan i reads in
+ * full (it keeps no window this pass). *since[i] is set to where scan i's
+ * read of new changes starts (whole seconds). */
+int detect_window_begin(sync_pass *p, const bool full[CS_PAIR_SCANS_MAX],
+                        int64_t since[CS_PAIR_SCANS_MAX], cs_err *err);
+void detect_window_end(sync_pass *p);
+/* Whether every window read this pass needs is over. */
+bool detect_window_finished(const sync_pass *p);
+/* Once the scans are done: counts the windows, and pulls up to limit
+ * records of the window reads a count calls for. */
+int detect_window_pull(sync_pass *p, sync_round *r, size_t limit, cs_err *err);
+/* After a page of scan i: drops records the scan saw before at the same
+ * time (counted as settled) and notes every record in r->scanned[i]. */
+int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_list *got,
+                         cs_err *err);
+/* After a write landed on object's record id (inside the batch transaction):
+ * notes that the record left the window, at a time at or after before_ms
+ * (deleted: gone). */
+int detect_window_wrote(sync_pass *p, const char *object, const char *id, bool deleted,
+                        int64_t before_ms, cs_err *err);
+/* Inside the round's last transaction, with the cursors: notes what the
+ * round's scans returned, and settles the windows read in full. */
+int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err);
 
 /* ---- apply*.c -------------------------------------------------------------------- */
 

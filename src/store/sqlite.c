@@ -312,7 +312,7 @@ static void sq_close(cs_store *s)
 }
 
 static const cs_store_ops sqlite_ops = {
-    .version = 2,
+    .version = 3,
     .name = "sqlite",
     .close = sq_close,
     .begin = sq_begin,
@@ -343,6 +343,11 @@ static const cs_store_ops sqlite_ops = {
     .stats = sq_stats,
     .lock = cs_sq_lock,
     .unlock = cs_sq_unlock,
+    .seen_put = cs_sq_seen_put,
+    .seen_get = cs_sq_seen_get,
+    .seen_count = cs_sq_seen_count,
+    .seen_nth = cs_sq_seen_nth,
+    .seen_prune = cs_sq_seen_prune,
 };
 
 /* Runs a PRAGMA that answers one text row (journal_mode) or none. Switching

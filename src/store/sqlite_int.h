@@ -11,7 +11,7 @@
 
 /* The schema version this build writes; files at a lower version are
  * upgraded on open, files at a higher one are refused. */
-#define CS_SQ_SCHEMA_VERSION 2
+#define CS_SQ_SCHEMA_VERSION 3
 /* PRAGMA application_id of a crmsync store: 0x4353594E, "CSYN" in ASCII, in
  * decimal so it can be spelt inside the migration's SQL. Another SQLite file
  * given by mistake is refused instead of being filled with our tables. */
@@ -54,6 +54,12 @@ typedef enum sq_stmt_id {
     SQ_META_GET,
     SQ_META_SET,
     SQ_STATS,
+    SQ_SEEN_PUT,
+    SQ_SEEN_FORGET,
+    SQ_SEEN_GET,
+    SQ_SEEN_COUNT,
+    SQ_SEEN_NTH,
+    SQ_SEEN_PRUNE,
     SQ_STMT_COUNT
 } sq_stmt_id;
 
@@ -114,6 +120,17 @@ void cs_sq_unlock(cs_store *s);
 /* Operations, one file per idea. */
 int cs_sq_link_add(cs_store *s, const char *object, const char *hs_id, const char *sf_type,
                    const char *sf_id, cs_err *err);
+/* sqlite_seen.c: what each change scan has seen (R2). */
+int cs_sq_seen_put(cs_store *s, const char *scan, const char *id, int64_t modified_ms,
+                   int64_t confirmed_ms, cs_err *err);
+int cs_sq_seen_get(cs_store *s, const char *scan, const char *id, int64_t *modified_ms,
+                   cs_err *err);
+int cs_sq_seen_count(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t *n,
+                     cs_err *err);
+int cs_sq_seen_nth(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t k,
+                   int64_t *modified_ms, cs_err *err);
+int cs_sq_seen_prune(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms,
+                     int64_t confirmed_before_ms, cs_err *err);
 int cs_sq_link_by_hs(cs_store *s, const char *object, const char *hs_id, cs_link *out, cs_err *err);
 int cs_sq_link_by_sf(cs_store *s, const char *sf_id, cs_link *out, cs_err *err);
 int cs_sq_link_relink(cs_store *s, const char *object, const char *hs_id, const char *sf_type,

@@ -79,6 +79,13 @@ static const migration migrations[CS_SQ_SCHEMA_VERSION] = {
         "  attempt INTEGER NOT NULL, category TEXT NOT NULL, field TEXT, message TEXT);"
         "CREATE INDEX error_events_by_record ON error_events (side, object, record_key, id);",
     },
+    {
+        "scan_seen: what each change scan has seen (R2)",
+        "CREATE TABLE scan_seen ("
+        "  scan TEXT NOT NULL, id TEXT NOT NULL, modified_ms INTEGER NOT NULL,"
+        "  confirmed_ms INTEGER NOT NULL, PRIMARY KEY (scan, id)) WITHOUT ROWID;"
+        "CREATE INDEX scan_seen_by_time ON scan_seen (scan, modified_ms);",
+    },
 };
 
 /* A failure while reading the file, said in words a user can act on. */

@@ -320,6 +320,18 @@ typedef struct cs_store_ops {
      * the handle (an in-memory SQLite) may succeed without locking. */
     int (*lock)(cs_store *s, const char *holder, cs_err *err);
     void (*unlock)(cs_store *s);
+
+    /* Version 3: what each change scan has seen (cs_store_seen_*). */
+    int (*seen_put)(cs_store *s, const char *scan, const char *id, int64_t modified_ms,
+                    int64_t confirmed_ms, cs_err *err);
+    int (*seen_get)(cs_store *s, const char *scan, const char *id, int64_t *modified_ms,
+                    cs_err *err);
+    int (*seen_count)(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t *n,
+                      cs_err *err);
+    int (*seen_nth)(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t k,
+                    int64_t *modified_ms, cs_err *err);
+    int (*seen_prune)(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms,
+                      int64_t confirmed_before_ms, cs_err *err);
 } cs_store_ops;
 
 /* ---- opening ------------------------------------------------------------ */
@@ -456,5 +468,35 @@ int cs_store_meta_get(cs_store *s, const char *key, char **value, cs_err *err);
 int cs_store_meta_set(cs_store *s, const char *key, const char *value, cs_err *err);
 
 int cs_store_get_stats(cs_store *s, int64_t now_ms, cs_store_stats *out, cs_err *err);
+
+/* ---- what each change scan has seen (R2) ---------------------------------- */
+
+/* For every scan (named like its cursor), the latest modification time of
+ * each record the scan returned, and when a read last confirmed it. A pass
+ * recognises a record it already saw at the same time without any lookup,
+ * and counts the records it knows in a window of time to compare them with
+ * the API's count (docs/change-detection.md). Writes belong inside the
+ * transaction that makes the records' results durable. */
+
+/* Notes id at modified_ms (confirmed at confirmed_ms); modified_ms < 0
+ * forgets it (a deletion). confirmed_ms < 0 notes a write: the record is
+ * counted at modified_ms but cs_store_seen_get answers -1 for it until a
+ * read notes it again (that read's time then stands, older or not). */
+int cs_store_seen_put(cs_store *s, const char *scan, const char *id, int64_t modified_ms,
+                      int64_t confirmed_ms, cs_err *err);
+/* 1 with *modified_ms when the scan saw id, 0 when not, -1 on error. */
+int cs_store_seen_get(cs_store *s, const char *scan, const char *id, int64_t *modified_ms,
+                      cs_err *err);
+/* The records whose time is in [from_ms, to_ms). */
+int cs_store_seen_count(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t *n,
+                        cs_err *err);
+/* The time of the k-th (from 0) record by time in [from_ms, to_ms): 1, or 0
+ * when there are not that many. */
+int cs_store_seen_nth(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms, int64_t k,
+                      int64_t *modified_ms, cs_err *err);
+/* Forgets the records in [from_ms, to_ms) last confirmed before
+ * confirmed_before_ms (INT64_MAX: all of them). */
+int cs_store_seen_prune(cs_store *s, const char *scan, int64_t from_ms, int64_t to_ms,
+                        int64_t confirmed_before_ms, cs_err *err);
 
 #endif
