@@ -1,6 +1,8 @@
 /* A2's writes to HubSpot: a child record's primary association with its
- * parent (CS_PLAN_ASSOCIATE), sent in batches through the connector's
- * association call with the pair's association type, and stored like any
+ * parent (CS_PLAN_ASSOCIATE), or the removal of its association with a
+ * former parent (an op whose parent is null, plan_unassociate), sent in
+ * batches through the connector's association call with the pair's
+ * association type — adds and removals in separate calls — and stored like any
  * write — one transaction per batch holding the merged snapshots, the journal
  * rows (R5) and the errors (R4, R9: a refused association is an
  * Associations error of its record). */
@@ -9,13 +11,20 @@
 
 #include "engine/sync_int.h"
 
-/* The parent id an ASSOCIATE op names (its one field). */
-static const char *parent_of(const cs_plan_op *op)
+/* The parent id an ASSOCIATE op names (its one field), or for a removal
+ * (a null field) the former parent its journal entry names; *remove says
+ * which. */
+static const char *parent_of(const cs_plan_op *op, bool *remove)
 {
     const char *key;
     json_t *v;
+    *remove = false;
     json_object_foreach(op->fields, key, v)
     {
+        if (json_is_null(v) && op->nchanges > 0) {
+            *remove = true;
+            return op->changes[0].old_value;
+        }
         return json_string_value(v);
     }
     return NULL;
@@ -41,8 +50,36 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
     return apply_clear_error(p, r, op, CS_STORE_HUBSPOT, hs_id, err);
 }
 
+static int send(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_t n, cs_err *err);
+
 int apply_associate(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_t n,
                     cs_err *err)
+{
+    /* Adds first, then removals: each connector call takes one kind. */
+    const cs_plan_op **sorted = calloc(n ? n : 1, sizeof *sorted);
+    if (sorted == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t nadd = 0, k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            bool remove;
+            (void)parent_of(ops[i], &remove);
+            if (remove == (pass == 1))
+                sorted[k++] = ops[i];
+        }
+        if (pass == 0)
+            nadd = k;
+    }
+    int rc = 0;
+    if (nadd > 0)
+        rc = send(p, r, sorted, nadd, err);
+    if (rc == 0 && n > nadd)
+        rc = send(p, r, sorted + nadd, n - nadd, err);
+    free(sorted);
+    return rc;
+}
+
+static int send(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_t n, cs_err *err)
 {
     const cs_pair *pair = p->pair;
     if (pair->parent_hs_object == NULL)
@@ -53,8 +90,11 @@ int apply_associate(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, s
     int rc = (in && res && hs_ids) ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         hs_ids[i] = apply_hs_id(r, ops[i]);
-        in[i] = (cs_assoc_input){
-            .from_id = hs_ids[i], .to_id = parent_of(ops[i]), .type_id = pair->parent_assoc_type};
+        bool remove;
+        in[i] = (cs_assoc_input){.from_id = hs_ids[i],
+                                 .to_id = parent_of(ops[i], &remove),
+                                 .type_id = pair->parent_assoc_type};
+        in[i].remove = remove;
         if (in[i].to_id == NULL)
             rc = cs_err_set(err, CS_ERR_INTERNAL, "sync: an association without its parent");
     }

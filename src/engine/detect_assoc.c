@@ -206,11 +206,13 @@ static int parents(sync_pass *p, sync_round *r, const cs_pair *parent, cs_err *e
         return oom(err);
     json_t *assoc = NULL;
     int rc = 0;
-    if (n > 0 && cs_connector_assoc_read(p->s->opt.hubspot, p->pair->hs_object, parent->hs_object,
-                                         ids, n, &assoc, err) != 0)
+    /* A2 maps the primary association only: a record associated with
+     * parents none of which is primary has no parent. */
+    if (n > 0 && cs_connector_assoc_primary(p->s->opt.hubspot, p->pair->hs_object,
+                                            parent->hs_object, ids, n, &assoc, err) != 0)
         rc = cs_err_prefix(err, "associations of %s: ", p->pair->hs_object);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const char *company = json_string_value(json_array_get(json_object_get(assoc, ids[i]), 0));
+        const char *company = json_string_value(json_object_get(assoc, ids[i]));
         const char *sf_parent = NULL;
         cs_link l;
         if (company != NULL) {

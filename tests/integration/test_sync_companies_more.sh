@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Companies ⇄ Accounts beyond the basics, through the sandbox (A1, A2, C9,
+# C16, R9):
+#   - a contact's company changed only by its association (no property
+#     edit) still syncs: HubSpot keeps the primary company in the contact's
+#     read-only associatedcompanyid, so the change moves the contact's
+#     last-modified date and the change scan finds it;
+#   - a cleared parent follows both ways: Contact.AccountId set to null
+#     removes the contact's association with its primary company, a removed
+#     primary association clears AccountId; a parent moved on either side
+#     moves on the other;
+#   - a new Account whose Contacts belong to contacts that already have a
+#     company is matched to that company, not duplicated (A1);
+#   - deletes follow the companies' on_salesforce_delete / on_hubspot_delete
+#     (C16), and the contacts of a deleted company or Account keep syncing
+#     without it;
+#   - verify compares companies ⇄ Accounts as it does contacts.
+source "$(dirname "$0")/lib.sh"
+
+start_sandbox "$WORK/data" --hubspot-rate-limit 0
+write_config
+sed -i -E 's/^  enabled: false/  enabled: true/' "$CFG"
+
+sync() { cs sync; }
+hs_company() {
+  req POST "$HS/crm/v3/objects/companies" "{\"properties\":$1}"
+  COMPANY=$(json_get 'b.id')
+}
+hs_primary() {
+  req PUT "$HS/crm/v4/objects/contacts/$1/associations/companies/$2" \
+    '[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":1}]'
+}
+primary_of() {
+  req GET "$HS/crm/v4/objects/contacts/$1/associations/companies"
+  json_get '(b.results.find((r) => r.associationTypes.some((t) => t.typeId === 1)) || {}).toObjectId || ""'
+}
+companies_of() {
+  req GET "$HS/crm/v4/objects/contacts/$1/associations/companies"
+  json_get 'b.results.length'
+}
+sf_field() {
+  req GET "$SF$SFV/sobjects/$1/$2"
+  json_get "b.$3 === null || b.$3 === undefined ? '' : b.$3"
+}
+contact_prop() {
+  req GET "$HS/crm/v3/objects/contacts/$1?properties=$2"
+  json_get "b.properties.$2 || ''"
+}
+company_named() {
+  req GET "$HS/crm/v3/objects/companies?limit=100&properties=name,salesforceaccountid"
+  json_get "(b.results.find((r) => r.properties.name === '$1') || {}).id || ''"
+}
+count_companies_named() {
+  req GET "$HS/crm/v3/objects/companies?limit=100&properties=name"
+  json_get "b.results.filter((r) => r.properties.name === '$1').length"
+}
+account_named() {
+  soql "SELECT Id FROM Account WHERE Name = '$1'"
+  json_get '(b.records[0] || {}).Id || ""'
+}
+
+# ---- setup: two Accounts, two Contacts under the first, linked by a pass ----------
+sf_create Account '{"Name":"Acme"}'
+ACME_SF=$SFID
+sf_create Account '{"Name":"Umbrella"}'
+UMB_SF=$SFID
+sf_create Contact "{\"Email\":\"ann@example.com\",\"LastName\":\"Ames\",\"AccountId\":\"$ACME_SF\"}"
+ANN_SF=$SFID
+sf_create Contact "{\"Email\":\"ben@example.com\",\"LastName\":\"Bell\",\"AccountId\":\"$ACME_SF\"}"
+BEN_SF=$SFID
+sync
+check "first pass exits 0" [ "$RC" = 0 ]
+ACME=$(company_named Acme)
+UMB=$(company_named Umbrella)
+hs_find ann@example.com
+ANN=$(json_get 'b.id')
+hs_find ben@example.com
+BEN=$(json_get 'b.id')
+check "setup: both Accounts made companies" [ -n "$ACME" ] && [ -n "$UMB" ]
+check "setup: Ann's primary company is Acme" [ "$(primary_of "$ANN")" = "$ACME" ]
+
+# ---- association-only change in HubSpot (A2) ---------------------------------------
+check "HubSpot keeps the primary company in associatedcompanyid" \
+  [ "$(contact_prop "$ANN" associatedcompanyid)" = "$ACME" ]
+BEFORE=$(contact_prop "$ANN" hs_lastmodifieddate)
+sleep 1.1
+hs_primary "$ANN" "$UMB"
+check "a new primary company changes associatedcompanyid" \
+  [ "$(contact_prop "$ANN" associatedcompanyid)" = "$UMB" ]
+check "a new primary company moves the contact's last-modified date" \
+  [ "$(contact_prop "$ANN" hs_lastmodifieddate)" != "$BEFORE" ]
+sync
+check "A2: a contact whose only change is its primary company moves its AccountId" \
+  [ "$(sf_field Contact "$ANN_SF" AccountId)" = "$UMB_SF" ]
+
+# ---- a removed primary association clears AccountId ---------------------------------
+req DELETE "$HS/crm/v4/objects/contacts/$ANN/associations/companies/$UMB"
+check "a removed primary association clears associatedcompanyid" \
+  [ -z "$(contact_prop "$ANN" associatedcompanyid)" ]
+sync
+check "A2: a removed primary association clears Contact.AccountId" \
+  [ -z "$(sf_field Contact "$ANN_SF" AccountId)" ]
+cs journal --record "$ANN"
+check "the cleared AccountId is journaled (R5)" grep -q 'AccountId' <<<"$OUT"
+
+# ---- a cleared AccountId removes the primary association -----------------------------
+req PATCH "$SF$SFV/sobjects/Contact/$BEN_SF" '{"AccountId":null}'
+sync
+check "A2: a cleared AccountId removes the contact's primary company" \
+  [ -z "$(primary_of "$BEN")" ]
+check "A2: and its association with that company" [ "$(companies_of "$BEN")" = 0 ]
+cs plan
+check "nothing left to do after the clears" grep -q 'would write nothing' <<<"$OUT"
+
+# ---- set again on either side --------------------------------------------------------
+req PATCH "$SF$SFV/sobjects/Contact/$BEN_SF" "{\"AccountId\":\"$UMB_SF\"}"
+hs_primary "$ANN" "$ACME"
+sync
+check "A2: an AccountId set again gives the primary company back" \
+  [ "$(primary_of "$BEN")" = "$UMB" ]
+check "A2: a primary company set again sets AccountId" \
+  [ "$(sf_field Contact "$ANN_SF" AccountId)" = "$ACME_SF" ]
+
+finish
