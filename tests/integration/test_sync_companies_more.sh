@@ -76,7 +76,7 @@ hs_find ann@example.com
 ANN=$(json_get 'b.id')
 hs_find ben@example.com
 BEN=$(json_get 'b.id')
-check "setup: both Accounts made companies" [ -n "$ACME" ] && [ -n "$UMB" ]
+check "setup: both Accounts made companies" [ -n "$ACME" -a -n "$UMB" ]
 check "setup: Ann's primary company is Acme" [ "$(primary_of "$ANN")" = "$ACME" ]
 
 # ---- association-only change in HubSpot (A2) ---------------------------------------
