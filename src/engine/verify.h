@@ -84,6 +84,11 @@ typedef struct cs_verify_report {
     size_t explained;   /* items explained by an open error */
     uint64_t hs_records, sf_leads, sf_contacts, links;
     uint64_t pairs_compared, fields_compared;
+    /* companies: on: HS companies and SF Accounts read, their links, and
+     * the Contacts whose AccountId was compared with their primary company
+     * (A2). */
+    bool companies;
+    uint64_t hs_companies, sf_accounts, company_links, parents_compared;
 } cs_verify_report;
 
 /* Accepts NULL. */

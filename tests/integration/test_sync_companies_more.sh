@@ -121,4 +121,34 @@ check "A2: an AccountId set again gives the primary company back" \
 check "A2: a primary company set again sets AccountId" \
   [ "$(sf_field Contact "$ANN_SF" AccountId)" = "$ACME_SF" ]
 
+
+# ---- verify compares companies ⇄ Accounts -------------------------------------------
+cs verify
+check "verify: in sync after the passes" [ "$RC" = 0 ]
+check "verify: reads companies and Accounts" grep -q 'HubSpot companies and .* Salesforce Accounts in full' <<<"$OUT"
+check "verify: compares the Contacts' Account with their primary company" \
+  grep -qE 'compared [1-9][0-9]* Contacts' <<<"$OUT"
+req PATCH "$SF$SFV/sobjects/Account/$ACME_SF" '{"Phone":"555-9999"}'
+req PATCH "$SF$SFV/sobjects/Contact/$BEN_SF" "{\"AccountId\":\"$ACME_SF\"}"
+hs_company "{\"name\":\"Acme copy\",\"salesforceaccountid\":\"$ACME_SF\"}"
+ACME_COPY=$COMPANY
+sf_create Account '{"Name":"Lonely Account"}'
+LONELY_SF=$SFID
+cs verify
+check "verify: divergences make it fail" [ "$RC" != 0 ]
+check "verify: a mapped Account field that differs, per pair" \
+  grep -q "HubSpot $ACME <-> Account $ACME_SF" <<<"$OUT"
+check "verify: names the differing company field" grep -qE 'phone = .*Phone = "555-9999"' <<<"$OUT"
+check "verify: a Contact's Account that is not its contact's primary company (A2)" \
+  grep -q "HubSpot $BEN <-> Contact $BEN_SF: linked, but the contact's primary company" <<<"$OUT"
+check "verify: two companies standing for one Account" \
+  grep -q "2 HubSpot companies stand for this Account" <<<"$OUT"
+check "verify: an Account without a company (A1)" grep -q "Account $LONELY_SF (Lonely Account) has no HubSpot company" <<<"$OUT"
+req DELETE "$HS/crm/v3/objects/companies/$ACME_COPY"
+sync
+cs verify
+check "verify: in sync again after a pass" [ "$RC" = 0 ]
+check "the pass moved the primary company to the Contact's new Account" \
+  [ "$(primary_of "$BEN")" = "$ACME" ]
+
 finish
