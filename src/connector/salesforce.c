@@ -669,12 +669,51 @@ static const cs_field_schema *lookup_field(cs_connector *c, const char *from, co
     return NULL;
 }
 
+/* The other way (an Account's Contacts): the records of to whose lookup
+ * field names each id of from. */
+static int assoc_read_children(cs_connector *c, const char *from, const char *to,
+                               const char *const *ids, size_t n, json_t *out, cs_err *err)
+{
+    const cs_field_schema *f = lookup_field(c, to, from, err);
+    if (f == NULL)
+        return -1;
+    const char **ok = calloc(n ? n : 1, sizeof *ok);
+    if (ok == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(out, ids[i], json_array());
+        if (cs_sfc_id_ok(ids[i]))
+            ok[m++] = ids[i];
+    }
+    char sel[200];
+    (void)snprintf(sel, sizeof sel, "Id, %s", f->name);
+    cs_record_list rows;
+    cs_record_list_init(&rows);
+    int rc = query_in(c, to, sel, f->name, ok, m, NULL, &rows, err);
+    for (size_t i = 0; i < rows.len && rc == 0; i++) {
+        const char *parent = json_string_value(json_object_get(rows.items[i].fields, f->name));
+        json_t *list = parent ? json_object_get(out, parent) : NULL;
+        if (list != NULL)
+            json_array_append_new(list, json_string(rows.items[i].id));
+    }
+    cs_record_list_dispose(&rows);
+    free(ok);
+    return rc;
+}
+
 static int cs_sfc_assoc_read(cs_connector *c, const char *from, const char *to,
                              const char *const *ids, size_t n, json_t *out, cs_err *err)
 {
-    const cs_field_schema *f = lookup_field(c, from, to, err);
-    if (f == NULL)
+    cs_err first;
+    cs_err_clear(&first);
+    const cs_field_schema *f = lookup_field(c, from, to, &first);
+    if (f == NULL && first.category == CS_ERR_CONFIG)
+        return assoc_read_children(c, from, to, ids, n, out, err);
+    if (f == NULL) {
+        *err = first;
         return -1;
+    }
     const char **ok = calloc(n, sizeof *ok);
     if (ok == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");

@@ -8,7 +8,11 @@
  * child needs it — a linked Contact without an Account, or a contact about
  * to be created as a Contact (create_salesforce_as: contact) — and is skipped
  * with A1's reason when none does: no children, or children that sync to
- * Leads. Never by a field value such as the domain.
+ * Leads. Never by a field value such as the domain. The other way, a
+ * changed unlinked Salesforce record (a new Account) that one of an unlinked
+ * HubSpot record's children names as its parent is linked to that record
+ * (read as context when it did not change) rather than creating a second
+ * one.
  *
  * A2 (plan_merge_parent): for a linked child whose Salesforce object has a
  * parent field (Contact.AccountId), the parent field ⇄ the HubSpot record's
@@ -83,12 +87,46 @@ static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, ch
     return NULL;
 }
 
+/* A1 from the Salesforce side: the unlinked, unclaimed HS record one of
+ * whose children names sf as its parent, or NULL. */
+static const plan_rec *match_sf_through_children(const cs_plan_input *in, const plan_rec *sf,
+                                                 const json_t *claimed_hs, const json_t *taken,
+                                                 const char **child)
+{
+    const char *hs_id;
+    const json_t *list;
+    json_object_foreach(in->children, hs_id, list)
+    {
+        if (plan_link_by_hs(in, hs_id) != NULL || plan_set_has(claimed_hs, hs_id) ||
+            plan_set_has(taken, hs_id))
+            continue;
+        size_t i;
+        const json_t *c;
+        json_array_foreach(list, i, c)
+        {
+            const char *sf_parent = json_string_value(json_array_get(c, 1));
+            if (sf_parent == NULL || strcmp(sf_parent, sf->rec.id) != 0)
+                continue;
+            const plan_rec *hs = plan_hs_find(in, hs_id);
+            if (hs != NULL && !hs->rec.deleted) {
+                *child = json_string_value(json_array_get(c, 0));
+                return hs;
+            }
+        }
+    }
+    return NULL;
+}
+
 int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
                     const json_t *claimed_sf)
 {
     json_t *claimed = json_deep_copy(claimed_sf);
-    if (claimed == NULL)
+    json_t *taken = json_object(); /* HS records linked here */
+    if (claimed == NULL || taken == NULL) {
+        json_decref(claimed);
+        json_decref(taken);
         return -1;
+    }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < in->nhs; i++) {
         const plan_rec *hs = &in->hs[i];
@@ -106,6 +144,7 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
                 why[0] = '\0';
             rc = plan_link_pair(in, plan, hs, sf, true, why);
             rc = rc ? rc : plan_set_add(claimed, sf->rec.id);
+            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
             continue;
         }
         const char *reason = create_reason(in, hs, why, sizeof why);
@@ -122,13 +161,26 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
         if (!sf->changed || sf->rec.deleted || plan_link_by_sf(in, sf->rec.id) != NULL ||
             plan_set_has(claimed, sf->rec.id))
             continue;
-        char why[128];
+        const char *child = NULL;
+        const plan_rec *hs = match_sf_through_children(in, sf, claimed_hs, taken, &child);
+        char why[256];
+        if (hs != NULL) {
+            if (snprintf(why, sizeof why,
+                         "A1: matched through contact %s, whose Salesforce record belongs to "
+                         "this %s",
+                         child, sf->rec.type) < 0)
+                why[0] = '\0';
+            rc = plan_link_pair(in, plan, hs, sf, true, why);
+            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            continue;
+        }
         if (snprintf(why, sizeof why, "A1: a new Salesforce %s creates a HubSpot %s", sf->rec.type,
                      in->pair.hs_label) < 0)
             why[0] = '\0';
         rc = plan_create_hs_why(in, plan, sf, why);
     }
     json_decref(claimed);
+    json_decref(taken);
     return rc;
 }
 

@@ -122,6 +122,31 @@ check "A2: a primary company set again sets AccountId" \
   [ "$(sf_field Contact "$ANN_SF" AccountId)" = "$ACME_SF" ]
 
 
+# ---- A1: a new Account is matched to its Contacts' company, not duplicated -------------
+# A company whose Account could not be created (no name: Account.Name is
+# required) waits with its contact; the user then makes the Account in
+# Salesforce and puts the Contact under it. The company is not in the pass
+# (unchanged), the Account is: it is matched through the Contact's contact.
+sf_create Contact '{"Email":"dora@example.com","LastName":"Diaz"}'
+DORA_SF=$SFID
+sync
+hs_find dora@example.com
+DORA=$(json_get 'b.id')
+hs_company '{"domain":"doraco.example"}'
+DORACO=$COMPANY
+hs_primary "$DORA" "$DORACO"
+sync
+check "setup: the nameless company got no Account" [ -z "$(sf_field Contact "$DORA_SF" AccountId)" ]
+sf_create Account '{"Name":"Dora Co"}'
+DORACO_SF=$SFID
+req PATCH "$SF$SFV/sobjects/Contact/$DORA_SF" "{\"AccountId\":\"$DORACO_SF\"}"
+sync
+check "A1: the new Account makes no second company" [ "$(count_companies_named 'Dora Co')" = 1 ]
+check "A1: it is matched to its Contact's contact's company" [ "$(company_named 'Dora Co')" = "$DORACO" ]
+req GET "$HS/crm/v3/objects/companies/$DORACO?properties=salesforceaccountid"
+check "A1: the company holds the Account's id" [ "$(json_get 'b.properties.salesforceaccountid')" = "$DORACO_SF" ]
+check "A2: the contact keeps its primary company" [ "$(primary_of "$DORA")" = "$DORACO" ]
+
 # ---- verify compares companies ⇄ Accounts -------------------------------------------
 cs verify
 check "verify: in sync after the passes" [ "$RC" = 0 ]
