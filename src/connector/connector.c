@@ -504,6 +504,25 @@ int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char
     return 0;
 }
 
+int cs_connector_children(cs_connector *c, const char *child_object, const char *field,
+                          const char *const *ids, size_t count, json_t **out, cs_err *err)
+{
+    if (c->ops->children_read == NULL)
+        return unsupported(c, "child records", err);
+    if (check_ids(ids, count, err) != 0 || check_name("object", child_object, err) != 0 ||
+        check_name("field", field, err) != 0)
+        return -1;
+    json_t *obj = json_object();
+    if (obj == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    if (count > 0 && c->ops->children_read(c, child_object, field, ids, count, obj, err) != 0) {
+        json_decref(obj);
+        return -1;
+    }
+    *out = obj;
+    return 0;
+}
+
 int cs_connector_assoc_primary(cs_connector *c, const char *from_object, const char *to_object,
                                const char *const *ids, size_t count, json_t **out, cs_err *err)
 {

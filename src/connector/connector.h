@@ -280,11 +280,15 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
 
 /* ---- associations (A2) ---------------------------------------------------- */
 
+/* Salesforce, A1 and C16: the records of child_object whose lookup field
+ * names each id (an Account's Contacts: Contact, AccountId). *out becomes a
+ * JSON object id -> array of child ids. Caller decrefs. */
+int cs_connector_children(cs_connector *c, const char *child_object, const char *field,
+                          const char *const *ids, size_t count, json_t **out, cs_err *err);
+
 /* The record of to_object each record of from_object is associated with
  * (HubSpot: v4 associations contacts -> companies; Salesforce: the lookup
- * field, e.g. Contact.AccountId, or when from_object has none to to_object,
- * the records of to_object whose lookup names it: an Account's Contacts).
- * *out becomes a JSON object id -> array of
+ * field, e.g. Contact.AccountId). *out becomes a JSON object id -> array of
  * ids; on HubSpot a primary association (label "Primary") comes first.
  * Caller decrefs. */
 int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char *to_object,

@@ -123,3 +123,61 @@ static int send(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_
     }
     return 0;
 }
+
+/* ---- C16: a parent deleted in Salesforce keeps its children ----------------------- */
+
+int apply_detach_children(sync_pass *p, const cs_write_input *in, size_t n, cs_err *err)
+{
+    const cs_pair *child = detect_child_pair(p);
+    if (child == NULL || p->pair->nsf == 0)
+        return 0;
+    const char **ids = calloc(n ? n : 1, sizeof *ids);
+    if (ids == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        ids[i] = in[i].id;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < child->nsf; k++) {
+        const cs_pair_sf *so = &child->sf[k];
+        if (so->parent_field == NULL)
+            continue;
+        json_t *kids = NULL;
+        if (cs_connector_children(p->s->opt.salesforce, so->name, so->parent_field, ids, n, &kids,
+                                  err) != 0) {
+            rc = cs_err_prefix(err, "%s of the %s to delete: ", so->name, p->pair->sf[0].name);
+            break;
+        }
+        size_t total = 0;
+        const char *parent;
+        json_t *list;
+        json_object_foreach(kids, parent, list) total += json_array_size(list);
+        cs_write_input *w = calloc(total ? total : 1, sizeof *w);
+        cs_write_result *res = calloc(total ? total : 1, sizeof *res);
+        json_t *clear = json_pack("{so}", so->parent_field, json_null());
+        size_t m = 0;
+        if (w == NULL || res == NULL || clear == NULL)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        json_object_foreach(kids, parent, list)
+        {
+            size_t i;
+            json_t *c;
+            json_array_foreach(list, i, c)
+            {
+                if (rc == 0)
+                    w[m++] = (cs_write_input){.id = json_string_value(c), .fields = clear};
+            }
+        }
+        /* A refusal leaves that child to the cascade; the delete goes on. */
+        if (rc == 0 && m > 0 &&
+            cs_connector_write(p->s->opt.salesforce, so->name, CS_WRITE_UPDATE, w, m, res, err) !=
+                0)
+            rc = cs_err_prefix(err, "detaching %s from the %s to delete: ", so->name,
+                               p->pair->sf[0].name);
+        free(w);
+        free(res);
+        json_decref(clear);
+        json_decref(kids);
+    }
+    free(ids);
+    return rc;
+}

@@ -266,8 +266,8 @@ static int parents_of_new_sf(sync_pass *p, sync_round *r, const cs_pair *child, 
     for (size_t k = 0; rc == 0 && n > 0 && k < child->nsf && kids == NULL; k++) {
         if (child->sf[k].parent_field == NULL)
             continue;
-        if (cs_connector_assoc_read(p->s->opt.salesforce, p->pair->sf[0].name, child->sf[k].name,
-                                    ids, n, &kids, err) != 0)
+        if (cs_connector_children(p->s->opt.salesforce, child->sf[k].name,
+                                  child->sf[k].parent_field, ids, n, &kids, err) != 0)
             rc = cs_err_prefix(err, "%s of new %s: ", child->sf[k].name, p->pair->sf[0].name);
     }
     size_t total = 0;

@@ -176,4 +176,65 @@ check "verify: in sync again after a pass" [ "$RC" = 0 ]
 check "the pass moved the primary company to the Contact's new Account" \
   [ "$(primary_of "$BEN")" = "$ACME" ]
 
+# ---- deletes (C16 for companies; never inferred from absence) -----------------------
+company_exists() {
+  req GET "$HS/crm/v3/objects/companies/$1"
+  [ "$STATUS" = 200 ]
+}
+sf_exists() {
+  req GET "$SF$SFV/sobjects/$1/$2"
+  [ "$STATUS" = 200 ]
+}
+sf_create Account '{"Name":"Gone In HubSpot"}'
+GONE_HS_SF=$SFID
+sf_create Contact "{\"Email\":\"eve@example.com\",\"LastName\":\"Eve\",\"AccountId\":\"$GONE_HS_SF\"}"
+EVE_SF=$SFID
+sf_create Account '{"Name":"Gone In Salesforce"}'
+GONE_SF_SF=$SFID
+sf_create Contact "{\"Email\":\"fred@example.com\",\"LastName\":\"Fox\",\"AccountId\":\"$GONE_SF_SF\"}"
+sync
+GONE_HS=$(company_named 'Gone In HubSpot')
+GONE_SF=$(company_named 'Gone In Salesforce')
+hs_find eve@example.com
+EVE=$(json_get 'b.id')
+hs_find fred@example.com
+FRED=$(json_get 'b.id')
+check "setup: both Accounts have their company and contact" \
+  [ -n "$GONE_HS" -a -n "$GONE_SF" -a "$(primary_of "$EVE")" = "$GONE_HS" ]
+
+# A company missing from a read is not a delete: nothing happens to it.
+cs sync --full
+check "C16: a full pass deletes nothing" sf_exists Account "$GONE_HS_SF"
+
+# on_hubspot_delete: delete — the Account goes, its Contacts stay (detached
+# first: Salesforce would delete them with their Account).
+sed -i -E '/^companies:/,$ s/^  on_hubspot_delete: nothing/  on_hubspot_delete: delete/' "$CFG"
+req DELETE "$HS/crm/v3/objects/companies/$GONE_HS"
+sync
+check "on_hubspot_delete: delete deletes the company's Account" \
+  [ "$(account_named 'Gone In HubSpot')" = "" ]
+check "its Contact survives the Account's delete" sf_exists Contact "$EVE_SF"
+check "and is detached from it" [ -z "$(sf_field Contact "$EVE_SF" AccountId)" ]
+check "its HubSpot contact stays, without company" [ -n "$EVE" -a -z "$(primary_of "$EVE")" ]
+
+# on_salesforce_delete: delete — the company goes; Salesforce deleted the
+# Account's Contacts with it, and the contacts' own policy (nothing) keeps
+# their HubSpot contacts. Salesforce reports deletions by the minute.
+sed -i -E '/^companies:/,$ s/^  on_salesforce_delete: nothing/  on_salesforce_delete: delete/' "$CFG"
+soql "SELECT Id FROM Contact WHERE Email = 'fred@example.com'"
+FRED_SF=$(json_get '(b.records[0] || {}).Id || ""')
+req DELETE "$SF$SFV/sobjects/Account/$GONE_SF_SF"
+soql "SELECT Id FROM Contact WHERE Email = 'fred@example.com'"
+check "the sandbox deletes an Account's Contacts with it, as Salesforce does" \
+  [ -n "$FRED_SF" -a "$(json_get 'b.totalSize')" = 0 ]
+GONE=no
+for _ in 1 2 3; do
+  sleep $((61 - 10#$(date +%S)))
+  sync
+  if ! company_exists "$GONE_SF"; then GONE=yes; break; fi
+done
+check "on_salesforce_delete: delete archives the Account's company" [ "$GONE" = yes ]
+req GET "$HS/crm/v3/objects/contacts/$FRED"
+check "the HubSpot contact of the cascaded Contact stays (contacts: nothing)" [ "$STATUS" = 200 ]
+
 finish
