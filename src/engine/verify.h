@@ -1,4 +1,5 @@
 /* `crmsync verify`: do both sides agree under the mapping?
+ * (With companies: on, also companies ⇄ Accounts: verify_companies.c.)
  *
  * Reads every HubSpot contact and every Salesforce Lead and Contact in full
  * (not from the cursors), the links and the open errors of the store, and
