@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 start_sandbox "$WORK/data" --hubspot-rate-limit 0
 write_config
-N=${SUMMARY_N:-300}
+N=${SUMMARY_N:-2000}
 SHARED=$((N / 10))
 node "$(dirname "$0")/seed_sync.mjs" "$HS" "$SF" "$TOKEN" "$N" "$SHARED" >/dev/null
 
@@ -51,6 +51,9 @@ const h = { Authorization: `Bearer ${token}`, "Content-Type": "application/json"
 })();
 JS
 cp "$CFG" "$WORK/full.yaml"
+# overlap 0: the pass reads the 400 new contacts only, so the budget stops it
+# in its writes whatever N is.
+sed -i -E "s/^(  overlap: ).*/\10s/" "$CFG"
 sed -i -E "s/^(  sf_batch_size: )[0-9]+/\110/; s/^(  sf_api_budget: )[0-9%]+/\1$(($(anon GET "$HS/__sandbox/limits" >/dev/null; json_get 'b.salesforce_daily_used') + 14))/" "$CFG"
 cs sync --quiet
 check "a pass stopped by the budget says so" grep -q 'budget' <<<"$OUT"
