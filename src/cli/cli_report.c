@@ -71,6 +71,34 @@ static void usage_row(FILE *f, const char *indent, const json_t *c)
                 (long long)used, (long long)max, 100.0 * (double)used / (double)max);
 }
 
+/* Operations planned and what became of them: nothing a pass leaves undone
+ * goes unsaid. Record errors and skips are done (counted above); what is
+ * left was never tried, and the outcome says why. */
+static void left_row(FILE *f, const char *indent, const json_t *c)
+{
+    if (json_object_get(c, "ops_applied") == NULL)
+        return; /* a run recorded before these counts existed */
+    json_int_t planned = num(c, "ops"), left = num(c, "ops_left");
+    fprintf(f, "%s  operations planned %lld, done %lld (errors and skips included)", indent,
+            (long long)planned, (long long)(planned - left));
+    const char *outcome = json_string_value(json_object_get(c, "outcome"));
+    if (outcome == NULL || strcmp(outcome, "completed") == 0) {
+        fprintf(f, "\n");
+        return;
+    }
+    const char *why = "the pass failed";
+    if (strcmp(outcome, "paused") == 0)
+        why = "the Salesforce API budget was reached (R6)";
+    else if (strcmp(outcome, "interrupted") == 0)
+        why = "the pass was stopped";
+    /* A pass that stops early may also have read records it did not plan
+     * yet: the cursors stay where they were, so the next pass reads them. */
+    fprintf(f,
+            ", %lld left undone: %s; the next pass does them and plans what this one read "
+            "but did not plan\n",
+            (long long)left, why);
+}
+
 void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
 {
     fprintf(f, "%s  %-46s %10s %10s\n", indent, "", "HubSpot", "Salesforce");
@@ -78,6 +106,8 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
         sub(c, "salesforce", "read"), 1);
     row(f, indent, "records read for context (by id or email)", sub(c, "hubspot", "context"),
         sub(c, "salesforce", "context"), 0);
+    row(f, indent, "own creates met again (not counted as read)", sub(c, "hubspot", "own_reread"),
+        sub(c, "salesforce", "own_reread"), 0);
     row(f, indent, "of the records read, already settled", sub(c, "hubspot", "settled"),
         sub(c, "salesforce", "settled"), 0);
     row(f, indent, "failed records retried (R8)", sub(c, "hubspot", "retried"),
@@ -107,6 +137,9 @@ void cs_cli_print_report(FILE *f, const json_t *c, const char *indent)
         row(f, indent, label, sub2(c, "hubspot", "errors", g_categories[i].name),
             sub2(c, "salesforce", "errors", g_categories[i].name), 0);
     }
+    row(f, indent, "  of which waited for their retry (R8)", sub(c, "hubspot", "waiting"),
+        sub(c, "salesforce", "waiting"), 0);
+    left_row(f, indent, c);
     usage_row(f, indent, c);
     fprintf(f, "%s  pairs linked by email (C5): %lld", indent, (long long)num(c, "linked"));
     if (num(c, "relinked"))

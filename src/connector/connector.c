@@ -525,6 +525,44 @@ int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char
     return 0;
 }
 
+int cs_connector_children(cs_connector *c, const char *child_object, const char *field,
+                          const char *const *ids, size_t count, json_t **out, cs_err *err)
+{
+    if (c->ops->children_read == NULL)
+        return unsupported(c, "child records", err);
+    if (check_ids(ids, count, err) != 0 || check_name("object", child_object, err) != 0 ||
+        check_name("field", field, err) != 0)
+        return -1;
+    json_t *obj = json_object();
+    if (obj == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    if (count > 0 && c->ops->children_read(c, child_object, field, ids, count, obj, err) != 0) {
+        json_decref(obj);
+        return -1;
+    }
+    *out = obj;
+    return 0;
+}
+
+int cs_connector_assoc_primary(cs_connector *c, const char *from_object, const char *to_object,
+                               const char *const *ids, size_t count, json_t **out, cs_err *err)
+{
+    if (c->ops->assoc_primary == NULL)
+        return unsupported(c, "primary associations", err);
+    if (check_ids(ids, count, err) != 0 || check_name("object", from_object, err) != 0 ||
+        check_name("object", to_object, err) != 0)
+        return -1;
+    json_t *obj = json_object();
+    if (obj == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    if (count > 0 && c->ops->assoc_primary(c, from_object, to_object, ids, count, obj, err) != 0) {
+        json_decref(obj);
+        return -1;
+    }
+    *out = obj;
+    return 0;
+}
+
 int cs_connector_assoc_write(cs_connector *c, const char *from_object, const char *to_object,
                              const cs_assoc_input *inputs, size_t count, cs_write_result *results,
                              cs_err *err)

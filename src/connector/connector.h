@@ -293,6 +293,12 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
 
 /* ---- associations (A2) ---------------------------------------------------- */
 
+/* Salesforce, A1 and C16: the records of child_object whose lookup field
+ * names each id (an Account's Contacts: Contact, AccountId). *out becomes a
+ * JSON object id -> array of child ids. Caller decrefs. */
+int cs_connector_children(cs_connector *c, const char *child_object, const char *field,
+                          const char *const *ids, size_t count, json_t **out, cs_err *err);
+
 /* The record of to_object each record of from_object is associated with
  * (HubSpot: v4 associations contacts -> companies; Salesforce: the lookup
  * field, e.g. Contact.AccountId). *out becomes a JSON object id -> array of
@@ -301,12 +307,22 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
 int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char *to_object,
                             const char *const *ids, size_t count, json_t **out, cs_err *err);
 
+/* A2: the primary association of each record of from_object (HubSpot: the
+ * one labelled "Primary"). *out becomes a JSON object id -> id, or null when
+ * the record has none — also when it has other, unlabelled associations.
+ * Caller decrefs. */
+int cs_connector_assoc_primary(cs_connector *c, const char *from_object, const char *to_object,
+                               const char *const *ids, size_t count, json_t **out, cs_err *err);
+
 typedef struct cs_assoc_input {
     const char *from_id;
     const char *to_id;
     /* HubSpot: a HUBSPOT_DEFINED association type to create (1: a contact's
      * primary company, A2); 0: the default association. Salesforce: unused. */
     int type_id;
+    /* HubSpot: remove every association between the two records instead
+     * (A2: a cleared parent). One call takes only removals or only adds. */
+    bool remove;
 } cs_assoc_input;
 
 /* Associates each pair (HubSpot: default association type; Salesforce: sets

@@ -46,6 +46,12 @@ typedef struct cs_connector_ops {
                       size_t n, json_t *out, cs_err *err);
     int (*assoc_write)(cs_connector *c, const char *from, const char *to, const cs_assoc_input *in,
                        size_t n, cs_write_result *res, cs_err *err);
+    /* out[id] pre-set to []: the ids of child records whose field names id */
+    int (*children_read)(cs_connector *c, const char *child, const char *field,
+                         const char *const *ids, size_t n, json_t *out, cs_err *err);
+    /* out[id] pre-set to null: the primary association's id, if any */
+    int (*assoc_primary)(cs_connector *c, const char *from, const char *to, const char *const *ids,
+                         size_t n, json_t *out, cs_err *err);
 } cs_connector_ops;
 
 typedef struct cs_conn_object {

@@ -321,8 +321,12 @@ static int cs_hsc_list_members(cs_connector *c, const char *list_id, json_t *ids
 
 /* ---- associations (A2) ----------------------------------------------------------- */
 
-static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
-                             const char *const *ids, size_t n, json_t *out, cs_err *err)
+/* primary_only: out[id] is the id of the one association labelled
+ * "Primary", or null when there is none (a record may have companies and no
+ * primary one); else every associated id, the primary first. */
+static int assoc_batch_read(cs_connector *c, const char *from, const char *to,
+                            const char *const *ids, size_t n, json_t *out, bool primary_only,
+                            cs_err *err)
 {
     char path[300];
     if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/read", from, to),
@@ -333,7 +337,7 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
         json_t *inputs = json_array();
         for (size_t i = 0; i < m; i++) {
             json_array_append_new(inputs, json_pack("{s:s}", "id", ids[at + i]));
-            json_object_set_new(out, ids[at + i], json_array());
+            json_object_set_new(out, ids[at + i], primary_only ? json_null() : json_array());
         }
         json_t *body = json_pack("{s:o}", "inputs", inputs);
         cs_http_request req = {
@@ -353,6 +357,7 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
             json_t *list = fs ? json_object_get(out, fs) : NULL;
             if (list == NULL)
                 continue;
+            const char *from_id = fs;
             size_t j;
             const json_t *t;
             json_array_foreach(json_object_get(r, "to"), j, t)
@@ -370,15 +375,31 @@ static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
                     const char *label = json_string_value(json_object_get(ty, "label"));
                     primary = primary || (label != NULL && strcmp(label, "Primary") == 0);
                 }
-                if (primary)
+                if (primary_only) {
+                    if (primary)
+                        json_object_set_new(out, from_id, json_string(ts));
+                } else if (primary) {
                     json_array_insert_new(list, 0, json_string(ts));
-                else
+                } else {
                     json_array_append_new(list, json_string(ts));
+                }
             }
         }
         json_decref(ans);
     }
     return 0;
+}
+
+static int cs_hsc_assoc_read(cs_connector *c, const char *from, const char *to,
+                             const char *const *ids, size_t n, json_t *out, cs_err *err)
+{
+    return assoc_batch_read(c, from, to, ids, n, out, false, err);
+}
+
+static int cs_hsc_assoc_primary(cs_connector *c, const char *from, const char *to,
+                                const char *const *ids, size_t n, json_t *out, cs_err *err)
+{
+    return assoc_batch_read(c, from, to, ids, n, out, true, err);
 }
 
 static int cs_hsc_assoc_write(cs_connector *c, const char *from, const char *to,
@@ -388,13 +409,25 @@ static int cs_hsc_assoc_write(cs_connector *c, const char *from, const char *to,
     /* Typed associations (a primary company, A2) go through batch/create,
      * which takes the types; the rest through associate/default. */
     bool typed = n > 0 && in[0].type_id > 0;
+    /* Removals go through batch/archive, which drops every association
+     * between each pair (all its labels). */
+    bool remove = n > 0 && in[0].remove;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].remove != remove)
+            return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                              "associations: one call mixes removals and adds");
     if (fits(snprintf(path, sizeof path, "/crm/v4/associations/%s/%s/batch/%s", from, to,
-                      typed ? "create" : "associate/default"),
+                      remove  ? "archive"
+                      : typed ? "create"
+                              : "associate/default"),
              sizeof path) != 0)
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "object name too long");
     json_t *inputs = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (typed)
+        if (remove)
+            json_array_append_new(inputs, json_pack("{s:{s:s},s:[{s:s}]}", "from", "id",
+                                                    in[i].from_id, "to", "id", in[i].to_id));
+        else if (typed)
             json_array_append_new(inputs, json_pack("{s:{s:s},s:{s:s},s:[{s:s,s:i}]}", "from", "id",
                                                     in[i].from_id, "to", "id", in[i].to_id, "types",
                                                     "associationCategory", "HUBSPOT_DEFINED",
@@ -451,6 +484,7 @@ static const cs_connector_ops cs_hsc_ops = {
     .write = cs_hsc_write,
     .assoc_read = cs_hsc_assoc_read,
     .assoc_write = cs_hsc_assoc_write,
+    .assoc_primary = cs_hsc_assoc_primary,
 };
 
 int cs_hubspot_connector_new(const cs_connector_options *opts, cs_connector **out, cs_err *err)

@@ -669,6 +669,45 @@ static const cs_field_schema *lookup_field(cs_connector *c, const char *from, co
     return NULL;
 }
 
+/* The other way (an Account's Contacts): the records of child whose lookup
+ * field names each id. */
+static int cs_sfc_children_read(cs_connector *c, const char *child, const char *field,
+                                const char *const *ids, size_t n, json_t *out, cs_err *err)
+{
+    const cs_object_schema *s = cs_conn_schema(c, child, err);
+    if (s == NULL)
+        return -1;
+    const cs_field_schema *f = NULL;
+    for (size_t i = 0; i < s->count && f == NULL; i++)
+        if (s->fields[i].is_reference && strcmp(s->fields[i].name, field) == 0)
+            f = &s->fields[i];
+    if (f == NULL)
+        return cs_err_set(err, CS_ERR_CONFIG, "Salesforce %s has no lookup field %s", child, field);
+    const char **ok = calloc(n ? n : 1, sizeof *ok);
+    if (ok == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(out, ids[i], json_array());
+        if (cs_sfc_id_ok(ids[i]))
+            ok[m++] = ids[i];
+    }
+    char sel[200];
+    (void)snprintf(sel, sizeof sel, "Id, %s", f->name);
+    cs_record_list rows;
+    cs_record_list_init(&rows);
+    int rc = query_in(c, child, sel, f->name, ok, m, NULL, &rows, err);
+    for (size_t i = 0; i < rows.len && rc == 0; i++) {
+        const char *parent = json_string_value(json_object_get(rows.items[i].fields, f->name));
+        json_t *list = parent ? json_object_get(out, parent) : NULL;
+        if (list != NULL)
+            json_array_append_new(list, json_string(rows.items[i].id));
+    }
+    cs_record_list_dispose(&rows);
+    free(ok);
+    return rc;
+}
+
 static int cs_sfc_assoc_read(cs_connector *c, const char *from, const char *to,
                              const char *const *ids, size_t n, json_t *out, cs_err *err)
 {
@@ -759,6 +798,7 @@ static const cs_connector_ops cs_sfc_ops = {
     .write = cs_sfc_write,
     .assoc_read = cs_sfc_assoc_read,
     .assoc_write = cs_sfc_assoc_write,
+    .children_read = cs_sfc_children_read,
 };
 
 int cs_salesforce_connector_new(const cs_connector_options *opts, cs_connector **out, cs_err *err)

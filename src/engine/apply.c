@@ -205,7 +205,14 @@ static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops
     }
     int call = 0;
     cs_err call_err = {0};
-    if (rc == 0 && m > 0) {
+    /* A company deleted in HubSpot deletes its Account (C16): its Contacts
+     * are detached first, or Salesforce's cascade would delete them too. */
+    if (rc == 0 && m > 0 && !hub && kind == CS_WRITE_DELETE) {
+        call = apply_detach_children(p, in, m, &call_err);
+        for (size_t k = 0; call != 0 && k < m; k++)
+            sent[k].status = CS_WRITE_NOT_SENT;
+    }
+    if (rc == 0 && m > 0 && call == 0) {
         call = cs_connector_write(c, object, kind, in, m, sent, &call_err);
         for (size_t k = 0; k < m; k++)
             res[at[k]] = sent[k];

@@ -13,6 +13,13 @@
  *     of the round and that parent's link (A2, C15), and the HubSpot record
  *     of every parent the round's Salesforce records name (A2).
  *
+ *   - for a parent pair, also the other way (A1): an unlinked Salesforce
+ *     record of the round (a new Account) whose children (its Contacts) are
+ *     linked to HubSpot records with a primary parent that is not linked
+ *     yet brings that parent into the round (as context, with its
+ *     children), so the plan links the two through the child instead of
+ *     creating a second company.
+ *
  * Association reads are batched (100 per HubSpot call); links come from the
  * store. Nothing is read when no pair has a parent. */
 #include <stdlib.h>
@@ -206,11 +213,13 @@ static int parents(sync_pass *p, sync_round *r, const cs_pair *parent, cs_err *e
         return oom(err);
     json_t *assoc = NULL;
     int rc = 0;
-    if (n > 0 && cs_connector_assoc_read(p->s->opt.hubspot, p->pair->hs_object, parent->hs_object,
-                                         ids, n, &assoc, err) != 0)
+    /* A2 maps the primary association only: a record associated with
+     * parents none of which is primary has no parent. */
+    if (n > 0 && cs_connector_assoc_primary(p->s->opt.hubspot, p->pair->hs_object,
+                                            parent->hs_object, ids, n, &assoc, err) != 0)
         rc = cs_err_prefix(err, "associations of %s: ", p->pair->hs_object);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const char *company = json_string_value(json_array_get(json_object_get(assoc, ids[i]), 0));
+        const char *company = json_string_value(json_object_get(assoc, ids[i]));
         const char *sf_parent = NULL;
         cs_link l;
         if (company != NULL) {
@@ -241,9 +250,89 @@ static int parents(sync_pass *p, sync_round *r, const cs_pair *parent, cs_err *e
     return rc;
 }
 
+/* A1 from the Salesforce side: the unlinked HubSpot parents of the linked
+ * children of the round's unlinked SF records, read as changed. */
+static int parents_of_new_sf(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *err)
+{
+    size_t n = 0;
+    const char **ids = detect_keys_of(r->sf_seen, r->link_sf, p->pair->sf[0].name, &n);
+    if (ids == NULL)
+        return oom(err);
+    json_t *kids = NULL, *primary = NULL, *want = json_object();
+    const char **hs = NULL;
+    size_t nhs = 0;
+    int rc = want ? 0 : oom(err);
+    /* The SF children of each: one query for the round (Contact.AccountId). */
+    for (size_t k = 0; rc == 0 && n > 0 && k < child->nsf && kids == NULL; k++) {
+        if (child->sf[k].parent_field == NULL)
+            continue;
+        if (cs_connector_children(p->s->opt.salesforce, child->sf[k].name,
+                                  child->sf[k].parent_field, ids, n, &kids, err) != 0)
+            rc = cs_err_prefix(err, "%s of new %s: ", child->sf[k].name, p->pair->sf[0].name);
+    }
+    size_t total = 0;
+    const char *sf_id;
+    json_t *list;
+    json_object_foreach(kids, sf_id, list) total += json_array_size(list);
+    if (rc == 0 && total > 0 && (hs = calloc(total, sizeof *hs)) == NULL)
+        rc = oom(err);
+    json_object_foreach(kids, sf_id, list)
+    {
+        size_t i;
+        json_t *c;
+        json_array_foreach(list, i, c)
+        {
+            cs_link l;
+            int found = rc == 0 ? link_of(p, child, false, json_string_value(c), &l, err) : 0;
+            if (found < 0)
+                rc = -1;
+            else if (found == 1 && (hs[nhs] = strdup(l.hs_id)) != NULL)
+                nhs++;
+            else if (found == 1)
+                rc = oom(err);
+        }
+    }
+    if (rc == 0 && nhs > 0 &&
+        cs_connector_assoc_primary(p->s->opt.hubspot, child->hs_object, p->pair->hs_object, hs, nhs,
+                                   &primary, err) != 0)
+        rc = cs_err_prefix(err, "primary %s of %s: ", p->pair->hs_object, child->hs_object);
+    const char *hs_id;
+    json_t *v;
+    json_object_foreach(primary, hs_id, v)
+    {
+        const char *parent = json_string_value(v);
+        cs_link l;
+        int found = rc == 0 && parent != NULL ? link_of(p, p->pair, true, parent, &l, err) : 1;
+        if (found < 0)
+            rc = -1;
+        else if (found == 0 && json_object_set_new(want, parent, json_true()) != 0)
+            rc = oom(err);
+    }
+    /* As context: such a parent may be waiting for its retry (R8, an
+     * Account it could not create); children() then gives the plan its
+     * children, through which the plan links it to the new SF record. */
+    size_t m = 0;
+    const char **more = rc == 0 ? detect_keys_of(want, r->hs_seen, NULL, &m) : NULL;
+    if (rc == 0 && more == NULL)
+        rc = oom(err);
+    if (rc == 0 && m > 0)
+        rc = detect_read(p, r, true, p->pair->hs_object, more, m, CS_PLAN_CONTEXT, err);
+    free(more);
+    for (size_t i = 0; i < nhs; i++)
+        free((char *)hs[i]);
+    free(hs);
+    free(ids);
+    json_decref(kids);
+    json_decref(primary);
+    json_decref(want);
+    return rc;
+}
+
 int detect_associations(sync_pass *p, sync_round *r, cs_err *err)
 {
     const cs_pair *child = detect_child_pair(p);
+    if (child != NULL && parents_of_new_sf(p, r, child, err) != 0)
+        return -1;
     if (child != NULL && children(p, r, child, err) != 0)
         return -1;
     if (p->pair->parent >= 0 && parents(p, r, &p->s->pairs[p->pair->parent], err) != 0)

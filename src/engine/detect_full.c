@@ -233,8 +233,15 @@ int detect_full_filter(sync_pass *p, size_t scan, cs_record_list *got, cs_err *e
         if (handled(p, &got->items[i], &skip, err) != 0)
             return -1;
         if (skip) {
+            /* A record created after the pass began is this pass's own
+             * create, met again by the listing: not input, so not read. */
+            if (got->items[i].created_ms >= p->rep->started_ms && p->rep->salesforce.read > 0) {
+                p->rep->salesforce.read--;
+                p->rep->salesforce.own_reread++;
+            } else {
+                p->rep->salesforce.settled++;
+            }
             cs_record_dispose(&got->items[i]);
-            p->rep->salesforce.settled++;
             continue;
         }
         got->items[k++] = got->items[i];

@@ -213,6 +213,10 @@ int plan_merge_parent(plan_pair *pp);
  * HS record an HS create makes for sf in this round), settling sf_value. */
 int plan_associate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
                    const char *hs_parent, const char *sf_value, const char *why);
+/* A2: an ASSOCIATE op removing hs's association with hs_parent (its former
+ * primary parent), settling the pair's parent as none. */
+int plan_unassociate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
+                     const char *hs_parent, const char *why);
 /* C5: links hs and sf (first sync of the pair), why being the match's
  * reason. allow_to_sf false: C3 link of a contact outside the inclusion list,
  * SF → HS only. 0 or -1. */

@@ -8,15 +8,21 @@
  * child needs it — a linked Contact without an Account, or a contact about
  * to be created as a Contact (create_salesforce_as: contact) — and is skipped
  * with A1's reason when none does: no children, or children that sync to
- * Leads. Never by a field value such as the domain.
+ * Leads. Never by a field value such as the domain. The other way, a
+ * changed unlinked Salesforce record (a new Account) that one of an unlinked
+ * HubSpot record's children names as its parent is linked to that record
+ * (read as context when it did not change) rather than creating a second
+ * one.
  *
  * A2 (plan_merge_parent): for a linked child whose Salesforce object has a
  * parent field (Contact.AccountId), the parent field ⇄ the HubSpot record's
  * primary association, both ways, compared as the Account id they stand for
  * and settled in the pair's snapshot under PLAN_SNAP_PARENT. A side that
  * points to a parent the other side does not know yet (not linked) is an
- * Associations error (R9) that waits for the parent; a removed parent is not
- * propagated (neither side is cleared). */
+ * Associations error (R9) that waits for the parent. A removed parent is
+ * propagated like a moved one: a cleared AccountId removes the contact's
+ * association with its primary company (plan_unassociate), a removed primary
+ * association clears AccountId. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,12 +87,46 @@ static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, ch
     return NULL;
 }
 
+/* A1 from the Salesforce side: the unlinked, unclaimed HS record one of
+ * whose children names sf as its parent, or NULL. */
+static const plan_rec *match_sf_through_children(const cs_plan_input *in, const plan_rec *sf,
+                                                 const json_t *claimed_hs, const json_t *taken,
+                                                 const char **child)
+{
+    const char *hs_id;
+    const json_t *list;
+    json_object_foreach(in->children, hs_id, list)
+    {
+        if (plan_link_by_hs(in, hs_id) != NULL || plan_set_has(claimed_hs, hs_id) ||
+            plan_set_has(taken, hs_id))
+            continue;
+        size_t i;
+        const json_t *c;
+        json_array_foreach(list, i, c)
+        {
+            const char *sf_parent = json_string_value(json_array_get(c, 1));
+            if (sf_parent == NULL || strcmp(sf_parent, sf->rec.id) != 0)
+                continue;
+            const plan_rec *hs = plan_hs_find(in, hs_id);
+            if (hs != NULL && !hs->rec.deleted) {
+                *child = json_string_value(json_array_get(c, 0));
+                return hs;
+            }
+        }
+    }
+    return NULL;
+}
+
 int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
                     const json_t *claimed_sf)
 {
     json_t *claimed = json_deep_copy(claimed_sf);
-    if (claimed == NULL)
+    json_t *taken = json_object(); /* HS records linked here */
+    if (claimed == NULL || taken == NULL) {
+        json_decref(claimed);
+        json_decref(taken);
         return -1;
+    }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < in->nhs; i++) {
         const plan_rec *hs = &in->hs[i];
@@ -104,6 +144,7 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
                 why[0] = '\0';
             rc = plan_link_pair(in, plan, hs, sf, true, why);
             rc = rc ? rc : plan_set_add(claimed, sf->rec.id);
+            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
             continue;
         }
         const char *reason = create_reason(in, hs, why, sizeof why);
@@ -120,13 +161,26 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
         if (!sf->changed || sf->rec.deleted || plan_link_by_sf(in, sf->rec.id) != NULL ||
             plan_set_has(claimed, sf->rec.id))
             continue;
-        char why[128];
+        const char *child = NULL;
+        const plan_rec *hs = match_sf_through_children(in, sf, claimed_hs, taken, &child);
+        char why[256];
+        if (hs != NULL) {
+            if (snprintf(why, sizeof why,
+                         "A1: matched through contact %s, whose Salesforce record belongs to "
+                         "this %s",
+                         child, sf->rec.type) < 0)
+                why[0] = '\0';
+            rc = plan_link_pair(in, plan, hs, sf, true, why);
+            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            continue;
+        }
         if (snprintf(why, sizeof why, "A1: a new Salesforce %s creates a HubSpot %s", sf->rec.type,
                      in->pair.hs_label) < 0)
             why[0] = '\0';
         rc = plan_create_hs_why(in, plan, sf, why);
     }
     json_decref(claimed);
+    json_decref(taken);
     return rc;
 }
 
@@ -156,6 +210,29 @@ int plan_associate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, c
     return plan_push(plan, &op);
 }
 
+int plan_unassociate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, const plan_rec *sf,
+                     const char *hs_parent, const char *why)
+{
+    cs_plan_op op;
+    plan_op_init(&op, CS_PLAN_ASSOCIATE, CS_PLAN_HUBSPOT);
+    op.hs_modified_ms = hs->rec.modified_ms;
+    op.sf_modified_ms = sf->rec.modified_ms;
+    const char *email = hs->has_email ? hs->email : sf->has_email ? sf->email : NULL;
+    char field[128];
+    /* An ASSOCIATE op whose parent is null removes the association with the
+     * parent its journal entry names (the old value). */
+    if (snprintf(field, sizeof field, "association:%s", in->pair.parent_hs_object) < 0 ||
+        plan_op_ids(&op, hs->rec.id, sf->rec.type, sf->rec.id) != 0 ||
+        (email != NULL && (op.email = strdup(email)) == NULL) ||
+        (op.fields = json_pack("{so}", in->pair.parent_hs_object, json_null())) == NULL ||
+        plan_op_journal(&op, field, hs_parent, NULL, why) != 0 ||
+        plan_op_snap(&op, PLAN_SNAP_PARENT, NULL) != 0) {
+        plan_op_dispose(&op);
+        return -1;
+    }
+    return plan_push(plan, &op);
+}
+
 static int to_hs(plan_pair *pp, const char *hs_parent, const char *sf_value, const char *why)
 {
     return plan_associate(pp->in, pp->plan, pp->hs, pp->sf, hs_parent, sf_value, why);
@@ -178,6 +255,29 @@ static int waits(plan_pair *pp, bool to_sf, const char *field, const char *id)
                       "A2: Salesforce parent %s has not synced to HubSpot yet; the record's "
                       "association follows once it has",
                       id);
+}
+
+/* The HubSpot rows that mirror the parent field as text (C6's Account ID,
+ * salesforceaccountid ← Contact.AccountId) follow the value A2 writes into
+ * Salesforce in the same pass, so the pair does not wait for the next pass
+ * to read its own write back. Rows that do not sync towards HubSpot are left
+ * alone. */
+static int mirror_parent(plan_pair *pp, const char *parent_field, const char *value)
+{
+    for (size_t i = 0; i < pp->in->nmaps; i++) {
+        const cs_field_mapping *m = &pp->in->maps[i];
+        const char *f = plan_sf_field(pp->in, m, pp->sf_type);
+        if (f == NULL || strcmp(f, parent_field) != 0 || m->rule == CS_RULE_DONT_SYNC ||
+            m->rule == CS_RULE_ALWAYS_HS || m->rule == CS_RULE_PREFER_HS_UNLESS_BLANK ||
+            (m->flags & (CS_MAP_OWNER | CS_MAP_OPTOUT)) != 0)
+            continue;
+        if (cs_value_equal(cs_record_get(&pp->hs->rec, m->hs), value))
+            continue;
+        if (plan_pair_to_hs(pp, m, value, value,
+                            "A2: follows the Salesforce parent written in this pass") != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int plan_merge_parent(plan_pair *pp)
@@ -218,8 +318,11 @@ int plan_merge_parent(plan_pair *pp)
                   (w == CS_WINNER_LATEST && pp->sf->rec.modified_ms >= pp->hs->rec.modified_ms);
     }
     if (into_hs) {
+        if (sf_value == NULL && hs_parent == NULL)
+            return plan_pair_agree(pp, PLAN_SNAP_PARENT, NULL);
         if (sf_value == NULL)
-            return 0; /* a removed parent is not propagated */
+            return plan_unassociate(in, pp->plan, pp->hs, pp->sf, hs_parent,
+                                    "A2: the Salesforce record's parent was cleared");
         const char *parent = json_string_value(json_object_get(in->sf_parent_hs, sf_value));
         if (parent == NULL)
             return waits(pp, false, so->parent_field, sf_value);
@@ -228,10 +331,14 @@ int plan_merge_parent(plan_pair *pp)
     }
     if (hs_pending)
         return waits(pp, true, so->parent_field, hs_parent);
-    if (hs_value == NULL || !pp->allow_to_sf)
-        return 0; /* a removed parent is not propagated */
+    if (!pp->allow_to_sf)
+        return 0;
+    /* hs_value NULL here: HubSpot's record has no primary parent any more. */
     if (plan_op_write(&pp->sf_op, so->parent_field, sf_value, hs_value,
-                      "A2: the HubSpot record's primary association") != 0)
+                      hs_value ? "A2: the HubSpot record's primary association"
+                               : "A2: the HubSpot record's primary association was removed") != 0)
+        return -1;
+    if (mirror_parent(pp, so->parent_field, hs_value) != 0)
         return -1;
     return plan_op_snap(&pp->sf_op, PLAN_SNAP_PARENT, hs_value);
 }

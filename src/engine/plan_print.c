@@ -141,6 +141,14 @@ static int heading(cs_buf *out, const cs_plan_op *op)
         const char *key = NULL;
         json_t *v = NULL;
         json_object_foreach(op->fields, key, v) break;
+        if (json_is_null(v) && op->nchanges > 0) {
+            /* plan_unassociate: the old parent is the journal's old value */
+            rc = cs_buf_append_str(out, "remove ");
+            rc |= hs_name(out, op);
+            rc |= cs_buf_appendf(out, "'s association with %s %s", key ? key : "parent",
+                                 op->changes[0].old_value ? op->changes[0].old_value : "?");
+            return rc | aside(out, op, true);
+        }
         rc = cs_buf_append_str(out, "associate ");
         rc |= hs_name(out, op);
         rc |= cs_buf_appendf(out, " with its primary %s %s", key ? key : "parent",

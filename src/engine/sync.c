@@ -179,6 +179,7 @@ static void update_usage(sync_pass *p)
     side_usage(&p->rep->salesforce, p->s->opt.salesforce, &p->sf_usage0);
     int64_t now = cs_time_monotonic_ms();
     p->rep->duration_ms = now - p->started_mono;
+    p->rep->ops_applied = p->ops_applied;
 }
 
 void sync_progress(sync_pass *p, cs_sync_phase phase)

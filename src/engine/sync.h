@@ -85,6 +85,9 @@ typedef struct cs_sync_side_report {
     uint64_t updated;
     uint64_t unsubscribed; /* HubSpot only: opt-outs (C10) */
     uint64_t archived;     /* HubSpot archive / Salesforce delete (C16) */
+    /* Records a full read met again that this pass had just created on this
+     * side (its own writes, not input): not counted in read. */
+    uint64_t own_reread;
     uint64_t skipped[CS_SYNC_SKIP_COUNT];
     uint64_t errors[CS_CAT_COUNT];
     /* API usage during the pass, from the connector's counters. */
@@ -110,6 +113,10 @@ typedef struct cs_sync_report {
     int64_t duration_ms;
     uint64_t rounds; /* detect→apply rounds the pass took */
     uint64_t ops;    /* operations planned */
+    /* Of the operations planned, those applied or settled as errors and
+     * skips; ops - ops_applied were left undone by a budget stop, a stop
+     * signal or a failure (the outcome says which). */
+    uint64_t ops_applied;
     /* Pairs: the same count for both sides, so kept once. */
     uint64_t linked;       /* records matched by email and linked (C5) */
     uint64_t relinked;     /* C14: converted Leads whose link moved to the Contact */

@@ -219,6 +219,11 @@ int apply_plan(sync_pass *p, sync_round *r, const cs_plan *plan, bool advance, c
 int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from, size_t to,
                   cs_err *err);
 
+/* apply_assoc.c: before n SF records of a parent pair are deleted (C16),
+ * clears the parent field of their child records (an Account's Contacts'
+ * AccountId), which Salesforce's cascade would delete with them. 0 also
+ * when the pair has no child; -1 when a call failed (nothing deleted). */
+int apply_detach_children(sync_pass *p, const cs_write_input *in, size_t n, cs_err *err);
 /* apply_assoc.c: n ASSOCIATE ops (A2) in one batch. */
 int apply_associate(sync_pass *p, sync_round *r, const struct cs_plan_op *const *ops, size_t n,
                     cs_err *err);

@@ -112,6 +112,7 @@ static json_t *side_json(const cs_sync_side_report *s)
                   {"updated", s->updated},
                   {"unsubscribed", s->unsubscribed},
                   {"archived", s->archived},
+                  {"own_reread", s->own_reread},
                   {"skipped_total", cs_sync_side_skipped(s)},
                   {"errors_total", cs_sync_side_errors(s)},
                   {"api_calls", s->api_calls},
@@ -148,9 +149,14 @@ json_t *cs_sync_report_json(const cs_sync_report *r)
     const struct {
         const char *key;
         uint64_t v;
-    } counts[] = {{"rounds", r->rounds},        {"ops", r->ops},
-                  {"linked", r->linked},        {"relinked", r->relinked},
-                  {"unlinked", r->unlinked},    {"refreshed", r->refreshed},
+    } counts[] = {{"rounds", r->rounds},
+                  {"ops", r->ops},
+                  {"ops_applied", r->ops_applied},
+                  {"ops_left", r->ops > r->ops_applied ? r->ops - r->ops_applied : 0},
+                  {"linked", r->linked},
+                  {"relinked", r->relinked},
+                  {"unlinked", r->unlinked},
+                  {"refreshed", r->refreshed},
                   {"reconciled", r->reconciled}};
     int rc = json_object_set_new(o, "outcome", json_string(cs_sync_outcome_name(r->outcome)));
     rc |= json_object_set_new(o, "duration_ms", json_integer((json_int_t)r->duration_ms));

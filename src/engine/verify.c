@@ -1,19 +1,23 @@
 /* The reading half of `crmsync verify` and its printer: every HubSpot contact
  * and every Salesforce Lead and Contact read in full (not from the cursors),
  * the links and open errors of the store, the owners on both sides (C17);
- * then cs_verify_compare (verify_diff.c) decides what disagrees. */
+ * then cs_verify_compare (verify_diff.c) decides what disagrees. With
+ * companies: on, also every HubSpot company and Salesforce Account, the
+ * company links and the primary company of each contact linked to a
+ * Contact (100 a call), compared by verify_companies.c (A1, A2). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/sync.h"
 #include "engine/verify.h"
+#include "engine/verify_int.h"
 
 /* Selects every mapped field of one object (plus what verify needs). */
 static int select_fields(cs_connector *c, const char *object, const cs_config *cfg, int which,
                          cs_err *err)
 {
     static const char *const lead_extra[] = {"Email", "IsConverted", "ConvertedContactId"};
-    static const char *const contact_extra[] = {"Email"};
+    static const char *const contact_extra[] = {"Email", "AccountId"};
     size_t n;
     const cs_field_mapping *maps = cs_config_mappings(cfg, &n);
     const char **names = calloc(n + 4, sizeof *names);
@@ -25,7 +29,7 @@ static int select_fields(cs_connector *c, const char *object, const cs_config *c
         goto out;
     }
     const char *const *extra = which == 1 ? lead_extra : which == 2 ? contact_extra : NULL;
-    size_t nextra = which == 1 ? 3 : which == 2 ? 1 : 0;
+    size_t nextra = which == 1 ? 3 : which == 2 ? 2 : 0;
     for (size_t i = 0; i < n + nextra; i++) {
         const char *name;
         if (i < n) {
@@ -123,6 +127,33 @@ static int open_errors(cs_store *store, json_t *out, cs_err *err)
     }
 }
 
+/* Selects the company rows' fields of one side (0 HubSpot, 1 Salesforce). */
+static int select_company_fields(cs_connector *c, const char *object, const cs_config *cfg,
+                                 int which, cs_err *err)
+{
+    size_t n;
+    const cs_field_mapping *maps = cs_config_company_mappings(cfg, &n);
+    const char **names = calloc(n + 1, sizeof *names);
+    if (names == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "verify: out of memory");
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = which == 0 ? maps[i].hs : maps[i].sf_lead;
+        if (name != NULL && maps[i].rule != CS_RULE_DONT_SYNC)
+            names[count++] = name;
+    }
+    names[count++] = which == 0 ? "salesforceaccountid" : "Name";
+    int rc = cs_connector_select_fields(c, object, names, count, err);
+    free(names);
+    return rc;
+}
+
+/* The companies half: reads, then adds its items to *r (A1, A2). */
+static int verify_companies(const cs_verify_options *o, const cs_record_list *owners,
+                            const cs_record_list *users, const cs_record_list *contacts,
+                            const cs_verify_link *contact_links, size_t ncontact_links,
+                            const json_t *errors, cs_verify_report *r, cs_err *err);
+
 int cs_verify_run(const cs_verify_options *o, cs_verify_report **out, cs_err *err)
 {
     if (o == NULL || o->config == NULL || o->store == NULL || o->hubspot == NULL ||
@@ -176,6 +207,12 @@ int cs_verify_run(const cs_verify_options *o, cs_verify_report **out, cs_err *er
                               .sf_users = &users,
                               .open_errors = errors};
         rc = cs_verify_compare(&in, out, err);
+        if (rc == 0 && cs_config_companies(o->config)->enabled &&
+            verify_companies(o, &owners, &users, &contacts, vl, ls.count, errors, *out, err) != 0) {
+            cs_verify_report_free(*out);
+            *out = NULL;
+            rc = -1;
+        }
     }
     free(vl);
     free(ls.items);
@@ -185,6 +222,66 @@ int cs_verify_run(const cs_verify_options *o, cs_verify_report **out, cs_err *er
     cs_record_list_dispose(&contacts);
     cs_record_list_dispose(&owners);
     cs_record_list_dispose(&users);
+    return rc;
+}
+
+static int verify_companies(const cs_verify_options *o, const cs_record_list *owners,
+                            const cs_record_list *users, const cs_record_list *contacts,
+                            const cs_verify_link *contact_links, size_t ncontact_links,
+                            const json_t *errors, cs_verify_report *r, cs_err *err)
+{
+    cs_record_list companies, accounts;
+    cs_record_list_init(&companies);
+    cs_record_list_init(&accounts);
+    links ls = {0};
+    cs_verify_link *vl = NULL;
+    json_t *primary = NULL;
+    const char **ids = calloc(ncontact_links + 1, sizeof *ids);
+    size_t nids = 0;
+    int rc = ids ? 0 : cs_err_set(err, CS_ERR_INTERNAL, "verify: out of memory");
+    if (rc == 0)
+        rc = select_company_fields(o->hubspot, "companies", o->config, 0, err);
+    if (rc == 0)
+        rc = select_company_fields(o->salesforce, "Account", o->config, 1, err);
+    if (rc == 0)
+        rc = read_all(o->hubspot, "companies", &companies, err);
+    if (rc == 0)
+        rc = read_all(o->salesforce, "Account", &accounts, err);
+    if (rc == 0)
+        rc = cs_store_link_each(o->store, "company", collect_link, &ls, err);
+    /* A2 holds for contacts linked to Contacts (a Lead has no Account). */
+    for (size_t i = 0; rc == 0 && i < ncontact_links; i++)
+        if (strcmp(contact_links[i].sf_type, "Contact") == 0)
+            ids[nids++] = contact_links[i].hs_id;
+    if (rc == 0 && cs_connector_assoc_primary(o->hubspot, "contacts", "companies", ids, nids,
+                                              &primary, err) != 0)
+        rc = cs_err_prefix(err, "verify: primary companies: ");
+    if (rc == 0 && ls.count > 0 && (vl = calloc(ls.count, sizeof *vl)) == NULL)
+        rc = cs_err_set(err, CS_ERR_INTERNAL, "verify: out of memory");
+    for (size_t i = 0; rc == 0 && i < ls.count; i++)
+        vl[i] = (cs_verify_link){ls.items[i].hs_id, ls.items[i].sf_type, ls.items[i].sf_id};
+    if (rc == 0) {
+        verify_companies_input in = {.config = o->config,
+                                     .companies = &companies,
+                                     .accounts = &accounts,
+                                     .links = vl,
+                                     .nlinks = ls.count,
+                                     .hs_owners = owners,
+                                     .sf_users = users,
+                                     .open_errors = errors,
+                                     .contact_links = contact_links,
+                                     .ncontact_links = ncontact_links,
+                                     .sf_contacts = contacts,
+                                     .primary = primary};
+        if (verify_companies_compare(&in, r) != 0)
+            rc = cs_err_set(err, CS_ERR_INTERNAL, "verify: out of memory");
+    }
+    json_decref(primary);
+    free(ids);
+    free(vl);
+    free(ls.items);
+    cs_record_list_dispose(&companies);
+    cs_record_list_dispose(&accounts);
     return rc;
 }
 
@@ -241,6 +338,12 @@ void cs_verify_print(const cs_verify_report *r, FILE *f, size_t max_items)
             (unsigned long long)r->hs_records, (unsigned long long)r->sf_leads,
             (unsigned long long)r->sf_contacts, (unsigned long long)r->links,
             (unsigned long long)r->pairs_compared, (unsigned long long)r->fields_compared);
+    if (r->companies)
+        fprintf(f,
+                "Read %llu HubSpot companies and %llu Salesforce Accounts in full; %llu company "
+                "links; compared %llu Contacts' Account with their primary company (A2).\n",
+                (unsigned long long)r->hs_companies, (unsigned long long)r->sf_accounts,
+                (unsigned long long)r->company_links, (unsigned long long)r->parents_compared);
     size_t shown = 0;
     /* Divergences first, then what open errors explain. */
     for (int pass = 0; pass < 2; pass++) {

@@ -1,4 +1,5 @@
 /* `crmsync verify`: do both sides agree under the mapping?
+ * (With companies: on, also companies ⇄ Accounts: verify_companies.c.)
  *
  * Reads every HubSpot contact and every Salesforce Lead and Contact in full
  * (not from the cursors), the links and the open errors of the store, and
@@ -84,6 +85,11 @@ typedef struct cs_verify_report {
     size_t explained;   /* items explained by an open error */
     uint64_t hs_records, sf_leads, sf_contacts, links;
     uint64_t pairs_compared, fields_compared;
+    /* companies: on: HS companies and SF Accounts read, their links, and
+     * the Contacts whose AccountId was compared with their primary company
+     * (A2). */
+    bool companies;
+    uint64_t hs_companies, sf_accounts, company_links, parents_compared;
 } cs_verify_report;
 
 /* Accepts NULL. */

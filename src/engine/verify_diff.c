@@ -7,6 +7,7 @@
 
 #include "engine/value.h"
 #include "engine/verify.h"
+#include "engine/verify_int.h"
 
 #define EMAIL_KEY_MAX 256
 #define VALUE_MAX     ((size_t)1 << 20) /* one value translated through a value map */
@@ -490,4 +491,19 @@ int cs_verify_compare(const cs_verify_input *in, cs_verify_report **out, cs_err 
     }
     *out = r;
     return 0;
+}
+
+/* ---- for verify_companies.c ---------------------------------------------------- */
+
+cs_verify_item *verify_add_item(cs_verify_report *r, cs_verify_kind kind, const char *email,
+                                const char *hs_id, const char *sf_type, const char *sf_id,
+                                const char *detail, const char *open_error)
+{
+    return add_item(r, kind, email, hs_id, sf_type, sf_id, detail, open_error);
+}
+
+int verify_add_diff(cs_verify_item *it, const char *hs, const char *sf, const char *hv,
+                    const char *sv)
+{
+    return add_diff(it, hs, sf, hv, sv);
 }

@@ -184,7 +184,118 @@ static int put_row(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_t
                      from_id, to_id, type_id, err);
 }
 
+static int put_typed(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_type *at,
+                     cs_err *err);
+
+/* ---- a contact's primary company as a property ----------------------------------
+ *
+ * HubSpot keeps a contact's primary company in the read-only contact
+ * property associatedcompanyid. A new, moved or removed primary association
+ * changes that property, and with it the contact's last-modified date; that
+ * is how a change of a contact's company shows in a change scan (by
+ * modification date) although no property was written. The sandbox does the
+ * same, so the engine cannot pass here by a scan that would miss such a
+ * change in production. */
+
+/* The contact's primary company id, or 0 when it has none. */
+static int64_t primary_company(sb_ctx *ctx, int64_t contact)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t company = 0;
+    if (sqlite3_prepare_v2(ctx->db,
+                           "SELECT to_id FROM hs_assoc WHERE from_id = ?1 AND type_id = 1 LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, contact);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        company = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return company;
+}
+
+/* Sets associatedcompanyid of a live contact to its primary company (or
+ * clears it); the contact counts as modified only when the value changes. */
+static int refresh_primary(sb_ctx *ctx, int64_t contact, cs_err *err)
+{
+    const hs_type *t = hs_type_find(ctx, "contacts");
+    hs_obj o = {0};
+    int found = t ? hs_obj_load(ctx, t, contact, false, &o, err) : 0;
+    if (found != 1)
+        return found < 0 ? -1 : 0;
+    char want[24] = "";
+    int64_t company = primary_company(ctx, contact);
+    if (company != 0)
+        (void)snprintf(want, sizeof want, "%lld", (long long)company);
+    const char *have = json_string_value(json_object_get(o.props, "associatedcompanyid"));
+    int rc = 0;
+    if (strcmp(have ? have : "", want) != 0) {
+        json_t *values = json_pack("{ss}", "associatedcompanyid", want);
+        rc = values ? hs_obj_update(ctx, t, &o, values, cs_time_now_ms(), err)
+                    : cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+        json_decref(values);
+    }
+    hs_obj_dispose(&o);
+    return rc;
+}
+
+/* The contact of a primary association between a and b (either direction),
+ * or 0 when the two have none. */
+static int64_t primary_between(sb_ctx *ctx, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t contact = 0;
+    if (sqlite3_prepare_v2(ctx->db,
+                           "SELECT from_id FROM hs_assoc WHERE type_id = 1 AND"
+                           " ((from_id = ?1 AND to_id = ?2) OR (from_id = ?2 AND to_id = ?1))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        contact = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return contact;
+}
+
+int hs_assoc_before_archive(sb_ctx *ctx, int64_t id, cs_err *err)
+{
+    /* The contacts whose primary company is id lose it with its archive. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctx->db, "SELECT from_id FROM hs_assoc WHERE type_id = 1 AND to_id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return hs_db_error(ctx, err, "associations");
+    sqlite3_bind_int64(st, 1, id);
+    json_t *contacts = json_array();
+    while (contacts && sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(contacts, json_integer(sqlite3_column_int64(st, 0)));
+    sqlite3_finalize(st);
+    if (contacts == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    int rc = exec_bind(
+        ctx, "DELETE FROM hs_assoc WHERE (type_id IN (1, 2)) AND (from_id = ?3 OR to_id = ?3)",
+        NULL, NULL, id, 0, 0, err);
+    size_t i;
+    json_t *c;
+    json_array_foreach(contacts, i, c)
+    {
+        if (rc == 0)
+            rc = refresh_primary(ctx, json_integer_value(c), err);
+    }
+    json_decref(contacts);
+    return rc;
+}
+
 int hs_assoc_put(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_type *at, cs_err *err)
+{
+    if (put_typed(ctx, from_id, to_id, at, err) != 0)
+        return -1;
+    if (at->id == 1 || at->id == 2)
+        return refresh_primary(ctx, at->id == 1 ? from_id : to_id, err);
+    return 0;
+}
+
+static int put_typed(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_type *at,
+                     cs_err *err)
 {
     /* A contact has one primary company: the new one replaces the old. */
     if (at->id == 1 || at->id == 2) {
@@ -214,10 +325,13 @@ int hs_assoc_put(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_typ
 
 int hs_assoc_remove_pair(sb_ctx *ctx, int64_t from_id, int64_t to_id, cs_err *err)
 {
-    return exec_bind(ctx,
-                     "DELETE FROM hs_assoc WHERE (from_id = ?3 AND to_id = ?4)"
-                     " OR (from_id = ?4 AND to_id = ?3)",
-                     NULL, NULL, from_id, to_id, 0, err);
+    int64_t contact = primary_between(ctx, from_id, to_id);
+    if (exec_bind(ctx,
+                  "DELETE FROM hs_assoc WHERE (from_id = ?3 AND to_id = ?4)"
+                  " OR (from_id = ?4 AND to_id = ?3)",
+                  NULL, NULL, from_id, to_id, 0, err) != 0)
+        return -1;
+    return contact != 0 ? refresh_primary(ctx, contact, err) : 0;
 }
 
 json_t *hs_assoc_list(sb_ctx *ctx, int64_t from_id, const char *to_type, int64_t after,

@@ -27,7 +27,12 @@ int hs_assoc_spec(sb_ctx *ctx, const json_t *spec, const char *from_type, const 
 /* Stores an association of type at and its inverse (and the unlabeled type
  * for a labeled one). */
 int hs_assoc_put(sb_ctx *ctx, int64_t from_id, int64_t to_id, const hs_assoc_type *at, cs_err *err);
-/* Removes every association between two records, both directions. */
+/* Before record id is archived: removes its primary associations and clears
+ * associatedcompanyid on the contacts whose primary company it was. */
+int hs_assoc_before_archive(sb_ctx *ctx, int64_t id, cs_err *err);
+/* Removes every association between two records, both directions. A
+ * removed primary association clears the contact's associatedcompanyid
+ * (hs_assoc_put sets it), which counts as a change of the contact. */
 int hs_assoc_remove_pair(sb_ctx *ctx, int64_t from_id, int64_t to_id, cs_err *err);
 /* [{toObjectId, associationTypes:[{category,typeId,label}]}] of one record
  * to records of to_type, from to_id >= after, at most limit targets; *next is

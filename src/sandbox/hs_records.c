@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox/hs_assoc.h"
 #include "sandbox/hs_int.h"
 
 int hs_records_create_tables(sb_ctx *ctx, cs_err *err)
@@ -353,6 +354,7 @@ int hs_obj_archive(sb_ctx *ctx, const hs_type *t, int64_t id, int64_t now_ms, cs
         return 0;
     hs_count_forget(ctx); /* the record's previous modification time is not at hand */
     if (exec_id(ctx, HS_ST_UNIQUE_DEL_OBJ, id, err) != 0 ||
+        hs_assoc_before_archive(ctx, id, err) != 0 ||
         exec_id(ctx, HS_ST_ASSOC_DEL_OBJ, id, err) != 0 ||
         exec_id(ctx, HS_ST_LIST_DEL_OBJ, id, err) != 0)
         return -1;

@@ -85,6 +85,9 @@ static const builtin_prop contact_props[] = {
      NULL},
     {"salesforcelastsynctime", "Last Salesforce Sync Time", "datetime", "date",
      "salesforceinformation", 0, NULL},
+    /* The primary company's id, kept by HubSpot (hs_assoc.c). */
+    {"associatedcompanyid", "Primary Associated Company ID", "number", "number",
+     "contactinformation", BP_READONLY, NULL},
     {"createdate", "Create Date", "datetime", "date", "contactinformation", BP_READONLY, NULL},
     {"lastmodifieddate", "Last Modified Date", "datetime", "date", "contactinformation",
      BP_READONLY | BP_CALCULATED, NULL},

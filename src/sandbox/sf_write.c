@@ -408,6 +408,49 @@ int sf_write_upsert(sf_tx *tx, const sf_object *o, const sf_field *f, const char
     return rc;
 }
 
+/* Salesforce deletes an Account's Contacts with it (the Contacts
+ * relationship is cascadeDelete, as describe says): each goes to the
+ * recycle bin and shows in /deleted like any delete. */
+static int cascade_contacts(sf_tx *tx, const char *account_id, cs_err *err)
+{
+    const sf_object *contact = sf_schema_object(tx->schema, "Contact");
+    if (contact == NULL)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(tx->ctx->db,
+                           "SELECT id FROM sf_records WHERE object = 'Contact' AND is_deleted = 0"
+                           " AND json_extract(data, '$.AccountId') = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return cs_err_set(err, CS_ERR_INTERNAL, "sandbox: %s", sqlite3_errmsg(tx->ctx->db));
+    sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
+    json_t *ids = json_array();
+    while (ids && sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    if (ids == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    int rc = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        json_t *data = NULL;
+        bool deleted = false;
+        int got = rc == 0 ? sf_store_get(tx, json_string_value(v), &data, &deleted, err) : 1;
+        if (got != 0) {
+            rc = got < 0 ? -1 : rc;
+            json_decref(data);
+            continue;
+        }
+        json_object_set_new(data, "IsDeleted", json_true());
+        stamp_record(tx, data, false);
+        rc = sf_store_update(tx, contact, json_string_value(v), data, true, err);
+        json_decref(data);
+    }
+    json_decref(ids);
+    return rc;
+}
+
 static int delete_inner(sf_tx *tx, const sf_object *o, const char *id, sf_save *s, cs_err *err)
 {
     json_t *data = NULL;
@@ -424,6 +467,8 @@ static int delete_inner(sf_tx *tx, const sf_object *o, const char *id, sf_save *
         json_object_set_new(data, "IsDeleted", json_true());
         stamp_record(tx, data, false);
         rc = sf_store_update(tx, o, s->id, data, true, err) == 0 ? 0 : -2;
+        if (rc == 0 && strcmp(o->name, "Account") == 0 && cascade_contacts(tx, s->id, err) != 0)
+            rc = -2;
     }
     json_decref(data);
     return rc;
