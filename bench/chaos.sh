@@ -138,7 +138,7 @@ T_ALL=$(($(date +%s) - T0))
   echo
   echo "| check | result |"
   echo "|---|---|"
-  echo "| initial sync under faults (429, 500, slow ${SLOW_MS} ms, drop, drop-after at $RATE each) | $INITIAL_TRIES attempt(s), ${T_INIT} s: $(grep -m1 'records read' -A0 "$WORK/initial.out" | sed 's/  */ /g' || true) |"
+  echo "| initial sync under faults (429, 500, slow ${SLOW_MS} ms, drop, drop-after at $RATE each) | $INITIAL_TRIES attempt(s), ${T_INIT} s: $(grep -m1 'records read' -A0 "$WORK/initial.out" | sed 's/  */ /g' || true); $(grep -m1 -o '[0-9]* found by email after an unknown outcome' "$WORK/initial.out" || echo 'no create') settled by a lookup |"
   echo "| kill -9 of \`crmsync run\` | $KILLS in ${T_KILLS} s; $PASSES passes completed between kills; $EXITED runs had ended before their kill |"
   echo "| edits by the driver (confirmed, logged) | $EDITS_N on $EDITED record fields |"
   echo "| cursors reset or moved back after a kill (no full resync) | $RESETS |"

@@ -292,7 +292,12 @@ static int send_composite(cs_connector *c, cs_write_kind kind, json_t *const *re
     }
     char path[300];
     (void)snprintf(path, sizeof path, "%s/composite", cs_sfc_prefix(c));
-    cs_http_request req = {.method = CS_HTTP_POST, .path = path};
+    /* A POST, but one of updates only sets the same values again when sent
+     * twice: retried on a 5xx or a lost answer like the PATCH it wraps. */
+    cs_http_request req = {.method = CS_HTTP_POST,
+                           .path = path,
+                           .idempotency =
+                               kind == CS_WRITE_UPDATE ? CS_HTTP_IDEMPOTENT : CS_HTTP_BY_METHOD};
     cs_http_response resp;
     cs_http_response_init(&resp);
     json_t *ans = NULL;

@@ -4,19 +4,29 @@
  * record it came from with the snapshot the plan settled (so the next pass
  * sees nothing to write back), a refused one becomes an error (R4).
  *
- * A create whose outcome is unknown (the request went out, no answer came)
- * is never sent again blindly. On Salesforce the record is looked up by
- * email (Contacts before Leads, C5): found, it is linked; not found, it is
- * created. On HubSpot it is upserted by email, which creates it or finds the
- * one the lost request made. A pair linked that way (or onto an existing
- * HubSpot contact that answered 409) has no trustworthy snapshot: it is
- * linked without one and merged as a first sync in the pass's follow-up
- * round. Such a create is still one crmsync made (by the lost request or the
- * retry): it is counted as created (and as reconciled) and journaled as a
- * create whose reason says how it was settled (R5). After a Salesforce
- * create, the HubSpot contact gets the new record's id in salesforceleadid /
- * salesforcecontactid (MAPPINGS), together with the values Salesforce filled
- * in on its own (apply_defaults.c). */
+ * A create whose outcome is unknown (the request went out and the API
+ * answered 5xx, or the connection ended without an answer) is never sent
+ * again blindly, and does not end the pass: its records are looked up by
+ * email on the side it targets, in one batched read, and only the ones not
+ * found are sent again. HubSpot is read through batch/read with idProperty
+ * email, never search: search shows what its index held some seconds ago
+ * (R2) and would miss what the lost request made. Salesforce is queried by
+ * email, Contacts before Leads (C5). The lookup runs after the request's
+ * answer or its connection ended, so a create it does not see never landed
+ * (the API applies a request before it answers; a dropped connection takes
+ * the request with it). If the lookup itself fails, the pass ends as
+ * before: the next pass re-reads the records and finds them by email. A
+ * record without an email (a company) has no key to look it up by: its
+ * unknown create ends the pass rather than risk a second one.
+ *
+ * A pair linked after a lookup (or onto an existing HubSpot contact that
+ * answered 409) has no trustworthy snapshot: it is linked without one and
+ * merged as a first sync in the pass's follow-up round. Such a create is
+ * still one crmsync made: it is counted as created (and as reconciled) and
+ * journaled as a create whose reason says how it was settled (R5). After a
+ * Salesforce create, the HubSpot contact gets the new record's id in
+ * salesforceleadid / salesforcecontactid (MAPPINGS), together with the
+ * values Salesforce filled in on its own (apply_defaults.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +35,8 @@
 
 typedef enum cmode {
     C_SEND = 0, /* create it */
-    C_LOOKUP,   /* Salesforce: outcome unknown, look it up by email */
-    C_UPSERT,   /* HubSpot: outcome unknown, upsert it by email */
+    C_LOOKUP,   /* outcome unknown: look it up by email on the target */
+    C_UNKNOWN,  /* outcome unknown and no email to look it up by: the pass ends */
     C_DONE
 } cmode;
 
@@ -51,7 +61,7 @@ typedef struct cbatch {
 typedef enum lhow {
     L_CREATED = 0, /* created by this request: the plan's snapshot holds */
     L_EXISTING,    /* HubSpot answered 409: the contact existed; linked (C5) */
-    L_RECONCILED   /* outcome unknown, then found or upserted by email */
+    L_RECONCILED   /* outcome unknown, then found by email */
 } lhow;
 
 static int oom(cs_err *err)
@@ -122,14 +132,13 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
     return 0;
 }
 
-/* One write result of a create or upsert, inside the batch transaction. */
+/* One write result of a create, inside the batch transaction. */
 static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
 {
     sync_pass *p = b->p;
     const cs_plan_op *op = b->ops[i];
     cs_sync_side_report *rs = sync_report_side(p->rep, op->target);
     cs_store_side side = b->hub ? CS_STORE_HUBSPOT : CS_STORE_SALESFORCE;
-    bool upsert = b->mode[i] == C_UPSERT;
     switch (res->status) {
     case CS_WRITE_OK:
         b->mode[i] = C_DONE;
@@ -138,17 +147,6 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
             return link_created(b, i, res->id, L_EXISTING, NULL, err);
         }
         rs->created++;
-        if (upsert) {
-            /* R5: the lost request created it, or the upsert did: a create. */
-            p->rep->reconciled++;
-            return link_created(b, i, res->id, L_RECONCILED,
-                                res->created
-                                    ? "reconciled: the first request's outcome was unknown; "
-                                      "created by an upsert by email"
-                                    : "reconciled: the first request's outcome was unknown; "
-                                      "it had created the contact, found by an upsert by email",
-                                err);
-        }
         return link_created(b, i, res->id, L_CREATED, NULL, err);
     case CS_WRITE_REFUSED:
         b->mode[i] = C_DONE;
@@ -158,7 +156,7 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
         return apply_record_error(p, b->r, op, side, op->hs_id, res->category, res->fields,
                                   res->message, err);
     case CS_WRITE_UNKNOWN:
-        b->mode[i] = b->hub ? C_UPSERT : C_LOOKUP;
+        b->mode[i] = op->email != NULL && op->email[0] != '\0' ? C_LOOKUP : C_UNKNOWN;
         return 0;
     case CS_WRITE_NOT_SENT:
     default:
@@ -166,8 +164,22 @@ static int settle(cbatch *b, size_t i, const cs_write_result *res, cs_err *err)
     }
 }
 
-/* Sends the ops in mode (C_SEND or C_UPSERT) and stores the results. */
-static int send(cbatch *b, cmode mode, cs_err *err)
+/* Whether a failed create call leaves its records to a lookup by email
+ * rather than ending the pass: the request went out and the API failed
+ * (5xx) or the connection ended without an answer. Other failures (auth,
+ * rate limits, a local error) say nothing was applied, or end the pass. */
+static bool lookup_settles(const cs_write_result *res, size_t m, const cs_err *call_err)
+{
+    if (call_err->category != CS_ERR_NETWORK && call_err->category != CS_ERR_REMOTE_FAILED)
+        return false;
+    for (size_t k = 0; k < m; k++)
+        if (res[k].status == CS_WRITE_UNKNOWN)
+            return true;
+    return false;
+}
+
+/* Sends the ops in C_SEND and stores the results. */
+static int send(cbatch *b, cs_err *err)
 {
     sync_pass *p = b->p;
     cs_connector *c = b->hub ? p->s->opt.hubspot : p->s->opt.salesforce;
@@ -177,7 +189,7 @@ static int send(cbatch *b, cmode mode, cs_err *err)
     int rc = (idx && in && res) ? 0 : oom(err);
     size_t m = 0;
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
-        if (b->mode[i] != mode)
+        if (b->mode[i] != C_SEND)
             continue;
         idx[m] = i;
         in[m].fields = b->ops[i]->fields;
@@ -191,8 +203,7 @@ static int send(cbatch *b, cmode mode, cs_err *err)
     }
     cs_err call_err = {0};
     int call = cs_connector_write(c, b->hub ? p->pair->hs_object : b->ops[0]->sf_type,
-                                  mode == C_UPSERT ? CS_WRITE_UPSERT_EMAIL : CS_WRITE_CREATE, in, m,
-                                  res, &call_err);
+                                  CS_WRITE_CREATE, in, m, res, &call_err);
     rc = apply_begin(p, err);
     for (size_t k = 0; rc == 0 && k < m; k++)
         rc = settle(b, idx[k], &res[k], err);
@@ -200,48 +211,56 @@ static int send(cbatch *b, cmode mode, cs_err *err)
         rc = apply_commit(p, err);
     else
         cs_store_rollback(p->s->opt.store, NULL);
-    bool unknown = false;
-    for (size_t k = 0; k < m; k++)
-        unknown = unknown || res[k].status == CS_WRITE_UNKNOWN;
+    bool settles = call != 0 && lookup_settles(res, m, &call_err);
     free(idx);
     free(in);
     free(res);
     if (rc != 0 || call == 0)
         return rc;
+    if (settles)
+        return 0; /* C5: the next attempt's lookup tells what the request made */
     *err = call_err;
-    /* Unknown outcomes are settled by the next attempt (lookup / upsert). */
-    if (unknown && call_err.category == CS_ERR_NETWORK)
-        return 0;
     return apply_call_failed(p, c, err);
 }
 
-/* Salesforce: the creates with an unknown outcome, looked up by email. */
+/* The email of a record found by a lookup, as a dedup key (C5). */
+static bool found_key(const cbatch *b, const cs_record *r, char *key, size_t size)
+{
+    const sync_pass *p = b->p;
+    const char *field = b->hub ? p->pair->hs_email : p->pair->sf_email;
+    if (field == NULL)
+        field = b->hub ? "email" : "Email";
+    return cs_email_key(cs_record_get(r, field), key, size);
+}
+
+/* The creates with an unknown outcome, looked up by email on the side they
+ * target in one batched read (HubSpot batch/read by email; Salesforce by
+ * email, Contacts first, then the newest Lead, C5). Found: the lost request
+ * made it, linked as a reconciled create. Not found: sent again. */
 static int lookup(cbatch *b, cs_err *err)
 {
     sync_pass *p = b->p;
+    cs_connector *c = b->hub ? p->s->opt.hubspot : p->s->opt.salesforce;
     const char **emails = calloc(b->n, sizeof *emails);
     if (emails == NULL)
         return oom(err);
     size_t m = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->mode[i] != C_LOOKUP)
-            continue;
-        if (b->ops[i]->email == NULL)
-            b->mode[i] = C_SEND; /* the plan never creates without an email (R7) */
-        else
+    for (size_t i = 0; i < b->n; i++)
+        if (b->mode[i] == C_LOOKUP)
             emails[m++] = b->ops[i]->email;
-    }
     if (m == 0) {
         free(emails);
         return 0;
     }
     cs_record_list got;
     cs_record_list_init(&got);
-    int rc = cs_connector_find_by_email(p->s->opt.salesforce, NULL, emails, m, &got, err);
+    int rc =
+        cs_connector_find_by_email(c, b->hub ? p->pair->hs_object : NULL, emails, m, &got, err);
     free(emails);
     if (rc != 0) {
         cs_record_list_dispose(&got);
-        return apply_call_failed(p, p->s->opt.salesforce, err);
+        /* The safe way out: the pass ends; the next one finds them by email. */
+        return apply_call_failed(p, c, err);
     }
     rc = apply_begin(p, err);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
@@ -250,9 +269,8 @@ static int lookup(cbatch *b, cs_err *err)
         const cs_record *hit = NULL;
         for (size_t k = 0; k < got.len && hit == NULL; k++) {
             char key[CS_PLAN_EMAIL_MAX];
-            if (cs_email_key(cs_record_get(&got.items[k], "Email"), key, sizeof key) &&
-                strcmp(key, b->ops[i]->email) == 0)
-                hit = &got.items[k]; /* C5 order: Contacts first, then the newest */
+            if (found_key(b, &got.items[k], key, sizeof key) && strcmp(key, b->ops[i]->email) == 0)
+                hit = &got.items[k]; /* C5 order: the first match wins */
         }
         if (hit == NULL) {
             b->mode[i] = C_SEND; /* the lost request never landed */
@@ -260,7 +278,7 @@ static int lookup(cbatch *b, cs_err *err)
         }
         b->mode[i] = C_DONE;
         p->rep->reconciled++;
-        sync_report_side(p->rep, CS_PLAN_SALESFORCE)->created++; /* R5: the lost request's */
+        sync_report_side(p->rep, b->ops[i]->target)->created++; /* R5: the lost request's */
         rc = link_created(b, i, hit->id, L_RECONCILED,
                           "reconciled: the request's outcome was unknown; it had created the "
                           "record, found by email",
@@ -413,11 +431,11 @@ static int write_link_props(cbatch *b, cs_err *err)
     return apply_call_failed(p, p->s->opt.hubspot, err);
 }
 
-static size_t pending(const cbatch *b)
+static size_t pending(const cbatch *b, cmode mode)
 {
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
-        n += b->mode[i] != C_DONE;
+        n += mode == C_DONE ? b->mode[i] != C_DONE : b->mode[i] == mode;
     return n;
 }
 
@@ -458,15 +476,16 @@ static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, siz
     int rc = (b.mode && b.props_in && b.defs && b.fresh) ? 0 : oom(err);
     if (rc == 0)
         rc = refuse_known_bad(&b, err);
-    for (int attempt = 0; rc == 0 && attempt < SYNC_CREATE_ATTEMPTS && pending(&b) > 0; attempt++) {
+    /* Each attempt settles the unknown outcomes of the one before, then
+     * sends what is known not to exist. */
+    for (int attempt = 0; rc == 0 && attempt < SYNC_CREATE_ATTEMPTS && pending(&b, C_DONE) > 0 &&
+                          pending(&b, C_UNKNOWN) == 0;
+         attempt++) {
         if (p->halt != SYNC_GO)
             break;
-        if (!b.hub)
-            rc = lookup(&b, err);
+        rc = lookup(&b, err);
         if (rc == 0 && p->halt == SYNC_GO)
-            rc = send(&b, C_SEND, err);
-        if (rc == 0 && p->halt == SYNC_GO && b.hub)
-            rc = send(&b, C_UPSERT, err);
+            rc = send(&b, err);
         cs_err read_err = {0};
         int read = 0;
         if (rc == 0 && p->halt == SYNC_GO && !b.hub)
@@ -480,11 +499,17 @@ static int create_batch(sync_pass *p, sync_round *r, const cs_plan_op **ops, siz
                      : apply_call_failed(p, p->s->opt.salesforce, err);
         }
     }
-    if (rc == 0 && p->halt == SYNC_GO && pending(&b) > 0)
+    if (rc == 0 && p->halt == SYNC_GO && pending(&b, C_UNKNOWN) > 0)
         rc = cs_err_set(err, CS_ERR_NETWORK,
-                        "%zu %s creates could not be settled after %d attempts; the next pass "
-                        "re-reads them and finds them by email",
-                        pending(&b), b.hub ? "HubSpot" : "Salesforce", SYNC_CREATE_ATTEMPTS);
+                        "%zu %s creates have an unknown outcome and no email to look them up by "
+                        "(C5); the pass ends rather than risk creating them twice",
+                        pending(&b, C_UNKNOWN), b.hub ? "HubSpot" : "Salesforce");
+    else if (rc == 0 && p->halt == SYNC_GO && pending(&b, C_DONE) > 0)
+        rc =
+            cs_err_set(err, CS_ERR_NETWORK,
+                       "%zu %s creates could not be settled after %d attempts; the next pass "
+                       "re-reads them and finds them by email",
+                       pending(&b, C_DONE), b.hub ? "HubSpot" : "Salesforce", SYNC_CREATE_ATTEMPTS);
     if (b.defs)
         drop_props(&b);
     free(b.mode);

@@ -105,15 +105,17 @@ typedef enum hs_stmt_id {
     HS_ST_COUNT
 } hs_stmt_id;
 
-/* The number of live records of one type modified at or after from_ms, as
+/* The number of live records of one type modified in [from_ms, to_ms], as
  * of the last search that counted them; writes keep it current (see
- * hs_count_note). Lets the sync engine's paging ("modification date GTE x",
- * x rising page by page) count only what lies between two bounds instead of
- * every record past the bound on each page. */
+ * hs_count_note). Lets the sync engine's paging ("modification date GTE x"
+ * and LTE a fixed bound, x rising page by page) count only what lies
+ * between two lower bounds instead of every record in the window on each
+ * page. */
 typedef struct hs_count_cache {
     bool valid;
     char type_id[64];
     int64_t from_ms;
+    int64_t to_ms; /* INT64_MAX: no upper bound */
     int64_t count;
 } hs_count_cache;
 

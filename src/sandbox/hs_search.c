@@ -85,10 +85,42 @@ static bind bound_of(const char *col, const hs_filter *f, bool high)
     return b;
 }
 
-/* Adds an SQL condition for f when it maps onto a column; false otherwise. */
-static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
+/* Whether v is an integer as SQLite and hs_filter both read it the same
+ * way: digits without a leading zero, small enough for an int64. */
+static bool canonical_id(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 18 || (v[0] == '0' && n > 1))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+    return true;
+}
+
+/* hs_object_id IN / NOT_IN as SQL on the id column, the values written
+ * inline (canonical integers only, so equality means the same in SQL and in
+ * hs_filter, and no value needs a bind). false: left to hs_filter. */
+static bool push_id_list(cs_buf *where, const hs_filter *f)
+{
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (!canonical_id(f->values[i]))
+            return false;
+    if (cs_buf_appendf(where, " AND id %sIN (", f->op == HS_OP_NOT_IN ? "NOT " : "") != 0)
+        return false;
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (cs_buf_appendf(where, "%s%s", i ? "," : "", f->values[i]) != 0)
+            return false;
+    return cs_buf_append_str(where, ")") == 0;
+}
+
+/* Adds to where an SQL condition for f when it maps onto a column; false
+ * otherwise (where is then left as it was, but for a failed append). */
+static bool push_filter(plan *p, cs_buf *where, const hs_type *t, const hs_filter *f)
 {
     const char *col = column_of(t, f->property);
+    if (col != NULL && strcmp(col, "id") == 0 && (f->op == HS_OP_IN || f->op == HS_OP_NOT_IN))
+        return push_id_list(where, f);
     if (col != NULL) {
         static const char *const cmp[] = {[HS_OP_EQ] = "=",
                                           [HS_OP_LT] = "<",
@@ -104,13 +136,13 @@ static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
         case HS_OP_GT:
         case HS_OP_GTE: {
             int n = add_bind(p, bound_of(col, f, false));
-            return n > 0 && cs_buf_appendf(&p->where, " AND %s %s ?%d", col, cmp[f->op], n) == 0;
+            return n > 0 && cs_buf_appendf(where, " AND %s %s ?%d", col, cmp[f->op], n) == 0;
         }
         case HS_OP_BETWEEN: {
             int lo = add_bind(p, bound_of(col, f, false));
             int hi = add_bind(p, bound_of(col, f, true));
             return lo > 0 && hi > 0 &&
-                   cs_buf_appendf(&p->where, " AND %s BETWEEN ?%d AND ?%d", col, lo, hi) == 0;
+                   cs_buf_appendf(where, " AND %s BETWEEN ?%d AND ?%d", col, lo, hi) == 0;
         }
         default:
             return false;
@@ -122,7 +154,7 @@ static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
         bind b = {.kind = B_TEXT, .text = f->value};
         int n = add_bind(p, b);
         return n > 0 &&
-               cs_buf_appendf(&p->where,
+               cs_buf_appendf(where,
                               " AND id IN (SELECT object_id FROM hs_unique WHERE"
                               " type_id = ?1 AND name = 'email' AND value_lc = lower(?%d))",
                               n) == 0;
@@ -130,15 +162,53 @@ static bool push_filter(plan *p, const hs_type *t, const hs_filter *f)
     return false;
 }
 
+static void truncate_where(plan *p, size_t len)
+{
+    p->where.len = len;
+    if (p->where.data != NULL)
+        p->where.data[len] = '\0';
+}
+
+/* The filters of one group that map onto columns, AND-ed onto p->where. */
+static void push_group(plan *p, const hs_type *t, const hs_filter_group *g)
+{
+    for (size_t i = 0; i < g->nfilters; i++) {
+        size_t len = p->where.len;
+        if (!push_filter(p, &p->where, t, &g->filters[i])) {
+            truncate_where(p, len);
+            p->exact = false;
+        }
+    }
+}
+
+/* The SQL condition of the filter groups: each group the AND of its
+ * filters that map onto columns, the groups OR-ed. A group with a filter
+ * left out is wider than the group, so the condition selects a superset and
+ * hs_filter decides (p->exact false); with every filter in SQL it is the
+ * filter itself, and the indexes answer the count and the page (the change
+ * scan's range pages are two groups: the rest of one time, NOT_IN the ids
+ * already read, or a later time). */
 static void make_plan(plan *p, const hs_type *t, const hs_search *s)
 {
     cs_buf_init(&p->where, (size_t)64 * 1024);
     cs_buf_append_str(&p->where, "type_id = ?1 AND archived = 0");
-    p->exact = s->query == NULL && s->ngroups <= 1;
+    p->exact = s->query == NULL;
     if (s->ngroups == 1) {
-        for (size_t i = 0; i < s->groups[0].nfilters; i++)
-            if (!push_filter(p, t, &s->groups[0].filters[i]))
-                p->exact = false;
+        push_group(p, t, &s->groups[0]);
+    } else if (s->ngroups > 1) {
+        size_t start = p->where.len;
+        bool ok = cs_buf_append_str(&p->where, " AND (") == 0;
+        for (size_t g = 0; ok && g < s->ngroups; g++) {
+            ok = cs_buf_append_str(&p->where, g ? " OR (1" : "(1") == 0;
+            if (ok)
+                push_group(p, t, &s->groups[g]);
+            ok = ok && cs_buf_append_str(&p->where, ")") == 0;
+        }
+        ok = ok && cs_buf_append_str(&p->where, ")") == 0;
+        if (!ok) { /* too long for SQL: hs_filter decides on every record */
+            truncate_where(p, start);
+            p->exact = false;
+        }
     }
     if (s->nsorts == 0) {
         p->order_col = "id";
@@ -285,54 +355,149 @@ static int count_modified(sb_ctx *ctx, const hs_type *t, int64_t lo, int64_t hi,
     return rc == SQLITE_ROW ? 0 : hs_db_error(ctx, err, "search count");
 }
 
-/* The search is "modified at or after from_ms" (or everything: INT64_MIN)
- * when it has no other condition; false otherwise. */
-static bool counts_since(const hs_type *t, const hs_search *s, int64_t *from_ms)
+/* The modification-time interval [lo, hi] a group's filters allow, and
+ * whether they are all conditions on that time (pure: the interval is the
+ * whole group). */
+typedef struct window {
+    int64_t lo, hi;
+    bool pure;
+} window;
+
+static window window_of(const hs_type *t, const hs_filter_group *g)
 {
-    if (s->query != NULL || s->ngroups > 1)
-        return false;
-    if (s->ngroups == 0 || s->groups[0].nfilters == 0) {
-        *from_ms = INT64_MIN;
-        return true;
+    window w = {.lo = INT64_MIN, .hi = INT64_MAX, .pure = true};
+    for (size_t i = 0; i < g->nfilters; i++) {
+        const hs_filter *f = &g->filters[i];
+        if (!hs_type_is_modprop(t, f->property)) {
+            w.pure = false;
+            continue;
+        }
+        int64_t lo = INT64_MIN, hi = INT64_MAX;
+        switch (f->op) {
+        case HS_OP_EQ:
+            lo = hi = f->ms;
+            break;
+        case HS_OP_GTE:
+            lo = f->ms;
+            break;
+        case HS_OP_GT:
+            lo = f->ms < INT64_MAX ? f->ms + 1 : INT64_MAX;
+            hi = f->ms < INT64_MAX ? INT64_MAX : INT64_MIN; /* GT the largest: nothing */
+            break;
+        case HS_OP_LTE:
+            hi = f->ms;
+            break;
+        case HS_OP_LT:
+            hi = f->ms > INT64_MIN ? f->ms - 1 : INT64_MIN;
+            lo = f->ms > INT64_MIN ? INT64_MIN : INT64_MAX;
+            break;
+        case HS_OP_BETWEEN:
+            lo = f->ms;
+            hi = f->ms_high;
+            break;
+        default:
+            w.pure = false; /* NEQ, IN, ...: no interval of its own */
+            continue;
+        }
+        w.lo = lo > w.lo ? lo : w.lo;
+        w.hi = hi < w.hi ? hi : w.hi;
     }
-    const hs_filter *f = &s->groups[0].filters[0];
-    if (s->groups[0].nfilters != 1 || !hs_type_is_modprop(t, f->property))
-        return false;
-    if (f->op == HS_OP_GTE)
-        *from_ms = f->ms;
-    else if (f->op == HS_OP_GT && f->ms < INT64_MAX)
-        *from_ms = f->ms + 1;
-    else
-        return false;
-    return true;
+    return w;
 }
 
-/* The count of such a search through the cache (hs_int.h): from the last
- * count, minus what lies between its bound and the new, higher one. */
-static int count_since(sb_ctx *ctx, const hs_type *t, int64_t from_ms, size_t *total, cs_err *err)
+/* Live records of t modified in [w.lo, w.hi] through the cache (hs_int.h):
+ * with the same upper bound and a lower bound at or above the cached one,
+ * the cached count minus what lies between the two lower bounds. */
+static int count_window(sb_ctx *ctx, const hs_type *t, window w, int64_t *total, cs_err *err)
 {
+    if (w.lo > w.hi) {
+        *total = 0;
+        return 0;
+    }
     hs_state *hs = hs_state_get(ctx);
     if (hs == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     hs_count_cache *c = &hs->count;
     int64_t n = 0;
-    if (c->valid && strcmp(c->type_id, t->type_id) == 0 && from_ms >= c->from_ms) {
-        if (from_ms > c->from_ms) {
-            if (count_modified(ctx, t, c->from_ms, from_ms - 1, &n, err) != 0)
+    if (c->valid && strcmp(c->type_id, t->type_id) == 0 && w.hi == c->to_ms && w.lo >= c->from_ms) {
+        if (w.lo > c->from_ms) {
+            if (count_modified(ctx, t, c->from_ms, w.lo - 1, &n, err) != 0)
                 return -1;
             c->count -= n;
-            c->from_ms = from_ms;
+            c->from_ms = w.lo;
         }
     } else {
         c->valid = false;
-        if (count_modified(ctx, t, from_ms, INT64_MAX, &n, err) != 0)
+        if (count_modified(ctx, t, w.lo, w.hi, &n, err) != 0)
             return -1;
         int len = snprintf(c->type_id, sizeof c->type_id, "%s", t->type_id);
         c->valid = len > 0 && (size_t)len < sizeof c->type_id;
-        c->from_ms = from_ms;
+        c->from_ms = w.lo;
+        c->to_ms = w.hi;
         c->count = n;
     }
-    *total = c->count > 0 ? (size_t)c->count : 0;
+    *total = c->count > 0 ? c->count : 0;
+    return 0;
+}
+
+/* COUNT(*) of the SQL condition plan p holds. */
+static int count_sql(sb_ctx *ctx, const hs_type *t, const plan *p, int64_t *total, cs_err *err)
+{
+    sqlite3_stmt *st = prepare(ctx, t, p, "SELECT COUNT(*)", "");
+    if (st == NULL)
+        return hs_db_error(ctx, err, "search");
+    int rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : hs_db_error(ctx, err, "search count");
+}
+
+/* The count of an exact search (every filter in SQL). Groups whose time
+ * intervals do not overlap match disjoint sets, so their counts add up: a
+ * group of time conditions only is counted through the cache, any other on
+ * its own condition (the change scan's "the rest of time T, NOT_IN the ids
+ * read" costs the records at T). Overlapping groups: one COUNT of all. */
+static int count_exact(sb_ctx *ctx, const hs_type *t, const hs_search *s, const plan *p,
+                       int64_t *total, cs_err *err)
+{
+    if (p->lagging)
+        return count_sql(ctx, t, p, total, err);
+    if (s->ngroups == 0)
+        return count_window(ctx, t, (window){INT64_MIN, INT64_MAX, true}, total, err);
+    window w[HS_SEARCH_MAX_GROUPS];
+    size_t ng = s->ngroups < HS_SEARCH_MAX_GROUPS ? s->ngroups : HS_SEARCH_MAX_GROUPS;
+    for (size_t g = 0; g < ng; g++)
+        w[g] = window_of(t, &s->groups[g]);
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = a + 1; b < ng; b++)
+            if (w[a].lo <= w[b].hi && w[b].lo <= w[a].hi && w[a].lo <= w[a].hi &&
+                w[b].lo <= w[b].hi)
+                return count_sql(ctx, t, p, total, err);
+    if (ng == 1 && !w[0].pure)
+        return count_sql(ctx, t, p, total, err);
+    *total = 0;
+    for (size_t g = 0; g < ng; g++) {
+        int64_t n = 0;
+        if (w[g].pure) {
+            if (count_window(ctx, t, w[g], &n, err) != 0)
+                return -1;
+        } else {
+            /* the group alone; every filter of an exact search is in SQL */
+            plan gp = {.lagging = p->lagging, .exact = true};
+            cs_buf_init(&gp.where, (size_t)64 * 1024);
+            int rc = cs_buf_append_str(&gp.where, "type_id = ?1 AND archived = 0");
+            if (rc == 0)
+                push_group(&gp, t, &s->groups[g]);
+            if (rc == 0 && gp.exact)
+                rc = count_sql(ctx, t, &gp, &n, err);
+            else
+                rc = count_sql(ctx, t, p, total, err) == 0 ? 1 : -1; /* stay correct */
+            cs_buf_free(&gp.where);
+            if (rc != 0)
+                return rc < 0 ? -1 : 0;
+        }
+        *total += n;
+    }
     return 0;
 }
 
@@ -340,18 +505,11 @@ static int count_since(sb_ctx *ctx, const hs_type *t, int64_t from_ms, size_t *t
 static int run_exact(sb_ctx *ctx, const hs_type *t, const hs_search *s, const plan *p, size_t end,
                      const hs_propsel *sel, json_t *results, size_t *total, cs_err *err)
 {
-    int64_t from_ms;
+    int64_t n = 0;
+    if (count_exact(ctx, t, s, p, &n, err) != 0)
+        return -1;
+    *total = n > 0 ? (size_t)n : 0;
     sqlite3_stmt *st;
-    if (!p->lagging && counts_since(t, s, &from_ms)) {
-        if (count_since(ctx, t, from_ms, total, err) != 0)
-            return -1;
-    } else {
-        st = prepare(ctx, t, p, "SELECT COUNT(*)", "");
-        if (st == NULL)
-            return hs_db_error(ctx, err, "search");
-        *total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-    }
     char tail[160];
     (void)snprintf(tail, sizeof tail, " ORDER BY %s %s, id %s LIMIT %zu OFFSET %zu", p->order_col,
                    p->desc ? "DESC" : "ASC", p->desc ? "DESC" : "ASC", end - s->after, s->after);

@@ -96,8 +96,9 @@ void hs_count_note(sb_ctx *ctx, const hs_type *t, bool was_live, int64_t old_ms,
     hs_state *st = ctx->hs;
     if (st == NULL || !st->count.valid || strcmp(st->count.type_id, t->type_id) != 0)
         return;
-    st->count.count -= was_live && old_ms >= st->count.from_ms;
-    st->count.count += live && new_ms >= st->count.from_ms;
+    const hs_count_cache *c = &st->count;
+    st->count.count -= was_live && old_ms >= c->from_ms && old_ms <= c->to_ms;
+    st->count.count += live && new_ms >= c->from_ms && new_ms <= c->to_ms;
 }
 
 void hs_state_release(sb_ctx *ctx)

@@ -108,6 +108,8 @@ typedef struct sb_api_ops {
 extern const sb_api_ops sb_hubspot_api;
 extern const sb_api_ops sb_salesforce_api;
 
+#define SB_FAULTS_ONLY_MAX 1024
+
 typedef struct sb_faults {
     double rate_429;
     double rate_500;
@@ -115,6 +117,10 @@ typedef struct sb_faults {
     int slow_ms;
     double rate_drop;       /* close before handling: nothing applied */
     double rate_drop_after; /* handle, then close unanswered: outcome unknown */
+    /* When set, the faults hit only requests whose "METHOD /path" is one of
+     * these patterns (newline-separated; e.g. "POST /crm/v3/objects/
+     * contacts/batch/create"), or starts with one that ends in '*'. */
+    char only[SB_FAULTS_ONLY_MAX];
 } sb_faults;
 
 typedef struct sb_stats {

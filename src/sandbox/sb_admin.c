@@ -38,9 +38,20 @@ static void reset_stats(sb_ctx *ctx, const sb_request *req, sb_response *res)
 
 static json_t *faults_json(const sb_faults *f)
 {
-    return json_pack("{s:f,s:f,s:f,s:i,s:f,s:f}", "rate_429", f->rate_429, "rate_500", f->rate_500,
-                     "rate_slow", f->rate_slow, "slow_ms", f->slow_ms, "rate_drop", f->rate_drop,
-                     "rate_drop_after", f->rate_drop_after);
+    json_t *o = json_pack("{s:f,s:f,s:f,s:i,s:f,s:f}", "rate_429", f->rate_429, "rate_500",
+                          f->rate_500, "rate_slow", f->rate_slow, "slow_ms", f->slow_ms,
+                          "rate_drop", f->rate_drop, "rate_drop_after", f->rate_drop_after);
+    if (o != NULL && f->only[0] != '\0') {
+        json_t *list = json_array();
+        for (const char *p = f->only; list != NULL && *p != '\0';) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            json_array_append_new(list, json_stringn(p, n));
+            p += n + (nl != NULL);
+        }
+        json_object_set_new(o, "only", list);
+    }
+    return o;
 }
 
 static void get_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
@@ -67,8 +78,35 @@ static int read_rate(json_t *body, const char *key, double *out, sb_response *re
     return 0;
 }
 
+/* "only": one pattern ("METHOD /path", '*' at the end for a prefix) or an
+ * array of them, kept newline-separated in f->only. */
+static int read_only(const json_t *only, sb_faults *f, sb_response *res)
+{
+    if (only == NULL)
+        return 0;
+    size_t n = json_is_array(only) ? json_array_size(only) : 1, used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_is_array(only) ? json_array_get(only, i) : only;
+        const char *s = json_string_value(v);
+        size_t len = s ? strlen(s) : 0;
+        if (len == 0 || strchr(s, '\n') != NULL || used + len + 1 >= sizeof f->only) {
+            sb_respond_admin_error(res, 400,
+                                   "only must be a non-empty string (\"METHOD /path\") or an "
+                                   "array of them, %zu bytes in all at most",
+                                   sizeof f->only - 1);
+            return -1;
+        }
+        if (used > 0)
+            f->only[used++] = '\n';
+        memcpy(f->only + used, s, len + 1);
+        used += len;
+    }
+    return 0;
+}
+
 /* Body: {"api": "hubspot"|"salesforce"|"both", "rate_429", "rate_500",
- * "rate_slow", "slow_ms", "rate_drop"}. Omitted rates become 0, so {} clears. */
+ * "rate_slow", "slow_ms", "rate_drop", "rate_drop_after", "only", "seed"}.
+ * Omitted rates become 0 (and "only" none), so {} clears. */
 static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
 {
     char why[160];
@@ -96,6 +134,19 @@ static void set_faults(sb_ctx *ctx, const sb_request *req, sb_response *res)
         json_decref(body);
         return;
     }
+    if (read_only(json_object_get(body, "only"), &f, res) != 0) {
+        json_decref(body);
+        return;
+    }
+    /* A seed makes the draws that follow reproducible (a test's faults). */
+    json_t *seed = json_object_get(body, "seed");
+    if (seed != NULL && (!json_is_integer(seed) || json_integer_value(seed) <= 0)) {
+        json_decref(body);
+        sb_respond_admin_error(res, 400, "seed must be a positive integer");
+        return;
+    }
+    if (seed != NULL)
+        ctx->rng = (uint64_t)json_integer_value(seed) * 0x9E3779B97F4A7C15ULL | 1u;
     json_t *slow = json_object_get(body, "slow_ms");
     if (slow) {
         if (!json_is_integer(slow) || json_integer_value(slow) < 0 ||

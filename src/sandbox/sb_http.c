@@ -444,13 +444,42 @@ static bool bearer_ok(sb_ctx *ctx, const sb_request *req)
 
 enum { SB_FAULT_DROP = -1, SB_FAULT_DROP_AFTER = -2 };
 
+/* Whether pattern[0..n) ("METHOD /path", or a prefix of it ending in '*')
+ * names req. */
+static bool pattern_names(const char *pattern, size_t n, const sb_request *req)
+{
+    size_t m = strlen(req->method);
+    if (n <= m || strncmp(pattern, req->method, m) != 0 || pattern[m] != ' ')
+        return false;
+    const char *path = pattern + m + 1;
+    size_t len = n - m - 1;
+    if (len > 0 && path[len - 1] == '*')
+        return strncmp(req->path, path, len - 1) == 0;
+    return strlen(req->path) == len && strncmp(req->path, path, len) == 0;
+}
+
+/* Whether a fault limited to `only` (newline-separated patterns) may hit req. */
+static bool fault_applies(const char *only, const sb_request *req)
+{
+    for (const char *p = only; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (pattern_names(p, n, req))
+            return true;
+        p += n + (nl != NULL);
+    }
+    return false;
+}
+
 /* Decides injected faults for one API request; returns the fault status (429,
  * 500), SB_FAULT_DROP (close before handling), SB_FAULT_DROP_AFTER (handle,
  * then close without answering) or 0 for none; *slow_ms gets a delay. */
-static int pick_fault(sb_ctx *ctx, sb_api_id api, int *slow_ms)
+static int pick_fault(sb_ctx *ctx, const sb_request *req, int *slow_ms)
 {
-    sb_faults *f = &ctx->faults[api];
+    sb_faults *f = &ctx->faults[req->api];
     *slow_ms = 0;
+    if (f->only[0] != '\0' && !fault_applies(f->only, req))
+        return 0;
     if (f->rate_slow > 0 && sb_random_unit(ctx) < f->rate_slow)
         *slow_ms = f->slow_ms;
     if (f->rate_drop > 0 && sb_random_unit(ctx) < f->rate_drop)
@@ -575,7 +604,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         sb_route_scratch scratch = {0};
         const sb_route *route = sb_route_lookup(l->ops->routes, &req, &scratch);
         pthread_mutex_lock(&ctx->lock);
-        int fault = pick_fault(ctx, l->api, &slow_ms);
+        int fault = pick_fault(ctx, &req, &slow_ms);
         pthread_mutex_unlock(&ctx->lock);
         if (slow_ms > 0)
             usleep((useconds_t)slow_ms * 1000u);

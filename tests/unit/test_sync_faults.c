@@ -2,7 +2,7 @@
  * leaves the cursors where they were and the rerun duplicates nothing
  * (DESIGN: cursors advance only past what is durable; idempotent creates);
  * a create whose answer is lost after the API applied it is reconciled (by
- * email on Salesforce, by upsert on HubSpot) without a duplicate; the R6
+ * an email lookup on the side it targets) without a duplicate; the R6
  * budget pauses writing; the stop flag interrupts between batches; the run
  * loop survives failing passes; the dry run writes nothing. */
 #include <arpa/inet.h>
@@ -364,7 +364,8 @@ Test(faults, unknown_salesforce_create_is_reconciled_without_duplicate)
 }
 
 /* HubSpot applied the batch create but its answer was lost: the engine
- * upserts by email, which finds the contacts the lost call made. */
+ * reads the batch's emails back (batch/read by email, not search), finds
+ * the contacts the lost call made and links them. */
 Test(faults, unknown_hubspot_create_is_upserted_without_duplicate)
 {
     for (int i = 0; i < 3; i++) {
