@@ -83,16 +83,32 @@ check "threshold 0: no Bulk API call" [ "$(endpoint_count salesforce '/jobs/')" 
 soql "SELECT COUNT() FROM Lead"
 check "threshold 0: every contact has its Lead" [ "$(json_get 'b.totalSize')" = "$TOTAL" ]
 
-# A kill while the ingest job runs. Threshold 1,200: the first round of the
-# full pass (2,000 contacts) sends its creates as one job, which the sandbox
-# processes in steps (at most 2,000 records or 100 ms each). The sandbox is
-# then restarted: an unfinished job resumes only when a request names it,
-# so a pass that read the email index before settling the job would miss
-# the Leads the job has still to create and create them twice.
+# A kill while the ingest job runs. 3,000 HubSpot contacts, no Lead,
+# threshold 1,200: the full pass's first round (2,000 contacts) sends its
+# creates as one job, which the sandbox processes in steps of at most 2,000
+# records or 100 ms. The sandbox is stopped at once and restarted: its
+# unfinished job then waits until a request names it (Salesforce would have
+# gone on running it). The next pass reads the email index through REST
+# (fewer Leads than the threshold) and sends the rest as a job of its own,
+# which the sandbox runs after the older one: had the pass not settled
+# (aborted) the killed pass's job before reading the index, both jobs would
+# create the same Leads.
 stop_sandbox
 K=3000
 start_sandbox "$WORK/data1" --hubspot-rate-limit 0
-check "seeded $K contacts" node "$(dirname "$0")/seed_sync.mjs" "$HS" "$SF" "$TOKEN" "$K" 0
+check "seeded $K contacts" node -e '
+  const [hs, token, n] = process.argv.slice(1);
+  (async () => {
+    for (let i = 0; i < n; i += 100) {
+      const inputs = [];
+      for (let k = i; k < Math.min(n, i + 100); k++)
+        inputs.push({ properties: { email: `k${k}@example.com`, firstname: `F${k}`, lastname: `L${k}` } });
+      const r = await fetch(`${hs}/crm/v3/objects/contacts/batch/create`, { method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ inputs }) });
+      if (r.status !== 201) throw new Error(`seed: ${r.status}`);
+    }
+  })().catch((e) => { console.error(e.message); process.exit(1); });' "$HS" "$TOKEN" "$K"
 rm -f "$WORK/state.db"*
 write_config
 sed -i -E 's/^  bulk_threshold: +[0-9]+/  bulk_threshold: 1200/' "$CFG"
@@ -105,21 +121,28 @@ for _ in $(seq 1 6000); do
   sleep 0.01
 done
 kill -KILL "$PID" 2>/dev/null
+stop_sandbox
 rc=0; wait "$PID" || rc=$?
 check "the pass was killed while its ingest job ran (SIGKILL)" [ "$rc" = 137 ]
-check "the job's id was kept in the store" bash -c 'sqlite3 "$1" "SELECT value FROM meta WHERE key = '"'"'bulk.ingest_jobs'"'"'" | grep -q 750' _ "$WORK/state.db"
-stop_sandbox
+JOB=$(sqlite3 "$WORK/state.db" "SELECT value FROM meta WHERE key = 'bulk.ingest_jobs'" | grep -o '750[A-Za-z0-9]*' | head -1)
+check "the job's id was kept in the store" [ -n "$JOB" ]
 start_sandbox "$WORK/data1" --hubspot-rate-limit 0
 write_config
 sed -i -E 's/^  bulk_threshold: +[0-9]+/  bulk_threshold: 1200/' "$CFG"
 cs sync --quiet
 check "the next pass completes" [ "$RC" = 0 ]
+for _ in $(seq 1 600); do
+  req GET "$SF$SFV/jobs/ingest/$JOB"
+  grep -Eq '"state": ?"(JobComplete|Aborted|Failed)"' <<<"$BODY" && break
+  sleep 0.1
+done
+check "the killed pass's job has ended ($(json_get b.state))" grep -Eq '"state": ?"(JobComplete|Aborted|Failed)"' <<<"$BODY"
 cs sync --quiet
 check "and a third" [ "$RC" = 0 ]
 read -r HS_DUPES SF_DUPES HS_TOTAL SF_TOTAL < <(count_email_dupes)
 check "no duplicate email in Salesforce after the kill" [ "$SF_DUPES" = 0 ]
 check "no duplicate email in HubSpot after the kill" [ "$HS_DUPES" = 0 ]
-check "every contact got its Lead after the kill ($((2 * K)))" [ "$SF_TOTAL" = "$((2 * K))" ]
+check "every contact got its Lead after the kill ($K)" [ "$SF_TOTAL" = "$K" ]
 check "no job is left to settle" bash -c '[ "$(sqlite3 "$1" "SELECT value FROM meta WHERE key = '"'"'bulk.ingest_jobs'"'"'")" = "[]" ]' _ "$WORK/state.db"
 cs verify
 check "verify is clean after the kill and rerun" [ "$RC" = 0 ]
