@@ -47,7 +47,7 @@ typedef struct ingest {
 /* A typed value as CSV text: "" leaves a field as it is, #N/A clears it. */
 static int cell_text(const json_t *v, bool update, cs_buf *b)
 {
-    char num[64];
+    char num[CS_VALUE_NUMBER_MAX];
     if (v == NULL || json_is_null(v))
         return cs_buf_append_str(b, update ? "#N/A" : "");
     if (json_is_string(v))
