@@ -177,7 +177,13 @@ typedef struct cs_sync_settings {
     int sf_batch_size;       /* <= 200 */
     cs_budget sf_api_budget; /* percent of the org's DailyApiRequests Max, or calls */
     cs_budget retry_budget;  /* percent of the resolved sf_api_budget, or calls */
+    /* Salesforce Bulk API 2.0 above this many records per pass per object
+     * (full reads, writes); 0: never. */
+    long bulk_threshold;
 } cs_sync_settings;
+
+#define CS_BULK_THRESHOLD_DEFAULT 10000L
+#define CS_BULK_THRESHOLD_MAX     100000000L
 
 /* The two limits of R6 for an org whose daily allocation is daily_max (the
  * Max of DailyApiRequests; ignored when both budgets are absolute): the

@@ -241,6 +241,8 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
              "  sf_api_budget: 80%  # SF calls per 24 h: % of the org's daily allocation, or a "
              "number (R6)\n"
              "  retry_budget: 75%   # retries of failed records stop at this share of it (R6)\n"
+             "  bulk_threshold: 10000  # Bulk API 2.0 above this many records per pass and "
+             "object (0: never)\n"
              "\n");
     rc |= cs_buf_append_str(
         out,

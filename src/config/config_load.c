@@ -27,7 +27,8 @@ static const char *const g_oauth_keys[] = {
     "token_url", "grant", "client_id_env", "client_secret_env", "refresh_token_env", NULL};
 static const char *const g_grants[] = {"refresh_token", "client_credentials", NULL};
 static const char *const g_sync_keys[] = {
-    "interval", "overlap", "hs_batch_size", "sf_batch_size", "sf_api_budget", "retry_budget", NULL};
+    "interval",      "overlap",      "hs_batch_size",  "sf_batch_size",
+    "sf_api_budget", "retry_budget", "bulk_threshold", NULL};
 
 static void set_defaults(cs_config *cfg)
 {
@@ -50,6 +51,7 @@ static void set_defaults(cs_config *cfg)
     cfg->sync.sf_batch_size = 200;
     cfg->sync.sf_api_budget = (cs_budget){.percent = true, .value = 80};
     cfg->sync.retry_budget = (cs_budget){.percent = true, .value = 75};
+    cfg->sync.bulk_threshold = CS_BULK_THRESHOLD_DEFAULT;
     cs_contact_settings *c = &cfg->contacts;
     c->create_salesforce_as = CS_CREATE_LEAD;
     c->on_salesforce_change = CS_SF_CHANGE_CREATE_OR_UPDATE;
@@ -357,6 +359,9 @@ static void load_sync(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
         s->sf_batch_size = (int)v;
     if ((p = cfg_lookup(map, "sf_api_budget")) != NULL)
         cfg_read_budget(ctx, p, "sync.sf_api_budget", "R6", &s->sf_api_budget);
+    if ((p = cfg_lookup(map, "bulk_threshold")) != NULL &&
+        cfg_read_int(ctx, p, "sync.bulk_threshold", "config", 0, CS_BULK_THRESHOLD_MAX, &v) == 0)
+        s->bulk_threshold = v;
     const cfg_pair *r = cfg_lookup(map, "retry_budget");
     if (r != NULL && cfg_read_budget(ctx, r, "sync.retry_budget", "R6", &s->retry_budget) == 0 &&
         !s->retry_budget.percent && !s->sf_api_budget.percent &&

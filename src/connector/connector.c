@@ -2,6 +2,7 @@
  * every connector (HTTP client, schema cache, field selections, API usage
  * counters), write batching, and the one-line wrappers over the ops table. */
 #include "connector/connector_int.h"
+#include "connector/salesforce_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,9 +478,9 @@ static void results_failed(cs_write_result *r, size_t n, const cs_err *err)
     }
 }
 
-int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
-                       const cs_write_input *inputs, size_t count, cs_write_result *results,
-                       cs_err *err)
+/* The arguments of a write, checked; results set to NOT_SENT. */
+static int check_write(const char *object, cs_write_kind kind, const cs_write_input *inputs,
+                       size_t count, cs_write_result *results, cs_err *err)
 {
     if (check_name("object", object, err) != 0)
         return -1;
@@ -495,6 +496,45 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
             return cs_err_set(err, CS_ERR_INVALID_INPUT, "write input %zu to %s has no %s", i,
                               object, need_id ? "valid id" : "fields object");
     }
+    return 0;
+}
+
+int cs_connector_write_bulk(cs_connector *c, const char *object, cs_write_kind kind,
+                            const cs_write_input *inputs, size_t count, cs_write_result *results,
+                            cs_err *err)
+{
+    if (c->ops->kind != CS_CONNECTOR_SALESFORCE)
+        return unsupported(c, "Bulk API 2.0 writes", err);
+    if (kind != CS_WRITE_CREATE && kind != CS_WRITE_UPDATE)
+        return cs_err_set(err, CS_ERR_INVALID_INPUT,
+                          "Bulk API 2.0 writes are inserts and updates only");
+    if (check_write(object, kind, inputs, count, results, err) != 0)
+        return -1;
+    if (count == 0)
+        return 0;
+    c->records_written += count;
+    if (cs_sfc_write_bulk(c, object, kind, inputs, count, results, err) != 0) {
+        results_failed(results, count, err);
+        return -1;
+    }
+    return 0;
+}
+
+int cs_connector_bulk_settle(cs_connector *c, const char *job_id, cs_err *err)
+{
+    if (c->ops->kind != CS_CONNECTOR_SALESFORCE)
+        return unsupported(c, "Bulk API 2.0 jobs", err);
+    if (check_name("job id", job_id, err) != 0)
+        return -1;
+    return cs_sfc_bulk_settle(c, job_id, err);
+}
+
+int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
+                       const cs_write_input *inputs, size_t count, cs_write_result *results,
+                       cs_err *err)
+{
+    if (check_write(object, kind, inputs, count, results, err) != 0)
+        return -1;
     for (size_t at = 0; at < count; at += c->batch_max) {
         size_t n = count - at < c->batch_max ? count - at : c->batch_max;
         c->records_written += n;

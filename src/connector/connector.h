@@ -332,6 +332,43 @@ int cs_connector_assoc_write(cs_connector *c, const char *from_object, const cha
                              const cs_assoc_input *inputs, size_t count, cs_write_result *results,
                              cs_err *err);
 
+/* ---- Salesforce Bulk API 2.0 (salesforce_bulk*.c) ----------------------------------- */
+
+/* Full reads of an object (a scan without a cursor, the email index) that
+ * hold more than threshold records, by one SELECT COUNT() (or what the
+ * email index of the object already counted), go through a Bulk API 2.0
+ * query job, its CSV paged by locator, instead of REST query pages. The
+ * records are the same as the REST path's, value for value. 0 (the
+ * default): never. HubSpot: ignored. */
+void cs_connector_set_bulk_threshold(cs_connector *c, size_t threshold);
+
+/* Told about every ingest job, so that its id is durable while its outcome
+ * is not known: with open true right after the job is created (before any
+ * record is uploaded: a non-zero answer aborts the job and fails the
+ * write), with open false once its results are read or it is settled.
+ * fn returns 0, or -1 with err set. */
+typedef int (*cs_bulk_job_fn)(void *ud, const char *job_id, bool open, cs_err *err);
+void cs_connector_set_bulk_journal(cs_connector *c, cs_bulk_job_fn fn, void *ud);
+
+/* Salesforce only: cs_connector_write() (same contract) through one Bulk
+ * API 2.0 ingest job (CREATE: insert, UPDATE: update): create the job,
+ * upload the CSV, close it, poll with backoff until it ends, then read its
+ * successfulResults, failedResults and unprocessedrecords. A failed record
+ * is REFUSED with the R9 category of its sf__Error code; an unprocessed one
+ * is NOT_SENT with why. A create whose job's end is not known (the polls
+ * failed, the process stops) is UNKNOWN only after the job was aborted and
+ * seen to end, so a lookup by email finds everything it made; when that
+ * cannot be seen the call fails with the job id kept by the journal. */
+int cs_connector_write_bulk(cs_connector *c, const char *object, cs_write_kind kind,
+                            const cs_write_input *inputs, size_t count, cs_write_result *results,
+                            cs_err *err);
+
+/* Salesforce only: settles an ingest job a former process left (its id from
+ * the journal): aborts it unless it has ended, and waits until it has. 0
+ * when it is over or unknown to Salesforce (deleted); -1 when that could
+ * not be seen (err). */
+int cs_connector_bulk_settle(cs_connector *c, const char *job_id, cs_err *err);
+
 /* ---- API usage (R6) --------------------------------------------------------- */
 
 typedef struct cs_connector_usage {

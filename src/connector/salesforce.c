@@ -209,6 +209,16 @@ static int record_from_json(cs_connector *c, const char *object, const cs_object
     return 0;
 }
 
+int cs_sfc_record_from_json(cs_connector *c, const char *object, const json_t *obj, cs_record *out,
+                            cs_err *err)
+{
+    const cs_object_schema *s = cs_conn_schema(c, object, err);
+    if (s == NULL)
+        return -1;
+    const cs_conn_object *ob = cs_conn_object_get(c, object, err);
+    return record_from_json(c, object, s, ob, obj, out, err);
+}
+
 int cs_sfc_append_page(cs_connector *c, const char *object, const json_t *page, cs_record_list *out,
                        int64_t *max_modstamp, cs_err *err)
 {

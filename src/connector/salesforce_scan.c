@@ -27,6 +27,9 @@ typedef struct cs_sfc_scan {
     cs_change_scan base;
     char next[1000]; /* nextRecordsUrl of the next page; "" before the first */
     bool started;
+    /* A full read of more records than the Bulk API threshold: its query
+     * job (salesforce_bulk.c); NULL: REST pages. */
+    cs_sfc_bulk_query *bulk;
 } cs_sfc_scan;
 
 int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **out, cs_err *err)
@@ -48,31 +51,86 @@ int cs_sfc_scan_new(cs_connector *c, const cs_scan_options *o, cs_change_scan **
 
 void cs_sfc_scan_dispose(cs_change_scan *base)
 {
+    cs_sfc_bulk_query_free(((cs_sfc_scan *)base)->bulk);
     free(base);
+}
+
+typedef struct bulk_rows {
+    cs_sfc_scan *s;
+    cs_record_list *out;
+    int64_t stamp;
+} bulk_rows;
+
+static int bulk_row(void *ud, const json_t *row, cs_err *err)
+{
+    bulk_rows *b = ud;
+    cs_record r;
+    if (cs_sfc_record_from_json(b->s->base.conn, b->s->base.object, row, &r, err) != 0)
+        return -1;
+    int64_t ms;
+    const char *t = json_string_value(json_object_get(row, "SystemModstamp"));
+    if (t != NULL && cs_time_parse(t, &ms, NULL) == 0 && ms > b->stamp)
+        b->stamp = ms;
+    return cs_conn_push(b->out, &r, 0, err);
+}
+
+/* The next records of a full read through a Bulk API query job. */
+static int bulk_changes(cs_sfc_scan *s, cs_record_list *out, cs_err *err)
+{
+    bulk_rows b = {s, out, -1};
+    size_t before = out->len;
+    bool done = false;
+    size_t max = s->base.page_size ? s->base.page_size : 2000;
+    if (cs_sfc_bulk_query_next(s->bulk, max, bulk_row, &b, &done, err) != 0) {
+        while (out->len > before)
+            cs_record_dispose(&out->items[--out->len]);
+        return -1;
+    }
+    cs_conn_scan_note(&s->base, b.stamp);
+    if (done) {
+        s->base.changes_done = true;
+        cs_sfc_bulk_query_free(s->bulk);
+        s->bulk = NULL;
+    }
+    return 0;
+}
+
+/* The scan's SOQL: every selected field, from the cursor on, oldest first. */
+static int scan_soql(cs_sfc_scan *s, cs_buf *q, cs_err *err)
+{
+    cs_buf_init(q, SF_SOQL_MAX);
+    int rc = cs_buf_append_str(q, "SELECT ");
+    if (rc == 0 && cs_sfc_select_list(s->base.conn, s->base.object, q, err) != 0) {
+        cs_buf_free(q);
+        return -1;
+    }
+    rc |= cs_buf_appendf(q, " FROM %s", s->base.object);
+    if (s->base.since_ms >= 0)
+        rc |= cs_buf_append_str(q, " WHERE SystemModstamp >= ") |
+              cs_sfc_datetime_literal(q, s->base.since_ms);
+    if (s->base.since_ms >= 0 && s->base.until_ms > 0)
+        rc |= cs_buf_append_str(q, " AND SystemModstamp < ") |
+              cs_sfc_datetime_literal(q, s->base.until_ms);
+    rc |= cs_buf_append_str(q, " ORDER BY SystemModstamp, Id");
+    if (rc != 0) {
+        cs_buf_free(q);
+        return cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
+    }
+    return 0;
 }
 
 static int first_page(cs_sfc_scan *s, json_t **ans, cs_err *err)
 {
     cs_buf q;
-    cs_buf_init(&q, SF_SOQL_MAX);
-    int rc = cs_buf_append_str(&q, "SELECT ");
-    if (rc == 0 && cs_sfc_select_list(s->base.conn, s->base.object, &q, err) != 0) {
-        cs_buf_free(&q);
+    if (scan_soql(s, &q, err) != 0)
         return -1;
-    }
-    rc |= cs_buf_appendf(&q, " FROM %s", s->base.object);
-    if (s->base.since_ms >= 0)
-        rc |= cs_buf_append_str(&q, " WHERE SystemModstamp >= ") |
-              cs_sfc_datetime_literal(&q, s->base.since_ms);
-    if (s->base.since_ms >= 0 && s->base.until_ms > 0)
-        rc |= cs_buf_append_str(&q, " AND SystemModstamp < ") |
-              cs_sfc_datetime_literal(&q, s->base.until_ms);
-    rc |= cs_buf_append_str(&q, " ORDER BY SystemModstamp, Id");
-    if (rc != 0) {
-        cs_buf_free(&q);
-        return cs_err_set(err, CS_ERR_INVALID_INPUT, "SOQL too long");
-    }
-    rc = cs_sfc_query_page(s->base.conn, cs_buf_str(&q), NULL, s->base.page_size, ans, err);
+    int rc = 0;
+    /* a full read of more than the threshold goes through the Bulk API */
+    if (s->base.since_ms < 0 && cs_sfc_bulk_query_maybe(s->base.conn, s->base.object,
+                                                        cs_buf_str(&q), "", &s->bulk, err) != 0)
+        rc = -1;
+    if (rc == 0 && s->bulk == NULL)
+        rc = cs_sfc_query_page(s->base.conn, cs_buf_str(&q), NULL, s->base.page_size, ans, err);
     cs_buf_free(&q);
     return rc;
 }
@@ -80,6 +138,8 @@ static int first_page(cs_sfc_scan *s, json_t **ans, cs_err *err)
 int cs_sfc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
 {
     cs_sfc_scan *s = (cs_sfc_scan *)base;
+    if (s->bulk != NULL)
+        return bulk_changes(s, out, err);
     json_t *ans = NULL;
     int rc = s->started
                  ? cs_sfc_query_page(s->base.conn, NULL, s->next, s->base.page_size, &ans, err)
@@ -87,6 +147,8 @@ int cs_sfc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
     if (rc != 0)
         return -1;
     s->started = true;
+    if (s->bulk != NULL)
+        return bulk_changes(s, out, err);
     int64_t stamp = -1;
     size_t before = out->len;
     if (cs_sfc_append_page(s->base.conn, s->base.object, ans, out, &stamp, err) != 0) {

@@ -19,7 +19,7 @@
 
 /* Converts one input into a collection record; refuses it locally when a
  * field does not exist, cannot be written this way, or its value does not fit. */
-static json_t *prepare(cs_connector *c, const char *object, const cs_object_schema *s,
+json_t *cs_sfc_prepare(cs_connector *c, const char *object, const cs_object_schema *s,
                        cs_write_kind kind, const cs_write_input *in, cs_write_result *res)
 {
     (void)c;
@@ -381,7 +381,7 @@ int cs_sfc_write(cs_connector *c, const char *object, cs_write_kind kind, const 
                                    "not a Salesforce id");
             continue;
         }
-        recs[i] = prepare(c, object, s, kind, &in[i], &res[i]);
+        recs[i] = cs_sfc_prepare(c, object, s, kind, &in[i], &res[i]);
         if (recs[i] != NULL)
             idx[m++] = i;
     }

@@ -213,7 +213,7 @@ static int write_batch(sync_pass *p, sync_round *r, const cs_plan_op *const *ops
             sent[k].status = CS_WRITE_NOT_SENT;
     }
     if (rc == 0 && m > 0 && call == 0) {
-        call = cs_connector_write(c, object, kind, in, m, sent, &call_err);
+        call = sync_write(p, c, object, kind, in, m, sent, &call_err);
         for (size_t k = 0; k < m; k++)
             res[at[k]] = sent[k];
     }
@@ -269,7 +269,7 @@ static int write_group(sync_pass *p, sync_round *r, const cs_plan *plan, size_t 
 {
     const cs_plan_op *first = cs_plan_get(plan, from);
     cs_connector *c = first->target == CS_PLAN_HUBSPOT ? p->s->opt.hubspot : p->s->opt.salesforce;
-    size_t max = cs_connector_batch_max(c);
+    size_t max = sync_bulk_batch(p, first, to - from, cs_connector_batch_max(c));
     const cs_plan_op **batch = calloc(max ? max : 1, sizeof *batch);
     if (batch == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");

@@ -202,8 +202,8 @@ static int send(cbatch *b, cs_err *err)
         return rc;
     }
     cs_err call_err = {0};
-    int call = cs_connector_write(c, b->hub ? p->pair->hs_object : b->ops[0]->sf_type,
-                                  CS_WRITE_CREATE, in, m, res, &call_err);
+    int call = sync_write(p, c, b->hub ? p->pair->hs_object : b->ops[0]->sf_type, CS_WRITE_CREATE,
+                          in, m, res, &call_err);
     rc = apply_begin(p, err);
     for (size_t k = 0; rc == 0 && k < m; k++)
         rc = settle(b, idx[k], &res[k], err);
@@ -527,7 +527,7 @@ int apply_creates(sync_pass *p, sync_round *r, const cs_plan *plan, size_t from,
     const cs_plan_op *first = cs_plan_get(plan, from);
     bool hub = first->target == CS_PLAN_HUBSPOT;
     cs_connector *c = hub ? p->s->opt.hubspot : p->s->opt.salesforce;
-    size_t max = cs_connector_batch_max(c);
+    size_t max = sync_bulk_batch(p, first, to - from, cs_connector_batch_max(c));
     const cs_plan_op **batch = calloc(max ? max : 1, sizeof *batch);
     if (batch == NULL)
         return oom(err);

@@ -227,7 +227,7 @@ static int pair_rounds(sync_pass *p, const cs_pair *pair, cs_plan **plan_out, cs
         if (!p->dry_run && !sync_budget_ok(p, false))
             break;
         sync_round r;
-        int rc = detect_round(p, &r, p->dry_run ? 0 : p->s->round_records, err);
+        int rc = detect_round(p, &r, p->dry_run ? 0 : sync_bulk_round(p, p->s->round_records), err);
         if (rc == 0 && sync_stopped(p)) {
             p->halt = SYNC_HALT_INTERRUPTED;
             sync_round_dispose(&r);
@@ -263,7 +263,7 @@ static int pair_rounds(sync_pass *p, const cs_pair *pair, cs_plan **plan_out, cs
 /* Every pair in turn, parents first (A2). */
 static int rounds(sync_pass *p, cs_plan **plan_out, cs_err *err)
 {
-    if (detect_pass_begin(p, err) != 0)
+    if (sync_bulk_begin(p, err) != 0 || detect_pass_begin(p, err) != 0)
         return -1;
     for (size_t i = 0; i < p->s->npairs && p->halt == SYNC_GO; i++) {
         if (pair_rounds(p, &p->s->pairs[i], plan_out, err) != 0)
@@ -301,6 +301,7 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
         if (!dry)
             cs_connector_set_guard(s->opt.salesforce, budget_guard, &p);
         rc = rounds(&p, plan_out, e);
+        sync_bulk_end(&p);
         cs_connector_set_guard(s->opt.salesforce, NULL, NULL);
     }
     if (rc != 0 && p.halt == SYNC_HALT_PAUSED && e->category == CS_ERR_RATE_LIMIT) {

@@ -94,6 +94,7 @@ typedef struct cs_sync_side_report {
     uint64_t api_calls;   /* requests sent, retries included */
     uint64_t read_calls;  /* logical read calls */
     uint64_t write_calls; /* logical write calls */
+    uint64_t bulk_jobs;   /* Salesforce: Bulk API 2.0 ingest jobs (sync.bulk_threshold) */
     int64_t daily_used;   /* what the API last reported; -1 when never */
     int64_t daily_max;
 } cs_sync_side_report;

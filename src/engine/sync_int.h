@@ -79,6 +79,7 @@ typedef struct sync_pass {
     cs_connector_usage hs_usage0, sf_usage0;
     struct detect_full *full; /* full reads matched locally (detect_full.c); NULL: none */
     struct detect_window *win; /* the scans' windows (detect_window.c); NULL: none */
+    struct sync_bulk *bulk;   /* Bulk API 2.0 use of the pass (sync_bulk.c); NULL: dry run */
 } sync_pass;
 
 typedef struct sync_round {
@@ -207,6 +208,22 @@ int detect_window_wrote(sync_pass *p, const char *object, const char *id, bool d
 /* Inside the round's last transaction, with the cursors: notes what the
  * round's scans returned, and settles the windows read in full. */
 int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err);
+/* ---- sync_bulk.c: Salesforce Bulk API 2.0 (sync.bulk_threshold) ----------------- */
+
+/* Gives the Salesforce connector the threshold and the journal of its
+ * ingest jobs, then settles the jobs an earlier pass left. */
+int sync_bulk_begin(sync_pass *p, cs_err *err);
+void sync_bulk_end(sync_pass *p);
+/* Records per scan in a round of the current pair: round, or the threshold
+ * (at most 50,000) when the pair is read in full and Bulk may be used. */
+size_t sync_bulk_round(const sync_pass *p, size_t round);
+/* Inputs per write call for a group of n ops like first: batch_max, or n
+ * when the group goes out as one ingest job (counts the group). */
+size_t sync_bulk_batch(sync_pass *p, const struct cs_plan_op *first, size_t n, size_t batch_max);
+/* cs_connector_write(), through one ingest job when the pass's writes to
+ * object passed the threshold and n is big enough for a job. */
+int sync_write(sync_pass *p, cs_connector *c, const char *object, cs_write_kind kind,
+               const cs_write_input *in, size_t n, cs_write_result *res, cs_err *err);
 
 /* ---- apply*.c -------------------------------------------------------------------- */
 

@@ -117,7 +117,8 @@ static json_t *side_json(const cs_sync_side_report *s)
                   {"errors_total", cs_sync_side_errors(s)},
                   {"api_calls", s->api_calls},
                   {"read_calls", s->read_calls},
-                  {"write_calls", s->write_calls}};
+                  {"write_calls", s->write_calls},
+                  {"bulk_jobs", s->bulk_jobs}};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         if (json_object_set_new(o, counts[i].key, json_integer((json_int_t)counts[i].v)) != 0)
             goto fail;

@@ -175,6 +175,11 @@ bool cs_http_client_stopped(const cs_http_client *c)
     return net_stopped(c);
 }
 
+void cs_http_client_sleep(const cs_http_client *c, int64_t ms)
+{
+    net_sleep_ms(c, ms);
+}
+
 const cs_http_usage *cs_http_client_usage(const cs_http_client *c)
 {
     return &c->usage;

@@ -247,6 +247,9 @@ const char *cs_http_client_base_url(const cs_http_client *c);
 void cs_http_client_set_stop(cs_http_client *c, const volatile sig_atomic_t *stop);
 /* Whether the stop flag is raised. */
 bool cs_http_client_stopped(const cs_http_client *c);
+/* Waits ms (with the client's clock), ending early when the stop flag
+ * rises: what a poll between requests waits. */
+void cs_http_client_sleep(const cs_http_client *c, int64_t ms);
 /* Replaces the base URL (Salesforce: the instance_url an OAuth grant returned). */
 int cs_http_client_set_base_url(cs_http_client *c, const char *base_url, cs_err *err);
 
