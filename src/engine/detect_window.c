@@ -274,26 +274,32 @@ int detect_window_pull(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
     return 0;
 }
 
-/* Whether a record seen before at the same time must still be planned: a
- * pair linked without a snapshot waits for its first merge (a pass that
- * stopped before its follow-ups), which only planning gives it. */
-static int needs_plan(sync_pass *p, const cs_record *rec, bool *needs, cs_err *err)
+/* What the store knows of rec's pair: whether it is linked, whether it has
+ * a snapshot, and the modification time of rec's side the snapshot reflects
+ * (0: unknown). A record seen before at the same time is still planned when
+ * its pair is linked without a snapshot: it waits for its first merge (a
+ * pass that stopped before its follow-ups), which only planning gives it. */
+static int pair_state(sync_pass *p, const cs_record *rec, bool *linked, bool *has_snap,
+                      int64_t *stamp, cs_err *err)
 {
-    *needs = false;
+    *linked = *has_snap = false;
+    *stamp = 0;
     bool hub = cs_pair_is_hs(p->pair, rec->type);
     cs_link l;
     int found = hub ? cs_store_link_by_hs(p->s->opt.store, p->pair->link_object, rec->id, &l, err)
                     : cs_store_link_by_sf(p->s->opt.store, rec->id, &l, err);
     if (found <= 0 || strcmp(l.object, p->pair->link_object) != 0)
         return found < 0 ? -1 : 0;
+    *linked = true;
     cs_snapshot snap;
     memset(&snap, 0, sizeof snap);
     found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, l.hs_id, &snap, err);
+    if (found == 1) {
+        *has_snap = true;
+        *stamp = hub ? snap.hs_modified_ms : snap.sf_modified_ms;
+    }
     cs_snapshot_dispose(&snap);
-    if (found < 0)
-        return -1;
-    *needs = found == 0;
-    return 0;
+    return found < 0 ? -1 : 0;
 }
 
 int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_list *got, cs_err *err)
@@ -311,22 +317,35 @@ int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_lis
         cs_record *rec = &got->items[k];
         bool drop = false;
         if (rc == 0 && rec->id != NULL && strlen(rec->id) < CS_STORE_ID_MAX) {
-            const json_t *had = json_object_get(noted, rec->id);
-            if (rec->deleted)
-                rc = json_object_set_new(noted, rec->id, json_null()) ? oom(err) : 0;
-            else if (rec->modified_ms >= w->floor_ms &&
-                     (!json_is_integer(had) || json_integer_value(had) < rec->modified_ms))
-                rc = json_object_set_new(noted, rec->id, json_integer(rec->modified_ms)) ? oom(err)
-                                                                                         : 0;
             int64_t ms = -1;
             int found = 0;
-            if (rc == 0 && w->active && !rec->deleted)
+            if (w->active && !rec->deleted)
                 found = cs_store_seen_get(p->s->opt.store, name, rec->id, &ms, err);
-            bool needs = false;
-            if (found == 1 && ms == rec->modified_ms)
-                rc = needs_plan(p, rec, &needs, err);
+            bool linked = false, has_snap = false;
+            int64_t stamp = 0;
+            if (found == 1)
+                rc = pair_state(p, rec, &linked, &has_snap, &stamp, err);
             rc = found < 0 ? -1 : rc;
-            drop = rc == 0 && found == 1 && ms == rec->modified_ms && !needs;
+            /* On HubSpot, a copy no newer than the version the pair's
+             * snapshot reflects is the search index showing the record as it
+             * was before crmsync's own write (R2): planning it would undo
+             * that write, and noting it would date the record back.
+             * Salesforce's queries have no such lag, and its times are whole
+             * seconds, so there a same-second edit must not pass for a copy. */
+            bool stale = scan == SYNC_SCAN_HS && has_snap && rec->modified_ms > 0 &&
+                         stamp >= rec->modified_ms;
+            drop = rc == 0 && found == 1 &&
+                   (stale || (ms == rec->modified_ms && (!linked || has_snap)));
+            const json_t *had = json_object_get(noted, rec->id);
+            if (rc == 0 && !stale) {
+                if (rec->deleted)
+                    rc = json_object_set_new(noted, rec->id, json_null()) ? oom(err) : 0;
+                else if (rec->modified_ms >= w->floor_ms &&
+                         (!json_is_integer(had) || json_integer_value(had) < rec->modified_ms))
+                    rc = json_object_set_new(noted, rec->id, json_integer(rec->modified_ms))
+                             ? oom(err)
+                             : 0;
+            }
         }
         if (drop || rc != 0) {
             if (drop)
