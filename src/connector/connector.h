@@ -183,8 +183,8 @@ int cs_connector_changes(cs_connector *c, const cs_scan_options *opts, cs_record
  * (whole seconds for Salesforce): one call, HubSpot search with limit 1 reading `total`
  * (so as the search index shows them), Salesforce SELECT COUNT() on
  * SystemModstamp. Deleted records are not counted. */
-int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms,
-                                int64_t to_ms, int64_t *n, cs_err *err);
+int cs_connector_count_modified(cs_connector *c, const char *object, int64_t from_ms, int64_t to_ms,
+                                int64_t *n, cs_err *err);
 
 /* The modification time a cursor stands for (epoch ms), or -1 for the empty
  * cursor. For tests, logs and `crmsync status`. */

@@ -77,9 +77,9 @@ typedef struct sync_pass {
     uint64_t ops_planned;
     uint64_t ops_applied;
     cs_connector_usage hs_usage0, sf_usage0;
-    struct detect_full *full; /* full reads matched locally (detect_full.c); NULL: none */
+    struct detect_full *full;  /* full reads matched locally (detect_full.c); NULL: none */
     struct detect_window *win; /* the scans' windows (detect_window.c); NULL: none */
-    struct sync_bulk *bulk;   /* Bulk API 2.0 use of the pass (sync_bulk.c); NULL: dry run */
+    struct sync_bulk *bulk;    /* Bulk API 2.0 use of the pass (sync_bulk.c); NULL: dry run */
 } sync_pass;
 
 typedef struct sync_round {
