@@ -546,61 +546,50 @@ int cs_connector_write(cs_connector *c, const char *object, cs_write_kind kind,
     return 0;
 }
 
-int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char *to_object,
-                            const char *const *ids, size_t count, json_t **out, cs_err *err)
+/* The read behind the three id-map calls: checks, an empty object for no
+ * ids, the connector's answer otherwise. */
+typedef int (*id_map_op)(cs_connector *c, const char *a, const char *b, const char *const *ids,
+                         size_t n, json_t *out, cs_err *err);
+
+static int id_map_read(cs_connector *c, id_map_op op, const char *what, const char *a,
+                       const char *b_kind, const char *b, const char *const *ids, size_t count,
+                       json_t **out, cs_err *err)
 {
-    if (c->ops->assoc_read == NULL)
-        return unsupported(c, "associations", err);
-    if (check_ids(ids, count, err) != 0 || check_name("object", from_object, err) != 0 ||
-        check_name("object", to_object, err) != 0)
+    if (op == NULL)
+        return unsupported(c, what, err);
+    if (check_ids(ids, count, err) != 0 || check_name("object", a, err) != 0 ||
+        check_name(b_kind, b, err) != 0)
         return -1;
     json_t *obj = json_object();
     if (obj == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (count > 0 && c->ops->assoc_read(c, from_object, to_object, ids, count, obj, err) != 0) {
+    if (count > 0 && op(c, a, b, ids, count, obj, err) != 0) {
         json_decref(obj);
         return -1;
     }
     *out = obj;
     return 0;
+}
+
+int cs_connector_assoc_read(cs_connector *c, const char *from_object, const char *to_object,
+                            const char *const *ids, size_t count, json_t **out, cs_err *err)
+{
+    return id_map_read(c, c->ops->assoc_read, "associations", from_object, "object", to_object, ids,
+                       count, out, err);
 }
 
 int cs_connector_children(cs_connector *c, const char *child_object, const char *field,
                           const char *const *ids, size_t count, json_t **out, cs_err *err)
 {
-    if (c->ops->children_read == NULL)
-        return unsupported(c, "child records", err);
-    if (check_ids(ids, count, err) != 0 || check_name("object", child_object, err) != 0 ||
-        check_name("field", field, err) != 0)
-        return -1;
-    json_t *obj = json_object();
-    if (obj == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (count > 0 && c->ops->children_read(c, child_object, field, ids, count, obj, err) != 0) {
-        json_decref(obj);
-        return -1;
-    }
-    *out = obj;
-    return 0;
+    return id_map_read(c, c->ops->children_read, "child records", child_object, "field", field, ids,
+                       count, out, err);
 }
 
 int cs_connector_assoc_primary(cs_connector *c, const char *from_object, const char *to_object,
                                const char *const *ids, size_t count, json_t **out, cs_err *err)
 {
-    if (c->ops->assoc_primary == NULL)
-        return unsupported(c, "primary associations", err);
-    if (check_ids(ids, count, err) != 0 || check_name("object", from_object, err) != 0 ||
-        check_name("object", to_object, err) != 0)
-        return -1;
-    json_t *obj = json_object();
-    if (obj == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    if (count > 0 && c->ops->assoc_primary(c, from_object, to_object, ids, count, obj, err) != 0) {
-        json_decref(obj);
-        return -1;
-    }
-    *out = obj;
-    return 0;
+    return id_map_read(c, c->ops->assoc_primary, "primary associations", from_object, "object",
+                       to_object, ids, count, out, err);
 }
 
 int cs_connector_assoc_write(cs_connector *c, const char *from_object, const char *to_object,

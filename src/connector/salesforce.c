@@ -679,6 +679,41 @@ static const cs_field_schema *lookup_field(cs_connector *c, const char *from, co
     return NULL;
 }
 
+/* Lists of ids by id, read in one batched query of object's Id and field
+ * (f): where keyed is "Id", out[record id] lists the record's f; where it is
+ * f, out[f's value] lists the records naming it. Every input id gets a list,
+ * empty when nothing matched or the id is not a Salesforce id. */
+static int id_lists(cs_connector *c, const char *object, const char *f, const char *keyed,
+                    const char *const *ids, size_t n, json_t *out, cs_err *err)
+{
+    const char **ok = calloc(n ? n : 1, sizeof *ok);
+    if (ok == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(out, ids[i], json_array());
+        if (cs_sfc_id_ok(ids[i]))
+            ok[m++] = ids[i];
+    }
+    char sel[200];
+    (void)snprintf(sel, sizeof sel, "Id, %s", f);
+    cs_record_list rows;
+    cs_record_list_init(&rows);
+    int rc = query_in(c, object, sel, keyed, ok, m, NULL, &rows, err);
+    bool by_id = strcmp(keyed, "Id") == 0;
+    for (size_t i = 0; i < rows.len && rc == 0; i++) {
+        const char *value = json_string_value(json_object_get(rows.items[i].fields, f));
+        const char *key = by_id ? rows.items[i].id : value;
+        json_t *list = key ? json_object_get(out, key) : NULL;
+        const char *item = by_id ? value : rows.items[i].id;
+        if (list != NULL && item != NULL)
+            json_array_append_new(list, json_string(item));
+    }
+    cs_record_list_dispose(&rows);
+    free(ok);
+    return rc;
+}
+
 /* The other way (an Account's Contacts): the records of child whose lookup
  * field names each id. */
 static int cs_sfc_children_read(cs_connector *c, const char *child, const char *field,
@@ -693,29 +728,7 @@ static int cs_sfc_children_read(cs_connector *c, const char *child, const char *
             f = &s->fields[i];
     if (f == NULL)
         return cs_err_set(err, CS_ERR_CONFIG, "Salesforce %s has no lookup field %s", child, field);
-    const char **ok = calloc(n ? n : 1, sizeof *ok);
-    if (ok == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object_set_new(out, ids[i], json_array());
-        if (cs_sfc_id_ok(ids[i]))
-            ok[m++] = ids[i];
-    }
-    char sel[200];
-    (void)snprintf(sel, sizeof sel, "Id, %s", f->name);
-    cs_record_list rows;
-    cs_record_list_init(&rows);
-    int rc = query_in(c, child, sel, f->name, ok, m, NULL, &rows, err);
-    for (size_t i = 0; i < rows.len && rc == 0; i++) {
-        const char *parent = json_string_value(json_object_get(rows.items[i].fields, f->name));
-        json_t *list = parent ? json_object_get(out, parent) : NULL;
-        if (list != NULL)
-            json_array_append_new(list, json_string(rows.items[i].id));
-    }
-    cs_record_list_dispose(&rows);
-    free(ok);
-    return rc;
+    return id_lists(c, child, f->name, f->name, ids, n, out, err);
 }
 
 static int cs_sfc_assoc_read(cs_connector *c, const char *from, const char *to,
@@ -724,29 +737,7 @@ static int cs_sfc_assoc_read(cs_connector *c, const char *from, const char *to,
     const cs_field_schema *f = lookup_field(c, from, to, err);
     if (f == NULL)
         return -1;
-    const char **ok = calloc(n, sizeof *ok);
-    if (ok == NULL)
-        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object_set_new(out, ids[i], json_array());
-        if (cs_sfc_id_ok(ids[i]))
-            ok[m++] = ids[i];
-    }
-    char sel[200];
-    (void)snprintf(sel, sizeof sel, "Id, %s", f->name);
-    cs_record_list rows;
-    cs_record_list_init(&rows);
-    int rc = query_in(c, from, sel, "Id", ok, m, NULL, &rows, err);
-    for (size_t i = 0; i < rows.len && rc == 0; i++) {
-        const char *to_id = json_string_value(json_object_get(rows.items[i].fields, f->name));
-        json_t *list = json_object_get(out, rows.items[i].id);
-        if (to_id != NULL && list != NULL)
-            json_array_append_new(list, json_string(to_id));
-    }
-    cs_record_list_dispose(&rows);
-    free(ok);
-    return rc;
+    return id_lists(c, from, f->name, "Id", ids, n, out, err);
 }
 
 static int cs_sfc_assoc_write(cs_connector *c, const char *from, const char *to,
