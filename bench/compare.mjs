@@ -8,7 +8,8 @@
 //        Prints "hsEdited sfEdited".
 //   node bench/compare.mjs stats HS
 //        prints "hsCalls hsWrites sfCalls sfWrites" from /__sandbox/stats
-//        (writes: anything but GET, search, batch/read)
+//        (writes: anything but GET, search, batch/read, sObject Collections retrieve
+//        and Bulk query jobs)
 //   node bench/compare.mjs endpoints HS
 //        prints the calls per API and endpoint from /__sandbox/stats, one line
 //   node bench/compare.mjs dups HS SF TOKEN
@@ -51,7 +52,10 @@ async function change(n) {
 async function stats() {
   const s = await (await fetch(`${hs}/__sandbox/stats`)).json();
   const writes = (api) => Object.entries(s[api].by_endpoint)
-    .filter(([k]) => !k.startsWith("GET ") && !/\/search$|\/batch\/read$/.test(k))
+    .filter(([k]) => !k.startsWith("GET ") && !/\/search$|\/batch\/read$/.test(k)
+      // sObject Collections retrieve (POST /composite/sobjects/{type}) and
+      // Bulk query jobs read records; they write none.
+      && !/^POST .*\/composite\/sobjects\/[^/]+$/.test(k) && !/\/jobs\/query/.test(k))
     .reduce((a, [, v]) => a + v, 0);
   console.log(`${s.hubspot.requests} ${writes("hubspot")} ${s.salesforce.requests} ${writes("salesforce")}`);
 }

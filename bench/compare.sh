@@ -190,7 +190,7 @@ done
   echo
   echo "Command: \`bench/compare.sh $*\`${OVERLAP:+ with OVERLAP=$OVERLAP} on $(machine_line) at the end of the run; release build; both sandboxes on the same machine, rate limits off."
   echo "N HubSpot contacts and N Salesforce Leads, N/10 emails on both sides, so both sides should end with 2N − N/10 emails. The peer is \`bench/peer/sync.mjs\`. The 1% change edits \`fax\` on N/100 HubSpot contacts and \`Title\` on N/100 Leads, the same on both copies; each edit must reach the other side."
-  echo "CPU is the client's user+sys; µs/rec divides it by the 2N records the two sides hold. Calls come from the sandbox's /__sandbox/stats (writes: anything but GET, search and batch/read). Sandbox CPU: the serving sandbox's user+sys during the pass (the server work each tool causes). Read and written: records per side as each tool reports them (crmsync: its summary's \"records read\", created + updated)."
+  echo "CPU is the client's user+sys; µs/rec divides it by the 2N records the two sides hold. Calls come from the sandbox's /__sandbox/stats (writes: anything but GET, search, batch/read, sObject Collections retrieve and Bulk query jobs). Sandbox CPU: the serving sandbox's user+sys during the pass (the server work each tool causes). Read and written: records per side as each tool reports them (crmsync: its summary's \"records read\", created + updated)."
   echo
   echo "| tool | pass | N | wall | CPU | µs/rec | peak RSS | sandbox CPU | HubSpot calls | Salesforce calls | read HS / SF | written HS / SF | converged |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -112,7 +112,8 @@ static int heading(cs_buf *out, const cs_plan_op *op)
     switch (op->kind) {
     case CS_PLAN_CREATE:
         if (hub) {
-            rc = cs_buf_append_str(out, "create HubSpot contact from ");
+            rc = cs_buf_appendf(out, "create HubSpot %s from ",
+                                op->hs_label ? op->hs_label : "record");
             rc |= sf_name(out, op->sf_type, op->sf_id);
         } else {
             rc = cs_buf_appendf(out, "create Salesforce %s from ",
@@ -134,7 +135,9 @@ static int heading(cs_buf *out, const cs_plan_op *op)
         return rc | aside(out, op, hub);
     case CS_PLAN_UNSUBSCRIBE:
         rc = cs_buf_append_str(out, "unsubscribe ");
-        rc |= op->hs_id ? hs_name(out, op) : cs_buf_append_str(out, "the new HubSpot contact");
+        rc |= op->hs_id ? hs_name(out, op)
+                        : cs_buf_appendf(out, "the new HubSpot %s",
+                                         op->hs_label ? op->hs_label : "record");
         rc |= cs_buf_append_str(out, " from email");
         return rc | aside(out, op, true);
     case CS_PLAN_ASSOCIATE: {

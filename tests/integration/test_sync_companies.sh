@@ -95,6 +95,12 @@ LEADY=$COMPANY
 hs_contact '{"email":"leady@example.com","lastname":"Lee","company":"Leady Co"}'
 hs_primary "$CONTACT" "$LEADY"
 
+cs plan
+check "plan names the HubSpot object it creates from an Account" \
+  grep -q "create HubSpot company from Salesforce Account $GLOBEX_SF" <<<"$OUT"
+check "plan says company, never contact, for an Account" \
+  bash -c '! grep -q "HubSpot contact from Salesforce Account" <<<"$1"' _ "$OUT"
+
 sync
 check "first pass exits 0" [ "$RC" = 0 ]
 GLOBEX=$(company_named Globex)
