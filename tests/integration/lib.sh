@@ -162,6 +162,18 @@ hs_find() {
 stats() { anon GET "$HS/__sandbox/stats"; }
 reset_stats() { anon POST "$HS/__sandbox/reset-stats"; }
 
+# endpoint_calls API REGEX: requests since the last reset on endpoints whose
+# key ("METHOD path-template", as /__sandbox/stats names them) matches REGEX.
+endpoint_calls() {
+  stats
+  BODY_JSON="$BODY" node -e '
+    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
+    const re = new RegExp(process.argv[2]);
+    let n = 0;
+    for (const [k, v] of Object.entries(s)) if (re.test(k)) n += v;
+    console.log(n);' "$1" "$2"
+}
+
 # write_calls API: requests since the last reset that could change data
 # (anything but reads: GET, HubSpot search and batch/read, Salesforce
 # sObject Collections retrieve).

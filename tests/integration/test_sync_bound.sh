@@ -22,17 +22,6 @@ SHARED=$((N / 10))
 
 ceil() { echo $((($1 + $2 - 1) / $2)); }
 
-# endpoint_calls API REGEX: requests since the last reset on endpoints whose
-# key ("METHOD path-template") matches REGEX.
-endpoint_calls() {
-  stats
-  BODY_JSON="$BODY" node -e '
-    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
-    const re = new RegExp(process.argv[2]);
-    let n = 0;
-    for (const [k, v] of Object.entries(s)) if (re.test(k)) n += v;
-    console.log(n);' "$1" "$2"
-}
 api_calls() { endpoint_calls "$1" '.'; }
 
 count_of() {

@@ -27,26 +27,15 @@ write_config
 sed -i -E 's/^  bulk_threshold: +[0-9]+/  bulk_threshold: 50/' "$CFG"
 check "the config sets the threshold" grep -q '^  bulk_threshold: 50' "$CFG"
 
-# endpoint_count API PATTERN: requests since the last reset whose endpoint matches.
-endpoint_count() {
-  stats
-  BODY_JSON="$BODY" node -e '
-    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
-    const re = new RegExp(process.argv[2]);
-    let n = 0;
-    for (const [k, v] of Object.entries(s)) if (re.test(k)) n += v;
-    console.log(n);' "$1" "$2"
-}
-
 reset_stats
 cs sync --quiet
 check "first pass completes despite the refused records (exit 0)" [ "$RC" = 0 ]
-check "the Salesforce reads went through query jobs" [ "$(endpoint_count salesforce '^POST .*/jobs/query$')" -ge 2 ]
-check "their results were read by locator pages" [ "$(endpoint_count salesforce '^GET .*/jobs/query/[^/]+/results$')" -ge 2 ]
-check "the Leads were written through an ingest job" [ "$(endpoint_count salesforce '^POST .*/jobs/ingest$')" -ge 1 ]
-check "its CSV was uploaded" [ "$(endpoint_count salesforce '^PUT .*/jobs/ingest/[^/]+/batches$')" -ge 1 ]
-check "its failed results were read" [ "$(endpoint_count salesforce '^GET .*/failedResults$')" -ge 1 ]
-check "no /composite call created Leads" [ "$(endpoint_count salesforce '^POST .*/composite$')" = 0 ]
+check "the Salesforce reads went through query jobs" [ "$(endpoint_calls salesforce '^POST .*/jobs/query$')" -ge 2 ]
+check "their results were read by locator pages" [ "$(endpoint_calls salesforce '^GET .*/jobs/query/[^/]+/results$')" -ge 2 ]
+check "the Leads were written through an ingest job" [ "$(endpoint_calls salesforce '^POST .*/jobs/ingest$')" -ge 1 ]
+check "its CSV was uploaded" [ "$(endpoint_calls salesforce '^PUT .*/jobs/ingest/[^/]+/batches$')" -ge 1 ]
+check "its failed results were read" [ "$(endpoint_calls salesforce '^GET .*/failedResults$')" -ge 1 ]
+check "no /composite call created Leads" [ "$(endpoint_calls salesforce '^POST .*/composite$')" = 0 ]
 TOTAL=$((2 * N - OVERLAP))
 soql "SELECT COUNT() FROM Lead"
 check "every HubSpot contact has its Lead ($TOTAL)" [ "$(json_get 'b.totalSize')" = "$TOTAL" ]
@@ -67,7 +56,7 @@ check "verify lists only the known errors" bash -c '! grep -Eiq "missing|differ"
 reset_stats
 cs sync --quiet
 check "a second pass completes" [ "$RC" = 0 ]
-check "a change pass uses no Bulk API job" [ "$(endpoint_count salesforce '/jobs/')" = 0 ]
+check "a change pass uses no Bulk API job" [ "$(endpoint_calls salesforce '/jobs/')" = 0 ]
 
 # The same first pass with the threshold at 0: no Bulk API call at all.
 stop_sandbox
@@ -79,7 +68,7 @@ sed -i -E 's/^  bulk_threshold: +[0-9]+/  bulk_threshold: 0/' "$CFG"
 reset_stats
 cs sync --quiet
 check "threshold 0: the first pass completes" [ "$RC" = 0 ]
-check "threshold 0: no Bulk API call" [ "$(endpoint_count salesforce '/jobs/')" = 0 ]
+check "threshold 0: no Bulk API call" [ "$(endpoint_calls salesforce '/jobs/')" = 0 ]
 soql "SELECT COUNT() FROM Lead"
 check "threshold 0: every contact has its Lead" [ "$(json_get 'b.totalSize')" = "$TOTAL" ]
 

@@ -34,17 +34,6 @@ endpoint_status() {
 
 sqlq() { sqlite3 "$WORK/state.db" "$1"; }
 
-# endpoint_calls API REGEX: requests since the reset on endpoints whose
-# "METHOD template" matches REGEX.
-endpoint_calls() {
-  stats
-  BODY_JSON="$BODY" node -e '
-    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
-    const re = new RegExp(process.argv[2]);
-    let n = 0;
-    for (const [k, v] of Object.entries(s)) if (re.test(k)) n += v;
-    console.log(n);' "$1" "$2"
-}
 
 # scenario LABEL MIN_RECONCILED RATES: one sandbox, seed, faults, one pass,
 # the checks. MIN_RECONCILED: creates the summary must count as found by
