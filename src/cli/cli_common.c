@@ -69,6 +69,24 @@ int cs_cli_args_bad(const cs_cli_args *a, bool missing)
     return CS_EXIT_USAGE;
 }
 
+int cs_cli_config_only(const char *command, int argc, char **argv, void (*usage)(FILE *),
+                       const char **config)
+{
+    bool missing = false;
+    cs_cli_args a;
+    cs_cli_args_init(&a, command, argc, argv);
+    while (cs_cli_args_next(&a)) {
+        if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
+            usage(stdout);
+            return CS_EXIT_OK;
+        }
+        if (!cs_cli_args_value(&a, "--config", &missing))
+            return cs_cli_args_bad(&a, missing);
+        *config = a.value;
+    }
+    return -1;
+}
+
 /* A duration as the configuration spells it (sync.interval): a whole number
  * and a unit. */
 static int duration_ms(const char *s, long *ms)

@@ -50,6 +50,13 @@ bool cs_cli_args_value(cs_cli_args *a, const char *name, bool *missing);
  * pointer to --help on stderr; returns CS_EXIT_USAGE. */
 int cs_cli_args_bad(const cs_cli_args *a, bool missing);
 
+/* The whole argument list of a command whose only option is --config (with
+ * --help / -h): sets *config (borrowed from argv; left as it was when not
+ * given) and returns -1 to go on, or the exit code to return at once (after
+ * printing the usage, or why an argument is refused). */
+int cs_cli_config_only(const char *command, int argc, char **argv, void (*usage)(FILE *),
+                       const char **config);
+
 #define CS_CLI_MAX_BACKFILL 64
 
 /* The options `plan` and `sync` share: --config, --full, --backfill MAPPING

@@ -26,19 +26,9 @@ static void check_usage(FILE *out)
 int cs_cmd_check(int argc, char **argv)
 {
     const char *config = CS_CLI_DEFAULT_CONFIG;
-    bool missing = false;
-    cs_cli_args a;
-    cs_cli_args_init(&a, "check", argc, argv);
-    while (cs_cli_args_next(&a)) {
-        if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
-            check_usage(stdout);
-            return CS_EXIT_OK;
-        } else if (cs_cli_args_value(&a, "--config", &missing)) {
-            config = a.value;
-        } else {
-            return cs_cli_args_bad(&a, missing);
-        }
-    }
+    int parsed = cs_cli_config_only("check", argc, argv, check_usage, &config);
+    if (parsed >= 0)
+        return parsed;
     cs_cli_env env;
     int code = cs_cli_env_open("check", config, CS_CLI_OPEN_CONNECTORS, &env);
     if (code != CS_EXIT_OK) {

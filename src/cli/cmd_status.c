@@ -81,19 +81,9 @@ static int print_last_run(cs_store *store, int64_t now, cs_err *err)
 int cs_cmd_status(int argc, char **argv)
 {
     const char *config = CS_CLI_DEFAULT_CONFIG;
-    bool missing = false;
-    cs_cli_args a;
-    cs_cli_args_init(&a, "status", argc, argv);
-    while (cs_cli_args_next(&a)) {
-        if (cs_cli_args_flag(&a, "--help") || cs_cli_args_flag(&a, "-h")) {
-            status_usage(stdout);
-            return CS_EXIT_OK;
-        } else if (cs_cli_args_value(&a, "--config", &missing)) {
-            config = a.value;
-        } else {
-            return cs_cli_args_bad(&a, missing);
-        }
-    }
+    int parsed = cs_cli_config_only("status", argc, argv, status_usage, &config);
+    if (parsed >= 0)
+        return parsed;
     cs_cli_env env;
     int code = cs_cli_env_open("status", config, CS_CLI_OPEN_STORE, &env);
     if (code != CS_EXIT_OK) {
