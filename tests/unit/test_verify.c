@@ -6,14 +6,13 @@
  * duplicate HS emails, and differences explained by open sync errors (R4),
  * which are listed but not counted. Also the printed summary. */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/verify.h"
+#include "record_fixture.h"
 
-#define END ((const char *)NULL)
 #define BASE                                                                                       \
     "hubspot: {base_url: \"http://127.0.0.1:1\"}\n"                                                \
     "salesforce: {instance_url: \"http://127.0.0.1:2\"}\n"
@@ -52,19 +51,6 @@ static void vfx_fini(vfx *f)
     cs_record_list_dispose(&f->users);
     json_decref(f->errors);
     cs_config_free(f->cfg);
-}
-
-/* A record from (field, value) pairs ending with END; a NULL value is null. */
-static void rec(cs_record_list *l, const char *type, const char *id, ...)
-{
-    cs_record r;
-    cr_assert_eq(cs_record_init(&r, id, type), 0);
-    va_list ap;
-    va_start(ap, id);
-    for (const char *k = va_arg(ap, const char *); k != NULL; k = va_arg(ap, const char *))
-        cr_assert_eq(cs_record_set(&r, k, va_arg(ap, const char *)), 0);
-    va_end(ap);
-    cr_assert_eq(cs_record_list_push(l, &r), 0);
 }
 
 #define HS(f, id, ...)      rec(&(f)->hs, "contacts", id, __VA_ARGS__, END)

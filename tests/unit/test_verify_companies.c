@@ -7,12 +7,12 @@
  * contact's primary company's Account (A2) — compared only when both ends
  * are synced, and explained by an open error when there is one. */
 #include <criterion/criterion.h>
-#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/verify_int.h"
+#include "record_fixture.h"
 
-#define END ((const char *)NULL)
 #define YAML                                                                                       \
     "hubspot: {base_url: \"http://127.0.0.1:1\"}\n"                                                \
     "salesforce: {instance_url: \"http://127.0.0.1:2\"}\n"                                         \
@@ -24,7 +24,7 @@ typedef struct cfx {
     cs_verify_link links[8], clinks[8];
     size_t nlinks, nclinks;
     json_t *primary, *errors;
-    cs_verify_report r;
+    cs_verify_report *r;
 } cfx;
 
 static void cfx_init(cfx *f)
@@ -38,45 +38,19 @@ static void cfx_init(cfx *f)
     cs_record_list_init(&f->contacts);
     f->primary = json_object();
     f->errors = json_object();
+    f->r = calloc(1, sizeof *f->r);
+    cr_assert_not_null(f->r);
 }
 
 static void cfx_fini(cfx *f)
 {
-    for (size_t i = 0; i < f->r.count; i++) {
-        cs_verify_item *it = &f->r.items[i];
-        for (size_t k = 0; k < it->ndiffs; k++) {
-            free(it->diffs[k].hs_property);
-            free(it->diffs[k].sf_field);
-            free(it->diffs[k].hs_value);
-            free(it->diffs[k].sf_value);
-        }
-        free(it->diffs);
-        free(it->email);
-        free(it->hs_id);
-        free(it->sf_type);
-        free(it->sf_id);
-        free(it->detail);
-        free(it->open_error);
-    }
-    free(f->r.items);
+    cs_verify_report_free(f->r);
     cs_record_list_dispose(&f->companies);
     cs_record_list_dispose(&f->accounts);
     cs_record_list_dispose(&f->contacts);
     json_decref(f->primary);
     json_decref(f->errors);
     cs_config_free(f->cfg);
-}
-
-static void rec(cs_record_list *l, const char *type, const char *id, ...)
-{
-    cs_record r;
-    cr_assert_eq(cs_record_init(&r, id, type), 0);
-    va_list ap;
-    va_start(ap, id);
-    for (const char *k = va_arg(ap, const char *); k != NULL; k = va_arg(ap, const char *))
-        cr_assert_eq(cs_record_set(&r, k, va_arg(ap, const char *)), 0);
-    va_end(ap);
-    cr_assert_eq(cs_record_list_push(l, &r), 0);
 }
 
 #define COMPANY(f, id, ...) rec(&(f)->companies, "companies", id, __VA_ARGS__, END)
@@ -95,15 +69,15 @@ static void compare(cfx *f)
                                  .ncontact_links = f->nclinks,
                                  .sf_contacts = &f->contacts,
                                  .primary = f->primary};
-    cr_assert_eq(verify_companies_compare(&in, &f->r), 0);
+    cr_assert_eq(verify_companies_compare(&in, f->r), 0);
 }
 
 static const cs_verify_item *item(const cfx *f, cs_verify_kind kind, const char *sf_id)
 {
-    for (size_t i = 0; i < f->r.count; i++)
-        if (f->r.items[i].kind == kind && f->r.items[i].sf_id &&
-            strcmp(f->r.items[i].sf_id, sf_id) == 0)
-            return &f->r.items[i];
+    for (size_t i = 0; i < f->r->count; i++)
+        if (f->r->items[i].kind == kind && f->r->items[i].sf_id &&
+            strcmp(f->r->items[i].sf_id, sf_id) == 0)
+            return &f->r->items[i];
     return NULL;
 }
 
@@ -115,11 +89,11 @@ Test(verify_companies, linked_pairs_that_agree_are_in_sync)
     ACCOUNT(&f, "001A", "Name", "Acme", "Phone", "555");
     f.links[f.nlinks++] = (cs_verify_link){"1", "Account", "001A"};
     compare(&f);
-    cr_assert_eq(f.r.divergences, 0, "%zu items", f.r.count);
-    cr_assert_eq(f.r.pairs_compared, 1);
-    cr_assert(f.r.companies);
-    cr_assert_eq(f.r.hs_companies, 1);
-    cr_assert_eq(f.r.sf_accounts, 1);
+    cr_assert_eq(f.r->divergences, 0, "%zu items", f.r->count);
+    cr_assert_eq(f.r->pairs_compared, 1);
+    cr_assert(f.r->companies);
+    cr_assert_eq(f.r->hs_companies, 1);
+    cr_assert_eq(f.r->sf_accounts, 1);
     cfx_fini(&f);
 }
 
@@ -133,7 +107,7 @@ Test(verify_companies, differing_fields_are_listed_per_pair)
     compare(&f);
     const cs_verify_item *it = item(&f, CS_VERIFY_FIELDS, "001A");
     cr_assert_not_null(it);
-    cr_assert_eq(f.r.divergences, 1);
+    cr_assert_eq(f.r->divergences, 1);
     cr_assert_eq(it->ndiffs, 2);
     cr_assert_str_eq(it->diffs[0].hs_property, "name");
     cr_assert_str_eq(it->diffs[0].sf_value, "Acme Inc");
@@ -192,7 +166,7 @@ Test(verify_companies, a2_contact_account_against_primary_company)
     }
     json_object_set_new(f.errors, "14", json_string("associations: waiting"));
     compare(&f);
-    cr_assert_eq(f.r.parents_compared, 4);
+    cr_assert_eq(f.r->parents_compared, 4);
     cr_assert_null(item(&f, CS_VERIFY_FIELDS, "003a"));
     const cs_verify_item *b = item(&f, CS_VERIFY_FIELDS, "003b");
     cr_assert_not_null(b);
@@ -204,7 +178,7 @@ Test(verify_companies, a2_contact_account_against_primary_company)
     const cs_verify_item *e = item(&f, CS_VERIFY_FIELDS, "003e");
     cr_assert_not_null(e);
     cr_assert_not_null(e->open_error);
-    cr_assert_eq(f.r.divergences, 2);
-    cr_assert_eq(f.r.explained, 1);
+    cr_assert_eq(f.r->divergences, 2);
+    cr_assert_eq(f.r->explained, 1);
     cfx_fini(&f);
 }
