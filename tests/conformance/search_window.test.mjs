@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { TOKEN, admin, startSandbox } from './sandbox.mjs';
+import { WindowScan } from './search_window.mjs';
 
 let sb;
 
@@ -75,38 +76,19 @@ describe('HubSpot search: the change scan from the indexes', () => {
     for (let b = 10; b < 13; b++) made.push(...(await create(100, `win${b}-`)));
     const upper = Date.now();
     const late = await create(20, 'late-'); // after the window: never returned
-    let pos = -1, posDone = false, tie = false, tieAfter = '';
-    const tieIds = new Set(), seen = new Set();
-    let pages = 0, twoGroups = 0, ties = 0;
-    for (;;) {
-      const filters = [f(MOD, 'LTE', upper)];
-      const groups = [{ filters }];
-      if (tie) {
-        filters.push(f(MOD, 'EQ', pos));
-        if (tieAfter) filters.push(f('hs_object_id', 'GT', tieAfter));
-      } else if (pos >= 0 && !posDone && tieIds.size > 0 && tieIds.size <= 100) {
-        groups.push({ filters: [f(MOD, 'LTE', upper), f(MOD, 'EQ', pos),
-          { propertyName: 'hs_object_id', operator: 'NOT_IN', values: [...tieIds] }] });
-        filters.push(f(MOD, 'GT', pos));
-        twoGroups++;
-      } else if (pos >= 0) filters.push(f(MOD, posDone ? 'GT' : 'GTE', pos));
-      const page = await both({
-        filterGroups: groups, limit: 30, properties: ['email', MOD],
-        sorts: [{ propertyName: tie ? 'hs_object_id' : MOD, direction: 'ASCENDING' }],
-      });
+    const scan = new WindowScan(upper);
+    const seen = new Set();
+    let pages = 0, ties = 0;
+    while (!scan.done) {
+      const tie = scan.tie;
+      const page = await both(scan.request(30));
       pages++;
       ties += tie;
-      const more = Boolean(page.paging);
-      let first = -1;
       for (const r of page.results) {
         seen.add(r.id);
-        const m = Date.parse(r.properties[MOD]);
-        assert.ok(m <= upper, `${r.id} after the window`);
-        if (tie) { tieAfter = r.id; continue; }
-        if (first < 0) first = m;
-        if (m > pos || posDone) { tieIds.clear(); pos = m; posDone = false; }
-        tieIds.add(r.id);
+        assert.ok(Date.parse(r.properties[MOD]) <= upper, `${r.id} after the window`);
       }
+      scan.consume(page);
       // the engine writes back to what it read: those leave the window
       if (pages % 3 === 0 && page.results.length > 0) {
         const res = await call('POST', '/crm/v3/objects/contacts/batch/update', {
@@ -114,14 +96,9 @@ describe('HubSpot search: the change scan from the indexes', () => {
         });
         assert.equal(res.status, 200, JSON.stringify(res.body));
       }
-      if (tie) {
-        if (page.results.length === 0 || !more) { tie = false; tieAfter = ''; posDone = true; tieIds.clear(); }
-        continue;
-      }
-      if (page.results.length === 0 || !more) break;
-      if (first === pos) { tie = true; tieAfter = ''; }
       assert.ok(pages < 200, 'the scan does not end');
     }
+    const twoGroups = scan.twoGroups;
     assert.ok(twoGroups > 0, 'no range page with the NOT_IN group');
     assert.ok(ties > 0, 'no tie page');
     // every record of the window read once the scan ends (none written after it)
