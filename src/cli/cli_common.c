@@ -194,6 +194,7 @@ static int open_connectors(cs_cli_env *env, cs_err *err)
     memset(&o, 0, sizeof o);
     o.base_url = ep->hubspot_base_url;
     o.batch_size = ss->hs_batch_size;
+    o.search_rate = ss->hs_search_rate;
     o.max_retries = -1;
     o.ca_file = ep->hubspot_ca_file;
     o.api_label = "HubSpot";

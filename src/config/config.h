@@ -171,10 +171,13 @@ typedef struct cs_budget {
 } cs_budget;
 
 typedef struct cs_sync_settings {
-    long interval_ms;        /* pause between passes of `crmsync run` */
-    long overlap_ms;         /* cursor overlap window (R2) */
-    int hs_batch_size;       /* <= 100 */
-    int sf_batch_size;       /* <= 200 */
+    long interval_ms;  /* pause between passes of `crmsync run` */
+    long overlap_ms;   /* cursor overlap window (R2) */
+    int hs_batch_size; /* <= 100 */
+    int sf_batch_size; /* <= 200 */
+    /* HubSpot searches started per second at most (HubSpot allows 5 per
+     * account and says so in no header); 0: not paced, 429s are retried. */
+    int hs_search_rate;
     cs_budget sf_api_budget; /* percent of the org's DailyApiRequests Max, or calls */
     cs_budget retry_budget;  /* percent of the resolved sf_api_budget, or calls */
     /* Salesforce Bulk API 2.0 above this many records per pass per object

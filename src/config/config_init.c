@@ -238,6 +238,7 @@ int cs_config_init_text(const cs_config_init_options *opts, cs_buf *out, cs_err 
              "  overlap: 5m         # how late a write may show up in a change read (R2)\n"
              "  hs_batch_size: 100  # records per HubSpot batch call (1 to 100)\n"
              "  sf_batch_size: 200  # records per Salesforce collection call (1 to 200)\n"
+             "  hs_search_rate: 5   # HubSpot searches per second at most (0: unpaced)\n"
              "  sf_api_budget: 80%  # SF calls per 24 h: % of the org's daily allocation, or a "
              "number (R6)\n"
              "  retry_budget: 75%   # retries of failed records stop at this share of it (R6)\n"

@@ -26,9 +26,9 @@ static const char *const g_hs_oauth_keys[] = {"token_url", "client_id_env", "cli
 static const char *const g_oauth_keys[] = {
     "token_url", "grant", "client_id_env", "client_secret_env", "refresh_token_env", NULL};
 static const char *const g_grants[] = {"refresh_token", "client_credentials", NULL};
-static const char *const g_sync_keys[] = {
-    "interval",      "overlap",      "hs_batch_size",  "sf_batch_size",
-    "sf_api_budget", "retry_budget", "bulk_threshold", NULL};
+static const char *const g_sync_keys[] = {"interval",       "overlap",        "hs_batch_size",
+                                          "sf_batch_size",  "sf_api_budget",  "retry_budget",
+                                          "bulk_threshold", "hs_search_rate", NULL};
 
 static void set_defaults(cs_config *cfg)
 {
@@ -49,6 +49,7 @@ static void set_defaults(cs_config *cfg)
     cfg->sync.overlap_ms = 5L * 60 * 1000;
     cfg->sync.hs_batch_size = 100;
     cfg->sync.sf_batch_size = 200;
+    cfg->sync.hs_search_rate = 5;
     cfg->sync.sf_api_budget = (cs_budget){.percent = true, .value = 80};
     cfg->sync.retry_budget = (cs_budget){.percent = true, .value = 75};
     cfg->sync.bulk_threshold = CS_BULK_THRESHOLD_DEFAULT;
@@ -354,6 +355,9 @@ static void load_sync(cfg_ctx *ctx, cs_config *cfg, const cfg_pair *section)
     if ((p = cfg_lookup(map, "hs_batch_size")) != NULL &&
         cfg_read_int(ctx, p, "sync.hs_batch_size", "config", 1, 100, &v) == 0)
         s->hs_batch_size = (int)v;
+    if ((p = cfg_lookup(map, "hs_search_rate")) != NULL &&
+        cfg_read_int(ctx, p, "sync.hs_search_rate", "config", 0, 100, &v) == 0)
+        s->hs_search_rate = (int)v;
     if ((p = cfg_lookup(map, "sf_batch_size")) != NULL &&
         cfg_read_int(ctx, p, "sync.sf_batch_size", "config", 1, 200, &v) == 0)
         s->sf_batch_size = (int)v;

@@ -31,6 +31,7 @@ int cs_conn_init(cs_connector *c, const cs_connector_ops *ops, const cs_connecto
     h.max_retries = o->max_retries;
     h.attempt_timeout_ms = o->attempt_timeout_ms;
     h.deadline_ms = o->deadline_ms;
+    h.paced_per_second = o->search_rate;
     h.ca_file = o->ca_file;
     h.api_label = o->api_label;
     h.ca_setting = o->ca_setting;

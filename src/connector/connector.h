@@ -78,6 +78,7 @@ typedef struct cs_connector_options {
     int max_retries; /* HTTP retries per request; -1: the client's default */
     long attempt_timeout_ms; /* one exchange; 0: the client's default */
     long deadline_ms;        /* one request with its retries; 0: the client's default */
+    int search_rate;         /* HubSpot: searches started per second at most; 0: unpaced */
 } cs_connector_options;
 
 /* Create connectors. No request is sent. Caller frees with cs_connector_free(). */

@@ -311,7 +311,8 @@ int cs_hsc_scan_changes(cs_change_scan *base, cs_record_list *out, cs_err *err)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     char path[300];
     (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/search", s->base.object);
-    cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
+    cs_http_request req = {
+        .method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT, .paced = true};
     json_t *ans = NULL;
     int rc = cs_conn_call(c, false, &req, body, &ans, NULL, err);
     json_decref(body);
@@ -362,7 +363,8 @@ int cs_hsc_count_modified(cs_connector *c, const char *object, int64_t from_ms, 
     }
     char path[300];
     (void)snprintf(path, sizeof path, "/crm/v3/objects/%s/search", object);
-    cs_http_request req = {.method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT};
+    cs_http_request req = {
+        .method = CS_HTTP_POST, .path = path, .idempotency = CS_HTTP_IDEMPOTENT, .paced = true};
     json_t *ans = NULL;
     int rc = cs_conn_call(c, false, &req, body, &ans, NULL, err);
     json_decref(body);

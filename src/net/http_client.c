@@ -20,6 +20,9 @@
 
 #define HS_DEFAULT_WINDOW_MS  10000
 #define HS_SECONDLY_WINDOW_MS 1000
+/* The second the pacing counts in, with room for the sends' own delays: the
+ * server counts a request when it arrives, a little after it started here. */
+#define PACED_WINDOW_MS 1050
 
 /* --- clock ------------------------------------------------------------------ */
 
@@ -144,6 +147,10 @@ int cs_http_client_new(const cs_http_options *o, cs_http_client **out, cs_err *e
                             : (uint64_t)cs_time_now_ms() ^ (uint64_t)(uintptr_t)c ^ 0x5bd1e995u;
     cs_http_usage_init(&c->usage);
     cs_rate_window_init(&c->window);
+    cs_rate_window_init(&c->paced);
+    c->paced_per_second = o->paced_per_second > 0 && o->paced_per_second <= CS_RATE_WINDOW_SLOTS
+                              ? o->paced_per_second
+                              : 0;
     *out = c;
     return 0;
 }
@@ -353,6 +360,22 @@ static void respect_spent_window(cs_http_client *c, const request_state *st)
     }
 }
 
+/* A paced request waits until its second has room (cs_http_options). */
+static void respect_pace(cs_http_client *c, const cs_http_request *req, const request_state *st)
+{
+    if (!req->paced || c->paced_per_second == 0)
+        return;
+    int64_t wait =
+        cs_rate_window_room(&c->paced, net_mono_ms(c), PACED_WINDOW_MS, c->paced_per_second);
+    int64_t left = st->deadline - net_mono_ms(c);
+    if (wait > left)
+        wait = left;
+    if (wait > 0) {
+        cs_debug("net", "%s: waiting %lld ms for the paced rate", st->shown, (long long)wait);
+        net_sleep_ms(c, wait);
+    }
+}
+
 static void fail(cs_http_client *c, const request_state *st, const cs_http_response *resp,
                  const net_exchange *x, cs_err_category category, cs_err *err)
 {
@@ -397,6 +420,7 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
 {
     const cs_http_request *req = st->req;
     respect_spent_window(c, st);
+    respect_pace(c, req, st);
     if (net_stopped(c)) {
         /* No new exchange once the process is told to stop; the caller sees
          * a network failure and the engine ends the pass as interrupted. */
@@ -438,6 +462,8 @@ static int attempt(cs_http_client *c, request_state *st, cs_http_response *resp,
     if (x.sent) {
         c->usage.requests++;
         cs_rate_window_note(&c->window, started);
+        if (req->paced)
+            cs_rate_window_note(&c->paced, started);
     }
     if (x.failure == CS_NET_ANSWERED) {
         cs_http_usage_merge(&c->usage, &resp->rate);

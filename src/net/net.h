@@ -144,6 +144,11 @@ void cs_rate_window_note(cs_rate_window *w, int64_t mono_ms);
 /* Milliseconds until the oldest send inside (now - window_ms, now] leaves the
  * window; 0 when no send is inside it. */
 int64_t cs_rate_window_rest(const cs_rate_window *w, int64_t now_mono_ms, int64_t window_ms);
+/* Milliseconds until fewer than max sends lie inside (now - window_ms, now],
+ * so that one more keeps the window at max; 0 when there is room now (or
+ * when max is out of 1..CS_RATE_WINDOW_SLOTS). */
+int64_t cs_rate_window_room(const cs_rate_window *w, int64_t now_mono_ms, int64_t window_ms,
+                            int max);
 
 /* --- retry decision (retry.c, pure) -------------------------------------- */
 
@@ -232,6 +237,11 @@ typedef struct cs_http_options {
      * category network, "stopped", with outcome_unknown for a write that was
      * already sent. */
     const volatile sig_atomic_t *stop;
+    /* Requests marked paced (HubSpot search, whose own limit counts them per
+     * second and sends no headers to pace by) start at most paced_per_second
+     * in any second: the client waits for room instead of meeting a 429 and
+     * its backoff. 0: not paced. */
+    int paced_per_second;
 } cs_http_options;
 
 /* Creates a client. The options' strings are copied. Caller frees with
@@ -286,6 +296,7 @@ typedef struct cs_http_request {
     const char *content_type; /* NULL with a body: application/json */
     cs_http_idempotency idempotency;
     bool no_auth; /* send no Authorization header (OAuth token endpoint) */
+    bool paced;   /* counts against cs_http_options.paced_per_second */
 } cs_http_request;
 
 typedef struct cs_http_response {

@@ -25,8 +25,10 @@ struct cs_http_client {
     uint64_t rng;
     cs_http_usage usage;
     cs_rate_window window;
-    bool window_spent;                 /* the last answer said the rolling window is spent */
-    bool secondly_spent;               /* ... or the per-second allowance */
+    bool window_spent;    /* the last answer said the rolling window is spent */
+    bool secondly_spent;  /* ... or the per-second allowance */
+    cs_rate_window paced; /* when the paced requests started */
+    int paced_per_second;
     char *last_token;                  /* the token last sent, masked in every error message */
     char *ca_file;                     /* CURLOPT_CAINFO, or NULL: the system store */
     char *api_label;                   /* "HubSpot", for TLS errors; may be NULL */

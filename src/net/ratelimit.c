@@ -265,3 +265,17 @@ int64_t cs_rate_window_rest(const cs_rate_window *w, int64_t now_mono_ms, int64_
         return 0;
     return oldest + window_ms - now_mono_ms;
 }
+
+int64_t cs_rate_window_room(const cs_rate_window *w, int64_t now_mono_ms, int64_t window_ms,
+                            int max)
+{
+    if (window_ms <= 0 || max <= 0 || max > CS_RATE_WINDOW_SLOTS || w->count < (size_t)max)
+        return 0;
+    /* The max-th most recent send: once it leaves the window, max - 1 are
+     * left in it and one more fits. */
+    size_t nth = (w->head + CS_RATE_WINDOW_SLOTS - (size_t)max) % CS_RATE_WINDOW_SLOTS;
+    int64_t t = w->sent_ms[nth];
+    if (t <= now_mono_ms - window_ms)
+        return 0;
+    return t + window_ms - now_mono_ms;
+}

@@ -158,6 +158,7 @@ Test(config_load, minimal_file_takes_every_default)
     cr_expect_eq(s->overlap_ms, 300000);
     cr_expect_eq(s->hs_batch_size, 100);
     cr_expect_eq(s->sf_batch_size, 200);
+    cr_expect_eq(s->hs_search_rate, 5, "HubSpot's 5 searches a second");
     cr_expect(s->sf_api_budget.percent && s->sf_api_budget.value == 80);
     cr_expect(s->retry_budget.percent && s->retry_budget.value == 75);
     const cs_contact_settings *c = cs_config_contacts(cfg);
@@ -631,6 +632,9 @@ Test(config_errors, wrong_value_types)
                 "[config]");
     expect_only(BASE "sync:\n  hs_batch_size: 101\n",
                 "crmsync.yaml:4:18: sync.hs_batch_size: 101 is out of range (1 to 100) "
+                "[config]");
+    expect_only(BASE "sync:\n  hs_search_rate: 101\n",
+                "crmsync.yaml:4:19: sync.hs_search_rate: 101 is out of range (0 to 100) "
                 "[config]");
     expect_only(BASE "sync:\n  sf_batch_size: 0\n",
                 "crmsync.yaml:4:18: sync.sf_batch_size: 0 is out of range (1 to 200) [config]");
@@ -1284,4 +1288,11 @@ Test(config_check, options_read_only_and_dont_sync)
     r = check(BASE "contacts: {rules: {rating: dont_sync}}\n", &without);
     cr_expect_null(find_problem(r, "rating", NULL));
     cs_check_report_free(r);
+}
+
+Test(config, hs_search_rate_zero_turns_pacing_off)
+{
+    cs_config *cfg = load_ok(BASE "sync:\n  hs_search_rate: 0\n");
+    cr_expect_eq(cs_config_sync(cfg)->hs_search_rate, 0);
+    cs_config_free(cfg);
 }

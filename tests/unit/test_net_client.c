@@ -77,6 +77,9 @@ typedef struct fixture {
     cs_err err;
 } fixture;
 
+/* paced_per_second of the next setup() (then back to 0: unpaced). */
+static int g_paced_per_second;
+
 static void setup(fixture *f, const ts_step *steps, int n, int max_retries)
 {
     memset(f, 0, sizeof *f);
@@ -90,7 +93,9 @@ static void setup(fixture *f, const ts_step *steps, int n, int max_retries)
                          .refresh = swap_token,
                          .auth_ud = &f->auth,
                          .clock = {fake_wall, fake_mono, fake_sleep, &f->clock},
-                         .jitter_seed = 1234};
+                         .jitter_seed = 1234,
+                         .paced_per_second = g_paced_per_second};
+    g_paced_per_second = 0;
     cr_assert_eq(cs_http_client_new(&o, &f->client, &f->err), 0);
     cs_http_response_init(&f->resp);
 }
@@ -711,4 +716,76 @@ Test(oauth, config_is_checked)
     oc.grant = CS_NET_GRANT_CLIENT_CREDENTIALS;
     cr_assert_eq(cs_oauth_new(&oc, &o, &err), -1, "client credentials without a secret");
     cr_assert_null(o);
+}
+
+/* HubSpot search: 5 a second and no header to pace by. Paced requests wait
+ * for room in their second (with a 50 ms margin for the time a request takes
+ * to arrive) instead of meeting a 429; other requests never wait for them. */
+static int send_paced(fixture *f, const char *path)
+{
+    cs_http_request req = {.method = CS_HTTP_POST,
+                           .path = path,
+                           .body = "{}",
+                           .body_len = 2,
+                           .idempotency = CS_HTTP_IDEMPOTENT,
+                           .paced = true};
+    return cs_http_request_send(f->client, &req, &f->resp, &f->err);
+}
+
+Test(client, paced_requests_wait_for_room_in_their_second)
+{
+    ts_step steps[8];
+    for (int i = 0; i < 8; i++)
+        steps[i] = (ts_step){.status = 200, .body = "{}"};
+    fixture f;
+    g_paced_per_second = 3;
+    setup(&f, steps, 8, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(send_paced(&f, "/search"), 0);
+        f.clock.now += 100;
+    }
+    cr_assert_eq(f.clock.nsleeps, 0, "three in a second fit");
+    cr_assert_eq(send_req(&f, CS_HTTP_GET, "/list"), 0);
+    cr_assert_eq(f.clock.nsleeps, 0, "an unpaced request does not wait for the paced ones");
+    cr_assert_eq(send_paced(&f, "/search"), 0);
+    cr_assert_eq(f.clock.nsleeps, 1);
+    cr_assert_eq(f.clock.sleeps[0], 750, "the fourth waits until the first is 1,050 ms old");
+    cr_assert_eq(f.clock.now, 1050);
+    f.clock.now += 2000;
+    cr_assert_eq(send_paced(&f, "/search"), 0);
+    cr_assert_eq(f.clock.nsleeps, 1, "an idle second leaves room at once");
+    cr_assert_eq(ts_requests(&f.srv), 6);
+    teardown(&f);
+}
+
+Test(client, unpaced_client_never_waits_for_paced_requests)
+{
+    ts_step steps[6];
+    for (int i = 0; i < 6; i++)
+        steps[i] = (ts_step){.status = 200, .body = "{}"};
+    fixture f;
+    setup(&f, steps, 6, 3);
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(send_paced(&f, "/search"), 0);
+    cr_assert_eq(f.clock.nsleeps, 0, "paced_per_second 0 is off");
+    teardown(&f);
+}
+
+Test(rate_window, room_counts_the_max_th_most_recent_send)
+{
+    cs_rate_window w;
+    cs_rate_window_init(&w);
+    cr_assert_eq(cs_rate_window_room(&w, 0, 1000, 2), 0, "empty");
+    cs_rate_window_note(&w, 0);
+    cs_rate_window_note(&w, 400);
+    cr_assert_eq(cs_rate_window_room(&w, 500, 1000, 2), 500, "until the send at 0 leaves");
+    cr_assert_eq(cs_rate_window_room(&w, 500, 1000, 3), 0, "a third fits");
+    cr_assert_eq(cs_rate_window_room(&w, 1000, 1000, 2), 0, "the send at 0 has left");
+    cr_assert_eq(cs_rate_window_room(&w, 500, 1000, 0), 0, "no limit");
+    cr_assert_eq(cs_rate_window_room(&w, 500, 1000, CS_RATE_WINDOW_SLOTS + 1), 0, "out of range");
+    for (int i = 0; i < CS_RATE_WINDOW_SLOTS + 10; i++)
+        cs_rate_window_note(&w, 2000 + i);
+    cr_assert_eq(cs_rate_window_room(&w, 2300, 1000, 5),
+                 2000 + CS_RATE_WINDOW_SLOTS + 10 - 5 + 1000 - 2300,
+                 "after the ring wrapped, the 5th most recent send");
 }
