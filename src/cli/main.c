@@ -6,6 +6,7 @@
  * large free or allocation in between made malloc consolidate all the fast
  * bins again (about a tenth of a first pass's CPU). The per-thread cache
  * still serves small blocks without locking. */
+#include <stdlib.h> /* defines __GLIBC__ on glibc */
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
