@@ -91,6 +91,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
         return apply_record_error(p, b->r, op, side, op->hs_id, CS_CAT_DUPLICATES, NULL, e2.message,
                                   err);
     }
+    json_t *stored = NULL; /* the snapshot stored, for the defaults (apply_defaults.c) */
     if (how == L_CREATED) {
         cs_snapshot snap = {.fields = json_object(),
                             .hs_modified_ms = op->hs_modified_ms,
@@ -100,9 +101,11 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
             return oom(err);
         }
         int rc = cs_store_snapshot_put(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
-        json_decref(snap.fields);
-        if (rc != 0)
+        if (rc != 0) {
+            json_decref(snap.fields);
             return -1;
+        }
+        stored = snap.fields;
     } else {
         json_t *pair = json_pack("[ss]", op->sf_type, sf_id);
         if (pair == NULL || json_object_set_new(p->followups, hs_id, pair) != 0)
@@ -110,24 +113,32 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
     }
     if (apply_journal_note(p, op, how == L_EXISTING ? CS_STORE_OP_LINK : CS_STORE_OP_CREATE, hs_id,
                            sf_id, how == L_RECONCILED ? note : NULL, err) != 0 ||
-        apply_clear_error(p, b->r, op, side, op->hs_id, err) != 0)
+        apply_clear_error(p, b->r, op, side, op->hs_id, err) != 0) {
+        json_decref(stored);
         return -1;
+    }
     if (b->hub) {
+        json_decref(stored);
         if (json_object_set_new(b->r->created, op->sf_id, json_string(hs_id)) != 0)
             return oom(err);
     } else if (op->link_property != NULL) {
         json_t *f = json_pack("{ss}", op->link_property, sf_id);
-        if (f == NULL)
+        if (f == NULL) {
+            json_decref(stored);
             return oom(err);
+        }
         apply_default *d = &b->defs[b->nprops];
         memset(d, 0, sizeof *d);
         d->op = op;
         d->sf_id = json_string_value(json_object_get(f, op->link_property));
         d->fields = f;
+        d->stored = stored;
         b->fresh[b->nprops] = how == L_CREATED;
         b->props_in[b->nprops].id = op->hs_id;
         b->props_in[b->nprops].fields = f;
         b->nprops++;
+    } else {
+        json_decref(stored);
     }
     return 0;
 }

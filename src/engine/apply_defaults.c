@@ -33,7 +33,8 @@ void apply_default_dispose(apply_default *d)
         return;
     json_decref(d->snapshot);
     json_decref(d->journal);
-    d->snapshot = d->journal = NULL;
+    json_decref(d->stored);
+    d->snapshot = d->journal = d->stored = NULL;
 }
 
 /* A string value of the create's snapshot; absent and null alike are NULL. */
@@ -223,7 +224,13 @@ int apply_defaults_landed(sync_pass *p, const apply_default *d, const char *hs_i
     }
     cs_snapshot snap;
     memset(&snap, 0, sizeof snap);
-    int found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
+    int found = 1;
+    if (d->stored != NULL) /* the create's own snapshot, stored in this batch */
+        snap = (cs_snapshot){.fields = json_incref(d->stored),
+                             .hs_modified_ms = d->op->hs_modified_ms,
+                             .sf_modified_ms = d->op->sf_modified_ms};
+    else
+        found = cs_store_snapshot_get(p->s->opt.store, p->pair->link_object, hs_id, &snap, err);
     if (found != 1)
         return found < 0 ? -1 : 0; /* the create's link keeps no snapshot: the merge decides */
     int rc = json_object_update(snap.fields, d->snapshot) == 0 ? 0 : oom(err);

@@ -6,6 +6,7 @@
  * transaction itself and the reaction to a write call that failed as a whole (R6: API limits pause
  * the pass; anything else fails it). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/sync_int.h"
@@ -173,29 +174,48 @@ int apply_journal_note(sync_pass *p, const cs_plan_op *op, cs_store_op store_op,
                        const char *sf_id, const char *note, cs_err *err)
 {
     char buf[1024];
+    const char *base =
+        op->reason ? op->reason : (op->nchanges ? "sync" : cs_plan_kind_name(op->kind));
     cs_journal_entry e = {.run_id = p->rep->run_id,
                           .dir =
                               op->target == CS_PLAN_HUBSPOT ? CS_STORE_SF_TO_HS : CS_STORE_HS_TO_SF,
                           .op = store_op,
                           .object = p->pair->link_object,
                           .hs_id = hs_id,
-                          .sf_id = sf_id};
-    if (op->nchanges == 0) {
-        e.reason =
-            noted(buf, sizeof buf, op->reason ? op->reason : cs_plan_kind_name(op->kind), note);
+                          .sf_id = sf_id,
+                          .reason = noted(buf, sizeof buf, base, note)};
+    if (op->nchanges == 0)
         return cs_store_journal_add(p->s->opt.store, &e, err);
+    /* R5: the record's fields in one row (one per record write, not per
+     * field); a note is added to every field's own reason. */
+    cs_journal_change *ch = calloc(op->nchanges, sizeof *ch);
+    char **own = note ? calloc(op->nchanges, sizeof *own) : NULL;
+    if (ch == NULL || (note != NULL && own == NULL)) {
+        free(ch);
+        free(own);
+        return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     for (size_t i = 0; i < op->nchanges; i++) {
         const cs_plan_change *c = &op->changes[i];
-        e.field = c->field;
-        e.old_value = c->old_value;
-        e.new_value = c->new_value;
-        e.reason = noted(buf, sizeof buf,
-                         c->reason ? c->reason : (op->reason ? op->reason : "sync"), note);
-        if (cs_store_journal_add(p->s->opt.store, &e, err) != 0)
-            return -1;
+        ch[i] = (cs_journal_change){.field = c->field,
+                                    .old_value = c->old_value,
+                                    .new_value = c->new_value,
+                                    .reason = c->reason};
+        if (c->reason != NULL && note != NULL) {
+            char one[1024];
+            const char *r = noted(one, sizeof one, c->reason, note);
+            own[i] = strdup(r);
+            ch[i].reason = own[i] ? own[i] : c->reason;
+        }
     }
-    return 0;
+    e.changes = ch;
+    e.nchanges = op->nchanges;
+    int rc = cs_store_journal_add(p->s->opt.store, &e, err);
+    for (size_t i = 0; own != NULL && i < op->nchanges; i++)
+        free(own[i]);
+    free(own);
+    free(ch);
+    return rc;
 }
 
 int apply_snapshot_merge(sync_pass *p, const char *hs_id, const cs_plan_op *op, cs_err *err)

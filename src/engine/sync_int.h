@@ -315,6 +315,9 @@ typedef struct apply_default {
      * reason]) once that write has landed. */
     json_t *snapshot;
     json_t *journal;
+    /* The snapshot fields the create stored (a reference), so landing the
+     * defaults does not read them back; NULL: read them from the store. */
+    json_t *stored;
 } apply_default;
 
 /* Echo suppression for creates (R2): reads the new records back (one query

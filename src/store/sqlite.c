@@ -265,14 +265,15 @@ static int sq_meta_set(cs_store *s, const char *key, const char *value, cs_err *
 static int sq_stats(cs_store *s, int64_t now_ms, cs_store_stats *out, cs_err *err)
 {
     sq_store *b = sq_of(s);
-    sqlite3_stmt *st =
-        cs_sq_stmt(b, SQ_STATS,
-                   "SELECT (SELECT count(*) FROM links),"
-                   " (SELECT count(*) FROM errors WHERE dismissed = 0),"
-                   " (SELECT count(*) FROM errors WHERE dismissed = 0 AND next_retry_ms <= ?1),"
-                   " (SELECT count(*) FROM errors WHERE dismissed = 1),"
-                   " (SELECT count(*) FROM journal), (SELECT count(*) FROM runs)",
-                   err);
+    sqlite3_stmt *st = cs_sq_stmt(
+        b, SQ_STATS,
+        "SELECT (SELECT count(*) FROM links),"
+        " (SELECT count(*) FROM errors WHERE dismissed = 0),"
+        " (SELECT count(*) FROM errors WHERE dismissed = 0 AND next_retry_ms <= ?1),"
+        " (SELECT count(*) FROM errors WHERE dismissed = 1),"
+        " (SELECT coalesce(sum(coalesce(json_array_length(changes), 1)), 0) FROM journal),"
+        " (SELECT count(*) FROM runs)",
+        err);
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, now_ms);

@@ -11,7 +11,7 @@
 
 /* The schema version this build writes; files at a lower version are
  * upgraded on open, files at a higher one are refused. */
-#define CS_SQ_SCHEMA_VERSION 3
+#define CS_SQ_SCHEMA_VERSION 4
 /* PRAGMA application_id of a crmsync store: 0x4353594E, "CSYN" in ASCII, in
  * decimal so it can be spelt inside the migration's SQL. Another SQLite file
  * given by mistake is refused instead of being filled with our tables. */

@@ -86,6 +86,11 @@ static const migration migrations[CS_SQ_SCHEMA_VERSION] = {
         "  confirmed_ms INTEGER NOT NULL, PRIMARY KEY (scan, id)) WITHOUT ROWID;"
         "CREATE INDEX scan_seen_by_time ON scan_seen (scan, modified_ms);",
     },
+    {
+        /* R5: the fields of one record write in one row (sqlite_log.c) */
+        "journal: one row per record write",
+        "ALTER TABLE journal ADD COLUMN changes TEXT;",
+    },
 };
 
 /* A failure while reading the file, said in words a user can act on. */

@@ -290,6 +290,15 @@ int cs_store_journal_add(cs_store *s, const cs_journal_entry *e, cs_err *err)
         TEXT("journal old value", e->old_value) || TEXT("journal new value", e->new_value) ||
         check_str("journal reason", e->reason, CS_STORE_TEXT_MAX + 1, true, err))
         return -1;
+    if (e->nchanges > 0 && e->changes == NULL)
+        return cs_err_set(err, CS_ERR_INTERNAL, "store: journal changes missing");
+    for (size_t i = 0; i < e->nchanges; i++) {
+        const cs_journal_change *c = &e->changes[i];
+        if (NAME("journal field", c->field) || TEXT("journal old value", c->old_value) ||
+            TEXT("journal new value", c->new_value) ||
+            check_str("journal reason", c->reason, CS_STORE_TEXT_MAX + 1, false, err))
+            return -1;
+    }
     return s->ops->journal_add(s, e, err);
 }
 

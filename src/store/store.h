@@ -122,11 +122,23 @@ typedef struct cs_cursor {
     int64_t updated_ms;             /* when it was last set */
 } cs_cursor;
 
+/* One field of a record write journaled as a whole (cs_journal_entry.changes).
+ * Pointers are borrowed; reason NULL: the entry's reason. */
+typedef struct cs_journal_change {
+    const char *field;
+    const char *old_value;
+    const char *new_value;
+    const char *reason;
+} cs_journal_change;
+
 /* One journaled write (R5). As input every pointer is borrowed from the caller
  * and may be NULL except reason; as output the pointers are borrowed from the
- * list that holds the entry. */
+ * list that holds the entry. As input, changes/nchanges journal the fields of
+ * one record write as one row (field, old_value and new_value are then
+ * ignored); a list gives each of them back as its own entry, sharing the
+ * row's id, so readers see the same entries as for one row per field. */
 typedef struct cs_journal_entry {
-    int64_t id;     /* output only: increasing in write order */
+    int64_t id;     /* output only: increasing in write order; one per row */
     int64_t at_ms;  /* input: 0 means now */
     int64_t run_id; /* 0 when written outside a run */
     cs_store_dir dir;
@@ -137,7 +149,9 @@ typedef struct cs_journal_entry {
     const char *field;     /* NULL for whole-record operations */
     const char *old_value; /* NULL: no value (blank or absent) */
     const char *new_value;
-    const char *reason; /* the rule or decision: "two_way", "conflict: latest won" */
+    const char *reason;               /* the rule or decision: "two_way", "conflict: latest won" */
+    const cs_journal_change *changes; /* input only; NULL on output */
+    size_t nchanges;
 } cs_journal_entry;
 
 typedef struct cs_store_strings cs_store_strings; /* private string storage */

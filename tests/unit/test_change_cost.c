@@ -128,11 +128,13 @@ Test(change_cost, a_version_2_store_gets_the_table)
     cs_err err = {0};
     cr_assert_eq(cs_store_open(url, &s, &err), 0, "%s", err.message);
     cs_store_close(s);
-    /* back to version 2: as a store written before scan_seen existed */
+    /* back to version 2: as a store written before scan_seen existed (and
+     * before the journal's changes column of version 4) */
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db,
-                              "DROP TABLE scan_seen; DELETE FROM schema_version WHERE version = 3",
+                              "DROP TABLE scan_seen; ALTER TABLE journal DROP COLUMN changes;"
+                              "DELETE FROM schema_version WHERE version >= 3",
                               NULL, NULL, NULL),
                  SQLITE_OK);
     sqlite3_close(db);
