@@ -442,12 +442,12 @@ const char *plan_json_str(const json_t *obj, const char *key)
     return cs_value_is_blank(s) ? NULL : s;
 }
 
-int plan_set_add(json_t *set, const char *key)
+int plan_set_add(cs_map *set, const char *key)
 {
-    return json_object_set_new(set, key, json_true());
+    return cs_map_add(set, key) < 0 ? -1 : 0;
 }
 
-bool plan_set_has(const json_t *set, const char *key)
+bool plan_set_has(const cs_map *set, const char *key)
 {
-    return key != NULL && json_object_get(set, key) != NULL;
+    return cs_map_has(set, key);
 }

@@ -105,10 +105,11 @@ int plan_cmp_id(const char *a, const char *b);
 /* Orders the ops (see cs_plan_kind). */
 void plan_sort(cs_plan *plan);
 
-/* json helpers: a string value (NULL for null/absent/blank) and a set. */
+/* A string value of a JSON object (NULL for null/absent/blank), and the
+ * sets of ids the planner claims (0 or -1 when memory ran out). */
 const char *plan_json_str(const json_t *obj, const char *key);
-int plan_set_add(json_t *set, const char *key);
-bool plan_set_has(const json_t *set, const char *key);
+int plan_set_add(cs_map *set, const char *key);
+bool plan_set_has(const cs_map *set, const char *key);
 
 /* ---- one pair (plan_pair.c, plan_special.c) -------------------------------- */
 
@@ -202,8 +203,8 @@ int plan_create_sf_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *h
 int plan_create_hs_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf,
                        const char *reason);
 /* A1: matches and creates for a pair matched by link (plan_link.c). */
-int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-                    const json_t *claimed_sf);
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+                    const cs_map *claimed_sf);
 /* A2: the parent of a linked pair (plan_link.c): the SF record's parent
  * field ⇄ the HS record's primary association, settled in the snapshot under
  * PLAN_SNAP_PARENT. 0 or -1. */
@@ -224,7 +225,7 @@ int plan_link_pair(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, c
                    bool allow_to_sf, const char *why);
 /* Matches and creates for every changed unlinked record (C2, C3, C5, R7).
  * claimed_hs / claimed_sf: ids already handled by linked pairs (C14). */
-int plan_match(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-               const json_t *claimed_sf);
+int plan_match(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+               const cs_map *claimed_sf);
 
 #endif

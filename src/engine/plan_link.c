@@ -37,7 +37,7 @@ static const json_t *children_of(const cs_plan_input *in, const char *hs_id)
 
 /* A1: the unlinked SF parent one of hs's children names, not yet claimed. */
 static const plan_rec *match_through_children(const cs_plan_input *in, const plan_rec *hs,
-                                              const json_t *claimed_sf, const char **child)
+                                              const cs_map *claimed_sf, const char **child)
 {
     size_t i;
     const json_t *c;
@@ -90,7 +90,7 @@ static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, ch
 /* A1 from the Salesforce side: the unlinked, unclaimed HS record one of
  * whose children names sf as its parent, or NULL. */
 static const plan_rec *match_sf_through_children(const cs_plan_input *in, const plan_rec *sf,
-                                                 const json_t *claimed_hs, const json_t *taken,
+                                                 const cs_map *claimed_hs, const cs_map *taken,
                                                  const char **child)
 {
     const char *hs_id;
@@ -117,17 +117,31 @@ static const plan_rec *match_sf_through_children(const cs_plan_input *in, const 
     return NULL;
 }
 
-int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-                    const json_t *claimed_sf)
+/* A1: links hs and sf through child, whose Salesforce record names sf as
+ * its parent; hs is taken, and sf claimed when claimed is not NULL. */
+static int link_through_child(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs,
+                              const plan_rec *sf, const char *child, cs_map *claimed, cs_map *taken)
 {
-    json_t *claimed = json_deep_copy(claimed_sf);
-    json_t *taken = json_object(); /* HS records linked here */
-    if (claimed == NULL || taken == NULL) {
-        json_decref(claimed);
-        json_decref(taken);
-        return -1;
-    }
-    int rc = 0;
+    char why[256];
+    if (snprintf(why, sizeof why,
+                 "A1: matched through contact %s, whose Salesforce record belongs to this %s",
+                 child, sf->rec.type) < 0)
+        why[0] = '\0';
+    int rc = plan_link_pair(in, plan, hs, sf, true, why);
+    rc = rc || claimed == NULL ? rc : plan_set_add(claimed, sf->rec.id);
+    return rc ? rc : plan_set_add(taken, hs->rec.id);
+}
+
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+                    const cs_map *claimed_sf)
+{
+    cs_map *claimed = cs_map_new(NULL); /* claimed_sf and the SF records linked here */
+    cs_map *taken = cs_map_new(NULL);   /* HS records linked here */
+    int rc = claimed && taken ? 0 : -1;
+    const char *key;
+    for (size_t it = cs_map_next(claimed_sf, 0, &key, NULL); rc == 0 && it;
+         it = cs_map_next(claimed_sf, it, &key, NULL))
+        rc = plan_set_add(claimed, key);
     for (size_t i = 0; rc == 0 && i < in->nhs; i++) {
         const plan_rec *hs = &in->hs[i];
         if (!hs->changed || hs->rec.deleted || plan_link_by_hs(in, hs->rec.id) != NULL ||
@@ -135,18 +149,11 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
             continue;
         const char *child = NULL;
         const plan_rec *sf = match_through_children(in, hs, claimed, &child);
-        char why[256];
         if (sf != NULL) {
-            if (snprintf(why, sizeof why,
-                         "A1: matched through contact %s, whose Salesforce record belongs to "
-                         "this %s",
-                         child, sf->rec.type) < 0)
-                why[0] = '\0';
-            rc = plan_link_pair(in, plan, hs, sf, true, why);
-            rc = rc ? rc : plan_set_add(claimed, sf->rec.id);
-            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            rc = link_through_child(in, plan, hs, sf, child, claimed, taken);
             continue;
         }
+        char why[256];
         const char *reason = create_reason(in, hs, why, sizeof why);
         if (reason != NULL)
             rc = plan_create_sf_why(in, plan, hs, reason);
@@ -163,24 +170,18 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
             continue;
         const char *child = NULL;
         const plan_rec *hs = match_sf_through_children(in, sf, claimed_hs, taken, &child);
-        char why[256];
         if (hs != NULL) {
-            if (snprintf(why, sizeof why,
-                         "A1: matched through contact %s, whose Salesforce record belongs to "
-                         "this %s",
-                         child, sf->rec.type) < 0)
-                why[0] = '\0';
-            rc = plan_link_pair(in, plan, hs, sf, true, why);
-            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            rc = link_through_child(in, plan, hs, sf, child, NULL, taken);
             continue;
         }
+        char why[256];
         if (snprintf(why, sizeof why, "A1: a new Salesforce %s creates a HubSpot %s", sf->rec.type,
                      in->pair.hs_label) < 0)
             why[0] = '\0';
         rc = plan_create_hs_why(in, plan, sf, why);
     }
-    json_decref(claimed);
-    json_decref(taken);
+    cs_map_free(claimed);
+    cs_map_free(taken);
     return rc;
 }
 
