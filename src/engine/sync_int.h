@@ -40,22 +40,53 @@ typedef enum sync_halt {
     SYNC_HALT_INTERRUPTED /* stop flag */
 } sync_halt;
 
+/* The state of one pass, made and freed by sync.c's pass(). Grouped by who
+ * writes it; the environment at the top is what every phase reads. */
 typedef struct sync_pass {
-    cs_sync *s;
+    /* -- the environment (sync.c, sync_env.c): read by every phase -- */
+    cs_sync *s; /* connectors, store, settings, pairs: borrowed */
     cs_sync_report *rep;
     bool dry_run;
     int64_t now_ms;
     int64_t started_mono;
-    /* The pair the current rounds sync, and its scans (SYNC_SCAN_HS, then
-     * one per SF object): opened by detect_begin, closed by detect_end. */
-    const cs_pair *pair;
+    const cs_pair *pair; /* the pair the current rounds sync */
+    sync_halt halt;
+    uint64_t ops_planned;
+    uint64_t ops_applied;
+    cs_connector_usage hs_usage0, sf_usage0;
+
+    /* -- the changes phase's state for the current pair (detect*.c): its
+     * scans (SYNC_SCAN_HS, then one per SF object), opened by detect_begin,
+     * closed by detect_end -- */
     size_t nscans;
     cs_change_scan *scans[CS_PAIR_SCANS_MAX];
     bool scan_done[CS_PAIR_SCANS_MAX];
     char stored_cursor[CS_PAIR_SCANS_MAX][CS_CONNECTOR_CURSOR_MAX];
+    bool retries_done;         /* due errors were re-read (first round) */
+    struct detect_full *full;  /* full reads matched locally (detect_full.c); NULL: none */
+    struct detect_window *win; /* the scans' windows (detect_window.c); NULL: none */
+    json_t *members;           /* C2: inclusion list member ids (array) or NULL */
+
+    /* -- read once per pass for the context phase -- */
     cs_record_list owners; /* HubSpot owners (C17) */
     cs_record_list users;  /* Salesforce Users (C17) */
-    json_t *members;       /* C2: inclusion list member ids (array) or NULL */
+    /* C2 members of the child pair's inclusion list (a set), read once;
+     * NULL until then. */
+    cs_map *child_members;
+
+    /* -- handed from one round to a later one -- */
+    /* Pairs linked in this pass without a snapshot (a create reconciled onto
+     * an existing record, a 409 on create): hs_id → sync_followup (owned),
+     * noted by apply. They get a first-sync merge in a round of their own at
+     * the end of the pair. */
+    cs_map *followups;
+    /* A1 → A2: HS ids of child records (of the child pair) whose parent was
+     * examined in this pass (a set), noted by the context phase; the child
+     * pair reads them as changed in its first round, so a parent created now
+     * gives them their parent now. */
+    cs_map *handoff;
+
+    /* -- pass-wide services -- */
     /* R8: open errors, sync_error_key → [last_seen_ms, next_retry_ms], read at
      * the start of the pass and kept up to date by the failures and clears of
      * the pass. A record re-read by the overlap window (R2) that has not
@@ -66,29 +97,10 @@ typedef struct sync_pass {
      * sync_retry.c key → [category, field, message]. Later records with the
      * same value are refused without being sent. */
     struct cs_map *bad_values;
-    bool retries_done; /* due errors were re-read (first round) */
-    /* Pairs linked in this pass without a snapshot (a create reconciled onto
-     * an existing record, a 409 on create): hs_id → sync_followup (owned).
-     * They get a first-sync merge in a round of their own at the end of the
-     * pass. */
-    cs_map *followups;
-    /* A1 → A2: HS ids of child records (of the child pair) whose parent was
-     * examined in this pass (a set); the child pair reads them as changed in
-     * its first round, so a parent created now gives them their parent now. */
-    cs_map *handoff;
-    /* C2 members of the child pair's inclusion list (a set), read once;
-     * NULL until then. */
-    cs_map *child_members;
-    sync_halt halt;
     /* The retry schedule of the error being recorded when it is not the
      * options' (A2's waits for a parent); NULL otherwise. */
     const cs_retry_policy *policy;
-    uint64_t ops_planned;
-    uint64_t ops_applied;
-    cs_connector_usage hs_usage0, sf_usage0;
-    struct detect_full *full;  /* full reads matched locally (detect_full.c); NULL: none */
-    struct detect_window *win; /* the scans' windows (detect_window.c); NULL: none */
-    struct sync_bulk *bulk;    /* Bulk API 2.0 use of the pass (sync_bulk.c); NULL: dry run */
+    struct sync_bulk *bulk; /* Bulk API 2.0 use of the pass (sync_bulk.c); NULL: dry run */
 } sync_pass;
 
 /* A follow-up (sync_pass.followups): the Salesforce record an HS record was
