@@ -17,6 +17,7 @@
  * include is allowed, 1 when one is not (each printed as FILE:LINE: why),
  * 2 on a usage or input error. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,9 @@ static int copy_word(char dst[NAME_MAX_LEN], const char *src, size_t lineno)
     return 0;
 }
 
-static int read_phases(const char *path, phase *ph, size_t *n)
+/* Calls fn(ud, line, lineno) on every line of path until it returns
+ * nonzero; returns that, 0 at the end, or -1 when path cannot be read. */
+static int each_line(const char *path, int (*fn)(void *ud, char *line, size_t lineno), void *ud)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -53,45 +56,51 @@ static int read_phases(const char *path, phase *ph, size_t *n)
         return -1;
     }
     char line[LINE_MAX_LEN];
-    size_t lineno = 0;
     int rc = 0;
-    *n = 0;
-    while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        char *hash = strchr(line, '#');
-        if (hash != NULL)
-            *hash = '\0';
-        char *save = NULL;
-        char *word = strtok_r(line, " \t\r\n", &save);
-        if (word == NULL)
-            continue;
-        char *name = strtok_r(NULL, " \t\r\n", &save);
-        char *header = strtok_r(NULL, " \t\r\n", &save);
-        if (strcmp(word, "phase") != 0 || name == NULL || header == NULL || *n >= PHASES_MAX) {
-            fprintf(stderr, "%s:%zu: expected 'phase NAME HEADER FILE...' (at most %d)\n", path,
-                    lineno, PHASES_MAX);
-            rc = -1;
-            break;
-        }
-        phase *p = &ph[(*n)++];
-        memset(p, 0, sizeof *p);
-        if (copy_word(p->name, name, lineno) != 0 ||
-            (strcmp(header, "-") != 0 && copy_word(p->header, header, lineno) != 0)) {
-            rc = -1;
-            break;
-        }
-        for (char *file = strtok_r(NULL, " \t\r\n", &save); file != NULL;
-             file = strtok_r(NULL, " \t\r\n", &save)) {
-            if (p->nfiles >= FILES_MAX || copy_word(p->files[p->nfiles], file, lineno) != 0) {
-                fprintf(stderr, "%s:%zu: too many files or a bad name\n", path, lineno);
-                rc = -1;
-                break;
-            }
-            p->nfiles++;
-        }
-    }
+    for (size_t lineno = 1; rc == 0 && fgets(line, sizeof line, f) != NULL; lineno++)
+        rc = fn(ud, line, lineno);
     fclose(f);
     return rc;
+}
+
+typedef struct phases {
+    const char *path;
+    phase *ph;
+    size_t n;
+} phases;
+
+/* One line of PHASES. */
+static int phase_line(void *ud, char *line, size_t lineno)
+{
+    phases *all = ud;
+    char *hash = strchr(line, '#');
+    if (hash != NULL)
+        *hash = '\0';
+    char *save = NULL;
+    char *word = strtok_r(line, " \t\r\n", &save);
+    if (word == NULL)
+        return 0;
+    char *name = strtok_r(NULL, " \t\r\n", &save);
+    char *header = strtok_r(NULL, " \t\r\n", &save);
+    if (strcmp(word, "phase") != 0 || name == NULL || header == NULL || all->n >= PHASES_MAX) {
+        fprintf(stderr, "%s:%zu: expected 'phase NAME HEADER FILE...' (at most %d)\n", all->path,
+                lineno, PHASES_MAX);
+        return -1;
+    }
+    phase *p = &all->ph[all->n++];
+    memset(p, 0, sizeof *p);
+    if (copy_word(p->name, name, lineno) != 0 ||
+        (strcmp(header, "-") != 0 && copy_word(p->header, header, lineno) != 0))
+        return -1;
+    for (char *file = strtok_r(NULL, " \t\r\n", &save); file != NULL;
+         file = strtok_r(NULL, " \t\r\n", &save)) {
+        if (p->nfiles >= FILES_MAX || copy_word(p->files[p->nfiles], file, lineno) != 0) {
+            fprintf(stderr, "%s:%zu: too many files or a bad name\n", all->path, lineno);
+            return -1;
+        }
+        p->nfiles++;
+    }
+    return 0;
 }
 
 /* The phase whose header is name, or -1. */
@@ -119,6 +128,51 @@ static int phase_of_file(const phase *ph, size_t n, const char *name)
     return -1;
 }
 
+/* The file being checked. */
+typedef struct checked {
+    const char *name;
+    const phase *ph;
+    size_t n;
+    int mine; /* its phase, or -1 */
+    bool is_header;
+    size_t *nincludes;
+    int bad;
+} checked;
+
+/* One line of a checked file: an include of a phase header is allowed when
+ * that phase is not after the file's own (for a header: is below it). */
+static int include_line(void *ud, char *line, size_t lineno)
+{
+    checked *c = ud;
+    const char *s = line;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *pre = "#include \"engine/";
+    if (strncmp(s, pre, strlen(pre)) != 0)
+        return 0;
+    s += strlen(pre);
+    const char *end = strchr(s, '"');
+    if (end == NULL || (size_t)(end - s) >= NAME_MAX_LEN)
+        return 0;
+    char inc[NAME_MAX_LEN];
+    memcpy(inc, s, (size_t)(end - s));
+    inc[end - s] = '\0';
+    int theirs = phase_of_header(c->ph, c->n, inc);
+    if (theirs < 0)
+        return 0; /* a public header of the engine, or the planner's */
+    (*c->nincludes)++;
+    if (c->mine < 0) {
+        printf("%s:%zu: includes %s of phase %s, but is listed in no phase\n", c->name, lineno, inc,
+               c->ph[theirs].name);
+        c->bad = 1;
+    } else if (theirs > c->mine || (c->is_header && theirs == c->mine)) {
+        printf("%s:%zu: phase %s includes %s of phase %s, which is not below it\n", c->name, lineno,
+               c->ph[c->mine].name, inc, c->ph[theirs].name);
+        c->bad = 1;
+    }
+    return 0;
+}
+
 /* Checks one file's includes; counts them. 0 ok, 1 a break, -1 an error. */
 static int check_file(const char *dir, const char *name, const phase *ph, size_t n,
                       size_t *nincludes)
@@ -129,48 +183,16 @@ static int check_file(const char *dir, const char *name, const phase *ph, size_t
         fprintf(stderr, "phases: path too long: %s/%s\n", dir, name);
         return -1;
     }
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        fprintf(stderr, "phases: cannot open %s\n", path);
-        return -1;
-    }
     const char *dot = strrchr(name, '.');
-    int is_header = dot != NULL && strcmp(dot, ".h") == 0;
-    int mine = phase_of_file(ph, n, name);
-    char line[LINE_MAX_LEN];
-    size_t lineno = 0;
-    int rc = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        const char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        const char *pre = "#include \"engine/";
-        if (strncmp(s, pre, strlen(pre)) != 0)
-            continue;
-        s += strlen(pre);
-        const char *end = strchr(s, '"');
-        if (end == NULL || (size_t)(end - s) >= NAME_MAX_LEN)
-            continue;
-        char inc[NAME_MAX_LEN];
-        memcpy(inc, s, (size_t)(end - s));
-        inc[end - s] = '\0';
-        int theirs = phase_of_header(ph, n, inc);
-        if (theirs < 0)
-            continue; /* a public header of the engine, or the planner's */
-        (*nincludes)++;
-        if (mine < 0) {
-            printf("%s:%zu: includes %s of phase %s, but is listed in no phase\n", name, lineno,
-                   inc, ph[theirs].name);
-            rc = 1;
-        } else if (theirs > mine || (is_header && theirs == mine)) {
-            printf("%s:%zu: phase %s includes %s of phase %s, which is not below it\n", name,
-                   lineno, ph[mine].name, inc, ph[theirs].name);
-            rc = 1;
-        }
-    }
-    fclose(f);
-    return rc;
+    checked c = {.name = name,
+                 .ph = ph,
+                 .n = n,
+                 .mine = phase_of_file(ph, n, name),
+                 .is_header = dot != NULL && strcmp(dot, ".h") == 0,
+                 .nincludes = nincludes};
+    if (each_line(path, include_line, &c) != 0)
+        return -1;
+    return c.bad;
 }
 
 int main(int argc, char **argv)
@@ -180,9 +202,10 @@ int main(int argc, char **argv)
         return 2;
     }
     static phase ph[PHASES_MAX];
-    size_t n = 0;
-    if (read_phases(argv[1], ph, &n) != 0)
+    phases all = {.path = argv[1], .ph = ph};
+    if (each_line(argv[1], phase_line, &all) != 0)
         return 2;
+    size_t n = all.n;
     DIR *d = opendir(argv[2]);
     if (d == NULL) {
         fprintf(stderr, "phases: cannot list %s\n", argv[2]);
