@@ -66,6 +66,12 @@ static int each_link(sync_pass *p, const cs_pair *q, bool hub, const json_t *lis
     return 0;
 }
 
+/* Frees a set held as a map's value. */
+static void set_free(void *set)
+{
+    cs_map_free(set);
+}
+
 /* each_link: by_type (SF object → set of SF ids) gains the link's SF id. */
 static int group_by_type(void *ud, const cs_link *l, cs_err *err)
 {
@@ -203,7 +209,7 @@ static int children(sync_pass *p, sync_round *r, const cs_pair *child, cs_err *e
     json_t *assoc = NULL;
     /* SF object → set of the linked children's ids; SF id → its parent;
      * the SF parents to read */
-    cs_map *by_type = cs_map_new((cs_map_free_fn)cs_map_free), *parents = cs_map_new(free),
+    cs_map *by_type = cs_map_new(set_free), *parents = cs_map_new(free),
            *need_sf = cs_map_new(NULL);
     int rc = by_type && parents && need_sf ? 0 : oom(err);
     if (rc == 0 && n > 0 &&

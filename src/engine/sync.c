@@ -1,9 +1,11 @@
 /* The sync engine's driver: creating a cs_sync (and choosing the fields each
- * side reads), one pass as a sequence of rounds (detect → plan → apply, see
- * detect.c and apply.c) recorded as a run in the store, the dry run behind
- * `crmsync plan`, the R6 budget checks, progress reports, and the continuous
- * loop behind `crmsync run` with its interruptible pause and its backoff
- * after failed passes. */
+ * side reads), one pass as a sequence of rounds recorded as a run in the
+ * store, the dry run behind `crmsync plan`, the R6 budget guards on the
+ * connector, and the continuous loop behind `crmsync run` with its
+ * interruptible pause and its backoff after failed passes. A round is a
+ * sequence of phase calls, each handing its data to the next (changes:
+ * detect.c; context: context.c; plan: plan.c; writes and durable results:
+ * apply.c); no phase calls back into this file (docs/architecture.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,12 +147,8 @@ static int pair_rounds(sync_pass *p, const cs_pair *pair, cs_plan **plan_out, cs
         /* a round: changes → context → plan → writes and durable results */
         sync_round r;
         int rc = detect_round(p, &r, p->dry_run ? 0 : sync_bulk_round(p, p->s->round_records), err);
-        if (rc == 0 && sync_stopped(p)) {
-            p->halt = SYNC_HALT_INTERRUPTED;
-            sync_round_dispose(&r);
-            break;
-        }
-        rc = rc ? rc : context_round(p, &r, err);
+        if (rc == 0 && !sync_stopped(p))
+            rc = context_round(p, &r, err);
         if (rc == 0 && sync_stopped(p)) {
             p->halt = SYNC_HALT_INTERRUPTED;
             sync_round_dispose(&r);
