@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
 
 static cs_store_side side_of(cs_plan_target t)
 {
@@ -36,8 +36,8 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
                 *err = e2;
                 return -1;
             }
-            if (json_object_set_new(r->broken, op->hs_id, json_true()) != 0 ||
-                json_object_set_new(r->broken, op->sf_id, json_true()) != 0)
+            if (cs_map_add(r->results.broken, op->hs_id) < 0 ||
+                cs_map_add(r->results.broken, op->sf_id) < 0)
                 return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
             return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id, CS_CAT_DUPLICATES,
                                       NULL, e2.message, err);
@@ -64,7 +64,7 @@ static int store_op(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_err *e
                 *err = e2;
                 return -1;
             }
-            if (json_object_set_new(r->broken, op->hs_id, json_true()) != 0)
+            if (cs_map_add(r->results.broken, op->hs_id) < 0)
                 return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
             return apply_record_error(p, r, op, CS_STORE_SALESFORCE, op->hs_id, CS_CAT_DUPLICATES,
                                       NULL, e2.message, err);
@@ -161,9 +161,9 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
         bool new_contact = op->kind == CS_PLAN_UNSUBSCRIBE && op->hs_id == NULL;
         if (op->kind == CS_PLAN_UNSUBSCRIBE)
             rs->unsubscribed++;
-        if (!new_contact && !(hub && json_object_get(r->updated, hs_id) != NULL))
+        if (!new_contact && !(hub && cs_map_has(r->results.updated, hs_id)))
             rs->updated++;
-        if (hub && json_object_set_new(r->updated, hs_id, json_true()) != 0)
+        if (hub && cs_map_add(r->results.updated, hs_id) < 0)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     if (apply_journal(p, op, kind, hs_id, op->sf_id, err) != 0)
@@ -348,7 +348,7 @@ static int note_plan_errors(const sync_pass *p, sync_round *r, const cs_plan *pl
         apply_error_identity(p->pair, op, plan_error_side(op), op->hs_id, &object, &key);
         char k[3 * CS_STORE_NAME_MAX];
         sync_error_key(k, sizeof k, plan_error_side(op), object, key);
-        if (key[0] != '\0' && json_object_set_new(r->failed, k, json_true()) != 0)
+        if (key[0] != '\0' && cs_map_add(r->results.failed, k) < 0)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     return 0;
@@ -359,10 +359,9 @@ static int note_plan_errors(const sync_pass *p, sync_round *r, const cs_plan *pl
 static int clear_retried(sync_pass *p, sync_round *r, cs_err *err)
 {
     const char *key;
-    json_t *v;
-    json_object_foreach(r->retried, key, v)
-    {
-        if (json_object_get(r->failed, key) || json_object_get(r->held, key))
+    for (size_t it = cs_map_next(r->changes.retried, 0, &key, NULL); it;
+         it = cs_map_next(r->changes.retried, it, &key, NULL)) {
+        if (cs_map_has(r->results.failed, key) || cs_map_has(r->results.held, key))
             continue;
         retry_note_cleared(p, key);
         char side = key[0];
@@ -392,7 +391,7 @@ static int set_cursors(sync_pass *p, cs_err *err)
         int64_t ms = 0;
         if (cs_connector_cursor_time(cur, &ms, err) != 0)
             return -1;
-        if (cs_store_cursor_set(p->s->opt.store, detect_scan_cursor(p, i), ms < 0 ? 0 : ms, cur,
+        if (cs_store_cursor_set(p->s->opt.store, sync_scan_cursor(p, i), ms < 0 ? 0 : ms, cur,
                                 err) != 0)
             return -1;
     }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
 
 /* The parent id an ASSOCIATE op names (its one field), or for a removal
  * (a null field) the former parent its journal entry names; *remove says
@@ -40,9 +40,9 @@ static int settle(sync_pass *p, sync_round *r, const cs_plan_op *op, const char 
         return 0; /* not sent: the pass fails and the next one re-reads */
     if (apply_snapshot_merge(p, hs_id, op, err) != 0)
         return -1;
-    if (json_object_get(r->updated, hs_id) == NULL) {
+    if (!cs_map_has(r->results.updated, hs_id)) {
         p->rep->hubspot.updated++;
-        if (json_object_set_new(r->updated, hs_id, json_true()) != 0)
+        if (cs_map_add(r->results.updated, hs_id) < 0)
             return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     }
     if (apply_journal(p, op, CS_STORE_OP_UPDATE, hs_id, op->sf_id, err) != 0)
@@ -128,7 +128,7 @@ static int send(sync_pass *p, sync_round *r, const cs_plan_op *const *ops, size_
 
 int apply_detach_children(sync_pass *p, const cs_write_input *in, size_t n, cs_err *err)
 {
-    const cs_pair *child = detect_child_pair(p);
+    const cs_pair *child = sync_child_pair(p);
     if (child == NULL || p->pair->nsf == 0)
         return 0;
     const char **ids = calloc(n ? n : 1, sizeof *ids);

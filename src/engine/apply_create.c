@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
 
 typedef enum cmode {
     C_SEND = 0, /* create it */
@@ -107,8 +107,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
         }
         stored = snap.fields;
     } else {
-        json_t *pair = json_pack("[ss]", op->sf_type, sf_id);
-        if (pair == NULL || json_object_set_new(p->followups, hs_id, pair) != 0)
+        if (sync_followup_add(p, hs_id, op->sf_type, sf_id) != 0)
             return oom(err);
     }
     if (apply_journal_note(p, op, how == L_EXISTING ? CS_STORE_OP_LINK : CS_STORE_OP_CREATE, hs_id,
@@ -119,7 +118,7 @@ static int link_created(cbatch *b, size_t i, const char *new_id, lhow how, const
     }
     if (b->hub) {
         json_decref(stored);
-        if (json_object_set_new(b->r->created, op->sf_id, json_string(hs_id)) != 0)
+        if (sync_map_put_str(b->r->results.created, op->sf_id, hs_id) != 0)
             return oom(err);
     } else if (op->link_property != NULL) {
         json_t *f = json_pack("{ss}", op->link_property, sf_id);

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "core/map.h"
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
 #include "engine/value.h"
 
 #define DEFAULT_REASON "Salesforce default on create"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
 
 void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
                     const char *record_key)
@@ -42,7 +42,8 @@ void apply_error_identity(const cs_pair *pair, const cs_plan_op *op, cs_store_si
 /* The email of a record the round read (raw, as the API holds it), or NULL. */
 static const char *round_email(const sync_round *r, const char *id)
 {
-    return id ? json_string_value(json_array_get(json_object_get(r->recs, id), 1)) : NULL;
+    const sync_rec *rec = id ? cs_map_get(r->input.recs, id) : NULL;
+    return rec && rec->email[0] ? rec->email : NULL;
 }
 
 int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_side side,
@@ -59,10 +60,10 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
      * (a record created in this round is linked by now). */
     const char *sf_id = op->sf_id;
     if (hs_id == NULL && sf_id != NULL)
-        hs_id = json_string_value(json_object_get(r->link_sf, sf_id));
+        hs_id = cs_map_get(r->input.link_sf, sf_id);
     cs_link link;
     if (sf_id == NULL && hs_id != NULL) {
-        sf_id = json_string_value(json_object_get(r->link_hs, hs_id));
+        sf_id = cs_map_get(r->input.link_hs, hs_id);
         int found =
             sf_id ? 1
                   : cs_store_link_by_hs(p->s->opt.store, p->pair->link_object, hs_id, &link, err);
@@ -92,7 +93,7 @@ int apply_record_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_sto
         return -1;
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
-    if (json_object_set_new(r->failed, k, json_true()) != 0)
+    if (cs_map_add(r->results.failed, k) < 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     if (retry_note_failure(p, k, err) != 0)
         return -1;
@@ -111,7 +112,7 @@ int apply_clear_error(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_stor
         return 0;
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
-    if (json_object_get(r->failed, k) != NULL)
+    if (cs_map_has(r->results.failed, k))
         return 0; /* another write of the record failed, or the plan refuses it */
     retry_note_cleared(p, k);
     return cs_store_error_clear(p->s->opt.store, side, object, key, p->now_ms, err) < 0 ? -1 : 0;
@@ -124,7 +125,7 @@ int apply_keep_error(const sync_pass *p, sync_round *r, const cs_plan_op *op, cs
     apply_error_identity(p->pair, op, side, apply_hs_id(r, op), &object, &key);
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
-    if (key[0] != '\0' && json_object_set_new(r->held, k, json_true()) != 0)
+    if (key[0] != '\0' && cs_map_add(r->results.held, k) < 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     return 0;
 }
@@ -135,20 +136,19 @@ int apply_op_waits(sync_pass *p, sync_round *r, const cs_plan_op *op, cs_store_s
     const char *object, *key;
     const char *hs_id = apply_hs_id(r, op);
     apply_error_identity(p->pair, op, side, hs_id, &object, &key);
-    const json_t *rec = json_object_get(r->recs, key);
+    const sync_rec *rec = cs_map_get(r->input.recs, key);
     if (key[0] == '\0' || rec == NULL)
         return 0; /* not a record this round read: nothing to compare */
     bool waits = false;
-    if (retry_waits(p, side, object, key, (int64_t)json_integer_value(json_array_get(rec, 0)),
-                    &waits, err) != 0)
+    if (retry_waits(p, side, object, key, rec->modified_ms, &waits, err) != 0)
         return -1;
     if (!waits)
         return 0;
     char k[3 * CS_STORE_NAME_MAX];
     sync_error_key(k, sizeof k, side, object, key);
-    if (json_object_get(r->held, k) != NULL)
+    if (cs_map_has(r->results.held, k))
         return 1;
-    if (json_object_set_new(r->held, k, json_true()) != 0)
+    if (cs_map_add(r->results.held, k) < 0)
         return cs_err_set(err, CS_ERR_INTERNAL, "out of memory");
     cs_sync_side_report *rs = side == CS_STORE_HUBSPOT ? &p->rep->hubspot : &p->rep->salesforce;
     rs->waiting++;
@@ -287,11 +287,10 @@ const char *apply_hs_id(const sync_round *r, const cs_plan_op *op)
         return op->hs_id;
     if (op->sf_id == NULL)
         return NULL;
-    return json_string_value(json_object_get(r->created, op->sf_id));
+    return cs_map_get(r->results.created, op->sf_id);
 }
 
 bool apply_is_broken(const sync_round *r, const cs_plan_op *op)
 {
-    return (op->hs_id && json_object_get(r->broken, op->hs_id)) ||
-           (op->sf_id && json_object_get(r->broken, op->sf_id));
+    return cs_map_has(r->results.broken, op->hs_id) || cs_map_has(r->results.broken, op->sf_id);
 }

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sync_int.h"
+#include "engine/detect_int.h"
 
 /* ---- a compact multimap email key -> (type, id) ----------------------------- */
 
@@ -261,29 +261,29 @@ static int need(void *ud, char type, const char *id)
 {
     need_fill *n = ud;
     n->count++;
-    json_t *set = type == TYPE_HS ? n->r->need_hs : n->r->need_sf;
-    json_t *v = type == TYPE_HS ? json_true() : json_string(n->pair->sf[type - '0'].name);
-    if (v == NULL || json_object_set_new(set, id, v) != 0)
+    int rc = type == TYPE_HS
+                 ? cs_map_add(n->r->needs.need_hs, id)
+                 : cs_map_put(n->r->needs.need_sf, id, (void *)n->pair->sf[type - '0'].name);
+    if (rc < 0)
         n->rc = -1;
     return n->rc;
 }
 
-int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *left_sf, cs_err *err)
+int detect_full_emails(sync_pass *p, sync_round *r, cs_map *left_hs, cs_map *left_sf, cs_err *err)
 {
     const detect_full *f = p->full;
     bool hs_ready = f != NULL && f->scan_full[SYNC_SCAN_HS] && p->scan_done[SYNC_SCAN_HS];
     bool hs_full = f != NULL && f->scan_full[SYNC_SCAN_HS];
     need_fill n = {.pair = p->pair, .r = r};
     const char *email;
-    json_t *src;
-    json_object_foreach(r->emails, email, src)
-    {
-        const char *from = json_string_value(src);
-        bool only_hs = from != NULL && strcmp(from, "hs") == 0;
+    size_t from;
+    for (size_t it = cs_map_next_num(r->needs.emails, 0, &email, &from); it;
+         it = cs_map_next_num(r->needs.emails, it, &email, &from)) {
+        bool only_hs = from == SYNC_EMAIL_HS;
         n.count = 0;
         if (f != NULL && f->sf_ready)
             (void)index_each(&f->sf, email, need, &n);
-        else if (json_object_set_new(left_sf, email, json_true()) != 0)
+        else if (cs_map_add(left_sf, email) < 0)
             return oom(err);
         /* Salesforce records sharing an email (C5): one of them may have got
          * a HubSpot contact in this pass, which the index does not hold */
@@ -294,7 +294,7 @@ int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *lef
             continue;
         if (hs_ready && !shared)
             (void)index_each(&f->hs, email, need, &n);
-        else if (json_object_set_new(left_hs, email, json_true()) != 0)
+        else if (cs_map_add(left_hs, email) < 0)
             return oom(err);
     }
     return n.rc == 0 ? 0 : oom(err);
@@ -302,9 +302,7 @@ int detect_full_emails(sync_pass *p, sync_round *r, json_t *left_hs, json_t *lef
 
 int detect_note_email(sync_round *r, const char *email, bool hub)
 {
-    const char *had = json_string_value(json_object_get(r->emails, email));
-    const char *side = hub ? "hs" : "sf";
-    if (had != NULL && strcmp(had, side) != 0)
-        side = "both";
-    return json_object_set_new(r->emails, email, json_string(side));
+    size_t had = 0;
+    (void)cs_map_get_num(r->needs.emails, email, &had);
+    return cs_map_put_num(r->needs.emails, email, had | (hub ? SYNC_EMAIL_HS : SYNC_EMAIL_SF));
 }

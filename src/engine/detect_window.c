@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
-#include "engine/sync_int.h"
+#include "engine/detect_int.h"
 
 #define SECOND_MS          1000
 #define WIN_READS_MAX      32
@@ -78,7 +78,7 @@ static cs_connector *conn_of(const sync_pass *p, size_t i)
 
 static void settled_name(const sync_pass *p, size_t i, char out[CS_STORE_NAME_MAX])
 {
-    (void)snprintf(out, CS_STORE_NAME_MAX, "%s#settled", detect_scan_cursor(p, i));
+    (void)snprintf(out, CS_STORE_NAME_MAX, "%s#settled", sync_scan_cursor(p, i));
 }
 
 static int64_t overlap_of(const sync_pass *p)
@@ -161,9 +161,9 @@ static void add_read(win_scan *w, int64_t from, int64_t to)
 static int check(sync_pass *p, size_t i, int64_t from, int64_t to, int depth, cs_err *err)
 {
     win_scan *w = &p->win->s[i];
-    const char *scan = detect_scan_cursor(p, i);
+    const char *scan = sync_scan_cursor(p, i);
     int64_t api = 0, known = 0;
-    if (cs_connector_count_modified(conn_of(p, i), detect_scan_object(p, i), from, to, &api, err) !=
+    if (cs_connector_count_modified(conn_of(p, i), sync_scan_object(p, i), from, to, &api, err) !=
             0 ||
         cs_store_seen_count(p->s->opt.store, scan, from, to, &known, err) != 0)
         return -1;
@@ -209,7 +209,7 @@ static int plan(sync_pass *p, size_t i, cs_err *err)
         int64_t top = aged < w->to_ms ? aged : w->to_ms, cap = -1;
         /* a bounded share per pass: a burst of writes is settled over a few
          * passes rather than all in the next one */
-        int found = cs_store_seen_nth(p->s->opt.store, detect_scan_cursor(p, i), w->from_ms, top,
+        int found = cs_store_seen_nth(p->s->opt.store, sync_scan_cursor(p, i), w->from_ms, top,
                                       WIN_SETTLE_RECORDS, &cap, err);
         if (found < 0)
             return -1;
@@ -226,7 +226,8 @@ static int plan(sync_pass *p, size_t i, cs_err *err)
     return 0;
 }
 
-int detect_window_pull(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
+int detect_window_pull(sync_pass *p, sync_round *r, size_t limit,
+                       cs_record_list got[CS_PAIR_SCANS_MAX], cs_err *err)
 {
     for (size_t i = 0; p->win != NULL && i < p->nscans; i++) {
         win_scan *w = &p->win->s[i];
@@ -234,16 +235,14 @@ int detect_window_pull(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
             continue;
         if (!w->planned) {
             if (plan(p, i, err) != 0)
-                return cs_err_prefix(err, "change window of %s: ", detect_scan_object(p, i));
+                return cs_err_prefix(err, "change window of %s: ", sync_scan_object(p, i));
             w->planned = true;
         }
-        cs_record_list got;
-        cs_record_list_init(&got);
         int rc = 0;
-        while (rc == 0 && w->next < w->nreads && (limit == 0 || got.len < limit) &&
+        while (rc == 0 && w->next < w->nreads && (limit == 0 || got[i].len < limit) &&
                !sync_stopped(p)) {
             if (w->scan == NULL) {
-                cs_scan_options o = {.object = detect_scan_object(p, i),
+                cs_scan_options o = {.object = sync_scan_object(p, i),
                                      .window_from_ms = w->reads[w->next].from_ms,
                                      .window_to_ms = w->reads[w->next].to_ms};
                 rc = cs_connector_scan_begin(conn_of(p, i), &o, &w->scan, err);
@@ -251,25 +250,19 @@ int detect_window_pull(sync_pass *p, sync_round *r, size_t limit, cs_err *err)
                     break;
             }
             bool done = false;
-            rc = cs_change_scan_next(w->scan, &got, &done, err);
+            rc = cs_change_scan_next(w->scan, &got[i], &done, err);
             if (rc == 0 && done) {
                 cs_change_scan_free(w->scan);
                 w->scan = NULL;
                 w->next++;
             }
         }
-        if (rc != 0) {
-            cs_record_list_dispose(&got);
-            return cs_err_prefix(err, "change window of %s: ", detect_scan_object(p, i));
-        }
+        if (rc != 0)
+            return cs_err_prefix(err, "change window of %s: ", sync_scan_object(p, i));
         if (w->next >= w->nreads && !sync_stopped(p)) {
             w->done = true;
-            r->window_done[i] = true;
+            r->changes.window_done[i] = true;
         }
-        rc = detect_add_changed(p, r, i, &got, err);
-        cs_record_list_dispose(&got);
-        if (rc != 0)
-            return -1;
     }
     return 0;
 }
@@ -302,15 +295,19 @@ static int pair_state(sync_pass *p, const cs_record *rec, bool *linked, bool *ha
     return found < 0 ? -1 : 0;
 }
 
+/* r->changes.scanned[i] holds numbers: a record's modification time (never
+ * negative: at or after the window's floor), or SCANNED_DELETED. */
+#define SCANNED_DELETED SIZE_MAX
+
 int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_list *got, cs_err *err)
 {
     if (p->win == NULL || got->len == 0)
         return 0;
     const win_scan *w = &p->win->s[scan];
-    if (r->scanned[scan] == NULL && (r->scanned[scan] = json_object()) == NULL)
+    if (r->changes.scanned[scan] == NULL && (r->changes.scanned[scan] = cs_map_new(NULL)) == NULL)
         return oom(err);
-    json_t *noted = r->scanned[scan];
-    const char *name = detect_scan_cursor(p, scan);
+    cs_map *noted = r->changes.scanned[scan];
+    const char *name = sync_scan_cursor(p, scan);
     size_t keep = 0;
     int rc = 0;
     for (size_t k = 0; k < got->len; k++) {
@@ -336,15 +333,14 @@ int detect_window_filter(sync_pass *p, sync_round *r, size_t scan, cs_record_lis
                          stamp >= rec->modified_ms;
             drop = rc == 0 && found == 1 &&
                    (stale || (ms == rec->modified_ms && (!linked || has_snap)));
-            const json_t *had = json_object_get(noted, rec->id);
+            size_t had = SCANNED_DELETED;
+            (void)cs_map_get_num(noted, rec->id, &had);
             if (rc == 0 && !stale) {
                 if (rec->deleted)
-                    rc = json_object_set_new(noted, rec->id, json_null()) ? oom(err) : 0;
-                else if (rec->modified_ms >= w->floor_ms &&
-                         (!json_is_integer(had) || json_integer_value(had) < rec->modified_ms))
-                    rc = json_object_set_new(noted, rec->id, json_integer(rec->modified_ms))
-                             ? oom(err)
-                             : 0;
+                    rc = cs_map_put_num(noted, rec->id, SCANNED_DELETED) ? oom(err) : 0;
+                else if (rec->modified_ms >= w->floor_ms && rec->modified_ms >= 0 &&
+                         (had == SCANNED_DELETED || (int64_t)had < rec->modified_ms))
+                    rc = cs_map_put_num(noted, rec->id, (size_t)rec->modified_ms) ? oom(err) : 0;
             }
         }
         if (drop || rc != 0) {
@@ -378,7 +374,7 @@ int detect_window_wrote(sync_pass *p, const char *object, const char *id, bool d
     /* The write moved the record to a time at or after before_ms, out of the
      * window; the next read of new changes returns it at its exact time. A
      * write's row never makes a read "already seen" (confirmed -1). */
-    return cs_store_seen_put(p->s->opt.store, detect_scan_cursor(p, (size_t)i), id,
+    return cs_store_seen_put(p->s->opt.store, sync_scan_cursor(p, (size_t)i), id,
                              deleted ? -1 : before_ms, -1, err);
 }
 
@@ -386,12 +382,13 @@ int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)
 {
     cs_store *st = p->s->opt.store;
     for (size_t i = 0; p->win != NULL && i < p->nscans; i++) {
-        const char *name = detect_scan_cursor(p, i);
+        const char *name = sync_scan_cursor(p, i);
         const char *id;
-        json_t *v;
-        json_object_foreach(r->scanned[i], id, v)
-        {
-            int64_t ms = json_is_integer(v) ? json_integer_value(v) : -1;
+        size_t v;
+        for (size_t it = r->changes.scanned[i] ? cs_map_next_num(r->changes.scanned[i], 0, &id, &v)
+                                               : 0;
+             it; it = cs_map_next_num(r->changes.scanned[i], it, &id, &v)) {
+            int64_t ms = v == SCANNED_DELETED ? -1 : (int64_t)v;
             if (cs_store_seen_put(st, name, id, ms, p->now_ms, err) != 0)
                 return -1;
         }
@@ -408,7 +405,7 @@ int detect_window_commit(sync_pass *p, const sync_round *r, cs_err *err)
             w->full_noted = true;
             continue;
         }
-        if (!r->window_done[i] || !w->active)
+        if (!r->changes.window_done[i] || !w->active)
             continue;
         /* a row of a window read in full that the read did not confirm is
          * gone from that window (deleted, merged, or shown elsewhere) */

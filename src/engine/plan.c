@@ -13,8 +13,8 @@
 typedef struct build {
     const cs_plan_input *in;
     cs_plan *plan;
-    json_t *claimed_hs;
-    json_t *claimed_sf;
+    cs_map *claimed_hs; /* ids a linked pair used: matching skips them */
+    cs_map *claimed_sf;
 } build;
 
 static const char *link_property(const cs_plan_input *in, const char *sf_type)
@@ -288,7 +288,7 @@ int cs_plan_build(const cs_plan_input *in, cs_plan **out, cs_err *err)
 {
     if (in == NULL || out == NULL)
         return cs_err_set(err, CS_ERR_INTERNAL, "plan: no input");
-    build b = {in, calloc(1, sizeof(cs_plan)), json_object(), json_object()};
+    build b = {in, calloc(1, sizeof(cs_plan)), cs_map_new(NULL), cs_map_new(NULL)};
     int rc = (b.plan && b.claimed_hs && b.claimed_sf) ? 0 : -1;
     if (rc == 0)
         b.plan->hs_label = in->pair.hs_label;
@@ -297,8 +297,8 @@ int cs_plan_build(const cs_plan_input *in, cs_plan **out, cs_err *err)
         rc = rc ? rc : plan_match_link(in, b.plan, b.claimed_hs, b.claimed_sf);
     else
         rc = rc ? rc : plan_match(in, b.plan, b.claimed_hs, b.claimed_sf);
-    json_decref(b.claimed_hs);
-    json_decref(b.claimed_sf);
+    cs_map_free(b.claimed_hs);
+    cs_map_free(b.claimed_sf);
     if (rc != 0) {
         cs_plan_free(b.plan);
         return cs_err_set(err, CS_ERR_INTERNAL, "plan: out of memory");

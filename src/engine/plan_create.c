@@ -30,7 +30,7 @@ static const char *create_type(const cs_plan_input *in, const char *hs_id, const
     const cs_pair *pair = &in->pair;
     const char *dflt = pair->sf[pair->create_default].name;
     const char *alt = pair->sf[pair->create_alternate].name;
-    *account = plan_json_str(in->company_account, hs_id);
+    *account = cs_map_get(in->company_account, hs_id);
     if (pair->create_default == pair->create_alternate) {
         *why = "new Salesforce record";
         return dflt;
@@ -255,8 +255,7 @@ int plan_create_hs_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *s
     const char *parent = so && so->parent_field && in->pair.parent >= 0
                              ? cs_record_get(&sf->rec, so->parent_field)
                              : NULL;
-    const char *hs_parent =
-        parent ? json_string_value(json_object_get(in->sf_parent_hs, parent)) : NULL;
+    const char *hs_parent = parent ? cs_map_get(in->sf_parent_hs, parent) : NULL;
     if (hs_parent != NULL)
         return plan_associate(in, plan, NULL, sf, hs_parent, parent,
                               "A2: the Salesforce record's parent, as the primary association");

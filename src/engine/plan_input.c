@@ -24,6 +24,13 @@ static int oom(cs_err *err)
     return cs_err_set(err, CS_ERR_INTERNAL, "plan input: out of memory");
 }
 
+static void children_free(void *v)
+{
+    plan_children *list = v;
+    free(list->items);
+    free(list);
+}
+
 int cs_plan_input_new(const cs_contact_settings *settings, const cs_field_mapping *mappings,
                       size_t nmappings, int64_t now_ms, cs_plan_input **out, cs_err *err)
 {
@@ -50,14 +57,15 @@ int cs_plan_input_new_pair(const cs_pair *pair, int64_t now_ms, cs_plan_input **
                        &in->link_by_sf, &in->members,  &in->backfill};
     cs_map **strings[] = {&in->hs_owner_email, &in->hs_owner_by_email, &in->sf_user_email,
                           &in->sf_active_by_email};
-    json_t **objects[] = {&in->company_account, &in->children, &in->hs_parent, &in->sf_parent_hs};
+    cs_map **owned[] = {&in->company_account, &in->hs_parent, &in->sf_parent_hs};
     bool ok = true;
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         ok = ok && (*maps[i] = cs_map_new(NULL)) != NULL;
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         ok = ok && (*strings[i] = cs_map_new(free)) != NULL;
-    for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++)
-        ok = ok && (*objects[i] = json_object()) != NULL;
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        ok = ok && (*owned[i] = cs_map_new(free)) != NULL;
+    ok = ok && (in->children = cs_map_new(children_free)) != NULL;
     if (!ok) {
         cs_plan_input_free(in);
         return oom(err);
@@ -100,11 +108,11 @@ void cs_plan_input_free(cs_plan_input *in)
     cs_map_free(in->sf_user_email);
     cs_map_free(in->sf_active_by_email);
     cs_map_free(in->members);
-    json_decref(in->company_account);
+    cs_map_free(in->company_account);
     cs_map_free(in->backfill);
-    json_decref(in->children);
-    json_decref(in->hs_parent);
-    json_decref(in->sf_parent_hs);
+    cs_map_free(in->children);
+    cs_map_free(in->hs_parent);
+    cs_map_free(in->sf_parent_hs);
     free(in);
 }
 
@@ -319,8 +327,7 @@ int cs_plan_input_set_company_account(cs_plan_input *in, const char *hs_id, cons
     if (!id_ok(hs_id) || !id_ok(account_id))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: company account needs a contact id and an Account id");
-    return json_object_set_new(in->company_account, hs_id, json_string(account_id)) == 0 ? 0
-                                                                                         : oom(err);
+    return put_str(in->company_account, hs_id, account_id) == 0 ? 0 : oom(err);
 }
 
 int cs_plan_input_add_child(cs_plan_input *in, const char *hs_id, const char *child_hs_id,
@@ -331,15 +338,27 @@ int cs_plan_input_add_child(cs_plan_input *in, const char *hs_id, const char *ch
         (child_sf_parent != NULL && !id_ok(child_sf_parent)))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: a child needs its parent's and its own id");
-    json_t *list = json_object_get(in->children, hs_id);
+    plan_children *list = cs_map_get(in->children, hs_id);
     if (list == NULL) {
-        list = json_array();
-        if (list == NULL || json_object_set_new(in->children, hs_id, list) != 0)
+        if ((list = calloc(1, sizeof *list)) == NULL || cs_map_put(in->children, hs_id, list) != 0)
             return oom(err);
     }
-    json_t *v =
-        json_pack("[ss?bb]", child_hs_id, child_sf_parent, needs_parent, creates_with_parent);
-    return v != NULL && json_array_append_new(list, v) == 0 ? 0 : oom(err);
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 4;
+        plan_child *items = realloc(list->items, cap * sizeof *items);
+        if (items == NULL)
+            return oom(err);
+        list->items = items;
+        list->cap = cap;
+    }
+    plan_child *c = &list->items[list->n++];
+    memset(c, 0, sizeof *c);
+    memcpy(c->hs_id, child_hs_id, strlen(child_hs_id) + 1);
+    if (child_sf_parent != NULL)
+        memcpy(c->sf_parent, child_sf_parent, strlen(child_sf_parent) + 1);
+    c->needs_parent = needs_parent;
+    c->creates_with_parent = creates_with_parent;
+    return 0;
 }
 
 int cs_plan_input_set_hs_parent(cs_plan_input *in, const char *hs_id, const char *hs_parent,
@@ -349,8 +368,14 @@ int cs_plan_input_set_hs_parent(cs_plan_input *in, const char *hs_id, const char
         (sf_parent != NULL && !id_ok(sf_parent)))
         return cs_err_set(err, CS_ERR_INVALID_INPUT,
                           "plan input: a record's parent needs bounded ids");
-    json_t *v = json_pack("[s?s?]", hs_parent, sf_parent);
-    if (v == NULL || json_object_set_new(in->hs_parent, hs_id, v) != 0)
+    plan_parent *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        return oom(err);
+    if (hs_parent != NULL)
+        memcpy(v->hs, hs_parent, strlen(hs_parent) + 1);
+    if (sf_parent != NULL)
+        memcpy(v->sf, sf_parent, strlen(sf_parent) + 1);
+    if (cs_map_put(in->hs_parent, hs_id, v) != 0)
         return oom(err);
     /* C15: a contact whose company is linked is created with its Account. */
     if (sf_parent != NULL)
@@ -363,8 +388,7 @@ int cs_plan_input_set_parent_link(cs_plan_input *in, const char *sf_parent, cons
 {
     if (!id_ok(sf_parent) || !id_ok(hs_parent))
         return cs_err_set(err, CS_ERR_INVALID_INPUT, "plan input: a parent link needs both ids");
-    return json_object_set_new(in->sf_parent_hs, sf_parent, json_string(hs_parent)) == 0 ? 0
-                                                                                         : oom(err);
+    return put_str(in->sf_parent_hs, sf_parent, hs_parent) == 0 ? 0 : oom(err);
 }
 
 int cs_plan_input_add_backfill(cs_plan_input *in, const char *hs_property, cs_err *err)
@@ -435,19 +459,12 @@ bool plan_sf_required(const cs_plan_input *in, const cs_field_mapping *m, const 
     return (m->flags & CS_MAP_SF_REQUIRED) && plan_sf_field(in, m, sf_type) != NULL;
 }
 
-const char *plan_json_str(const json_t *obj, const char *key)
+int plan_set_add(cs_map *set, const char *key)
 {
-    json_t *v = json_object_get(obj, key);
-    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-    return cs_value_is_blank(s) ? NULL : s;
+    return cs_map_add(set, key) < 0 ? -1 : 0;
 }
 
-int plan_set_add(json_t *set, const char *key)
+bool plan_set_has(const cs_map *set, const char *key)
 {
-    return json_object_set_new(set, key, json_true());
-}
-
-bool plan_set_has(const json_t *set, const char *key)
-{
-    return key != NULL && json_object_get(set, key) != NULL;
+    return cs_map_has(set, key);
 }

@@ -24,6 +24,25 @@ typedef struct plan_link {
     json_t *snapshot; /* NULL: never synced */
 } plan_link;
 
+/* A1: one child of an HS parent record (cs_plan_input_add_child). */
+typedef struct plan_child {
+    char hs_id[CS_PLAN_ID_MAX];
+    char sf_parent[CS_PLAN_ID_MAX]; /* the child's SF parent id; "" when none */
+    bool needs_parent;              /* the child's SF record needs a parent */
+    bool creates_with_parent;       /* the child will be created with a parent */
+} plan_child;
+
+typedef struct plan_children {
+    plan_child *items;
+    size_t n, cap;
+} plan_children;
+
+/* A2: an HS record's primary parent; "" when there is none. */
+typedef struct plan_parent {
+    char hs[CS_PLAN_ID_MAX]; /* the HS parent */
+    char sf[CS_PLAN_ID_MAX]; /* the SF record it is linked to */
+} plan_parent;
+
 struct cs_plan_input {
     cs_pair pair; /* the pair planned (a copy; its strings and mappings borrowed) */
     const cs_contact_settings *settings; /* &pair.settings */
@@ -42,14 +61,13 @@ struct cs_plan_input {
     cs_map *sf_user_email;      /* SF User id → email key */
     cs_map *sf_active_by_email; /* email key → active SF User id (the smallest id) */
     cs_map *members;            /* set: HS ids in the inclusion list */
-    json_t *company_account;    /* HS id → SF Account id */
-    /* A1: HS parent id → array of [child HS id, child's SF parent id or
-     * null, child needs a parent, child will be created with a parent]. */
-    json_t *children;
-    /* A2: HS child id → [HS parent id or null, its linked SF id or null]:
-     * the HS side's primary parent, for every child read. */
-    json_t *hs_parent;
-    json_t *sf_parent_hs; /* A2: SF parent id → its linked HS record */
+    cs_map *company_account;    /* HS id → SF Account id (owned string) */
+    /* A1: HS parent id → plan_children (owned): its children. */
+    cs_map *children;
+    /* A2: HS child id → plan_parent (owned): the HS side's primary parent,
+     * for every child read. */
+    cs_map *hs_parent;
+    cs_map *sf_parent_hs; /* A2: SF parent id → its linked HS record (owned string) */
     cs_map *backfill;     /* set: HS properties */
 };
 
@@ -105,10 +123,9 @@ int plan_cmp_id(const char *a, const char *b);
 /* Orders the ops (see cs_plan_kind). */
 void plan_sort(cs_plan *plan);
 
-/* json helpers: a string value (NULL for null/absent/blank) and a set. */
-const char *plan_json_str(const json_t *obj, const char *key);
-int plan_set_add(json_t *set, const char *key);
-bool plan_set_has(const json_t *set, const char *key);
+/* The sets of ids the planner claims (0 or -1 when memory ran out). */
+int plan_set_add(cs_map *set, const char *key);
+bool plan_set_has(const cs_map *set, const char *key);
 
 /* ---- one pair (plan_pair.c, plan_special.c) -------------------------------- */
 
@@ -202,8 +219,8 @@ int plan_create_sf_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *h
 int plan_create_hs_why(const cs_plan_input *in, cs_plan *plan, const plan_rec *sf,
                        const char *reason);
 /* A1: matches and creates for a pair matched by link (plan_link.c). */
-int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-                    const json_t *claimed_sf);
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+                    const cs_map *claimed_sf);
 /* A2: the parent of a linked pair (plan_link.c): the SF record's parent
  * field ⇄ the HS record's primary association, settled in the snapshot under
  * PLAN_SNAP_PARENT. 0 or -1. */
@@ -224,7 +241,7 @@ int plan_link_pair(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, c
                    bool allow_to_sf, const char *why);
 /* Matches and creates for every changed unlinked record (C2, C3, C5, R7).
  * claimed_hs / claimed_sf: ids already handled by linked pairs (C14). */
-int plan_match(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-               const json_t *claimed_sf);
+int plan_match(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+               const cs_map *claimed_sf);
 
 #endif

@@ -29,27 +29,37 @@
 #include "engine/plan_int.h"
 #include "engine/value.h"
 
-/* The children facts of HS record hs_id (cs_plan_input_add_child). */
-static const json_t *children_of(const cs_plan_input *in, const char *hs_id)
+/* A2: the primary HS parent of hs_id and (sf, may be NULL) the SF record
+ * it is linked to; NULL for each when there is none or it was not read. */
+static const char *plan_hs_parent(const cs_plan_input *in, const char *hs_id, const char **sf)
 {
-    return json_object_get(in->children, hs_id);
+    const plan_parent *hp = cs_map_get(in->hs_parent, hs_id);
+    if (sf != NULL)
+        *sf = hp && hp->sf[0] ? hp->sf : NULL;
+    return hp && hp->hs[0] ? hp->hs : NULL;
+}
+
+/* The children facts of HS record hs_id (cs_plan_input_add_child); an
+ * empty list when there are none. */
+static plan_children children_of(const cs_plan_input *in, const char *hs_id)
+{
+    const plan_children *list = cs_map_get(in->children, hs_id);
+    return list ? *list : (plan_children){0};
 }
 
 /* A1: the unlinked SF parent one of hs's children names, not yet claimed. */
 static const plan_rec *match_through_children(const cs_plan_input *in, const plan_rec *hs,
-                                              const json_t *claimed_sf, const char **child)
+                                              const cs_map *claimed_sf, const char **child)
 {
-    size_t i;
-    const json_t *c;
-    json_array_foreach(children_of(in, hs->rec.id), i, c)
-    {
-        const char *sf_parent = json_string_value(json_array_get(c, 1));
-        if (sf_parent == NULL || plan_link_by_sf(in, sf_parent) != NULL ||
-            plan_set_has(claimed_sf, sf_parent))
+    plan_children list = children_of(in, hs->rec.id);
+    for (size_t i = 0; i < list.n; i++) {
+        const plan_child *c = &list.items[i];
+        if (c->sf_parent[0] == '\0' || plan_link_by_sf(in, c->sf_parent) != NULL ||
+            plan_set_has(claimed_sf, c->sf_parent))
             continue;
-        const plan_rec *sf = plan_sf_find(in, sf_parent);
+        const plan_rec *sf = plan_sf_find(in, c->sf_parent);
         if (sf != NULL && !sf->rec.deleted) {
-            *child = json_string_value(json_array_get(c, 0));
+            *child = c->hs_id;
             return sf;
         }
     }
@@ -60,14 +70,12 @@ static const plan_rec *match_through_children(const cs_plan_input *in, const pla
 static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, char *buf,
                                  size_t size)
 {
-    size_t i;
-    const json_t *c;
     const char *label = in->pair.hs_label;
     const char *sf = in->pair.sf[in->pair.create_default].name;
-    json_array_foreach(children_of(in, hs->rec.id), i, c)
-    {
-        const char *child = json_string_value(json_array_get(c, 0));
-        if (json_is_true(json_array_get(c, 2))) {
+    plan_children list = children_of(in, hs->rec.id);
+    for (size_t i = 0; i < list.n; i++) {
+        const char *child = list.items[i].hs_id;
+        if (list.items[i].needs_parent) {
             if (snprintf(buf, size,
                          "A1: new Salesforce %s: its contact %s syncs to a Salesforce record "
                          "without one",
@@ -75,7 +83,7 @@ static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, ch
                 return NULL;
             return buf;
         }
-        if (json_is_true(json_array_get(c, 3))) {
+        if (list.items[i].creates_with_parent) {
             if (snprintf(buf, size,
                          "A1: new Salesforce %s: its contact %s is created in Salesforce "
                          "with its %s",
@@ -90,26 +98,24 @@ static const char *create_reason(const cs_plan_input *in, const plan_rec *hs, ch
 /* A1 from the Salesforce side: the unlinked, unclaimed HS record one of
  * whose children names sf as its parent, or NULL. */
 static const plan_rec *match_sf_through_children(const cs_plan_input *in, const plan_rec *sf,
-                                                 const json_t *claimed_hs, const json_t *taken,
+                                                 const cs_map *claimed_hs, const cs_map *taken,
                                                  const char **child)
 {
     const char *hs_id;
-    const json_t *list;
-    json_object_foreach(in->children, hs_id, list)
-    {
+    void *v;
+    for (size_t it = cs_map_next(in->children, 0, &hs_id, &v); it;
+         it = cs_map_next(in->children, it, &hs_id, &v)) {
         if (plan_link_by_hs(in, hs_id) != NULL || plan_set_has(claimed_hs, hs_id) ||
             plan_set_has(taken, hs_id))
             continue;
-        size_t i;
-        const json_t *c;
-        json_array_foreach(list, i, c)
-        {
-            const char *sf_parent = json_string_value(json_array_get(c, 1));
-            if (sf_parent == NULL || strcmp(sf_parent, sf->rec.id) != 0)
+        const plan_children *list = v;
+        for (size_t i = 0; i < list->n; i++) {
+            const plan_child *c = &list->items[i];
+            if (strcmp(c->sf_parent, sf->rec.id) != 0)
                 continue;
             const plan_rec *hs = plan_hs_find(in, hs_id);
             if (hs != NULL && !hs->rec.deleted) {
-                *child = json_string_value(json_array_get(c, 0));
+                *child = c->hs_id;
                 return hs;
             }
         }
@@ -117,17 +123,31 @@ static const plan_rec *match_sf_through_children(const cs_plan_input *in, const 
     return NULL;
 }
 
-int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-                    const json_t *claimed_sf)
+/* A1: links hs and sf through child, whose Salesforce record names sf as
+ * its parent; hs is taken, and sf claimed when claimed is not NULL. */
+static int link_through_child(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs,
+                              const plan_rec *sf, const char *child, cs_map *claimed, cs_map *taken)
 {
-    json_t *claimed = json_deep_copy(claimed_sf);
-    json_t *taken = json_object(); /* HS records linked here */
-    if (claimed == NULL || taken == NULL) {
-        json_decref(claimed);
-        json_decref(taken);
-        return -1;
-    }
-    int rc = 0;
+    char why[256];
+    if (snprintf(why, sizeof why,
+                 "A1: matched through contact %s, whose Salesforce record belongs to this %s",
+                 child, sf->rec.type) < 0)
+        why[0] = '\0';
+    int rc = plan_link_pair(in, plan, hs, sf, true, why);
+    rc = rc || claimed == NULL ? rc : plan_set_add(claimed, sf->rec.id);
+    return rc ? rc : plan_set_add(taken, hs->rec.id);
+}
+
+int plan_match_link(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+                    const cs_map *claimed_sf)
+{
+    cs_map *claimed = cs_map_new(NULL); /* claimed_sf and the SF records linked here */
+    cs_map *taken = cs_map_new(NULL);   /* HS records linked here */
+    int rc = claimed && taken ? 0 : -1;
+    const char *key;
+    for (size_t it = cs_map_next(claimed_sf, 0, &key, NULL); rc == 0 && it;
+         it = cs_map_next(claimed_sf, it, &key, NULL))
+        rc = plan_set_add(claimed, key);
     for (size_t i = 0; rc == 0 && i < in->nhs; i++) {
         const plan_rec *hs = &in->hs[i];
         if (!hs->changed || hs->rec.deleted || plan_link_by_hs(in, hs->rec.id) != NULL ||
@@ -135,18 +155,11 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
             continue;
         const char *child = NULL;
         const plan_rec *sf = match_through_children(in, hs, claimed, &child);
-        char why[256];
         if (sf != NULL) {
-            if (snprintf(why, sizeof why,
-                         "A1: matched through contact %s, whose Salesforce record belongs to "
-                         "this %s",
-                         child, sf->rec.type) < 0)
-                why[0] = '\0';
-            rc = plan_link_pair(in, plan, hs, sf, true, why);
-            rc = rc ? rc : plan_set_add(claimed, sf->rec.id);
-            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            rc = link_through_child(in, plan, hs, sf, child, claimed, taken);
             continue;
         }
+        char why[256];
         const char *reason = create_reason(in, hs, why, sizeof why);
         if (reason != NULL)
             rc = plan_create_sf_why(in, plan, hs, reason);
@@ -163,24 +176,18 @@ int plan_match_link(const cs_plan_input *in, cs_plan *plan, const json_t *claime
             continue;
         const char *child = NULL;
         const plan_rec *hs = match_sf_through_children(in, sf, claimed_hs, taken, &child);
-        char why[256];
         if (hs != NULL) {
-            if (snprintf(why, sizeof why,
-                         "A1: matched through contact %s, whose Salesforce record belongs to "
-                         "this %s",
-                         child, sf->rec.type) < 0)
-                why[0] = '\0';
-            rc = plan_link_pair(in, plan, hs, sf, true, why);
-            rc = rc ? rc : plan_set_add(taken, hs->rec.id);
+            rc = link_through_child(in, plan, hs, sf, child, NULL, taken);
             continue;
         }
+        char why[256];
         if (snprintf(why, sizeof why, "A1: a new Salesforce %s creates a HubSpot %s", sf->rec.type,
                      in->pair.hs_label) < 0)
             why[0] = '\0';
         rc = plan_create_hs_why(in, plan, sf, why);
     }
-    json_decref(claimed);
-    json_decref(taken);
+    cs_map_free(claimed);
+    cs_map_free(taken);
     return rc;
 }
 
@@ -195,7 +202,7 @@ int plan_associate(const cs_plan_input *in, cs_plan *plan, const plan_rec *hs, c
     op.sf_modified_ms = sf->rec.modified_ms;
     const char *old = NULL;
     if (hs != NULL)
-        old = json_string_value(json_array_get(json_object_get(in->hs_parent, hs->rec.id), 0));
+        old = plan_hs_parent(in, hs->rec.id, NULL);
     const char *email = hs && hs->has_email ? hs->email : sf->has_email ? sf->email : NULL;
     char field[128];
     if (snprintf(field, sizeof field, "association:%s", in->pair.parent_hs_object) < 0 ||
@@ -286,11 +293,10 @@ int plan_merge_parent(plan_pair *pp)
     const cs_pair_sf *so = cs_pair_sf_find(&in->pair, pp->sf_type);
     if (in->pair.parent < 0 || so == NULL || so->parent_field == NULL)
         return 0;
-    const json_t *hp = json_object_get(in->hs_parent, pp->hs->rec.id);
-    if (hp == NULL)
+    if (!cs_map_has(in->hs_parent, pp->hs->rec.id))
         return 0; /* HubSpot's side was not read: nothing to decide */
-    const char *hs_parent = json_string_value(json_array_get(hp, 0));
-    const char *hs_value = json_string_value(json_array_get(hp, 1));
+    const char *hs_value = NULL;
+    const char *hs_parent = plan_hs_parent(in, pp->hs->rec.id, &hs_value);
     const char *sf_value = cs_record_get(&pp->sf->rec, so->parent_field);
     if (cs_value_is_blank(sf_value))
         sf_value = NULL;
@@ -323,7 +329,7 @@ int plan_merge_parent(plan_pair *pp)
         if (sf_value == NULL)
             return plan_unassociate(in, pp->plan, pp->hs, pp->sf, hs_parent,
                                     "A2: the Salesforce record's parent was cleared");
-        const char *parent = json_string_value(json_object_get(in->sf_parent_hs, sf_value));
+        const char *parent = cs_map_get(in->sf_parent_hs, sf_value);
         if (parent == NULL)
             return waits(pp, false, so->parent_field, sf_value);
         return to_hs(pp, parent, sf_value,

@@ -181,8 +181,8 @@ static int decide(const cs_plan_input *in, cs_plan *plan, group *g)
     return 0;
 }
 
-static int collect(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-                   const json_t *claimed_sf, entry *out, size_t *count)
+static int collect(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+                   const cs_map *claimed_sf, entry *out, size_t *count)
 {
     size_t n = 0;
     for (size_t i = 0; i < in->nhs; i++) {
@@ -222,8 +222,8 @@ static int collect(const cs_plan_input *in, cs_plan *plan, const json_t *claimed
     return 0;
 }
 
-int plan_match(const cs_plan_input *in, cs_plan *plan, const json_t *claimed_hs,
-               const json_t *claimed_sf)
+int plan_match(const cs_plan_input *in, cs_plan *plan, const cs_map *claimed_hs,
+               const cs_map *claimed_sf)
 {
     size_t total = in->nhs + in->nsf;
     entry *items = calloc(total ? total : 1, sizeof *items);

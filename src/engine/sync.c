@@ -1,9 +1,11 @@
 /* The sync engine's driver: creating a cs_sync (and choosing the fields each
- * side reads), one pass as a sequence of rounds (detect → plan → apply, see
- * detect.c and apply.c) recorded as a run in the store, the dry run behind
- * `crmsync plan`, the R6 budget checks, progress reports, and the continuous
- * loop behind `crmsync run` with its interruptible pause and its backoff
- * after failed passes. */
+ * side reads), one pass as a sequence of rounds recorded as a run in the
+ * store, the dry run behind `crmsync plan`, the R6 budget guards on the
+ * connector, and the continuous loop behind `crmsync run` with its
+ * interruptible pause and its backoff after failed passes. A round is a
+ * sequence of phase calls, each handing its data to the next (changes:
+ * detect.c; context: context.c; plan: plan.c; writes and durable results:
+ * apply.c); no phase calls back into this file (docs/architecture.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,8 @@
 #include <time.h>
 
 #include "core/timeutil.h"
-#include "engine/sync_int.h"
+#include "engine/apply_int.h"
+#include "engine/context_int.h"
 
 /* ---- creating ---------------------------------------------------------------- */
 
@@ -85,68 +88,16 @@ void cs_sync_free(cs_sync *s)
     free(s);
 }
 
-/* ---- helpers shared with detect.c and apply*.c ----------------------------------- */
-
-bool sync_stopped(const sync_pass *p)
-{
-    return p->s->opt.stop != NULL && *p->s->opt.stop != 0;
-}
-
-bool sync_is_hs_object(const sync_pass *p, const char *object)
-{
-    for (size_t i = 0; i < p->s->npairs; i++) {
-        if (cs_pair_is_hs(&p->s->pairs[i], object))
-            return true;
-    }
-    return false;
-}
-
-/* Whether s's Salesforce usage is below its budget (retries: the retry
- * budget); *used and *limit say where it stands when it is not. */
-static bool within_budget(const cs_sync *s, bool retries, long long *used, long *limit)
-{
-    cs_connector_usage u;
-    cs_connector_get_usage(s->opt.salesforce, &u);
-    const cs_sync_settings *st = s->settings;
-    if (u.daily_used < 0)
-        return true; /* the org has not told its usage yet */
-    if ((st->sf_api_budget.percent || st->retry_budget.percent) && u.daily_max <= 0)
-        return true; /* a share of an allocation the org has not reported */
-    long sync_limit = 0, retry_limit = 0;
-    cs_sync_call_limits(st, (long)u.daily_max, &sync_limit, &retry_limit);
-    *limit = retries ? retry_limit : sync_limit;
-    *used = (long long)u.daily_used;
-    return u.daily_used < (int64_t)*limit;
-}
-
-#define BUDGET_REACHED                                                                             \
-    "the Salesforce API budget is reached (%lld of %ld calls used in the last 24 hours)"
-
-bool sync_budget_ok(sync_pass *p, bool retries)
-{
-    long long used = 0;
-    long limit = 0;
-    if (within_budget(p->s, retries, &used, &limit))
-        return true;
-    if (!retries) {
-        p->halt = SYNC_HALT_PAUSED;
-        snprintf(p->rep->message, sizeof p->rep->message,
-                 "paused (R6): " BUDGET_REACHED "; writing resumes when usage falls below it", used,
-                 limit);
-    }
-    return false;
-}
-
 /* The schemas read before any pass count against the budget too. */
 static int setup_guard(void *ud, bool write, cs_err *err)
 {
     (void)write;
     long long used = 0;
     long limit = 0;
-    if (within_budget(ud, false, &used, &limit))
+    if (sync_within_budget(ud, false, &used, &limit))
         return 0;
-    return cs_err_set(err, CS_ERR_RATE_LIMIT, "R6: " BUDGET_REACHED "; nothing more is read", used,
-                      limit);
+    return cs_err_set(err, CS_ERR_RATE_LIMIT, "R6: " SYNC_BUDGET_REACHED "; nothing more is read",
+                      used, limit);
 }
 
 /* R6, call by call: every Salesforce call of a pass, reads included, is
@@ -160,39 +111,6 @@ static int budget_guard(void *ud, bool write, cs_err *err)
     if (sync_budget_ok(p, false))
         return 0;
     return cs_err_set(err, CS_ERR_RATE_LIMIT, "%s", p->rep->message);
-}
-
-static void side_usage(cs_sync_side_report *rs, const cs_connector *c, const cs_connector_usage *u0)
-{
-    cs_connector_usage u;
-    cs_connector_get_usage(c, &u);
-    rs->api_calls = u.calls - u0->calls;
-    rs->read_calls = u.read_calls - u0->read_calls;
-    rs->write_calls = u.write_calls - u0->write_calls;
-    rs->daily_used = u.daily_used;
-    rs->daily_max = u.daily_max;
-}
-
-static void update_usage(sync_pass *p)
-{
-    side_usage(&p->rep->hubspot, p->s->opt.hubspot, &p->hs_usage0);
-    side_usage(&p->rep->salesforce, p->s->opt.salesforce, &p->sf_usage0);
-    int64_t now = cs_time_monotonic_ms();
-    p->rep->duration_ms = now - p->started_mono;
-    p->rep->ops_applied = p->ops_applied;
-}
-
-void sync_progress(sync_pass *p, cs_sync_phase phase)
-{
-    if (p->s->opt.progress == NULL)
-        return;
-    update_usage(p);
-    cs_sync_progress pr = {.phase = phase,
-                           .so_far = p->rep,
-                           .ops_planned = p->ops_planned,
-                           .ops_applied = p->ops_applied,
-                           .elapsed_ms = p->rep->duration_ms};
-    p->s->opt.progress(&pr, p->s->opt.progress_ud);
 }
 
 /* ---- one pass ---------------------------------------------------------------------- */
@@ -226,15 +144,18 @@ static int pair_rounds(sync_pass *p, const cs_pair *pair, cs_plan **plan_out, cs
         }
         if (!p->dry_run && !sync_budget_ok(p, false))
             break;
+        /* a round: changes → context → plan → writes and durable results */
         sync_round r;
         int rc = detect_round(p, &r, p->dry_run ? 0 : sync_bulk_round(p, p->s->round_records), err);
+        if (rc == 0 && !sync_stopped(p))
+            rc = context_round(p, &r, err);
         if (rc == 0 && sync_stopped(p)) {
             p->halt = SYNC_HALT_INTERRUPTED;
             sync_round_dispose(&r);
             break;
         }
         cs_plan *plan = NULL;
-        rc = rc ? rc : cs_plan_build(r.in, &plan, err);
+        rc = rc ? rc : cs_plan_build(r.input.in, &plan, err);
         if (rc == 0) {
             size_t n = cs_plan_count(plan);
             p->ops_planned += n;
@@ -287,8 +208,8 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     cs_record_list_init(&p.users);
     cs_connector_get_usage(s->opt.hubspot, &p.hs_usage0);
     cs_connector_get_usage(s->opt.salesforce, &p.sf_usage0);
-    p.followups = json_object();
-    p.handoff = json_object();
+    p.followups = cs_map_new(free);
+    p.handoff = cs_map_new(NULL);
     cs_err local = {0};
     cs_err *e = err ? err : &local;
     int rc = p.followups && p.handoff ? 0 : cs_err_set(e, CS_ERR_INTERNAL, "out of memory");
@@ -320,10 +241,10 @@ static int pass(cs_sync *s, cs_sync_report *rep, bool dry, cs_plan **plan_out, c
     if (cs_store_in_transaction(s->opt.store))
         cs_store_rollback(s->opt.store, NULL);
     detect_pass_end(&p);
-    json_decref(p.followups);
-    json_decref(p.handoff);
-    json_decref(p.child_members);
-    update_usage(&p);
+    cs_map_free(p.followups);
+    cs_map_free(p.handoff);
+    cs_map_free(p.child_members);
+    sync_update_usage(&p);
     rep->finished_ms = cs_time_now_ms();
 
     cs_run_status status = CS_RUN_COMPLETED;

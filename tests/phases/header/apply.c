@@ -1,0 +1,2 @@
+#include "engine/apply.h"
+#include "engine/env.h"

@@ -1,0 +1,2 @@
+#include "engine/env.h"
+#include "engine/changes.h"

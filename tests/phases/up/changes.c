@@ -1,0 +1,2 @@
+#include "engine/changes.h"
+#include "engine/apply.h"
