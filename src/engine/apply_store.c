@@ -11,15 +11,6 @@
 
 #include "engine/apply_int.h"
 
-void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
-                    const char *record_key)
-{
-    if (snprintf(out, size, "%c|%s|%s", side == CS_STORE_HUBSPOT ? 'h' : 's', object, record_key) <
-            0 &&
-        size > 0)
-        out[0] = '\0';
-}
-
 void apply_error_identity(const cs_pair *pair, const cs_plan_op *op, cs_store_side side,
                           const char *hs_id, const char **object, const char **record_key)
 {

@@ -226,8 +226,8 @@ int sync_write(sync_pass *p, cs_connector *c, const char *object, cs_write_kind 
                const cs_write_input *in, size_t n, cs_write_result *res, cs_err *err);
 
 /* The key of a record's error in r->failed / r->retried: the side whose API
- * refused, the source record's object and id. (Defined in apply_store.c;
- * every phase uses it, so it belongs with sync_retry.c.) */
+ * refused, the source record's object and id (sync_retry.c; every phase
+ * uses it). */
 void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
                     const char *record_key);
 /* ---- sync_retry.c: when a refused record is written again (R4, R8) ---------- */

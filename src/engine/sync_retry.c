@@ -29,6 +29,15 @@
 #include "core/map.h"
 #include "engine/sync_int.h"
 
+void sync_error_key(char *out, size_t size, cs_store_side side, const char *object,
+                    const char *record_key)
+{
+    if (snprintf(out, size, "%c|%s|%s", side == CS_STORE_HUBSPOT ? 'h' : 's', object, record_key) <
+            0 &&
+        size > 0)
+        out[0] = '\0';
+}
+
 #define RETRY_ERRORS_MAX  200000 /* open errors a pass looks at */
 #define RETRY_JOURNAL_MAX 64     /* journal rows looked at per record */
 #define RETRY_KEY_MAX     1024   /* longer values are not remembered */
