@@ -18,10 +18,10 @@
  *   from a copy read in this pass) and not modified since is not planned
  *   again when the Salesforce scan reaches it.
  *
- * The indexes hold, per record, the 64-bit hash of its normalised email key
- * and its id (in one arena), sorted by hash once complete: about 12 bytes
- * plus the id's length a record (20 to 32 bytes), so 100,000 records on
- * each side cost about 5 MiB. The keys are not kept (they were about half
+ * The indexes hold, per record, a 32-bit hash of its normalised email key
+ * and its id (in one arena), sorted by hash once complete: 8 bytes plus the
+ * id's length a record (16 to 28 bytes), so 100,000 records on each side
+ * cost about 4.5 MiB. The keys are not kept (they were about half
  * of the size): a lookup may name a record of another email whose hash is
  * the same, which the plan then matches by its own email. */
 #include <stdint.h>
@@ -36,12 +36,13 @@
  * Salesforce object. */
 #define TYPE_HS 'H'
 
-/* An entry: the 64-bit hash of its key (in two halves, so that an entry
- * takes 12 bytes) and the arena offset of its type and id. The key itself is
- * not kept: a record another email hashes to is read as context and matched
- * by its own email in the plan (C5), so a collision costs one read by id. */
+/* An entry: a 32-bit hash of its key and the arena offset of its type and
+ * id, 8 bytes. The key itself is not kept: a record another email hashes to
+ * is read as context and matched by its own email in the plan (C5), so a
+ * collision (about one lookup in 40,000 at 100,000 records) costs one read
+ * by id, or one email lookup when it makes the email look shared. */
 typedef struct ix_entry {
-    uint32_t hi, lo, off;
+    uint32_t hash, off;
 } ix_entry;
 
 typedef struct email_index {
@@ -52,12 +53,13 @@ typedef struct email_index {
     bool sorted; /* e is sorted by hash (done before the first lookup) */
 } email_index;
 
-static uint64_t hash_key(const char *s)
+/* FNV-1a, folded to 32 bits. */
+static uint32_t hash_key(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static void index_dispose(email_index *x)
@@ -70,10 +72,8 @@ static void index_dispose(email_index *x)
 static int cmp_entry(const void *pa, const void *pb)
 {
     const ix_entry *a = pa, *b = pb;
-    if (a->hi != b->hi)
-        return a->hi < b->hi ? -1 : 1;
-    if (a->lo != b->lo)
-        return a->lo < b->lo ? -1 : 1;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
     return a->off < b->off ? -1 : a->off > b->off;
 }
 
@@ -101,8 +101,7 @@ static int index_add(email_index *x, const char *key, char type, const char *id)
         x->arena = a;
         x->acap = cap;
     }
-    uint64_t h = hash_key(key);
-    x->e[x->count++] = (ix_entry){(uint32_t)(h >> 32), (uint32_t)h, (uint32_t)x->used};
+    x->e[x->count++] = (ix_entry){hash_key(key), (uint32_t)x->used};
     x->arena[x->used] = type;
     memcpy(x->arena + x->used + 1, id, il);
     x->used += 1 + il;
@@ -120,8 +119,7 @@ static int index_each(email_index *x, const char *key,
         qsort(x->e, x->count, sizeof *x->e, cmp_entry);
         x->sorted = true;
     }
-    uint64_t h = hash_key(key);
-    ix_entry want = {(uint32_t)(h >> 32), (uint32_t)h, 0};
+    ix_entry want = {hash_key(key), 0};
     size_t lo = 0, hi = x->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -130,7 +128,7 @@ static int index_each(email_index *x, const char *key,
         else
             hi = mid;
     }
-    for (; lo < x->count && x->e[lo].hi == want.hi && x->e[lo].lo == want.lo; lo++) {
+    for (; lo < x->count && x->e[lo].hash == want.hash; lo++) {
         const char *at = x->arena + x->e[lo].off;
         if (fn(ud, at[0], at + 1) != 0)
             return -1;
