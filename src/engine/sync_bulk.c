@@ -44,7 +44,6 @@ typedef struct sync_bulk {
     const cs_pair *pair;
     size_t pair_rounds;
     int large;
-    size_t last_round;
     struct {
         char object[CS_STORE_NAME_MAX];
         size_t writes;
@@ -179,7 +178,6 @@ size_t sync_bulk_round(const sync_pass *p, size_t round)
         b->large = -1;
     }
     b->pair_rounds++;
-    b->last_round = round;
     if (p->scan_done[SYNC_SCAN_HS] || !hs_full(p))
         return round;
     /* A scan that ends within its first normal round cannot fill a job, and
@@ -199,8 +197,7 @@ size_t sync_bulk_round(const sync_pass *p, size_t round)
     }
     if (!b->large)
         return round;
-    b->last_round = b->threshold < MAX_ROUND ? b->threshold : MAX_ROUND;
-    return b->last_round;
+    return b->threshold < MAX_ROUND ? b->threshold : MAX_ROUND;
 }
 
 /* The pass's count of writes to object; NULL when it cannot be kept. */
