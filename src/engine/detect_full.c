@@ -18,9 +18,12 @@
  *   from a copy read in this pass) and not modified since is not planned
  *   again when the Salesforce scan reaches it.
  *
- * The indexes hold the normalised email key and the id of each record in
- * one arena, with an open-addressing table of offsets: about 60 bytes a
- * record, so 100,000 records on each side cost a few MiB. */
+ * The indexes hold, per record, a 32-bit hash of its normalised email key
+ * and its id (in one arena), sorted by hash once complete: 8 bytes plus the
+ * id's length a record (16 to 28 bytes), so 100,000 records on each side
+ * cost about 4.5 MiB. The keys are not kept (they were about half
+ * of the size): a lookup may name a record of another email whose hash is
+ * the same, which the plan then matches by its own email. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,94 +36,102 @@
  * Salesforce object. */
 #define TYPE_HS 'H'
 
+/* An entry: a 32-bit hash of its key and the arena offset of its type and
+ * id, 8 bytes. The key itself is not kept: a record another email hashes to
+ * is read as context and matched by its own email in the plan (C5), so a
+ * collision (about one lookup in 40,000 at 100,000 records) costs one read
+ * by id, or one email lookup when it makes the email look shared. */
+typedef struct ix_entry {
+    uint32_t hash, off;
+} ix_entry;
+
 typedef struct email_index {
-    char *arena; /* "key\0" type-char "id\0" ... */
-    size_t used, cap;
-    uint32_t *slots; /* arena offset + 1; 0: empty */
-    size_t nslots, count;
+    ix_entry *e;
+    size_t count, cap;
+    char *arena; /* type-char "id\0" ... */
+    size_t used, acap;
+    bool sorted; /* e is sorted by hash (done before the first lookup) */
 } email_index;
 
-static uint64_t hash_key(const char *s)
+/* FNV-1a, folded to 32 bits. */
+static uint32_t hash_key(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static void index_dispose(email_index *x)
 {
+    free(x->e);
     free(x->arena);
-    free(x->slots);
     memset(x, 0, sizeof *x);
 }
 
-static int index_grow(email_index *x)
+static int cmp_entry(const void *pa, const void *pb)
 {
-    size_t n = x->nslots ? x->nslots * 2 : 1024;
-    uint32_t *slots = calloc(n, sizeof *slots);
-    if (slots == NULL)
-        return -1;
-    for (size_t i = 0; i < x->nslots; i++) {
-        if (x->slots[i] == 0)
-            continue;
-        size_t at = hash_key(x->arena + x->slots[i] - 1) & (n - 1);
-        while (slots[at] != 0)
-            at = (at + 1) & (n - 1);
-        slots[at] = x->slots[i];
-    }
-    free(x->slots);
-    x->slots = slots;
-    x->nslots = n;
-    return 0;
+    const ix_entry *a = pa, *b = pb;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
 }
 
 /* Adds (key, type, id); the same key may come more than once. */
 static int index_add(email_index *x, const char *key, char type, const char *id)
 {
-    size_t kl = strlen(key) + 1, il = strlen(id) + 1;
-    if ((x->count + 1) * 2 > x->nslots && index_grow(x) != 0)
-        return -1;
-    if (x->used + kl + 1 + il > x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 64 * 1024;
-        while (cap < x->used + kl + 1 + il)
+    size_t il = strlen(id) + 1;
+    if (x->count == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 4096;
+        ix_entry *e = realloc(x->e, cap * sizeof *e);
+        if (e == NULL)
+            return -1;
+        x->e = e;
+        x->cap = cap;
+    }
+    if (x->used + 1 + il > x->acap) {
+        size_t cap = x->acap ? x->acap * 2 : 64 * 1024;
+        while (cap < x->used + 1 + il)
             cap *= 2;
-        if (cap > UINT32_MAX - 1)
+        if (cap > UINT32_MAX)
             return -1;
         char *a = realloc(x->arena, cap);
         if (a == NULL)
             return -1;
         x->arena = a;
-        x->cap = cap;
+        x->acap = cap;
     }
-    size_t off = x->used;
-    memcpy(x->arena + off, key, kl);
-    x->arena[off + kl] = type;
-    memcpy(x->arena + off + kl + 1, id, il);
-    x->used += kl + 1 + il;
-    size_t at = hash_key(key) & (x->nslots - 1);
-    while (x->slots[at] != 0)
-        at = (at + 1) & (x->nslots - 1);
-    x->slots[at] = (uint32_t)off + 1;
-    x->count++;
+    x->e[x->count++] = (ix_entry){hash_key(key), (uint32_t)x->used};
+    x->arena[x->used] = type;
+    memcpy(x->arena + x->used + 1, id, il);
+    x->used += 1 + il;
+    x->sorted = false;
     return 0;
 }
 
 /* Calls fn for every entry of key. */
-static int index_each(const email_index *x, const char *key,
+static int index_each(email_index *x, const char *key,
                       int (*fn)(void *ud, char type, const char *id), void *ud)
 {
-    if (x->nslots == 0)
+    if (x->count == 0)
         return 0;
-    size_t at = hash_key(key) & (x->nslots - 1);
-    while (x->slots[at] != 0) {
-        const char *k = x->arena + x->slots[at] - 1;
-        if (strcmp(k, key) == 0) {
-            size_t kl = strlen(k) + 1;
-            if (fn(ud, k[kl], k + kl + 1) != 0)
-                return -1;
-        }
-        at = (at + 1) & (x->nslots - 1);
+    if (!x->sorted) {
+        qsort(x->e, x->count, sizeof *x->e, cmp_entry);
+        x->sorted = true;
+    }
+    ix_entry want = {hash_key(key), 0};
+    size_t lo = 0, hi = x->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_entry(&x->e[mid], &want) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < x->count && x->e[lo].hash == want.hash; lo++) {
+        const char *at = x->arena + x->e[lo].off;
+        if (fn(ud, at[0], at + 1) != 0)
+            return -1;
     }
     return 0;
 }
@@ -271,7 +282,7 @@ static int need(void *ud, char type, const char *id)
 
 int detect_full_emails(sync_pass *p, sync_round *r, cs_map *left_hs, cs_map *left_sf, cs_err *err)
 {
-    const detect_full *f = p->full;
+    detect_full *f = p->full;
     bool hs_ready = f != NULL && f->scan_full[SYNC_SCAN_HS] && p->scan_done[SYNC_SCAN_HS];
     bool hs_full = f != NULL && f->scan_full[SYNC_SCAN_HS];
     need_fill n = {.pair = p->pair, .r = r};

@@ -11,10 +11,14 @@
  * pass the threshold and the group is big enough for a job to cost fewer
  * calls than /composite (a job is about seven calls whatever its size; a
  * /composite call carries 1,000 records). For a round to hold groups that
- * big, a pair read in full (first pass, --full) takes rounds of up to the
- * threshold instead of 2,000 records per scan; this is what the pass knows
- * up front (a full read) that it may exceed the threshold. A pass that
- * changes a few records never uses Bulk.
+ * big, a pair whose HubSpot side is read in full (first pass, --full) takes
+ * rounds of up to the threshold instead of 2,000 records per scan, but only
+ * when a job can be sent: when the HubSpot object holds more records than
+ * the threshold (one count, after the first normal round), since each
+ * HubSpot record of such a pass gives at most one Salesforce write. A round
+ * costs memory in proportion to its size (its records, their context and
+ * plan: about 10 KB a record), so a pass that cannot send a job keeps the
+ * normal rounds. A pass that changes a few records never uses Bulk.
  *
  * A job runs on Salesforce's side once closed, whatever happens to the
  * process. Its id is kept in the store (meta "bulk.ingest_jobs") from its
@@ -35,6 +39,11 @@
 
 typedef struct sync_bulk {
     size_t threshold;
+    /* Round sizing for the current pair (sync_bulk_round). large: -1 not
+     * decided, 0 normal rounds, 1 rounds of the threshold. */
+    const cs_pair *pair;
+    size_t pair_rounds;
+    int large;
     struct {
         char object[CS_STORE_NAME_MAX];
         size_t writes;
@@ -144,18 +153,51 @@ void sync_bulk_end(sync_pass *p)
     p->bulk = NULL;
 }
 
+/* Whether the current pair's HubSpot scan reads in full (no cursor, or
+ * --full): only then can one round's Salesforce writes of one object fill
+ * a job (each HubSpot record of such a round gives at most one Salesforce
+ * create or update). */
+static bool hs_full(const sync_pass *p)
+{
+    if (p->s->opt.full)
+        return true;
+    int64_t since = -1;
+    return p->nscans > 0 &&
+           (cs_connector_cursor_time(p->stored_cursor[SYNC_SCAN_HS], &since, NULL) != 0 ||
+            since < 0);
+}
+
 size_t sync_bulk_round(const sync_pass *p, size_t round)
 {
-    if (p->bulk == NULL || p->bulk->threshold <= round || p->s->opt.round_records != 0)
+    sync_bulk *b = p->bulk;
+    if (b == NULL || b->threshold <= round || p->s->opt.round_records != 0)
         return round;
-    bool full = p->s->opt.full;
-    for (size_t i = 0; i < p->nscans && !full; i++) {
-        int64_t since = -1;
-        full = cs_connector_cursor_time(p->stored_cursor[i], &since, NULL) != 0 || since < 0;
+    if (b->pair != p->pair) {
+        b->pair = p->pair;
+        b->pair_rounds = 0;
+        b->large = -1;
     }
-    if (!full)
+    b->pair_rounds++;
+    if (p->scan_done[SYNC_SCAN_HS] || !hs_full(p))
         return round;
-    return p->bulk->threshold < MAX_ROUND ? p->bulk->threshold : MAX_ROUND;
+    /* A scan that ends within its first normal round cannot fill a job, and
+     * costs no count. Past it, one count of the HubSpot object decides: the
+     * pass's Salesforce writes of an object are at most one per HubSpot
+     * record, so with no more records than the threshold no job can be sent
+     * and large rounds would only cost memory. A failed count keeps the
+     * normal rounds: it only sizes them, and /composite writes the same. */
+    if (b->pair_rounds == 1)
+        return round;
+    if (b->large < 0) {
+        int64_t n = 0;
+        cs_err ignored = {0};
+        b->large = cs_connector_count_modified(p->s->opt.hubspot, p->pair->hs_object, 0,
+                                               p->now_ms + 1, &n, &ignored) == 0 &&
+                   (uint64_t)n > b->threshold;
+    }
+    if (!b->large)
+        return round;
+    return b->threshold < MAX_ROUND ? b->threshold : MAX_ROUND;
 }
 
 /* The pass's count of writes to object; NULL when it cannot be kept. */
