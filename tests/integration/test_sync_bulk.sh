@@ -103,7 +103,12 @@ write_config
 sed -i -E 's/^  bulk_threshold: +[0-9]+/  bulk_threshold: 1200/' "$CFG"
 "$CRMSYNC_BIN" sync --config "$CFG" --quiet >"$WORK/kill.out" 2>&1 &
 PID=$!
+# The job runs from its creation until the pass has read its results; the
+# store names it (meta bulk.ingest_jobs) over that whole time, which a poll
+# of the API's job states alone can miss when a job finishes in one step.
 for _ in $(seq 1 6000); do
+  sqlite3 "$WORK/state.db" "SELECT value FROM meta WHERE key = 'bulk.ingest_jobs'" 2>/dev/null |
+    grep -q '750' && break
   curl -s -H "Authorization: Bearer $TOKEN" "$SF$SFV/jobs/ingest" |
     grep -Eq '"state": ?"(UploadComplete|InProgress)"' && break
   kill -0 "$PID" 2>/dev/null || break
