@@ -21,12 +21,8 @@
 # failed or a copy did not converge, 2 for bad usage.
 source "$(dirname "$0")/lib.sh"
 
-APPEND=1
-if [ "${1:-}" = "--no-append" ]; then APPEND=0; shift; fi
-if [ $# -eq 0 ]; then set -- 10000; fi
-for n in "$@"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/compare.sh [--no-append] [N...]   (N: a positive record count, got '$n')" >&2; exit 2; }
-done
+bench_sizes compare.sh "$@"
+set -- "${SIZES[@]}"
 bench_build
 LIMITS=(--hubspot-rate-limit 0 --hubspot-search-rate 0 --salesforce-daily-limit 0)
 STATUS=0

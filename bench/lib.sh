@@ -23,6 +23,23 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# bench_sizes SCRIPT ARGS...: the arguments of a script taking
+# "[--no-append] [N...]": sets APPEND (1 unless --no-append) and SIZES (the
+# record counts; default 10000); exits 2 on a count that is not a positive
+# whole number.
+bench_sizes() {
+  local script=$1
+  shift
+  APPEND=1
+  if [ "${1:-}" = "--no-append" ]; then APPEND=0; shift; fi
+  if [ $# -eq 0 ]; then set -- 10000; fi
+  local n
+  for n in "$@"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/$script [--no-append] [N...]   (N: a positive record count, got '$n')" >&2; exit 2; }
+  done
+  SIZES=("$@")
+}
+
 # bench_build: the release binary (make build), unless $CRMSYNC_BIN is set.
 bench_build() {
   if [ -z "${CRMSYNC_BIN:-}" ]; then

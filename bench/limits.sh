@@ -17,12 +17,8 @@
 # pass failed, 2 for bad usage.
 source "$(dirname "$0")/lib.sh"
 
-APPEND=1
-if [ "${1:-}" = "--no-append" ]; then APPEND=0; shift; fi
-if [ $# -eq 0 ]; then set -- 10000; fi
-for n in "$@"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/limits.sh [--no-append] [N...]   (N: a positive record count, got '$n')" >&2; exit 2; }
-done
+bench_sizes limits.sh "$@"
+set -- "${SIZES[@]}"
 bench_build
 HS_WINDOW=190 # requests per 10 s: HubSpot's Enterprise burst limit
 SEARCH_RATE=5 # HubSpot searches per second
