@@ -34,17 +34,6 @@ seed() {
     })().catch((e) => { console.error(e.message); process.exit(1); });' "$HS" "$TOKEN" "$K"
 }
 
-# endpoint_count API PATTERN: requests since the last reset whose endpoint matches.
-endpoint_count() {
-  stats
-  BODY_JSON="$BODY" node -e '
-    const s = JSON.parse(process.env.BODY_JSON)[process.argv[1]].by_endpoint;
-    const re = new RegExp(process.argv[2]);
-    let n = 0;
-    for (const [k, v] of Object.entries(s)) if (re.test(k)) n += v;
-    console.log(n);' "$1" "$2"
-}
-
 last_rounds() { sqlite3 "$WORK/state.db" "SELECT json_extract(counts, '$.rounds') FROM runs ORDER BY id DESC LIMIT 1"; }
 
 # first_pass DIR THRESHOLD: a fresh sandbox with K contacts, one first pass.
@@ -58,8 +47,8 @@ first_pass() {
   reset_stats
   cs sync --quiet
   check "threshold $2: the first pass completes" [ "$RC" = 0 ]
-  JOBS=$(endpoint_count salesforce '^POST .*/jobs/ingest$')
-  COMPOSITE=$(endpoint_count salesforce '^POST .*/composite')
+  JOBS=$(endpoint_calls salesforce '^POST .*/jobs/ingest$')
+  COMPOSITE=$(endpoint_calls salesforce '^POST .*/composite')
   ROUNDS=$(last_rounds)
   soql "SELECT COUNT() FROM Lead"
   check "threshold $2: every contact has its Lead ($K)" [ "$(json_get 'b.totalSize')" = "$K" ]
