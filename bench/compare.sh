@@ -151,15 +151,7 @@ row_from() {
 
 for N in "$@"; do
   EXPECT=$((2 * N - N / 10))
-  rm -rf "$WORK/a" "$WORK/b" "$WORK"/a.db* "$WORK/a.yaml"
-  start_sandbox SEED "$WORK/a" "${LIMITS[@]}"
-  echo "N=$N: seeding $N HubSpot contacts and $N Salesforce Leads, $((N / 10)) emails on both (not timed)..."
-  node tests/integration/seed_sync.mjs "$SEED_HS" "$SEED_SF" "$TOKEN" "$N" $((N / 10))
-  stop_sandbox SEED
-  cp -a "$WORK/a" "$WORK/b"
-  start_sandbox A "$WORK/a" "${LIMITS[@]}"
-  start_sandbox B "$WORK/b" "${LIMITS[@]}"
-  crmsync_config "$WORK/a.yaml" "$A_HS" "$A_SF" "$WORK/a.db"
+  bench_copies "$N" "${LIMITS[@]}"
   if [ -n "${OVERLAP:-}" ]; then sed -i -E "s/^(  overlap: )[0-9a-z]+/\1$OVERLAP/" "$WORK/a.yaml"; fi
   echo "N=$N: first pass, crmsync then peer..."
   crmsync_pass first "$N"

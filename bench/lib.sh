@@ -86,6 +86,24 @@ crmsync_config() {
     --store "sqlite:$4" >/dev/null
 }
 
+# bench_copies N SANDBOX_ARGS...: seeds N HubSpot contacts and N Salesforce
+# Leads (N/10 emails on both; not timed) into one data directory, copies it,
+# starts sandbox A on the original and B on the copy with SANDBOX_ARGS, and
+# writes crmsync's configuration for A to $WORK/a.yaml (store $WORK/a.db).
+bench_copies() {
+  local n=$1
+  shift
+  rm -rf "$WORK/a" "$WORK/b" "$WORK"/a.db* "$WORK/a.yaml"
+  start_sandbox SEED "$WORK/a" --hubspot-rate-limit 0 --hubspot-search-rate 0 --salesforce-daily-limit 0
+  echo "N=$n: seeding $n HubSpot contacts and $n Salesforce Leads, $((n / 10)) emails on both (not timed)..."
+  node tests/integration/seed_sync.mjs "$SEED_HS" "$SEED_SF" "$TOKEN" "$n" $((n / 10))
+  stop_sandbox SEED
+  cp -a "$WORK/a" "$WORK/b"
+  start_sandbox A "$WORK/a" "$@"
+  start_sandbox B "$WORK/b" "$@"
+  crmsync_config "$WORK/a.yaml" "$A_HS" "$A_SF" "$WORK/a.db"
+}
+
 # machine_line: cores, CPU model and load, for RESULTS.md.
 machine_line() {
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -58,15 +58,7 @@ pass() {
 }
 
 for N in "$@"; do
-  rm -rf "$WORK/a" "$WORK/b" "$WORK"/a.db* "$WORK/a.yaml"
-  start_sandbox SEED "$WORK/a" --hubspot-rate-limit 0 --hubspot-search-rate 0 --salesforce-daily-limit 0
-  echo "N=$N: seeding $N HubSpot contacts and $N Salesforce Leads, $((N / 10)) emails on both (not timed)..."
-  node tests/integration/seed_sync.mjs "$SEED_HS" "$SEED_SF" "$TOKEN" "$N" $((N / 10))
-  stop_sandbox SEED
-  cp -a "$WORK/a" "$WORK/b"
-  start_sandbox A "$WORK/a" "${LIMITS[@]}"
-  start_sandbox B "$WORK/b" "${LIMITS[@]}"
-  crmsync_config "$WORK/a.yaml" "$A_HS" "$A_SF" "$WORK/a.db"
+  bench_copies "$N" "${LIMITS[@]}"
   echo "N=$N: first pass under the limits, crmsync then peer..."
   pass crmsync first "$N" "$A_HS" "$CRMSYNC_BIN" sync --config "$WORK/a.yaml" --quiet
   pass peer first "$N" "$B_HS" node bench/peer/sync.mjs "$B_HS" "$B_SF" "$TOKEN"
